@@ -1,0 +1,33 @@
+// The single-table design on RocksDB: one ordered key space of items, each
+// key a tenant-scoped partition key followed by a sort key, so that each read
+// pattern is one prefix or range scan over an item collection; index
+// collections play the role of DynamoDB GSIs. The key design is documented in
+// engine/rocks/README.md. All file I/O goes through one FileSystemWrapper
+// (engine/rocks/counting_fs.h) that counts it.
+//
+// Thread safety: as Store (not safe for concurrent use).
+#ifndef LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
+#define LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "engine/store.h"
+#include "engine/store_options.h"
+
+namespace listbench {
+
+// Opens (or, with create_if_missing, creates) the RocksDB store whose files
+// live directly in directory `dir`, which must exist.
+StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
+                                                const StoreOptions& options);
+
+// Copies the closed store in `src_dir` into `dst_dir` (which must not exist)
+// as a RocksDB checkpoint (hard links where possible).
+// REQUIRES: no Store is open on src_dir.
+Status CloneRocksStore(const std::string& src_dir, const std::string& dst_dir);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_

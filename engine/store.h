@@ -1,0 +1,137 @@
+// Store: the one interface every listbench storage design implements (the
+// normalized SQLite baseline, the RocksDB single-table design, and later
+// decorators such as timing wrappers and the migration router). Workloads and
+// the runner never know which backend they drive.
+//
+// Contract shared by all implementations, so that two stores given the same
+// data and the same operations return byte-identical canonical results
+// (engine/canonical.h):
+//
+// * Tenant isolation: every operation names a tenant. An entity owned by
+//   another tenant is reported exactly as one that does not exist (NotFound),
+//   and never appears in any result.
+// * Errors are Status codes, never exceptions. Only the code is part of the
+//   contract; messages are for people. When several problems apply, the code
+//   is the first in this order: InvalidArgument (request malformed, checked
+//   without reading the store), then NotFound (in the order the method's
+//   comment lists the entities), then Conflict.
+// * Writes are atomic: on any non-OK status nothing was changed.
+// * IOError/Corruption come from the storage layer and may appear anywhere.
+//
+// Thread safety: a Store is NOT safe for concurrent use; callers serialize.
+#ifndef LISTBENCH_ENGINE_STORE_H_
+#define LISTBENCH_ENGINE_STORE_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/io_stats.h"
+#include "engine/model.h"
+#include "engine/status.h"
+
+namespace listbench {
+
+// Loads a freshly created, empty store through the engine's bulk path.
+// REQUIRES: entities arrive in dependency order -- all tenants, then
+// landlords, listings (each with all of its images), applicants, applications,
+// payments -- and reference only entities already added. Input is trusted
+// (it comes from the generator); nothing is checked beyond what the engine
+// enforces itself.
+class BulkLoader {
+ public:
+  virtual ~BulkLoader() = default;
+  virtual Status AddTenant(const Tenant& t) = 0;
+  virtual Status AddLandlord(const Landlord& l) = 0;
+  virtual Status AddListing(const Listing& l, std::span<const Image> images) = 0;
+  virtual Status AddApplicant(const Applicant& a) = 0;
+  virtual Status AddApplication(const Application& a) = 0;
+  virtual Status AddPayment(const Payment& p) = 0;
+  // Writes everything still buffered, builds what is built after loading
+  // (secondary indexes, derived items) and makes it durable. The loader must
+  // not be used afterwards.
+  virtual Status Finish() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // "sqlite" or "rocksdb" (decorators return their own names).
+  virtual std::string_view Name() const = 0;
+
+  // REQUIRES: the store is empty and no other loader is alive. The returned
+  // loader must not outlive the store.
+  virtual std::unique_ptr<BulkLoader> NewBulkLoader() = 0;
+
+  // ---- Reads ----------------------------------------------------------------
+  // R1. NotFound: listing.
+  virtual StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) = 0;
+  // R2. NotFound: landlord.
+  virtual StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant,
+                                                           EntityId landlord) = 0;
+  // R3. InvalidArgument: limit outside 1..kMaxSearchLimit, min_price >
+  // max_price, or min_bedrooms < 0. An unknown tenant or city is an empty
+  // result, not NotFound.
+  virtual StatusOr<SearchResult> Search(const SearchQuery& q) = 0;
+  // R4. NotFound: applicant.
+  virtual StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant,
+                                                         EntityId applicant) = 0;
+  // R5. NotFound: listing. A listing without applications is an empty result.
+  virtual StatusOr<ListingApplications> GetListingApplications(TenantId tenant,
+                                                               EntityId listing) = 0;
+
+  // ---- Writes ---------------------------------------------------------------
+  // W1. Stores `a` with status submitted and updated = submitted (whatever
+  // `a.status`/`a.updated` say).
+  // NotFound: listing, then applicant (in a.tenant).
+  // Conflict: the listing is not active; an application with a.id exists.
+  virtual Status SubmitApplication(const Application& a) = 0;
+
+  // W2. Stores `p` and marks its application paid (updated = p.created).
+  // InvalidArgument: p.amount <= 0.
+  // NotFound: the application (in p.tenant).
+  // Conflict: the application is neither approved nor already paid; a payment
+  // with p.id exists.
+  virtual Status RecordPayment(const Payment& p) = 0;
+
+  // W3. Returns the new version.
+  // InvalidArgument: neither price nor status given; price <= 0.
+  // NotFound: listing. Conflict: version != expected_version.
+  virtual StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) = 0;
+
+  // W4. Stores a new listing with its images, as given.
+  // InvalidArgument: price <= 0, bedrooms < 0, empty title, an image whose
+  // listing is not l.id, or image positions that are not 0..n-1 in order.
+  // NotFound: the landlord (in l.tenant). Conflict: a listing with l.id exists.
+  virtual Status AddListing(const Listing& l, std::span<const Image> images) = 0;
+
+  // W5. Approves or rejects a submitted application; updated = now.
+  // NotFound: the application. Conflict: its status is not submitted.
+  virtual Status DecideApplication(TenantId tenant, EntityId application, bool approve,
+                                   int64_t now) = 0;
+
+  // ---- Maintenance ----------------------------------------------------------
+  // Checks the store's own consistency (SQLite: integrity_check and
+  // foreign_key_check; single-table: denormalized copies and index items agree
+  // with their primary items). Appends one line per violation found to
+  // `violations`. Returns non-OK only if the check itself could not run.
+  virtual Status CheckInvariants(std::vector<std::string>* violations) = 0;
+
+  // Bytes the store occupies on disk now.
+  virtual StatusOr<uint64_t> DiskBytes() = 0;
+
+  // I/O counted at the engine's file-system seam since the store was opened.
+  virtual IoStats io_stats() const = 0;
+  // Work counted by the engine itself since the store was opened.
+  virtual WorkStats work_stats() const = 0;
+};
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_STORE_H_

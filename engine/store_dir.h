@@ -1,0 +1,70 @@
+// Store directories: where each engine's files live, and the manifest that
+// says what a directory holds, so that listbench never opens (or damages) a
+// directory made by the other engine, by an incompatible format version, or
+// by nothing of ours.
+//
+// Layout of a data directory given with --data-dir DIR:
+//   DIR/sqlite/   LISTBENCH.json + listbench.sqlite (+ -wal/-shm)
+//   DIR/rocksdb/  LISTBENCH.json + RocksDB files
+// The manifest records engine, store format version, generator version,
+// dataset spec (listings, seed) and whether loading completed.
+#ifndef LISTBENCH_ENGINE_STORE_DIR_H_
+#define LISTBENCH_ENGINE_STORE_DIR_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/status.h"
+#include "engine/store.h"
+#include "engine/store_options.h"
+
+namespace listbench {
+
+enum class Engine { kSqlite, kRocksDb };
+inline constexpr int kStoreFormatVersion = 1;
+inline constexpr const char* kManifestFileName = "LISTBENCH.json";
+
+std::string_view EngineName(Engine e);  // "sqlite", "rocksdb"
+// Parses "sqlite" or "rocksdb".
+std::optional<Engine> ParseEngine(std::string_view name);
+// Parses "sqlite", "rocksdb" or "both" into the engines it names.
+std::optional<std::vector<Engine>> ParseEngineList(std::string_view name);
+
+struct Manifest {
+  Engine engine = Engine::kSqlite;
+  int format_version = kStoreFormatVersion;
+  int generator_version = 0;
+  uint64_t listings = 0;
+  uint64_t seed = 0;
+  bool complete = false;  // loading finished and was made durable
+  std::string listbench_version;
+};
+
+// The directory of `engine` inside data directory `data_dir`.
+std::string EngineDir(const std::string& data_dir, Engine engine);
+
+// Reads dir/LISTBENCH.json. NotFound if there is none; Corruption if it is
+// unreadable; NotSupported if it names another format version.
+StatusOr<Manifest> ReadManifest(const std::string& dir);
+// Writes dir/LISTBENCH.json atomically (temp file, fsync, rename, dir fsync).
+Status WriteManifest(const std::string& dir, const Manifest& m);
+
+// Checks that `dir` holds a store of `engine` with a supported format and a
+// completed load; the message names the directory and the problem.
+StatusOr<Manifest> CheckStoreDir(const std::string& dir, Engine engine);
+
+// Opens the engine's store in `dir` (which CheckStoreDir accepted, or which
+// is new and empty when options.create_if_missing).
+StatusOr<std::unique_ptr<Store>> OpenStore(Engine engine, const std::string& dir,
+                                           const StoreOptions& options);
+// Copies a closed, complete store directory (data and manifest) to `dst`,
+// which must not exist.
+Status CloneStore(Engine engine, const std::string& src, const std::string& dst);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_STORE_DIR_H_
