@@ -1,1 +1,136 @@
 #include "engine/store_dir.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/rocks/rocks_store.h"
+#include "engine/sqlite/sqlite_store.h"
+
+namespace listbench {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kManifestMagic = "listbench-store";
+
+Status ErrnoStatus(const std::string& what) {
+  return Status::IOError(what + ": " + std::strerror(errno));
+}
+
+Status SyncPath(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return ErrnoStatus("open " + path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return ErrnoStatus("fsync " + path);
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string_view EngineName(Engine e) { return e == Engine::kSqlite ? "sqlite" : "rocksdb"; }
+
+std::optional<Engine> ParseEngine(std::string_view name) {
+  if (name == "sqlite") return Engine::kSqlite;
+  if (name == "rocksdb") return Engine::kRocksDb;
+  return std::nullopt;
+}
+
+std::optional<std::vector<Engine>> ParseEngineList(std::string_view name) {
+  if (name == "both") return std::vector<Engine>{Engine::kSqlite, Engine::kRocksDb};
+  if (auto e = ParseEngine(name)) return std::vector<Engine>{*e};
+  return std::nullopt;
+}
+
+std::string EngineDir(const std::string& data_dir, Engine engine) {
+  return (fs::path(data_dir) / EngineName(engine)).string();
+}
+
+StatusOr<Manifest> ReadManifest(const std::string& dir) {
+  const fs::path path = fs::path(dir) / kManifestFileName;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return Status::NotFound(path.string() + ": no listbench manifest");
+  std::ifstream in(path);
+  if (!in) return Status::IOError(path.string() + ": cannot read");
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || j.value("magic", "") != kManifestMagic) {
+    return Status::Corruption(path.string() + ": not a listbench manifest");
+  }
+  Manifest m;
+  const auto engine = ParseEngine(j.value("engine", ""));
+  if (!engine) return Status::Corruption(path.string() + ": unknown engine in manifest");
+  m.engine = *engine;
+  m.format_version = j.value("format_version", -1);
+  m.generator_version = j.value("generator_version", -1);
+  m.listings = j.value("listings", uint64_t{0});
+  m.seed = j.value("seed", uint64_t{0});
+  m.complete = j.value("complete", false);
+  m.listbench_version = j.value("listbench_version", "");
+  if (m.format_version != kStoreFormatVersion) {
+    return Status::NotSupported(
+        dir + ": store format version " + std::to_string(m.format_version) + " (made by listbench " +
+        (m.listbench_version.empty() ? "unknown" : m.listbench_version) + "), this build reads " +
+        std::to_string(kStoreFormatVersion));
+  }
+  return m;
+}
+
+Status WriteManifest(const std::string& dir, const Manifest& m) {
+  nlohmann::json j = {
+      {"magic", kManifestMagic},
+      {"engine", EngineName(m.engine)},
+      {"format_version", m.format_version},
+      {"generator_version", m.generator_version},
+      {"listings", m.listings},
+      {"seed", m.seed},
+      {"complete", m.complete},
+      {"listbench_version", m.listbench_version},
+  };
+  const fs::path final_path = fs::path(dir) / kManifestFileName;
+  const fs::path tmp_path = fs::path(dir) / (std::string(kManifestFileName) + ".tmp");
+  {
+    std::ofstream out(tmp_path, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    out.flush();
+    if (!out) return Status::IOError(tmp_path.string() + ": cannot write");
+  }
+  LB_RETURN_IF_ERROR(SyncPath(tmp_path.string(), O_RDONLY));
+  if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
+    return ErrnoStatus("rename " + tmp_path.string());
+  }
+  return SyncPath(dir, O_RDONLY | O_DIRECTORY);
+}
+
+StatusOr<Manifest> CheckStoreDir(const std::string& dir, Engine engine) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::NotFound(dir + ": no such store directory");
+  StatusOr<Manifest> m = ReadManifest(dir);
+  if (!m.ok()) return m.status();
+  if (m->engine != engine) {
+    return Status::NotSupported(dir + ": holds a " + std::string(EngineName(m->engine)) +
+                                " store, not " + std::string(EngineName(engine)));
+  }
+  if (!m->complete) {
+    return Status::Corruption(dir + ": loading never completed; delete it and load again");
+  }
+  return m;
+}
+
+StatusOr<std::unique_ptr<Store>> OpenStore(Engine engine, const std::string& dir,
+                                           const StoreOptions& options) {
+  return engine == Engine::kSqlite ? OpenSqliteStore(dir, options) : OpenRocksStore(dir, options);
+}
+
+Status CloneStore(Engine engine, const std::string& src, const std::string& dst) {
+  std::error_code ec;
+  if (fs::exists(dst, ec)) return Status::InvalidArgument(dst + ": already exists");
+  return engine == Engine::kSqlite ? CloneSqliteStore(src, dst) : CloneRocksStore(src, dst);
+}
+
+}  // namespace listbench

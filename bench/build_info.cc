@@ -1,0 +1,25 @@
+#include "bench/build_info.h"
+
+namespace listbench {
+
+std::string ListbenchVersion() { return LISTBENCH_VERSION; }
+std::string GitCommit() { return LISTBENCH_GIT_COMMIT; }
+std::string BuildType() { return LISTBENCH_BUILD_TYPE; }
+std::string CompilerVersion() {
+#if defined(__clang__)
+  return std::string("clang++ ") + __clang_version__;
+#elif defined(__GNUC__)
+  return std::string("g++ ") + __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+bool SanitizersEnabled() {
+#ifdef LISTBENCH_SANITIZE_BUILD
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace listbench

@@ -1,0 +1,54 @@
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "bench/build_info.h"
+#include "bench/commands.h"
+
+namespace listbench {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: listbench <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  load     generate the seeded dataset and bulk-load it into sqlite, rocksdb or both\n"
+    "  verify   load both engines, run one seeded operation stream against both,\n"
+    "           compare results op by op and check each store's invariants\n"
+    "\n"
+    "`listbench <command> --help` lists a command's flags.\n";
+
+}  // namespace
+
+int ReportError(std::string_view command, const Status& s) {
+  std::fprintf(stderr, "listbench %.*s: %s\n", static_cast<int>(command.size()), command.data(),
+               s.message().empty() ? s.ToString().c_str() : s.message().c_str());
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotSupported:
+    case StatusCode::kNotFound:
+      return kExitBadInput;
+    default:
+      return kExitRuntimeError;
+  }
+}
+
+int RunListbench(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? kExitBadInput : kExitOk;
+  }
+  const std::string command = argv[1];
+  if (command == "--version") {
+    std::printf("listbench %s (%s, %s)\n", ListbenchVersion().c_str(), GitCommit().c_str(),
+                BuildType().c_str());
+    return kExitOk;
+  }
+  if (command == "load") return LoadCommand(argc - 1, argv + 1);
+  if (command == "verify") return VerifyCommand(argc - 1, argv + 1);
+  std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n",
+               command.c_str());
+  return kExitBadInput;
+}
+
+}  // namespace listbench

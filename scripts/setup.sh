@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs listbench's dependencies (Debian 12 packages only), then configures
+# and builds it. Idempotent: installed packages are skipped, the build is
+# incremental.
+#   scripts/setup.sh              Release build in build/
+#   scripts/setup.sh --sanitize   ASan+UBSan build in build-sanitize/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake git pkg-config
+  librocksdb-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev zlib1g-dev libgflags-dev
+  libsqlite3-dev
+  libbenchmark-dev libgtest-dev libgmock-dev
+  libcxxopts-dev nlohmann-json3-dev libfmt-dev
+  gnuplot-nox
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=sudo
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+build_dir=build
+cmake_args=(-DCMAKE_BUILD_TYPE=Release)
+if [ "${1:-}" = "--sanitize" ]; then
+  build_dir=build-sanitize
+  cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DLISTBENCH_SANITIZE=ON)
+fi
+cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"

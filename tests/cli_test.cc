@@ -1,0 +1,183 @@
+// The listbench command as a user meets it: bad input gets exactly one line
+// on stderr naming the input, a non-zero exit, and leaves every file on disk
+// as it was; a good verify run exits 0 and reports in JSON.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "engine/store_dir.h"
+#include "tests/store_test_util.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliResult Run(const std::string& args) {
+    const std::string out = tmp_.Sub("stdout"), err = tmp_.Sub("stderr");
+    const std::string cmd =
+        std::string(LISTBENCH_BINARY) + " " + args + " >" + out + " 2>" + err + " </dev/null";
+    const int rc = std::system(cmd.c_str());
+    CliResult r;
+    r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+
+  // Expects exit 2 and exactly one stderr line that mentions `needle`.
+  void ExpectBadInput(const std::string& args, const std::string& needle) {
+    CliResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << args << "\n" << r.err;
+  }
+
+  // Every regular file under `dir` with its contents.
+  static std::map<std::string, std::string> Files(const std::string& dir) {
+    std::map<std::string, std::string> m;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+      if (e.is_regular_file()) m[e.path().string()] = ReadFile(e.path());
+    }
+    return m;
+  }
+
+  std::string Data() { return tmp_.Sub("data"); }
+
+  testing::TempDir tmp_;
+};
+
+TEST_F(CliTest, UnknownCommandAndFlags) {
+  ExpectBadInput("frobnicate", "frobnicate");
+  ExpectBadInput("load --bogus 1", "bogus");
+  ExpectBadInput("verify --no-such-flag", "no-such-flag");
+  ExpectBadInput("load --data-dir " + Data() + " stray", "stray");
+  ExpectBadInput("load --engine mysql --data-dir " + Data(), "--engine mysql");
+}
+
+TEST_F(CliTest, BadNumbers) {
+  ExpectBadInput("load --listings 0 --data-dir " + Data(), "--listings");
+  ExpectBadInput("load --listings -5 --data-dir " + Data(), "--listings");
+  ExpectBadInput("load --listings many --data-dir " + Data(), "--listings");
+  ExpectBadInput("verify --listings 10 --ops 0 --work-dir " + Data(), "--ops");
+  EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
+}
+
+TEST_F(CliTest, MissingOrUnwritableDataDir) {
+  ExpectBadInput("load --listings 10 --data-dir " + tmp_.Sub("no/such/dir"), "does not exist");
+  std::ofstream(tmp_.Sub("a-file")) << "keep me";
+  ExpectBadInput("load --listings 10 --data-dir " + tmp_.Sub("a-file"), "not a directory");
+  EXPECT_EQ(ReadFile(tmp_.Sub("a-file")), "keep me");
+  // /proc refuses new entries even to root, for whom permission bits are no obstacle.
+  ExpectBadInput("load --listings 10 --data-dir /proc/listbench-test", "/proc/listbench-test");
+  ExpectBadInput("verify --listings 10 --work-dir /proc/listbench-test", "/proc/listbench-test");
+  ExpectBadInput("verify --listings 10 --json " + tmp_.Sub("no/dir/out.json") + " --work-dir " +
+                     Data(),
+                 "--json");
+}
+
+TEST_F(CliTest, LoadReusesAndRefusesToOverwriteAnotherDataset) {
+  CliResult first = Run("load --engine both --listings 60 --seed 3 --data-dir " + Data());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  CliResult again = Run("load --engine both --listings 60 --seed 3 --data-dir " + Data());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("reusing"), std::string::npos) << again.err;
+
+  const auto before = Files(Data());
+  ExpectBadInput("load --engine sqlite --listings 61 --seed 3 --data-dir " + Data(), "--replace");
+  ExpectBadInput("load --engine rocksdb --listings 60 --seed 4 --data-dir " + Data(), "--replace");
+  EXPECT_EQ(Files(Data()), before);
+  // An engine directory is not a data directory.
+  ExpectBadInput("load --listings 60 --seed 3 --data-dir " + EngineDir(Data(), Engine::kSqlite),
+                 "pass its parent");
+  EXPECT_EQ(Files(Data()), before);
+
+  CliResult replaced =
+      Run("load --engine sqlite --listings 61 --seed 3 --replace --data-dir " + Data());
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.err;
+  auto m = ReadManifest(EngineDir(Data(), Engine::kSqlite));
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->listings, 61u);
+}
+
+TEST_F(CliTest, RefusesAStoreOfTheOtherEngine) {
+  ASSERT_EQ(Run("load --engine sqlite --listings 40 --data-dir " + Data()).exit_code, 0);
+  // Put the SQLite store where the RocksDB one belongs.
+  fs::rename(EngineDir(Data(), Engine::kSqlite), EngineDir(Data(), Engine::kRocksDb));
+  const auto before = Files(Data());
+  ExpectBadInput("load --engine rocksdb --listings 40 --data-dir " + Data(), "holds a sqlite store");
+  ExpectBadInput("load --engine rocksdb --listings 40 --replace --data-dir " + Data(),
+                 "holds a sqlite store");
+  EXPECT_EQ(Files(Data()), before);
+}
+
+TEST_F(CliTest, RefusesAStoreFromAnotherFormatVersion) {
+  ASSERT_EQ(Run("load --engine both --listings 40 --data-dir " + Data()).exit_code, 0);
+  const std::string dir = EngineDir(Data(), Engine::kRocksDb);
+  const fs::path manifest = fs::path(dir) / kManifestFileName;
+  nlohmann::json j = nlohmann::json::parse(ReadFile(manifest));
+  j["format_version"] = 99;
+  j["listbench_version"] = "9.9.9";
+  std::ofstream(manifest, std::ios::trunc) << j.dump();
+  const auto before = Files(Data());
+  ExpectBadInput("load --engine rocksdb --listings 40 --data-dir " + Data(), "format version 99");
+  ExpectBadInput("load --engine rocksdb --listings 40 --replace --data-dir " + Data(),
+                 "format version 99");
+  EXPECT_EQ(Files(Data()), before);
+}
+
+TEST_F(CliTest, RefusesADirectoryThatIsNotOurs) {
+  fs::create_directories(EngineDir(Data(), Engine::kSqlite));
+  std::ofstream(fs::path(EngineDir(Data(), Engine::kSqlite)) / "thesis.txt") << "precious";
+  const auto before = Files(Data());
+  ExpectBadInput("load --engine sqlite --listings 40 --replace --data-dir " + Data(),
+                 "not a listbench store");
+  EXPECT_EQ(Files(Data()), before);
+}
+
+TEST_F(CliTest, VerifyRunsEndToEndAndReusesItsLoad) {
+  const std::string json = tmp_.Sub("verify.json");
+  const std::string args =
+      "verify --listings 300 --ops 3000 --seed 7 --work-dir " + tmp_.Sub("work") + " --json " + json;
+  CliResult r = Run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json j = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(j["ops"], 3000);
+  EXPECT_EQ(j["mismatches"], 0);
+  EXPECT_EQ(j["invariant_violations"], 0);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_EQ(j["listings"], 300);
+  EXPECT_FALSE(j["build"]["git_commit"].get<std::string>().empty());
+  // The stream really exercises writes: most submissions succeed on both engines.
+  EXPECT_GT(j["outcomes"]["submit_application"].value("ok", 0), 50);
+
+  CliResult again = Run(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("reusing"), std::string::npos);
+  nlohmann::json j2 = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(j2["outcomes"], j["outcomes"]);  // same seed, same results
+}
+
+}  // namespace
+}  // namespace listbench

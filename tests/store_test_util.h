@@ -1,0 +1,56 @@
+// Helpers shared by tests that need a store on disk: a temporary directory
+// that cleans up after itself and a tiny hand-made dataset whose every
+// answer is known.
+#ifndef LISTBENCH_TESTS_STORE_TEST_UTIL_H_
+#define LISTBENCH_TESTS_STORE_TEST_UTIL_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/store.h"
+
+namespace listbench::testing {
+
+// A fresh directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// The tiny dataset (see store_test_util.cc for the story it tells):
+// tenant 1 (GB) and tenant 2 (DE); landlords 1, 2 (t1) and 3 (t2);
+// listings 1-4, 6 (t1) and 5 (t2); applicants 1, 2 (t1) and 3 (t2);
+// applications 1-4 (t1) and 5 (t2); payments 1, 2 (t1).
+struct TinyDataset {
+  std::vector<Tenant> tenants;
+  std::vector<Landlord> landlords;
+  std::vector<Listing> listings;
+  std::vector<std::vector<Image>> images;  // parallel to listings
+  std::vector<Applicant> applicants;
+  std::vector<Application> applications;
+  std::vector<Payment> payments;
+
+  const Listing& listing(EntityId id) const;
+  const std::vector<Image>& images_of(EntityId listing) const;
+  const Landlord& landlord(EntityId id) const;
+  const Applicant& applicant(EntityId id) const;
+  const Application& application(EntityId id) const;
+  const Payment& payment(EntityId id) const;
+};
+const TinyDataset& Tiny();
+
+// Loads Tiny() into an empty store through its bulk loader.
+Status LoadTiny(Store& store);
+
+}  // namespace listbench::testing
+
+#endif  // LISTBENCH_TESTS_STORE_TEST_UTIL_H_
