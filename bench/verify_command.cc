@@ -84,7 +84,7 @@ int VerifyCommand(int argc, char** argv) {
                            "Load both engines, run one seeded operation stream against both, "
                            "compare the results op by op and check invariants.");
   options.add_options()
-      ("ops", "operations in the stream (>= 1)", cxxopts::value<uint64_t>()->default_value("10000"))
+      ("ops", "operations in the stream (>= 1)", cxxopts::value<uint64_t>()->default_value("50000"))
       ("work-dir", "work directory (base loads are reused across runs)",
        cxxopts::value<std::string>()->default_value("work"))
       ("json", "also write the report to this JSON file", cxxopts::value<std::string>());
