@@ -12,7 +12,7 @@ PACKAGES=(
   librocksdb-dev libsnappy-dev liblz4-dev libzstd-dev libbz2-dev zlib1g-dev libgflags-dev
   libsqlite3-dev
   libbenchmark-dev libgtest-dev libgmock-dev
-  libcxxopts-dev nlohmann-json3-dev libfmt-dev
+  libcxxopts-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   gnuplot-nox
 )
 
