@@ -12,7 +12,7 @@
 #include "bench/commands.h"
 #include "bench/differential.h"
 #include "bench/store_setup.h"
-#include "workloads/verify_trace.h"
+#include "workloads/trace.h"
 
 namespace listbench {
 namespace {

@@ -9,7 +9,7 @@
 #include "engine/store_wrapper.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
-#include "workloads/verify_trace.h"
+#include "workloads/trace.h"
 
 namespace listbench {
 namespace {

@@ -1,27 +1,34 @@
-// The verify stream. Each op is drawn as a kind (fixed mix) and then, with a
-// fixed probability, as a "must fail" variant of that kind. A shadow of the
-// catalog applies the Store contract to every write, so that most writes
-// are aimed to succeed and later ops see the effects of earlier ones.
-#include "workloads/verify_trace.h"
+// Each op is drawn as a kind (the mix) and then, with probability must_fail,
+// as a "must fail" variant of that kind; the entity it touches is drawn by
+// the key distribution.
+#include "workloads/trace.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 
+#include "workloads/key_chooser.h"
 #include "workloads/random.h"
 
 namespace listbench {
 namespace {
 
-// Weights of R1..R5, W1..W5.
-constexpr std::array<double, kNumOpKinds> kMix = {14, 8, 14, 8, 8, 12, 8, 12, 6, 10};
-constexpr double kMustFail = 0.12;
+// The verify mix: weights of R1..R5, W1..W5.
+constexpr std::array<double, kNumOpKinds> kVerifyMix = {14, 8, 14, 8, 8, 12, 8, 12, 6, 10};
+constexpr double kVerifyMustFail = 0.12;
 
 class TraceBuilder {
  public:
-  TraceBuilder(const DatasetCatalog& c, const VerifyTraceSpec& spec)
-      : c_(c), rng_(spec.seed, 100), listings_(c.listings), applications_(c.applications) {
+  TraceBuilder(const DatasetCatalog& c, const TraceSpec& spec)
+      : c_(c),
+        spec_(spec),
+        rng_(spec.seed, 100),
+        listing_keys_(spec.keys, c.listings.size()),
+        landlord_keys_(spec.keys, c.landlord_tenant.size()),
+        applicant_keys_(spec.keys, c.applicant_tenant.size()),
+        listings_(c.listings),
+        applications_(c.applications) {
     listings_by_tenant_.resize(c.tenants.size());
     for (size_t i = 0; i < listings_.size(); ++i) {
       listings_by_tenant_[listings_[i].tenant - 1].push_back(i + 1);
@@ -32,13 +39,13 @@ class TraceBuilder {
   }
 
   std::vector<Op> Build(uint64_t n) {
-    const Discrete kind_pick(kMix);
+    const Discrete kind_pick(spec_.mix);
     std::vector<Op> ops;
     ops.reserve(n);
     for (uint64_t i = 0; i < n; ++i) {
       now_ += 1 + static_cast<int64_t>(rng_.Uniform(60));
       const auto kind = static_cast<OpKind>(kind_pick.Sample(rng_));
-      const bool fail = rng_.Bernoulli(kMustFail);
+      const bool fail = spec_.must_fail > 0 && rng_.Bernoulli(spec_.must_fail);
       ops.push_back(Make(kind, fail));
     }
     return ops;
@@ -74,10 +81,14 @@ class TraceBuilder {
     return static_cast<TenantId>((t - 1 + 1 + rng_.Uniform(n - 1)) % n + 1);
   }
   EntityId AnyListing() { return rng_.Uniform(listings_.size()) + 1; }
+  // The entity an operation is about, by the key distribution.
+  EntityId KeyListing() { return listing_keys_.Pick(rng_, listings_.size()) + 1; }
+  EntityId KeyLandlord() { return landlord_keys_.Pick(rng_, c_.landlord_tenant.size()) + 1; }
+  EntityId KeyApplicant() { return applicant_keys_.Pick(rng_, c_.applicant_tenant.size()) + 1; }
   EntityId AnyApplication() { return rng_.Uniform(applications_.size()) + 1; }
   // A listing reference: found, or (must fail) another tenant's or missing.
   std::pair<TenantId, EntityId> ListingRef(bool fail) {
-    const EntityId id = AnyListing();
+    const EntityId id = KeyListing();
     const TenantId t = listings_[id - 1].tenant;
     if (!fail) return {t, id};
     if (rng_.Bernoulli(0.5)) return {OtherTenant(t), id};
@@ -103,7 +114,7 @@ class TraceBuilder {
 
   // ---- reads ---------------------------------------------------------------
   Op Portfolio(bool fail) {
-    const EntityId id = rng_.Uniform(c_.landlord_tenant.size()) + 1;
+    const EntityId id = KeyLandlord();
     TenantId t = c_.landlord_tenant[id - 1];
     if (!fail) return LandlordPortfolioOp{t, id};
     if (rng_.Bernoulli(0.5)) return LandlordPortfolioOp{OtherTenant(t), id};
@@ -111,7 +122,7 @@ class TraceBuilder {
   }
 
   Op Profile(bool fail) {
-    const EntityId id = rng_.Uniform(c_.applicant_tenant.size()) + 1;
+    const EntityId id = KeyApplicant();
     const TenantId t = c_.applicant_tenant[id - 1];
     if (!fail) return ApplicantProfileOp{t, id};
     if (rng_.Bernoulli(0.5)) return ApplicantProfileOp{OtherTenant(t), id};
@@ -120,7 +131,7 @@ class TraceBuilder {
 
   Op SearchFor(bool fail) {
     // Aim at a real listing's city and price so that most searches find hits.
-    const auto& l = listings_[AnyListing() - 1];
+    const auto& l = listings_[KeyListing() - 1];
     SearchQuery q;
     q.tenant = l.tenant;
     q.city = c_.cities[l.city];
@@ -144,7 +155,7 @@ class TraceBuilder {
   Op Submit(bool fail) {
     Application a;
     a.id = applications_.size() + 1;
-    a.applicant = rng_.Uniform(c_.applicant_tenant.size()) + 1;
+    a.applicant = KeyApplicant();
     a.tenant = c_.applicant_tenant[a.applicant - 1];
     const auto& pool = listings_by_tenant_[a.tenant - 1];
     a.listing = pool[rng_.Uniform(pool.size())];
@@ -214,7 +225,7 @@ class TraceBuilder {
   }
 
   Op Update(bool fail) {
-    const EntityId id = AnyListing();
+    const EntityId id = KeyListing();
     auto& l = listings_[id - 1];
     ListingUpdate u;
     u.tenant = l.tenant;
@@ -251,7 +262,7 @@ class TraceBuilder {
     AddListingOp op;
     Listing& l = op.listing;
     l.id = listings_.size() + 1;
-    l.landlord = rng_.Uniform(c_.landlord_tenant.size()) + 1;
+    l.landlord = KeyLandlord();
     l.tenant = c_.landlord_tenant[l.landlord - 1];
     const auto& cities = c_.cities_by_tenant[l.tenant - 1];
     const uint32_t city_in_tenant = static_cast<uint32_t>(rng_.Uniform(std::min<size_t>(cities.size(), 8)));
@@ -317,7 +328,9 @@ class TraceBuilder {
   }
 
   const DatasetCatalog& c_;
+  const TraceSpec spec_;
   Random rng_;
+  const KeyChooser listing_keys_, landlord_keys_, applicant_keys_;
   std::vector<DatasetCatalog::ListingInfo> listings_;
   std::vector<DatasetCatalog::ApplicationInfo> applications_;
   std::vector<std::vector<EntityId>> listings_by_tenant_;
@@ -328,12 +341,30 @@ class TraceBuilder {
 
 }  // namespace
 
-std::vector<Op> MakeVerifyTrace(const DatasetCatalog& catalog, const VerifyTraceSpec& spec) {
+std::vector<Op> MakeTrace(const DatasetCatalog& catalog, const TraceSpec& spec) {
   if (catalog.listings.empty() || catalog.applications.empty() ||
       catalog.applicant_tenant.empty()) {
     return {};
   }
   return TraceBuilder(catalog, spec).Build(spec.ops);
+}
+
+TraceSpec TraceSpecFor(const WorkloadSpec& w, uint64_t ops, uint64_t seed) {
+  TraceSpec t;
+  t.mix = w.mix;
+  t.keys = w.keys;
+  t.ops = ops;
+  t.seed = seed;
+  return t;
+}
+
+std::vector<Op> MakeVerifyTrace(const DatasetCatalog& catalog, const VerifyTraceSpec& spec) {
+  TraceSpec t;
+  t.mix = kVerifyMix;
+  t.must_fail = kVerifyMustFail;
+  t.ops = spec.ops;
+  t.seed = spec.seed;
+  return MakeTrace(catalog, t);
 }
 
 }  // namespace listbench
