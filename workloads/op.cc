@@ -58,6 +58,31 @@ std::string ExecuteOp(Store& store, const Op& op) {
       op);
 }
 
+Status RunOp(Store& store, const Op& op) {
+  return std::visit(
+      Overloaded{
+          [&](const ListingDetailOp& o) { return store.GetListingDetail(o.tenant, o.listing).status(); },
+          [&](const LandlordPortfolioOp& o) {
+            return store.GetLandlordPortfolio(o.tenant, o.landlord).status();
+          },
+          [&](const SearchOp& o) { return store.Search(o.query).status(); },
+          [&](const ApplicantProfileOp& o) {
+            return store.GetApplicantProfile(o.tenant, o.applicant).status();
+          },
+          [&](const ListingApplicationsOp& o) {
+            return store.GetListingApplications(o.tenant, o.listing).status();
+          },
+          [&](const SubmitApplicationOp& o) { return store.SubmitApplication(o.application); },
+          [&](const RecordPaymentOp& o) { return store.RecordPayment(o.payment); },
+          [&](const UpdateListingOp& o) { return store.UpdateListing(o.update).status(); },
+          [&](const AddListingOp& o) { return store.AddListing(o.listing, o.images); },
+          [&](const DecideApplicationOp& o) {
+            return store.DecideApplication(o.tenant, o.application, o.approve, o.now);
+          },
+      },
+      op);
+}
+
 std::string DescribeOp(const Op& op) {
   std::string body = std::visit(
       Overloaded{

@@ -61,6 +61,10 @@ inline bool IsWrite(OpKind k) { return static_cast<int>(k) >= 5; }
 // (CanonicalOutcome in engine/canonical.h).
 std::string ExecuteOp(Store& store, const Op& op);
 
+// Runs `op` against `store` and returns only its status (results are
+// dropped): the runner's hot path, with no serialization cost.
+Status RunOp(Store& store, const Op& op);
+
 // One line describing the request, for mismatch reports.
 std::string DescribeOp(const Op& op);
 
