@@ -15,6 +15,9 @@ constexpr const char* kUsage =
     "  load     generate the seeded dataset and bulk-load it into sqlite, rocksdb or both\n"
     "  verify   load both engines, run one seeded operation stream against both,\n"
     "           compare results op by op and check each store's invariants\n"
+    "  run      run a workload file against one engine: latency per pattern, counted work\n"
+    "  compare  run a workload's identical trace against both engines, side by side;\n"
+    "           writes summary.json, ops.csv and series.csv\n"
     "\n"
     "`listbench <command> --help` lists a command's flags.\n";
 
@@ -46,6 +49,8 @@ int RunListbench(int argc, char** argv) {
   }
   if (command == "load") return LoadCommand(argc - 1, argv + 1);
   if (command == "verify") return VerifyCommand(argc - 1, argv + 1);
+  if (command == "run") return RunCommand(argc - 1, argv + 1);
+  if (command == "compare") return CompareCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n",
                command.c_str());
   return kExitBadInput;

@@ -79,13 +79,53 @@ StatusOr<cxxopts::ParseResult> ParseFlags(cxxopts::Options& options, int argc, c
   }
 }
 
+namespace {
+
+// First "model name" of /proc/cpuinfo.
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  }
+  return "unknown";
+}
+
+uint64_t MemoryBytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(size) : 0;
+}
+
+}  // namespace
+
 nlohmann::json BuildInfoJson() {
   utsname u{};
   ::uname(&u);
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);
+  nlohmann::json warnings = nlohmann::json::array();
+#ifndef NDEBUG
+  warnings.push_back("listbench built without NDEBUG (assertions on): timings are not representative");
+#endif
+  if (BuildType() != "Release" && BuildType() != "RelWithDebInfo") {
+    warnings.push_back("build type " + BuildType() + " is not an optimized build");
+  }
+  if (SanitizersEnabled()) warnings.push_back("sanitizer build: timings are not representative");
+  if (RocksDbAssertions() == "yes") {
+    warnings.push_back(
+        "the RocksDB library was built with assertions on (Debian's librocksdb calls "
+        "__assert_fail): RocksDB timings include their cost");
+  }
   return {
       {"listbench_version", ListbenchVersion()},
+      {"cpu", CpuModel()},
+      {"memory_bytes", MemoryBytes()},
+      {"cxx_flags", CxxFlags()},
+      {"rocksdb_assertions", RocksDbAssertions()},
+      {"warnings", warnings},
       {"git_commit", GitCommit()},
       {"build_type", BuildType()},
       {"compiler", CompilerVersion()},

@@ -193,4 +193,19 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
   return LoadInto(engine, dir, spec, options, progress);
 }
 
+StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engine engine,
+                                              const StoreOptions& options) {
+  const std::string base = (std::filesystem::path(work_dir) / "base").string();
+  const std::string run = (std::filesystem::path(work_dir) / "run").string();
+  std::error_code ec;
+  std::filesystem::create_directories(run, ec);
+  if (ec) return Status::IOError(run + ": cannot create: " + ec.message());
+  const std::string src = EngineDir(base, engine), dst = EngineDir(run, engine);
+  LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
+  LB_RETURN_IF_ERROR(CloneStore(engine, src, dst));
+  StoreOptions o = options;
+  o.create_if_missing = false;
+  return OpenStore(engine, dst, o);
+}
+
 }  // namespace listbench

@@ -45,6 +45,12 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
 // not itself an engine directory.
 Status CheckDataDir(const std::string& data_dir);
 
+// Clones WORK/base/<engine> (a load made by PrepareStore) into
+// WORK/run/<engine>, replacing what a previous run left there, and opens the
+// clone, so that every run starts from the identical pristine state.
+StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engine engine,
+                                              const StoreOptions& options);
+
 // Deletes `dir` if it is empty or a listbench store directory (it has a
 // manifest); refuses anything else. A missing `dir` is fine.
 Status RemoveStoreDir(const std::string& dir);

@@ -23,21 +23,10 @@ struct RunStores {
   std::unique_ptr<Store> sqlite, rocks;
 };
 
-// Clones the base loads into DIR/run and opens the clones.
 StatusOr<RunStores> OpenRunStores(const std::string& work_dir, const StoreOptions& options) {
-  const std::string base = (fs::path(work_dir) / "base").string();
-  const std::string run = (fs::path(work_dir) / "run").string();
-  std::error_code ec;
-  fs::create_directories(run, ec);
-  if (ec) return Status::IOError(run + ": cannot create: " + ec.message());
   RunStores stores;
   for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
-    const std::string src = EngineDir(base, e), dst = EngineDir(run, e);
-    LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
-    LB_RETURN_IF_ERROR(CloneStore(e, src, dst));
-    StoreOptions o = options;
-    o.create_if_missing = false;
-    StatusOr<std::unique_ptr<Store>> s = OpenStore(e, dst, o);
+    StatusOr<std::unique_ptr<Store>> s = OpenRunClone(work_dir, e, options);
     if (!s.ok()) return s.status();
     (e == Engine::kSqlite ? stores.sqlite : stores.rocks) = std::move(*s);
   }
