@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  run      run a workload file against one engine: latency per pattern, counted work\n"
     "  compare  run a workload's identical trace against both engines, side by side;\n"
     "           writes summary.json, ops.csv and series.csv\n"
+    "  check    compare a summary.json with a baseline; exit 1 on a regression\n"
     "\n"
     "`listbench <command> --help` lists a command's flags.\n";
 
@@ -51,6 +52,7 @@ int RunListbench(int argc, char** argv) {
   if (command == "verify") return VerifyCommand(argc - 1, argv + 1);
   if (command == "run") return RunCommand(argc - 1, argv + 1);
   if (command == "compare") return CompareCommand(argc - 1, argv + 1);
+  if (command == "check") return CheckCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n",
                command.c_str());
   return kExitBadInput;

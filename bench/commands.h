@@ -23,6 +23,7 @@ int LoadCommand(int argc, char** argv);
 int VerifyCommand(int argc, char** argv);
 int RunCommand(int argc, char** argv);
 int CompareCommand(int argc, char** argv);
+int CheckCommand(int argc, char** argv);
 
 // Dispatches `listbench <command> ...`.
 int RunListbench(int argc, char** argv);

@@ -20,31 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::CliResult;
+using testing::ReadFile;
 
 class CliTest : public ::testing::Test {
  protected:
-  CliResult Run(const std::string& args) {
-    const std::string out = tmp_.Sub("stdout"), err = tmp_.Sub("stderr");
-    const std::string cmd =
-        std::string(LISTBENCH_BINARY) + " " + args + " >" + out + " 2>" + err + " </dev/null";
-    const int rc = std::system(cmd.c_str());
-    CliResult r;
-    r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
-  }
+  CliResult Run(const std::string& args) { return testing::RunListbench(args, tmp_); }
 
   // Expects exit 2 and exactly one stderr line that mentions `needle`.
   void ExpectBadInput(const std::string& args, const std::string& needle) {

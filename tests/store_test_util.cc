@@ -2,7 +2,11 @@
 
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace listbench::testing {
 namespace fs = std::filesystem;
@@ -115,6 +119,25 @@ Status LoadTiny(Store& store) {
   for (const auto& a : d.applications) LB_RETURN_IF_ERROR(loader->AddApplication(a));
   for (const auto& p : d.payments) LB_RETURN_IF_ERROR(loader->AddPayment(p));
   return loader->Finish();
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+CliResult RunListbench(const std::string& args, const TempDir& scratch) {
+  const std::string out = scratch.Sub("stdout"), err = scratch.Sub("stderr");
+  const std::string cmd =
+      std::string(LISTBENCH_BINARY) + " " + args + " >" + out + " 2>" + err + " </dev/null";
+  const int rc = std::system(cmd.c_str());
+  CliResult r;
+  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
 }
 
 }  // namespace listbench::testing

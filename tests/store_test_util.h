@@ -51,6 +51,17 @@ const TinyDataset& Tiny();
 // Loads Tiny() into an empty store through its bulk loader.
 Status LoadTiny(Store& store);
 
+// Runs the built listbench binary with `args` (a shell fragment), stdin
+// from /dev/null, capturing its exit code, stdout and stderr through files
+// in `scratch`.
+struct CliResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+CliResult RunListbench(const std::string& args, const TempDir& scratch);
+
+std::string ReadFile(const std::filesystem::path& p);
+
 }  // namespace listbench::testing
 
 #endif  // LISTBENCH_TESTS_STORE_TEST_UTIL_H_
