@@ -1,11 +1,559 @@
-// STUB: replaced by the RocksDB engine implementation.
 #include "engine/rocks/rocks_store.h"
 
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "engine/rocks/counting_fs.h"
+#include "engine/rocks/invariants.h"
+#include "engine/rocks/item_access.h"
+#include "engine/rocks/item_batch.h"
+#include "engine/rocks/items.h"
+#include "engine/rocks/key_codec.h"
+#include "engine/rocks/loader.h"
+#include "engine/rocks/table.h"
+
 namespace listbench {
-StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string&, const StoreOptions&) {
-  return Status::NotSupported("rocks engine not built yet");
+namespace {
+
+namespace fs = std::filesystem;
+using rocks::GetItem;
+using rocks::PutItem;
+using rocks::Table;
+
+rocksdb::CompressionType BestCompression() {
+  for (rocksdb::CompressionType c : rocksdb::GetSupportedCompressions()) {
+    if (c == rocksdb::kLZ4Compression) return c;
+  }
+  return rocksdb::kNoCompression;
 }
-Status CloneRocksStore(const std::string&, const std::string&) {
-  return Status::NotSupported("rocks engine not built yet");
+
+rocksdb::Options MakeOptions(const StoreOptions& o, rocksdb::Env* env) {
+  rocksdb::Options opt;
+  opt.env = env;
+  opt.create_if_missing = true;  // whether to create is decided before opening
+  opt.compression = BestCompression();
+  opt.write_buffer_size = size_t{64} << 20;
+  opt.max_write_buffer_number = 4;
+  opt.max_background_jobs = 2;
+  opt.keep_log_file_num = 2;
+  opt.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = rocksdb::NewLRUCache(o.cache_bytes);
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  opt.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return opt;
 }
+
+rocksdb::WriteOptions MakeWriteOptions(const StoreOptions& o) {
+  rocksdb::WriteOptions w;
+  w.sync = o.durable;
+  w.disableWAL = !o.rocksdb_wal && !o.durable;
+  return w;
+}
+
+// Calls fn(sort key tag, key, value) for each item of a scan, stopping at the
+// first decode failure, which it reports as Corruption.
+class ScanDecoder {
+ public:
+  explicit ScanDecoder(size_t prefix_len) : prefix_len_(prefix_len) {}
+  uint8_t Tag(std::string_view key) const {
+    return key.size() > prefix_len_ ? static_cast<uint8_t>(key[prefix_len_]) : 0;
+  }
+  template <typename T>
+  bool Decode(std::string_view key, std::string_view value, T* out) {
+    if (rocks::Decode(value, out)) return true;
+    status_ = rocks::BadItem(key);
+    return false;
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  size_t prefix_len_;
+  Status status_;
+};
+
+class RocksStore : public Store {
+ public:
+  RocksStore(std::string dir, const StoreOptions& options)
+      : dir_(std::move(dir)),
+        options_(options),
+        fs_(rocks::NewCountingFileSystem(&io_)),
+        env_(rocksdb::NewCompositeEnv(fs_)) {}
+
+  ~RocksStore() override {
+    if (table_ != nullptr) table_->db()->Close().PermitUncheckedError();
+  }
+
+  Status Open(bool existing);
+
+  std::string_view Name() const override { return "rocksdb"; }
+  std::unique_ptr<BulkLoader> NewBulkLoader() override {
+    return rocks::NewRocksBulkLoader(table_.get());
+  }
+
+  StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) override;
+  StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;
+  StatusOr<SearchResult> Search(const SearchQuery& q) override;
+  StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) override;
+  StatusOr<ListingApplications> GetListingApplications(TenantId tenant, EntityId listing) override;
+
+  Status SubmitApplication(const Application& a) override;
+  Status RecordPayment(const Payment& p) override;
+  StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) override;
+  Status AddListing(const Listing& l, std::span<const Image> images) override;
+  Status DecideApplication(TenantId tenant, EntityId application, bool approve,
+                           int64_t now) override;
+
+  Status CheckInvariants(std::vector<std::string>* violations) override {
+    return rocks::CheckInvariants(*table_, violations);
+  }
+  StatusOr<uint64_t> DiskBytes() override;
+  IoStats io_stats() const override { return io_.Snapshot(); }
+  WorkStats work_stats() const override { return table_->work(); }
+
+ private:
+  Status CheckFormat();
+  Status Exists(rocks::MarkerKind kind, EntityId id, bool* exists);
+  // Rewrites application `old` (and its copies) with `status` and `updated`,
+  // adjusting its listing's open count if openness changes.
+  Status ChangeApplication(const Application& old, ApplicationStatus status, int64_t updated,
+                           rocksdb::WriteBatch* batch);
+
+  const std::string dir_;
+  const StoreOptions options_;
+  IoCounters io_;  // outlives fs_, env_ and the DB (declared first)
+  std::shared_ptr<rocksdb::FileSystem> fs_;
+  std::unique_ptr<rocksdb::Env> env_;
+  std::unique_ptr<Table> table_;
+};
+
+// ---- Open ---------------------------------------------------------------------
+
+Status RocksStore::CheckFormat() {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Options opt = MakeOptions(options_, env_.get());
+  opt.create_if_missing = false;
+  LB_RETURN_IF_ERROR(rocks::FromRocks(rocksdb::DB::OpenForReadOnly(opt, dir_, &raw)));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string value;
+  rocksdb::Status s =
+      db->Get(rocksdb::ReadOptions(),
+              rocksdb::Slice(rocks::kFormatKey.data(), rocks::kFormatKey.size()), &value);
+  db->Close().PermitUncheckedError();
+  if (s.IsNotFound()) {
+    return Status::NotSupported(dir_ + ": a RocksDB database without a listbench format marker");
+  }
+  LB_RETURN_IF_ERROR(rocks::FromRocks(s));
+  if (value != rocks::kFormatValue) {
+    return Status::NotSupported(dir_ + ": store format '" + value + "', this build reads '" +
+                                std::string(rocks::kFormatValue) + "'");
+  }
+  return Status::OK();
+}
+
+Status RocksStore::Open(bool existing) {
+  // An existing store is checked read-only first, so that a foreign or
+  // incompatible one is never modified.
+  if (existing) LB_RETURN_IF_ERROR(CheckFormat());
+  rocksdb::DB* raw = nullptr;
+  LB_RETURN_IF_ERROR(
+      rocks::FromRocks(rocksdb::DB::Open(MakeOptions(options_, env_.get()), dir_, &raw)));
+  table_ = std::make_unique<Table>(std::unique_ptr<rocksdb::DB>(raw), MakeWriteOptions(options_));
+  if (existing) return Status::OK();
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  return rocks::FromRocks(
+      table_->db()->Put(w, rocksdb::Slice(rocks::kFormatKey.data(), rocks::kFormatKey.size()),
+                        rocksdb::Slice(rocks::kFormatValue.data(), rocks::kFormatValue.size())));
+}
+
+StatusOr<uint64_t> RocksStore::DiskBytes() {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (const auto& e : fs::directory_iterator(dir_, ec)) {
+    std::error_code fec;
+    if (e.is_regular_file(fec)) {
+      const uint64_t n = e.file_size(fec);
+      if (!fec) total += n;
+    }
+  }
+  if (ec) return Status::IOError(dir_ + ": cannot list: " + ec.message());
+  return total;
+}
+
+Status RocksStore::Exists(rocks::MarkerKind kind, EntityId id, bool* exists) {
+  std::string value;
+  return table_->Get(rocks::MarkerKey(kind, id), &value, exists);
+}
+
+// ---- Reads --------------------------------------------------------------------
+
+StatusOr<ListingDetail> RocksStore::GetListingDetail(TenantId tenant, EntityId listing) {
+  const std::string prefix = rocks::ListingPrefix(tenant, listing);
+  ScanDecoder d(prefix.size());
+  ListingDetail out;
+  bool found = false, owner = false;
+  // META, IMG#..., OWNER are adjacent; the APP# items sort before META.
+  LB_RETURN_IF_ERROR(table_->Scan(rocks::ListingKey(tenant, listing),
+                                  rocks::PrefixSuccessor(prefix),
+                                  [&](std::string_view k, std::string_view v) {
+                                    switch (d.Tag(k)) {
+                                      case rocks::kSkMeta:
+                                        found = true;
+                                        return d.Decode(k, v, &out.listing);
+                                      case rocks::kSkImage:
+                                        return d.Decode(k, v, &out.images.emplace_back());
+                                      case rocks::kSkOwner:
+                                        owner = true;
+                                        return d.Decode(k, v, &out.landlord);
+                                      default:
+                                        return true;
+                                    }
+                                  }));
+  LB_RETURN_IF_ERROR(d.status());
+  if (!found) return Status::NotFound("listing " + std::to_string(listing));
+  if (!owner)
+    return Status::Corruption("listing " + std::to_string(listing) + " has no OWNER item");
+  return out;
+}
+
+StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, EntityId landlord) {
+  const std::string prefix = rocks::LandlordPrefix(tenant, landlord);
+  ScanDecoder d(prefix.size());
+  LandlordPortfolio out;
+  bool found = false;
+  LB_RETURN_IF_ERROR(table_->Scan(prefix, rocks::PrefixSuccessor(prefix),
+                                  [&](std::string_view k, std::string_view v) {
+                                    switch (d.Tag(k)) {
+                                      case rocks::kSkMeta:
+                                        found = true;
+                                        return d.Decode(k, v, &out.landlord);
+                                      case rocks::kSkListing:
+                                        return d.Decode(k, v, &out.listings.emplace_back());
+                                      default:
+                                        return true;
+                                    }
+                                  }));
+  LB_RETURN_IF_ERROR(d.status());
+  if (!found) return Status::NotFound("landlord " + std::to_string(landlord));
+  return out;
+}
+
+StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
+  if (q.limit < 1 || q.limit > kMaxSearchLimit) {
+    return Status::InvalidArgument("limit must be in 1.." + std::to_string(kMaxSearchLimit));
+  }
+  if (q.min_price > q.max_price) return Status::InvalidArgument("min_price > max_price");
+  if (q.min_bedrooms < 0) return Status::InvalidArgument("min_bedrooms < 0");
+  const std::string city = rocks::SearchCityPrefix(q.tenant, q.city);
+  std::string lower = city, upper = city;
+  rocks::PutKeyI64(&lower, q.min_price);
+  rocks::PutKeyI64(&upper, q.max_price);
+  ScanDecoder d(0);
+  SearchResult out;
+  LB_RETURN_IF_ERROR(table_->Scan(lower, rocks::PrefixSuccessor(upper),
+                                  [&](std::string_view k, std::string_view v) {
+                                    SearchHit hit;
+                                    if (!d.Decode(k, v, &hit)) return false;
+                                    if (hit.listing.bedrooms >= q.min_bedrooms) {
+                                      out.hits.push_back(std::move(hit));
+                                    }
+                                    return out.hits.size() < static_cast<size_t>(q.limit);
+                                  }));
+  LB_RETURN_IF_ERROR(d.status());
+  return out;
+}
+
+StatusOr<ApplicantProfile> RocksStore::GetApplicantProfile(TenantId tenant, EntityId applicant) {
+  const std::string prefix = rocks::ApplicantPrefix(tenant, applicant);
+  ScanDecoder d(prefix.size());
+  ApplicantProfile out;
+  bool found = false;
+  LB_RETURN_IF_ERROR(table_->Scan(prefix, rocks::PrefixSuccessor(prefix),
+                                  [&](std::string_view k, std::string_view v) {
+                                    switch (d.Tag(k)) {
+                                      case rocks::kSkMeta:
+                                        found = true;
+                                        return d.Decode(k, v, &out.applicant);
+                                      case rocks::kSkApp:
+                                        return d.Decode(k, v, &out.applications.emplace_back());
+                                      case rocks::kSkPayment:
+                                        return d.Decode(k, v, &out.payments.emplace_back());
+                                      default:
+                                        return true;
+                                    }
+                                  }));
+  LB_RETURN_IF_ERROR(d.status());
+  if (!found) return Status::NotFound("applicant " + std::to_string(applicant));
+  return out;
+}
+
+StatusOr<ListingApplications> RocksStore::GetListingApplications(TenantId tenant,
+                                                                 EntityId listing) {
+  const std::string prefix = rocks::ListingPrefix(tenant, listing);
+  std::string lower = prefix;
+  rocks::PutKeyU8(&lower, rocks::kSkApp);
+  ScanDecoder d(prefix.size());
+  ListingApplications out;
+  bool found = false;
+  // APP# items, then META (which says the listing exists), then stop.
+  LB_RETURN_IF_ERROR(table_->Scan(lower, rocks::PrefixSuccessor(rocks::ListingKey(tenant, listing)),
+                                  [&](std::string_view k, std::string_view v) {
+                                    switch (d.Tag(k)) {
+                                      case rocks::kSkApp:
+                                        return d.Decode(k, v, &out.applications.emplace_back());
+                                      case rocks::kSkMeta:
+                                        found = true;
+                                        return false;
+                                      default:
+                                        return true;
+                                    }
+                                  }));
+  LB_RETURN_IF_ERROR(d.status());
+  if (!found) return Status::NotFound("listing " + std::to_string(listing));
+  return out;
+}
+
+// ---- Writes -------------------------------------------------------------------
+
+Status Missing(std::string_view key) {
+  return Status::Corruption("missing derived item " + rocks::KeyToString(key));
+}
+
+Status RocksStore::SubmitApplication(const Application& in) {
+  const TenantId t = in.tenant;
+  Listing listing;
+  Applicant applicant;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ListingKey(t, in.listing), &listing, &found));
+  if (!found) return Status::NotFound("listing " + std::to_string(in.listing));
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ApplicantKey(t, in.applicant), &applicant, &found));
+  if (!found) return Status::NotFound("applicant " + std::to_string(in.applicant));
+  if (listing.status != ListingStatus::kActive) {
+    return Status::Conflict("listing " + std::to_string(in.listing) + " is not active");
+  }
+  bool exists = false;
+  LB_RETURN_IF_ERROR(Exists(rocks::MarkerKind::kApplication, in.id, &exists));
+  if (exists) return Status::Conflict("application " + std::to_string(in.id) + " exists");
+  const std::string lst_key = rocks::PortfolioKey(t, listing.landlord, listing.id);
+  PortfolioEntry entry;
+  LB_RETURN_IF_ERROR(GetItem(*table_, lst_key, &entry, &found));
+  if (!found) return Missing(lst_key);
+
+  Application a = in;
+  a.status = ApplicationStatus::kSubmitted;
+  a.updated = a.submitted;
+  ++entry.open_applications;
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(
+      rocks::PutApplicationItems(&batch, a, listing.title, rocks::SummaryOf(applicant), true));
+  LB_RETURN_IF_ERROR(PutItem(&batch, lst_key, entry));
+  return table_->Write(&batch);
+}
+
+Status RocksStore::ChangeApplication(const Application& old, ApplicationStatus status,
+                                     int64_t updated, rocksdb::WriteBatch* batch) {
+  const TenantId t = old.tenant;
+  const std::string applicant_key = rocks::ApplicantAppKey(t, old.applicant, old.id);
+  const std::string listing_key = rocks::ListingAppKey(t, old.listing, old.id);
+  ApplicationWithListing by_applicant;
+  ApplicationWithApplicant by_listing;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, applicant_key, &by_applicant, &found));
+  if (!found) return Missing(applicant_key);
+  LB_RETURN_IF_ERROR(GetItem(*table_, listing_key, &by_listing, &found));
+  if (!found) return Missing(listing_key);
+
+  Application a = old;
+  a.status = status;
+  a.updated = updated;
+  by_applicant.application = a;
+  by_listing.application = a;
+  LB_RETURN_IF_ERROR(PutItem(batch, rocks::ApplicationKey(t, a.id), a));
+  LB_RETURN_IF_ERROR(PutItem(batch, applicant_key, by_applicant));
+  LB_RETURN_IF_ERROR(PutItem(batch, listing_key, by_listing));
+  if (IsOpen(old.status) == IsOpen(status)) return Status::OK();
+
+  Listing listing;
+  const std::string meta_key = rocks::ListingKey(t, old.listing);
+  LB_RETURN_IF_ERROR(GetItem(*table_, meta_key, &listing, &found));
+  if (!found) return Missing(meta_key);
+  const std::string lst_key = rocks::PortfolioKey(t, listing.landlord, listing.id);
+  PortfolioEntry entry;
+  LB_RETURN_IF_ERROR(GetItem(*table_, lst_key, &entry, &found));
+  if (!found) return Missing(lst_key);
+  entry.open_applications += IsOpen(status) ? 1 : -1;
+  return PutItem(batch, lst_key, entry);
+}
+
+Status RocksStore::RecordPayment(const Payment& p) {
+  if (p.amount <= 0) return Status::InvalidArgument("payment amount must be positive");
+  Application app;
+  bool found = false;
+  LB_RETURN_IF_ERROR(
+      GetItem(*table_, rocks::ApplicationKey(p.tenant, p.application), &app, &found));
+  if (!found) return Status::NotFound("application " + std::to_string(p.application));
+  if (app.status != ApplicationStatus::kApproved && app.status != ApplicationStatus::kPaid) {
+    return Status::Conflict("application " + std::to_string(app.id) +
+                            " is neither approved nor paid");
+  }
+  bool exists = false;
+  LB_RETURN_IF_ERROR(Exists(rocks::MarkerKind::kPayment, p.id, &exists));
+  if (exists) return Status::Conflict("payment " + std::to_string(p.id) + " exists");
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(rocks::PutPaymentItems(&batch, p, app.applicant));
+  LB_RETURN_IF_ERROR(ChangeApplication(app, ApplicationStatus::kPaid, p.created, &batch));
+  return table_->Write(&batch);
+}
+
+StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
+  if (!u.price && !u.status) return Status::InvalidArgument("neither price nor status given");
+  if (u.price && *u.price <= 0) return Status::InvalidArgument("price must be positive");
+  const TenantId t = u.tenant;
+  Listing old;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ListingKey(t, u.listing), &old, &found));
+  if (!found) return Status::NotFound("listing " + std::to_string(u.listing));
+  if (old.version != u.expected_version) {
+    return Status::Conflict("listing " + std::to_string(u.listing) + " is at version " +
+                            std::to_string(old.version));
+  }
+  Listing l = old;
+  if (u.price) l.price = *u.price;
+  if (u.status) l.status = *u.status;
+  l.version = u.expected_version + 1;
+  l.updated = u.now;
+
+  const std::string lst_key = rocks::PortfolioKey(t, l.landlord, l.id);
+  PortfolioEntry entry;
+  LB_RETURN_IF_ERROR(GetItem(*table_, lst_key, &entry, &found));
+  if (!found) return Missing(lst_key);
+  entry.listing = rocks::SummaryOf(l);
+
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(PutItem(&batch, rocks::ListingKey(t, l.id), l));
+  LB_RETURN_IF_ERROR(PutItem(&batch, lst_key, entry));
+  if (old.status == ListingStatus::kActive) {
+    LB_RETURN_IF_ERROR(rocks::DeleteItem(&batch, rocks::SearchKey(t, old.city, old.price, old.id)));
+  }
+  if (l.status == ListingStatus::kActive) {
+    std::optional<Image> first;
+    Image img;
+    LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ImageKey(t, l.id, 0), &img, &found));
+    if (found) first = std::move(img);
+    LB_RETURN_IF_ERROR(rocks::PutSearchItem(&batch, l, first));
+  }
+  LB_RETURN_IF_ERROR(table_->Write(&batch));
+  return l.version;
+}
+
+Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
+  if (l.price <= 0) return Status::InvalidArgument("price must be positive");
+  if (l.bedrooms < 0) return Status::InvalidArgument("bedrooms must not be negative");
+  if (l.title.empty()) return Status::InvalidArgument("title must not be empty");
+  for (size_t i = 0; i < images.size(); ++i) {
+    if (images[i].listing != l.id) {
+      return Status::InvalidArgument("image " + std::to_string(i) + " belongs to another listing");
+    }
+    if (images[i].position != static_cast<int32_t>(i)) {
+      return Status::InvalidArgument("image positions must be 0..n-1 in order");
+    }
+  }
+  Landlord landlord;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::LandlordKey(l.tenant, l.landlord), &landlord, &found));
+  if (!found) return Status::NotFound("landlord " + std::to_string(l.landlord));
+  bool exists = false;
+  LB_RETURN_IF_ERROR(Exists(rocks::MarkerKind::kListing, l.id, &exists));
+  if (exists) return Status::Conflict("listing " + std::to_string(l.id) + " exists");
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(rocks::PutListingItems(&batch, l, images, rocks::SummaryOf(landlord)));
+  LB_RETURN_IF_ERROR(
+      rocks::PutPortfolioItem(&batch, l.tenant, l.landlord, {rocks::SummaryOf(l), 0}));
+  return table_->Write(&batch);
+}
+
+Status RocksStore::DecideApplication(TenantId tenant, EntityId application, bool approve,
+                                     int64_t now) {
+  Application app;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ApplicationKey(tenant, application), &app, &found));
+  if (!found) return Status::NotFound("application " + std::to_string(application));
+  if (app.status != ApplicationStatus::kSubmitted) {
+    return Status::Conflict("application " + std::to_string(application) + " is not submitted");
+  }
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(ChangeApplication(
+      app, approve ? ApplicationStatus::kApproved : ApplicationStatus::kRejected, now, &batch));
+  return table_->Write(&batch);
+}
+
+// RocksDB's own files; everything else in a store directory (the listbench
+// manifest) is copied by CloneRocksStore next to the checkpoint.
+bool IsRocksFile(const std::string& name) {
+  auto ends = [&](std::string_view s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  auto starts = [&](std::string_view s) { return name.rfind(s, 0) == 0; };
+  return name == "CURRENT" || name == "IDENTITY" || name == "LOCK" || starts("LOG") ||
+         starts("MANIFEST-") || starts("OPTIONS-") || ends(".sst") || ends(".log") ||
+         ends(".blob") || ends(".dbtmp");
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
+                                                const StoreOptions& options) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::NotFound(dir + ": no such directory");
+  const bool existing = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (!existing && !options.create_if_missing) {
+    return Status::NotFound(dir + ": holds no RocksDB store");
+  }
+  auto store = std::make_unique<RocksStore>(dir, options);
+  LB_RETURN_IF_ERROR(store->Open(existing));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status CloneRocksStore(const std::string& src_dir, const std::string& dst_dir) {
+  std::error_code ec;
+  if (fs::exists(dst_dir, ec)) return Status::InvalidArgument(dst_dir + ": already exists");
+  if (!fs::exists(fs::path(src_dir) / "CURRENT", ec)) {
+    return Status::NotFound(src_dir + ": holds no RocksDB store");
+  }
+  {
+    StoreOptions o;
+    o.create_if_missing = false;
+    StatusOr<std::unique_ptr<Store>> probe = OpenRocksStore(src_dir, o);  // checks the format
+    if (!probe.ok()) return probe.status();
+  }
+  rocksdb::Options opt;
+  opt.create_if_missing = false;
+  rocksdb::DB* raw = nullptr;
+  LB_RETURN_IF_ERROR(rocks::FromRocks(rocksdb::DB::Open(opt, src_dir, &raw)));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::Checkpoint* cp_raw = nullptr;
+  LB_RETURN_IF_ERROR(rocks::FromRocks(rocksdb::Checkpoint::Create(db.get(), &cp_raw)));
+  std::unique_ptr<rocksdb::Checkpoint> cp(cp_raw);
+  Status s = rocks::FromRocks(cp->CreateCheckpoint(dst_dir));
+  cp.reset();
+  db->Close().PermitUncheckedError();
+  LB_RETURN_IF_ERROR(s);
+  for (const auto& e : fs::directory_iterator(src_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!e.is_regular_file(ec) || IsRocksFile(name)) continue;
+    fs::copy_file(e.path(), fs::path(dst_dir) / name, ec);
+    if (ec) return Status::IOError(dst_dir + "/" + name + ": cannot copy: " + ec.message());
+  }
+  if (ec) return Status::IOError(src_dir + ": cannot list: " + ec.message());
+  return Status::OK();
+}
+
 }  // namespace listbench
