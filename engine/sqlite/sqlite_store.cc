@@ -1,11 +1,214 @@
-// STUB: replaced by the SQLite engine implementation.
 #include "engine/sqlite/sqlite_store.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "engine/sqlite/queries.h"
+#include "engine/sqlite/rows.h"
+#include "engine/sqlite/schema.h"
+#include "engine/sqlite/sqlite_error.h"
+#include "engine/sqlite/sqlite_store_impl.h"
+
 namespace listbench {
-StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string&, const StoreOptions&) {
-  return Status::NotSupported("sqlite engine not built yet");
+namespace fs = std::filesystem;
+
+std::string SqliteDbPath(const std::string& dir) { return (fs::path(dir) / kSqliteFileName).string(); }
+
+// A database exists when its file does and holds something (a crash right
+// after creating it can leave an empty file and no WAL).
+bool SqliteDatabaseExists(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  if (fs::file_size(path, ec) > 0 || ec) return true;
+  return fs::exists(path + "-wal", ec);
 }
-Status CloneSqliteStore(const std::string&, const std::string&) {
-  return Status::NotSupported("sqlite engine not built yet");
+
+Status OpenSqliteConnection(const std::string& path, int flags, const char* vfs, sqlite3** db) {
+  int rc = sqlite3_open_v2(path.c_str(), db, flags | SQLITE_OPEN_EXRESCODE, vfs);
+  if (rc == SQLITE_OK) return Status::OK();
+  Status s = FromSqlite(rc, *db, "open " + path);
+  sqlite3_close(*db);
+  *db = nullptr;
+  return s;
 }
+
+// Checks the format marks of an existing database without writing to it:
+// from the file header when the main file has one (SQLite never opens a
+// foreign file, so not even an empty -wal is left behind), else (a store
+// whose content is still all in its WAL) over a read-only connection.
+Status CheckExistingSqliteFile(const std::string& path, const char* vfs) {
+  std::error_code ec;
+  if (fs::file_size(path, ec) >= 100 && !ec) return CheckFileHeader(path);
+  sqlite3* db = nullptr;
+  LB_RETURN_IF_ERROR(OpenSqliteConnection(path, SQLITE_OPEN_READONLY, vfs, &db));
+  Status s = CheckFormat(db, path);
+  sqlite3_close(db);
+  if (s.code() == StatusCode::kCorruption) {
+    return Status::NotSupported(path + ": not a listbench SQLite store (" + s.message() + ")");
+  }
+  return s;
+}
+
+SqliteStore::SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path,
+                         const StoreOptions& options)
+    : vfs_(std::move(vfs)), path_(std::move(path)), options_(options) {}
+
+SqliteStore::~SqliteStore() {
+  stmts_.reset();  // finalize before closing
+  sqlite3_close(db_);
+}
+
+std::unique_ptr<BulkLoader> SqliteStore::NewBulkLoader() {
+  return NewSqliteBulkLoader(db_, &work_, SettingsSql(/*with_cache=*/false));
+}
+
+std::string SqliteStore::SettingsSql(bool with_cache) const {
+  std::string sql = fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+                                options_.durable ? "FULL" : "NORMAL");
+  if (with_cache) {
+    sql += fmt::format(" PRAGMA cache_size = -{};",
+                       std::max<size_t>(options_.cache_bytes / 1024, 64));
+  }
+  return sql;
+}
+
+Status SqliteStore::Open(bool create) {
+  LB_RETURN_IF_ERROR(OpenSqliteConnection(
+      path_, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
+      vfs_->name(), &db_));
+  // The header said the file is ours; what SQLite reads (with the WAL) must
+  // agree before anything is written.
+  if (!create) LB_RETURN_IF_ERROR(CheckFormat(db_, path_));
+  LB_RETURN_IF_ERROR(ExecSql(db_, "PRAGMA journal_mode = WAL"));
+  LB_RETURN_IF_ERROR(ExecSql(db_, SettingsSql(/*with_cache=*/true).c_str()));
+  if (create) {
+    LB_RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
+    Status s = CreateSchema(db_);
+    if (s.ok()) s = ExecSql(db_, "COMMIT");
+    if (!s.ok()) {
+      if (sqlite3_get_autocommit(db_) == 0) (void)ExecSql(db_, "ROLLBACK");
+      return s;
+    }
+  }
+  return Prepare();
+}
+
+Status SqliteStore::Prepare() {
+  stmts_ = std::make_unique<Statements>();
+  Statements& s = *stmts_;
+  WorkStats* w = &work_;
+  const std::pair<Statement*, const char*> counted[] = {
+      {&s.listing_detail, kListingDetailSql},
+      {&s.listing_images, kListingImagesSql},
+      {&s.landlord, kLandlordSql},
+      {&s.portfolio, kPortfolioSql},
+      {&s.search, kSearchSql},
+      {&s.applicant, kApplicantSql},
+      {&s.applicant_applications, kApplicantApplicationsSql},
+      {&s.applicant_payments, kApplicantPaymentsSql},
+      {&s.listing_applications, kListingApplicationsSql},
+      {&s.listing_state, kListingStateSql},
+      {&s.applicant_exists, kApplicantExistsSql},
+      {&s.landlord_exists, kLandlordExistsSql},
+      {&s.application_status, kApplicationStatusSql},
+      {&s.listing_id_taken, kListingIdTakenSql},
+      {&s.application_id_taken, kApplicationIdTakenSql},
+      {&s.payment_id_taken, kPaymentIdTakenSql},
+      {&s.insert_application, kInsertApplicationSql},
+      {&s.insert_payment, kInsertPaymentSql},
+      {&s.insert_listing, kInsertListingSql},
+      {&s.insert_image, kInsertImageSql},
+      {&s.set_application_status, kSetApplicationStatusSql},
+      {&s.update_listing, kUpdateListingSql},
+  };
+  for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db_, sql, w));
+  LB_RETURN_IF_ERROR(s.begin.Prepare(db_, "BEGIN IMMEDIATE", nullptr));
+  LB_RETURN_IF_ERROR(s.commit.Prepare(db_, "COMMIT", nullptr));
+  return s.rollback.Prepare(db_, "ROLLBACK", nullptr);
+}
+
+StatusOr<bool> SqliteStore::Exists(Statement& s, EntityId id) {
+  Statement::Scope scope(s);
+  s.BindInt(1, Sql(id));
+  return s.Step();
+}
+
+StatusOr<bool> SqliteStore::Exists(Statement& s, EntityId id, TenantId tenant) {
+  Statement::Scope scope(s);
+  s.BindInt(1, Sql(id));
+  s.BindInt(2, tenant);
+  return s.Step();
+}
+
+// ---- Maintenance ---------------------------------------------------------------
+
+Status SqliteStore::CheckInvariants(std::vector<std::string>* violations) {
+  struct Check {
+    const char* sql;
+    std::string (*describe)(const Statement&);
+  };
+  const Check checks[] = {
+      {"PRAGMA integrity_check",
+       [](const Statement& r) {
+         std::string t = r.Text(0);
+         return t == "ok" ? std::string() : "integrity_check: " + t;
+       }},
+      {"PRAGMA foreign_key_check",
+       [](const Statement& r) {
+         return fmt::format("foreign_key_check: {} row {} references a missing {} row",
+                            r.Text(0), r.Int(1), r.Text(2));
+       }},
+      {"SELECT listing_id, COUNT(*), MIN(position), MAX(position) FROM listing_images "
+       "GROUP BY listing_id HAVING MIN(position) <> 0 OR MAX(position) <> COUNT(*) - 1",
+       [](const Statement& r) {
+         return fmt::format("listing {}: {} images with positions {}..{}, not dense from 0",
+                            r.Int(0), r.Int(1), r.Int(2), r.Int(3));
+       }},
+  };
+  for (const Check& c : checks) {
+    Statement s;
+    LB_RETURN_IF_ERROR(s.Prepare(db_, c.sql, /*stats=*/nullptr));
+    LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
+      std::string v = c.describe(r);
+      if (!v.empty()) violations->push_back(std::move(v));
+    }));
+  }
+  return Status::OK();
+}
+
+StatusOr<uint64_t> SqliteStore::DiskBytes() {
+  uint64_t total = 0;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    const std::string p = path_ + suffix;
+    if (!fs::exists(p, ec)) continue;
+    const uintmax_t n = fs::file_size(p, ec);
+    if (ec) return Status::IOError(p + ": " + ec.message());
+    total += n;
+  }
+  return total;
+}
+
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
+                                                 const StoreOptions& options) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    if (!options.create_if_missing) return Status::NotFound(dir + ": no such directory");
+    return Status::InvalidArgument(dir + ": not an existing directory");
+  }
+  const std::string path = SqliteDbPath(dir);
+  const bool exists = SqliteDatabaseExists(path);
+  if (!exists && !options.create_if_missing) {
+    return Status::NotFound(path + ": no listbench SQLite store");
+  }
+  StatusOr<std::unique_ptr<CountingVfs>> vfs = CountingVfs::Create();
+  if (!vfs.ok()) return vfs.status();
+  if (exists) LB_RETURN_IF_ERROR(CheckExistingSqliteFile(path, (*vfs)->name()));
+  auto store = std::make_unique<SqliteStore>(std::move(*vfs), path, options);
+  LB_RETURN_IF_ERROR(store->Open(/*create=*/!exists));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
 }  // namespace listbench

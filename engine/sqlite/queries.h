@@ -1,0 +1,96 @@
+// The SQL of every access pattern of the SQLite store (R1-R5 and the
+// lookups and changes of W1-W5), as a normalized application runs it: each
+// filters by tenant, JOINs across tables and is prepared once. Parameters are
+// numbered; enums are bound as their integer values (model.h).
+#ifndef LISTBENCH_ENGINE_SQLITE_QUERIES_H_
+#define LISTBENCH_ENGINE_SQLITE_QUERIES_H_
+
+#include <cstdint>
+
+#include "engine/model.h"
+
+namespace listbench {
+
+inline constexpr int64_t kActive = static_cast<int64_t>(ListingStatus::kActive);
+inline constexpr int64_t kSubmitted = static_cast<int64_t>(ApplicationStatus::kSubmitted);
+inline constexpr int64_t kApproved = static_cast<int64_t>(ApplicationStatus::kApproved);
+inline constexpr int64_t kPaid = static_cast<int64_t>(ApplicationStatus::kPaid);
+
+// The columns of a table in schema order, with a table alias.
+#define LISTING_COLS(a)                                                                   \
+  a ".id, " a ".tenant_id, " a ".landlord_id, " a ".city, " a ".postcode, " a ".price, " a \
+  ".bedrooms, " a ".title, " a ".description, " a ".status, " a ".created, " a            \
+  ".updated, " a ".version"
+#define APPLICATION_COLS(a)                                                                \
+  a ".id, " a ".tenant_id, " a ".listing_id, " a ".applicant_id, " a ".status, " a         \
+  ".submitted, " a ".updated"
+#define SUMMARY_COLS(a) a ".id, " a ".city, " a ".price, " a ".bedrooms, " a ".title, " a ".status"
+
+// ---- R1 ----
+inline constexpr const char* kListingDetailSql =
+    "SELECT " LISTING_COLS("l") ", ll.id, ll.name, ll.rating "
+    "FROM listings l JOIN landlords ll ON ll.id = l.landlord_id "
+    "WHERE l.id = ?1 AND l.tenant_id = ?2";
+inline constexpr const char* kListingImagesSql =
+    "SELECT listing_id, position, url, width, height, bytes FROM listing_images "
+    "WHERE listing_id = ?1 ORDER BY position";
+// ---- R2 ----
+inline constexpr const char* kLandlordSql =
+    "SELECT id, tenant_id, name, email, rating, created FROM landlords "
+    "WHERE id = ?1 AND tenant_id = ?2";
+inline constexpr const char* kPortfolioSql =
+    "SELECT " SUMMARY_COLS("l") ", COUNT(a.id) "
+    "FROM listings l LEFT JOIN applications a "
+    "  ON a.listing_id = l.id AND a.status IN (?3, ?4) "
+    "WHERE l.landlord_id = ?1 AND l.tenant_id = ?2 "
+    "GROUP BY l.id ORDER BY l.id";
+// ---- R3 ----  (image positions are dense from 0: position 0 is the lowest)
+inline constexpr const char* kSearchSql =
+    "SELECT " SUMMARY_COLS("l") ", i.listing_id, i.position, i.url, i.width, i.height, i.bytes "
+    "FROM listings l LEFT JOIN listing_images i ON i.listing_id = l.id AND i.position = 0 "
+    "WHERE l.tenant_id = ?1 AND l.city = ?2 AND l.status = ?3 "
+    "  AND l.price BETWEEN ?4 AND ?5 AND l.bedrooms >= ?6 "
+    "ORDER BY l.price, l.id LIMIT ?7";
+// ---- R4 ----
+inline constexpr const char* kApplicantSql =
+    "SELECT id, tenant_id, name, email, income FROM applicants "
+    "WHERE id = ?1 AND tenant_id = ?2";
+inline constexpr const char* kApplicantApplicationsSql =
+    "SELECT " APPLICATION_COLS("a") ", l.title "
+    "FROM applications a JOIN listings l ON l.id = a.listing_id "
+    "WHERE a.applicant_id = ?1 AND a.tenant_id = ?2 ORDER BY a.id";
+inline constexpr const char* kApplicantPaymentsSql =
+    "SELECT p.id, p.tenant_id, p.application_id, p.amount, p.currency, p.gateway, p.status, "
+    "  p.created "
+    "FROM payments p JOIN applications a ON a.id = p.application_id "
+    "WHERE a.applicant_id = ?1 AND a.tenant_id = ?2 AND p.tenant_id = ?2 ORDER BY p.id";
+// ---- R5 ----
+inline constexpr const char* kListingApplicationsSql =
+    "SELECT " APPLICATION_COLS("a") ", ap.id, ap.name, ap.income "
+    "FROM applications a JOIN applicants ap ON ap.id = a.applicant_id "
+    "WHERE a.listing_id = ?1 AND a.tenant_id = ?2 ORDER BY a.id";
+// ---- Writes ----
+inline constexpr const char* kListingStateSql =
+    "SELECT status, version FROM listings WHERE id = ?1 AND tenant_id = ?2";
+inline constexpr const char* kApplicantExistsSql =
+    "SELECT 1 FROM applicants WHERE id = ?1 AND tenant_id = ?2";
+inline constexpr const char* kLandlordExistsSql =
+    "SELECT 1 FROM landlords WHERE id = ?1 AND tenant_id = ?2";
+inline constexpr const char* kApplicationStatusSql =
+    "SELECT status FROM applications WHERE id = ?1 AND tenant_id = ?2";
+inline constexpr const char* kListingIdTakenSql = "SELECT 1 FROM listings WHERE id = ?1";
+inline constexpr const char* kApplicationIdTakenSql = "SELECT 1 FROM applications WHERE id = ?1";
+inline constexpr const char* kPaymentIdTakenSql = "SELECT 1 FROM payments WHERE id = ?1";
+inline constexpr const char* kSetApplicationStatusSql =
+    "UPDATE applications SET status = ?2, updated = ?3 WHERE id = ?1";
+inline constexpr const char* kUpdateListingSql =
+    "UPDATE listings SET price = COALESCE(?2, price), status = COALESCE(?3, status), "
+    "  version = ?4, updated = ?5 WHERE id = ?1";
+
+#undef LISTING_COLS
+#undef APPLICATION_COLS
+#undef SUMMARY_COLS
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_SQLITE_QUERIES_H_

@@ -1,0 +1,133 @@
+// SqliteStore: the Store of engine/sqlite/sqlite_store.h. Internal to the
+// engine; split over sqlite_store.cc (opening, settings, maintenance),
+// sqlite_reads.cc (R1-R5) and sqlite_writes.cc (W1-W5).
+//
+// Thread safety: as Store (not safe for concurrent use).
+#ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
+#define LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/sqlite/counting_vfs.h"
+#include "engine/sqlite/sqlite_bulk_loader.h"
+#include "engine/sqlite/statement.h"
+#include "engine/store.h"
+#include "engine/store_options.h"
+
+namespace listbench {
+
+// dir/kSqliteFileName.
+std::string SqliteDbPath(const std::string& dir);
+// Whether `path` holds a database (a non-empty file, or one with a WAL).
+bool SqliteDatabaseExists(const std::string& path);
+// sqlite3_open_v2 through `vfs`; on failure *db is null.
+Status OpenSqliteConnection(const std::string& path, int flags, const char* vfs, sqlite3** db);
+// Checks an existing database's format marks without ever writing to it.
+Status CheckExistingSqliteFile(const std::string& path, const char* vfs);
+
+class SqliteStore final : public Store {
+ public:
+  // `path` is the database file; the store opens it through `vfs`.
+  SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path, const StoreOptions& options);
+  ~SqliteStore() override;
+
+  // Opens the connection, sets it up and, when `create`, creates the schema.
+  Status Open(bool create);
+
+  std::string_view Name() const override { return "sqlite"; }
+  std::unique_ptr<BulkLoader> NewBulkLoader() override;
+
+  StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) override;
+  StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;
+  StatusOr<SearchResult> Search(const SearchQuery& q) override;
+  StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) override;
+  StatusOr<ListingApplications> GetListingApplications(TenantId tenant,
+                                                       EntityId listing) override;
+
+  Status SubmitApplication(const Application& a) override;
+  Status RecordPayment(const Payment& p) override;
+  StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) override;
+  Status AddListing(const Listing& l, std::span<const Image> images) override;
+  Status DecideApplication(TenantId tenant, EntityId application, bool approve,
+                           int64_t now) override;
+
+  Status CheckInvariants(std::vector<std::string>* violations) override;
+  StatusOr<uint64_t> DiskBytes() override;
+  IoStats io_stats() const override { return vfs_->Snapshot(); }
+  WorkStats work_stats() const override { return work_; }
+
+ private:
+  struct Statements {
+    Statement listing_detail, listing_images, landlord, portfolio, search, applicant,
+        applicant_applications, applicant_payments, listing_applications;
+    Statement listing_state, applicant_exists, landlord_exists, application_status,
+        listing_id_taken, application_id_taken, payment_id_taken;
+    Statement insert_application, insert_payment, insert_listing, insert_image,
+        set_application_status, update_listing;
+    Statement begin, commit, rollback;  // not counted as work
+  };
+
+  // The per-connection settings the options ask for.
+  std::string SettingsSql(bool with_cache) const;
+  Status Prepare();
+
+  // Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back unless everything
+  // succeeded, so a failed write changes nothing.
+  template <typename Body>
+  Status InTransaction(Body body);
+
+  // Steps a single-row lookup: true if it found a row (left readable until
+  // the caller's Scope resets `s`).
+  static StatusOr<bool> Found(Statement& s) { return s.Step(); }
+  // Reads every remaining row of `s` with `read`.
+  template <typename Fn>
+  static Status ForEachRow(Statement& s, Fn read);
+  // Whether a single-row lookup on (id[, tenant]) finds a row.
+  static StatusOr<bool> Exists(Statement& s, EntityId id);
+  static StatusOr<bool> Exists(Statement& s, EntityId id, TenantId tenant);
+
+  std::unique_ptr<CountingVfs> vfs_;  // outlives the connection
+  const std::string path_;
+  const StoreOptions options_;
+  sqlite3* db_ = nullptr;
+  WorkStats work_;
+  std::unique_ptr<Statements> stmts_;
+};
+
+template <typename Body>
+Status SqliteStore::InTransaction(Body body) {
+  Statements& s = *stmts_;
+  Status st = s.begin.Run();
+  s.begin.Reset();
+  LB_RETURN_IF_ERROR(st);
+  st = body();
+  if (st.ok()) {
+    st = s.commit.Run();
+    s.commit.Reset();
+    if (st.ok()) return st;
+  }
+  if (sqlite3_get_autocommit(db_) == 0) {
+    (void)s.rollback.Run();
+    s.rollback.Reset();
+  }
+  return st;
+}
+
+template <typename Fn>
+Status SqliteStore::ForEachRow(Statement& s, Fn read) {
+  for (;;) {
+    StatusOr<bool> row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    read(s);
+  }
+}
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_

@@ -1,0 +1,76 @@
+// Statement: one prepared SQLite statement, prepared once and reused
+// (sqlite3_reset + sqlite3_clear_bindings between uses), that counts its work
+// into a WorkStats: every SQLITE_ROW is a row read, every statement stepped
+// to SQLITE_DONE is a query, and a statement that writes adds
+// sqlite3_changes() to rows written.
+//
+// Use one statement at a time through a Statement::Scope, which resets it
+// (ending any read it holds open) when it goes out of scope.
+//
+// Thread safety: none; owned by one connection's user.
+#ifndef LISTBENCH_ENGINE_SQLITE_STATEMENT_H_
+#define LISTBENCH_ENGINE_SQLITE_STATEMENT_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/io_stats.h"
+#include "engine/status.h"
+
+namespace listbench {
+
+class Statement {
+ public:
+  Statement() = default;
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // REQUIRES: not yet prepared. `stats` may be null (nothing is counted) and
+  // must outlive the statement.
+  Status Prepare(sqlite3* db, const char* sql, WorkStats* stats);
+
+  // Bind parameter `i` (1-based). A bind error is reported by the next Step.
+  void BindInt(int i, int64_t v);
+  void BindText(int i, std::string_view v);
+  void BindNull(int i);
+
+  // Steps once: true when a result row is ready, false when the statement
+  // finished; non-OK on an SQLite error.
+  StatusOr<bool> Step();
+  // Steps a statement that returns no rows to completion.
+  Status Run();
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string Text(int col) const;
+
+  // Resets the statement and clears its bindings.
+  void Reset();
+
+  // Resets `s` on destruction.
+  class Scope {
+   public:
+    explicit Scope(Statement& s) : s_(s) {}
+    ~Scope() { s_.Reset(); }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    Statement& s_;
+  };
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  WorkStats* stats_ = nullptr;
+  bool writes_ = false;
+  int bind_rc_ = SQLITE_OK;
+};
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_SQLITE_STATEMENT_H_
