@@ -13,6 +13,7 @@
 
 #include "bench/cli_util.h"
 #include "bench/commands.h"
+#include "bench/report.h"
 #include "bench/runner.h"
 #include "bench/store_setup.h"
 #include "bench/summary.h"
@@ -185,7 +186,8 @@ int CompareCommand(int argc, char** argv) {
   cxxopts::Options options("listbench compare",
                            "Run one workload's identical trace against both engines.");
   options.add_options()("out", "directory for summary.json, ops.csv and series.csv",
-                        cxxopts::value<std::string>()->default_value("compare-out"));
+                        cxxopts::value<std::string>()->default_value("compare-out"))
+      ("report", "also write report.md with plots (gnuplot) into the --out directory");
   AddRunFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -209,8 +211,10 @@ int CompareCommand(int argc, char** argv) {
   s = WriteJsonFile(out_dir + "/summary.json", out);
   if (s.ok()) s = WriteCsvs(out_dir, *results);
   if (s.ok() && !setup->json_path.empty()) s = WriteJsonFile(setup->json_path, out);
+  if (s.ok() && r.count("report")) s = WriteReport(out_dir, out, *results);
   if (!s.ok()) return ReportError("compare", s);
-  fmt::print("wrote {}/summary.json, ops.csv, series.csv\n", out_dir);
+  fmt::print("wrote {}/summary.json, ops.csv, series.csv{}\n", out_dir,
+             r.count("report") ? ", report.md" : "");
   return kExitOk;
 }
 
