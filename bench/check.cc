@@ -59,7 +59,7 @@ StatusOr<std::vector<CheckFinding>> CheckSummaries(const json& baseline, const j
                         Num(c, "count")));
       }
       const json bw = b.value("work", json::object()), cw = c.value("work", json::object());
-      for (const char* m : {"queries", "rows_read", "rows_written"}) {
+      for (const char* m : {"queries", "rows_read", "rows_written", "read_units", "write_units"}) {
         const double x = Num(bw, m), y = Num(cw, m);
         const double limit = x * (1 + tol.work) + 1e-9;
         if (y > limit || y < x * (1 - tol.work) - 1e-9) {

@@ -1,16 +1,10 @@
 #include "bench/measured_store.h"
 
+#include "bench/storage_profile.h"
+
 namespace listbench {
 namespace {
 
-IoStats Sum(const IoStats& a, const IoStats& b) {
-  return {a.reads + b.reads,     a.read_bytes + b.read_bytes, a.writes + b.writes,
-          a.write_bytes + b.write_bytes, a.syncs + b.syncs, a.opens + b.opens,
-          a.deletes + b.deletes, a.renames + b.renames};
-}
-WorkStats Sum(const WorkStats& a, const WorkStats& b) {
-  return {a.queries + b.queries, a.rows_read + b.rows_read, a.rows_written + b.rows_written};
-}
 StatusCode CodeOf(const Status& s) { return s.code(); }
 template <typename T>
 StatusCode CodeOf(const StatusOr<T>& s) {
@@ -21,9 +15,11 @@ StatusCode CodeOf(const StatusOr<T>& s) {
 
 void OpStats::Merge(const OpStats& o) {
   latency_ns.Merge(o.latency_ns);
+  if (modelled_ns.size() < o.modelled_ns.size()) modelled_ns.resize(o.modelled_ns.size());
+  for (size_t i = 0; i < o.modelled_ns.size(); ++i) modelled_ns[i].Merge(o.modelled_ns[i]);
   for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i] += o.outcomes[i];
-  work = Sum(work, o.work);
-  io = Sum(io, o.io);
+  work = work + o.work;
+  io = io + o.io;
 }
 
 template <typename F>
@@ -43,8 +39,16 @@ auto MeasuredStore::Measure(OpKind kind, F&& call) {
     s.latency_ns.Add(last_ns_);
     const auto code = static_cast<size_t>(CodeOf(result));
     if (code < s.outcomes.size()) ++s.outcomes[code];
-    s.work = Sum(s.work, t->work_stats() - work0);
-    s.io = Sum(s.io, t->io_stats() - io0);
+    const WorkStats work = t->work_stats() - work0;
+    const IoStats io = t->io_stats() - io0;
+    s.work = s.work + work;
+    s.io = s.io + io;
+    const std::span<const StorageProfile> profiles = StorageProfiles();
+    if (s.modelled_ns.size() < profiles.size()) s.modelled_ns.resize(profiles.size());
+    const uint64_t trips = RoundTrips(t->Name(), kind, work);
+    for (size_t i = 0; i < profiles.size(); ++i) {
+      s.modelled_ns[i].Add(ModelledNs(profiles[i], last_ns_, io, trips));
+    }
   }
   return result;
 }

@@ -3,6 +3,10 @@
 // outcome and the work it caused, read from the wrapped engine's counters
 // (WorkStats) and its I/O seam (IoStats). Engines contain no timing code.
 //
+// Each recorded request also gets its modelled deployed latency under every
+// storage profile (bench/storage_profile.h), from its measured latency and
+// its counted I/O and round trips.
+//
 // Latency runs from the request's start to its completion; a caller that
 // paces requests (open loop) sets the intended start time first, so that
 // time spent waiting behind a late request is counted (coordinated omission
@@ -16,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "bench/histogram.h"
 #include "engine/store_wrapper.h"
@@ -28,6 +33,9 @@ using Clock = std::chrono::steady_clock;
 // What one access pattern accumulated.
 struct OpStats {
   Histogram latency_ns;
+  // Modelled deployed latency, one histogram per StorageProfiles() entry
+  // (bench/storage_profile.h); empty until a request is recorded.
+  std::vector<Histogram> modelled_ns;
   std::array<uint64_t, 7> outcomes{};  // by StatusCode (0 = ok)
   WorkStats work;                      // summed over the requests
   IoStats io;                          // summed over the requests

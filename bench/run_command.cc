@@ -39,6 +39,8 @@ void AddRunFlags(cxxopts::Options& options) {
       ("warmup", "warm-up operations (overrides the workload's warmup)", cxxopts::value<uint64_t>())
       ("cache-mb", "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
        cxxopts::value<uint64_t>()->default_value("64"))
+      ("cache-share", "instead of --cache-mb: each engine's cache as this share (0..1] of "
+       "its own data on disk", cxxopts::value<double>())
       ("json", "also write the summary to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
 }
@@ -50,6 +52,7 @@ struct RunSetup {
   std::string work_dir;
   std::string json_path;
   uint64_t cache_mb = 64;
+  double cache_share = 0;  // > 0: cache = share x the engine's disk bytes
 };
 
 StatusOr<RunSetup> ReadRunFlags(const cxxopts::ParseResult& r) {
@@ -75,6 +78,13 @@ StatusOr<RunSetup> ReadRunFlags(const cxxopts::ParseResult& r) {
   if (r.count("warmup")) s.workload.warmup = r["warmup"].as<uint64_t>();
   s.cache_mb = r["cache-mb"].as<uint64_t>();
   if (s.cache_mb == 0) return Status::InvalidArgument("--cache-mb 0: must be at least 1");
+  if (r.count("cache-share")) {
+    s.cache_share = r["cache-share"].as<double>();
+    if (!(s.cache_share > 0 && s.cache_share <= 1)) {
+      return Status::InvalidArgument(
+          fmt::format("--cache-share {}: must be in (0, 1]", s.cache_share));
+    }
+  }
   s.store_options = StoreOptionsFromFlags(r);
   s.store_options.cache_bytes = static_cast<size_t>(s.cache_mb) << 20;
   s.work_dir = r["work-dir"].as<std::string>();
@@ -117,7 +127,15 @@ StatusOr<std::map<std::string, RunResult>> RunEngines(const RunSetup& s,
 
   std::map<std::string, RunResult> results;
   for (Engine e : engines) {
-    StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, s.store_options);
+    StoreOptions options = s.store_options;
+    nlohmann::json& ej = (*out)["engines"][std::string(EngineName(e))];
+    if (s.cache_share > 0) {
+      const uint64_t disk = ej["load"]["disk_bytes"].get<uint64_t>();
+      options.cache_bytes = std::max<size_t>(
+          size_t{1} << 20, static_cast<size_t>(s.cache_share * static_cast<double>(disk)));
+    }
+    ej["cache_bytes"] = options.cache_bytes;
+    StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, options);
     if (!store.ok()) return store.status();
     std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s\n",
                  s.workload.name.c_str(), trace.size(),
@@ -128,7 +146,6 @@ StatusOr<std::map<std::string, RunResult>> RunEngines(const RunSetup& s,
     ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
     ro.target_rate = s.workload.target_rate;
     RunResult r = RunTrace(**store, trace, ro);
-    nlohmann::json& ej = (*out)["engines"][std::string(EngineName(e))];
     ej.update(RunResultJson(r));
     StatusOr<uint64_t> disk = (*store)->DiskBytes();
     if (disk.ok()) ej["disk_bytes_after"] = *disk;
@@ -138,14 +155,18 @@ StatusOr<std::map<std::string, RunResult>> RunEngines(const RunSetup& s,
 }
 
 nlohmann::json Header(const std::string& command, const RunSetup& s) {
+  nlohmann::json config = {{"durable", s.store_options.durable},
+                           {"rocksdb_wal", s.store_options.rocksdb_wal}};
+  if (s.cache_share > 0) {
+    config["cache_share"] = s.cache_share;
+  } else {
+    config["cache_mb"] = s.cache_mb;
+  }
   return {{"command", command},
           {"seed", s.spec.seed},
           {"listings", s.spec.listings},
           {"workload", WorkloadJson(s.workload)},
-          {"config",
-           {{"durable", s.store_options.durable},
-            {"cache_mb", s.cache_mb},
-            {"rocksdb_wal", s.store_options.rocksdb_wal}}},
+          {"config", config},
           {"build", BuildInfoJson()}};
 }
 

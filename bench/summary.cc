@@ -1,11 +1,15 @@
 #include "bench/summary.h"
 
+#include "bench/storage_profile.h"
+
 #include <fmt/format.h>
 
 #include <fstream>
 
 namespace listbench {
 namespace {
+
+using nlohmann::json;
 
 double Us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 double PerOp(uint64_t total, uint64_t n) {
@@ -25,9 +29,18 @@ nlohmann::json OpStatsJson(const OpStats& s) {
       errors[std::string(StatusCodeName(static_cast<StatusCode>(c)))] = s.outcomes[c];
     }
   }
+  json modelled = json::object();
+  const auto profiles = StorageProfiles();
+  for (size_t i = 0; i < s.modelled_ns.size() && i < profiles.size(); ++i) {
+    const Histogram& m = s.modelled_ns[i];
+    modelled[std::string(profiles[i].name)] = {{"mean_us", R4(m.mean() / 1000.0)},
+                                               {"p50_us", R4(Us(m.Percentile(0.5)))},
+                                               {"p99_us", R4(Us(m.Percentile(0.99)))}};
+  }
   return {
       {"count", n},
       {"errors", errors},
+      {"modelled", modelled},
       {"mean_us", R4(h.mean() / 1000.0)},
       {"p50_us", R4(Us(h.Percentile(0.50)))},
       {"p90_us", R4(Us(h.Percentile(0.90)))},
@@ -38,6 +51,8 @@ nlohmann::json OpStatsJson(const OpStats& s) {
        {{"queries", R4(PerOp(s.work.queries, n))},
         {"rows_read", R4(PerOp(s.work.rows_read, n))},
         {"rows_written", R4(PerOp(s.work.rows_written, n))},
+        {"read_units", R4(PerOp(s.work.read_units, n))},
+        {"write_units", R4(PerOp(s.work.write_units, n))},
         {"io_reads", R4(PerOp(s.io.reads, n))},
         {"io_read_bytes", R4(PerOp(s.io.read_bytes, n))},
         {"io_writes", R4(PerOp(s.io.writes, n))},

@@ -23,6 +23,11 @@ struct IoStats {
   uint64_t deletes = 0;
   uint64_t renames = 0;
 
+  IoStats operator+(const IoStats& o) const {
+    return {reads + o.reads,   read_bytes + o.read_bytes, writes + o.writes,
+            write_bytes + o.write_bytes, syncs + o.syncs, opens + o.opens,
+            deletes + o.deletes, renames + o.renames};
+  }
   IoStats operator-(const IoStats& o) const {
     return {reads - o.reads,   read_bytes - o.read_bytes, writes - o.writes,
             write_bytes - o.write_bytes, syncs - o.syncs, opens - o.opens,
@@ -61,9 +66,23 @@ struct WorkStats {
   uint64_t rows_read = 0;
   // SQLite: rows inserted/updated/deleted. RocksDB: puts and deletes.
   uint64_t rows_written = 0;
+  // Single-table design only (0 for SQLite): DynamoDB-style capacity units
+  // from the real item sizes, by AWS's rounding rules (engine/rocks/README.md):
+  // read units of 4 KB (a point get rounds its item up, a query sums the items
+  // it read and then rounds up; at least 1 each), write units of 1 KB (each
+  // item written rounds up the larger of its before and after image; index
+  // items are items too). Consistency and transaction multipliers are left to
+  // the cost model.
+  uint64_t read_units = 0;
+  uint64_t write_units = 0;
 
   WorkStats operator-(const WorkStats& o) const {
-    return {queries - o.queries, rows_read - o.rows_read, rows_written - o.rows_written};
+    return {queries - o.queries, rows_read - o.rows_read, rows_written - o.rows_written,
+            read_units - o.read_units, write_units - o.write_units};
+  }
+  WorkStats operator+(const WorkStats& o) const {
+    return {queries + o.queries, rows_read + o.rows_read, rows_written + o.rows_written,
+            read_units + o.read_units, write_units + o.write_units};
   }
 };
 
