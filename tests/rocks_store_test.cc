@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "engine/rocks/capacity_units.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/key_codec.h"
 #include "tests/store_test_util.h"
@@ -158,6 +159,55 @@ class RocksStoreTest : public ::testing::Test {
     ASSERT_TRUE(db->Close().ok());
   }
 
+  // Key -> size (key + value bytes) of every item, read from the raw
+  // database with the store closed; the store is then reopened, so counted
+  // work starts again at zero.
+  std::map<std::string, uint64_t> RawSizes() {
+    std::map<std::string, uint64_t> out;
+    EditRaw([&](rocksdb::DB* db) {
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        out[it->key().ToString()] = rocks::ItemBytes(it->key().size(), it->value().size());
+      }
+      ASSERT_TRUE(it->status().ok());
+    });
+    Open();
+    return out;
+  }
+
+  // Sizes of the items in [lower, upper), and their count.
+  static uint64_t SumRange(const std::map<std::string, uint64_t>& sizes, const std::string& lower,
+                           const std::string& upper, size_t* count) {
+    uint64_t sum = 0;
+    *count = 0;
+    for (auto it = sizes.lower_bound(lower); it != sizes.end() && it->first < upper; ++it) {
+      sum += it->second;
+      ++*count;
+    }
+    return sum;
+  }
+
+  // Size of `key` in `sizes`, 0 if absent.
+  static uint64_t SizeOr0(const std::map<std::string, uint64_t>& sizes, const std::string& key) {
+    auto it = sizes.find(key);
+    return it == sizes.end() ? 0 : it->second;
+  }
+
+  // Keys whose items differ between `before` and `after` (added, removed or
+  // resized).
+  static std::vector<std::string> Changed(const std::map<std::string, uint64_t>& before,
+                                          const std::map<std::string, uint64_t>& after) {
+    std::vector<std::string> out;
+    for (const auto& [k, n] : after) {
+      if (SizeOr0(before, k) != n) out.push_back(k);
+    }
+    for (const auto& [k, n] : before) {
+      if (!after.contains(k)) out.push_back(k);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   std::vector<std::string> Violations() {
     std::vector<std::string> v;
     EXPECT_TRUE(store_->CheckInvariants(&v).ok());
@@ -201,6 +251,9 @@ TEST_F(RocksStoreTest, EveryReadIsOneScan) {
     uint64_t rows;
     std::function<void()> read;
   };
+  // Every tiny collection sums to well under 4 KB, so each read is one read
+  // unit (an empty scan too); capacity units are pinned against real item
+  // sizes in the CapacityUnits* tests below.
   const std::vector<Want> wants = {
       // META, IMG#0, IMG#1, OWNER.
       {"R1", 4, [&] { ASSERT_TRUE(store_->GetListingDetail(1, 1).ok()); }},
@@ -234,6 +287,8 @@ TEST_F(RocksStoreTest, EveryReadIsOneScan) {
     EXPECT_EQ(d.queries, 1u) << w.name;
     EXPECT_EQ(d.rows_read, w.rows) << w.name;
     EXPECT_EQ(d.rows_written, 0u) << w.name;
+    EXPECT_EQ(d.read_units, 1u) << w.name;
+    EXPECT_EQ(d.write_units, 0u) << w.name;
   }
 }
 
@@ -245,6 +300,8 @@ TEST_F(RocksStoreTest, WritesAreOneBatchWithPinnedWork) {
   EXPECT_EQ(d1.queries, 4u);
   EXPECT_EQ(d1.rows_read, 3u);
   EXPECT_EQ(d1.rows_written, 3u);  // primary + 2 copies
+  EXPECT_EQ(d1.read_units, 3u);    // three small items
+  EXPECT_EQ(d1.write_units, 3u);   // three items under 1 KB
 
   const WorkStats w1 = store_->work_stats();
   // Gets: listing, applicant, marker (absent), LST item.
@@ -254,6 +311,233 @@ TEST_F(RocksStoreTest, WritesAreOneBatchWithPinnedWork) {
   EXPECT_EQ(d2.queries, 5u);
   EXPECT_EQ(d2.rows_read, 3u);
   EXPECT_EQ(d2.rows_written, 5u);  // primary, 2 copies, marker, LST
+  EXPECT_EQ(d2.read_units, 4u);    // the absent marker costs one unit too
+  EXPECT_EQ(d2.write_units, 5u);
+}
+
+// ---- Capacity units ----------------------------------------------------------------
+
+// R1 reads the listing's META, IMG# and OWNER items: one query, charged the
+// sum of their real sizes rounded up to 4 KB.
+TEST_F(RocksStoreTest, CapacityUnitsOfR1AreTheRoundedSumOfTheItemsVisited) {
+  const auto sizes = RawSizes();
+  size_t n = 0;
+  const uint64_t sum = SumRange(sizes, rocks::ListingKey(1, 1),
+                                rocks::PrefixSuccessor(rocks::ListingPrefix(1, 1)), &n);
+  ASSERT_EQ(n, 4u);  // META, IMG#0, IMG#1, OWNER
+  const WorkStats w0 = store_->work_stats();
+  ASSERT_TRUE(store_->GetListingDetail(1, 1).ok());
+  const WorkStats d = store_->work_stats() - w0;
+  EXPECT_EQ(d.rows_read, n);
+  EXPECT_EQ(d.read_units, rocks::ReadUnitsForQuery(sum));
+  EXPECT_EQ(d.read_units, 1u) << sum << " bytes";
+  EXPECT_EQ(d.write_units, 0u);
+}
+
+// W1: four gets (listing, applicant, absent marker, LST copy), then one batch
+// of five items: four new (before image 0) and the LST copy, whose before
+// image is the size its get read.
+TEST_F(RocksStoreTest, CapacityUnitsOfW1FollowTheRealItemSizes) {
+  const auto before = RawSizes();
+  const Listing& l = Tiny().listing(2);
+  const std::string lst = rocks::PortfolioKey(1, l.landlord, 2);
+  const WorkStats w0 = store_->work_stats();
+  ASSERT_TRUE(
+      store_->SubmitApplication({10, 1, 2, 2, ApplicationStatus::kSubmitted, 1700000000, 1700000000})
+          .ok());
+  const WorkStats d = store_->work_stats() - w0;
+  const auto after = RawSizes();
+
+  std::vector<std::string> written = {
+      rocks::ApplicationKey(1, 10), rocks::ApplicantAppKey(1, 2, 10),
+      rocks::ListingAppKey(1, 2, 10), rocks::MarkerKey(rocks::MarkerKind::kApplication, 10), lst};
+  std::sort(written.begin(), written.end());
+  // The LST copy's open count changes by one: possibly the same size.
+  std::vector<std::string> changed = Changed(before, after);
+  if (!std::binary_search(changed.begin(), changed.end(), lst)) {
+    changed.push_back(lst);
+    std::sort(changed.begin(), changed.end());
+  }
+  ASSERT_EQ(changed, written);
+
+  const uint64_t want_read = rocks::ReadUnitsForGet(before.at(rocks::ListingKey(1, 2))) +
+                             rocks::ReadUnitsForGet(before.at(rocks::ApplicantKey(1, 2))) +
+                             rocks::ReadUnitsForGet(0) + rocks::ReadUnitsForGet(before.at(lst));
+  uint64_t want_write = 0;
+  for (const std::string& k : written) {
+    want_write += rocks::WriteUnitsForItem(SizeOr0(before, k), after.at(k));
+  }
+  EXPECT_EQ(d.read_units, want_read);
+  EXPECT_EQ(d.write_units, want_write);
+  EXPECT_EQ(d.read_units, 4u);
+  EXPECT_EQ(d.write_units, 5u);
+}
+
+// Items over the unit sizes: a listing with a 3000-byte description (META
+// only) and a 1500-byte title (in every summary copy) and three 600-byte
+// image URLs. Pins W4, R1 and W3 against the real sizes.
+TEST_F(RocksStoreTest, CapacityUnitsRoundLargeItemsUp) {
+  Listing l = Tiny().listing(1);
+  l.id = 20;
+  l.title = std::string(1500, 't');
+  l.description = std::string(3000, 'd');
+  std::vector<Image> images;
+  for (int32_t i = 0; i < 3; ++i) {
+    images.push_back({20, i, std::string(600, 'u'), 800, 600, 100000});
+  }
+  const auto before = RawSizes();
+  WorkStats w0 = store_->work_stats();
+  ASSERT_TRUE(store_->AddListing(l, images).ok());
+  WorkStats d = store_->work_stats() - w0;
+  const auto added = RawSizes();
+
+  // W4: landlord get + absent marker get; every written item is new.
+  const std::vector<std::string> written = Changed(before, added);
+  ASSERT_EQ(written.size(), 8u);  // META, 3 IMG#, OWNER, marker, search entry, LST
+  uint64_t want_write = 0;
+  for (const std::string& k : written) want_write += rocks::WriteUnitsForItem(0, added.at(k));
+  EXPECT_EQ(d.read_units, rocks::ReadUnitsForGet(before.at(rocks::LandlordKey(1, l.landlord))) +
+                              rocks::ReadUnitsForGet(0));
+  EXPECT_EQ(d.write_units, want_write);
+  const uint64_t meta = added.at(rocks::ListingKey(1, 20));
+  EXPECT_GT(meta, 4096u);
+  EXPECT_EQ(rocks::WriteUnitsForItem(0, meta), 5u);  // ~4.6 KB
+  EXPECT_EQ(d.read_units, 2u);
+  EXPECT_EQ(d.write_units, 15u);
+
+  // R1: META + 3 IMG# + OWNER, summed and rounded once.
+  size_t n = 0;
+  const uint64_t sum = SumRange(added, rocks::ListingKey(1, 20),
+                                rocks::PrefixSuccessor(rocks::ListingPrefix(1, 20)), &n);
+  ASSERT_EQ(n, 5u);
+  w0 = store_->work_stats();
+  ASSERT_TRUE(store_->GetListingDetail(1, 20).ok());
+  d = store_->work_stats() - w0;
+  EXPECT_EQ(d.read_units, rocks::ReadUnitsForQuery(sum));
+  EXPECT_EQ(d.read_units, 2u) << sum << " bytes";
+
+  // W3 (price change, stays active): gets META, LST and IMG#0; puts META and
+  // LST over their read before images; deletes the old search entry (not
+  // read in the request: the one-unit minimum) and puts the new one.
+  ListingUpdate u;
+  u.tenant = 1;
+  u.listing = 20;
+  u.expected_version = l.version;
+  u.price = l.price + 1000;
+  u.now = 1700000000;
+  w0 = store_->work_stats();
+  ASSERT_TRUE(store_->UpdateListing(u).ok());
+  d = store_->work_stats() - w0;
+  const auto updated = RawSizes();
+  const std::string lst = rocks::PortfolioKey(1, l.landlord, 20);
+  const std::string old_search = rocks::SearchKey(1, l.city, l.price, 20);
+  const std::string new_search = rocks::SearchKey(1, l.city, *u.price, 20);
+  ASSERT_TRUE(added.contains(old_search));
+  ASSERT_FALSE(updated.contains(old_search));
+  EXPECT_EQ(d.read_units, rocks::ReadUnitsForGet(meta) + rocks::ReadUnitsForGet(added.at(lst)) +
+                              rocks::ReadUnitsForGet(added.at(rocks::ImageKey(1, 20, 0))));
+  EXPECT_EQ(d.write_units,
+            rocks::WriteUnitsForItem(meta, updated.at(rocks::ListingKey(1, 20))) +
+                rocks::WriteUnitsForItem(added.at(lst), updated.at(lst)) +
+                rocks::WriteUnitsForItem(0, 0) +
+                rocks::WriteUnitsForItem(0, updated.at(new_search)));
+  EXPECT_EQ(d.read_units, 4u);
+  EXPECT_EQ(d.write_units, 11u);
+}
+
+// The units of one request of each pattern on the tiny dataset, where every
+// item is well under 1 KB: a read is one query (1 unit) or one get per item
+// (1 unit each, absent ones included); a write is 1 unit per item written.
+TEST_F(RocksStoreTest, CapacityUnitsOfEveryPatternOnTheTinyDataset) {
+  struct Want {
+    const char* name;
+    uint64_t read_units, write_units;
+    std::function<void()> request;
+  };
+  Listing l = Tiny().listing(1);
+  l.id = 20;
+  const std::vector<Image> images = {{20, 0, "https://img.example/20/0.jpg", 800, 600, 1000}};
+  const std::vector<Want> wants = {
+      {"R1", 1, 0, [&] { ASSERT_TRUE(store_->GetListingDetail(1, 1).ok()); }},
+      {"R2", 1, 0, [&] { ASSERT_TRUE(store_->GetLandlordPortfolio(1, 1).ok()); }},
+      {"R3", 1, 0,
+       [&] { ASSERT_TRUE(store_->Search({1, "London", 100000, 200000, 0, 10}).ok()); }},
+      {"R4", 1, 0, [&] { ASSERT_TRUE(store_->GetApplicantProfile(1, 1).ok()); }},
+      {"R5", 1, 0, [&] { ASSERT_TRUE(store_->GetListingApplications(1, 1).ok()); }},
+      // Gets: listing, applicant, marker (absent), LST. Puts: primary, 2
+      // copies, marker, LST.
+      {"W1", 4, 5,
+       [&] {
+         ASSERT_TRUE(store_
+                         ->SubmitApplication({10, 1, 2, 2, ApplicationStatus::kSubmitted,
+                                              1700000000, 1700000000})
+                         .ok());
+       }},
+      // Gets: application, marker (absent), 2 copies, listing META, LST.
+      // Puts: payment, marker, primary, 2 copies, LST (approved -> paid
+      // closes it).
+      {"W2", 6, 6,
+       [&] {
+         ASSERT_TRUE(store_
+                         ->RecordPayment({3, 1, 2, 5000, "GBP", "stripe",
+                                          PaymentStatus::kCaptured, 1700000001})
+                         .ok());
+       }},
+      // Gets: META, LST, IMG#0. META, LST, delete + put of the search entry.
+      {"W3", 3, 4,
+       [&] {
+         ListingUpdate u;
+         u.tenant = 1;
+         u.listing = 1;
+         u.expected_version = 1;
+         u.price = 160000;
+         u.now = 1700000002;
+         ASSERT_TRUE(store_->UpdateListing(u).ok());
+       }},
+      // Gets: landlord, marker (absent). META, IMG#0, OWNER, marker, search
+      // entry, LST.
+      {"W4", 2, 6, [&] { ASSERT_TRUE(store_->AddListing(l, images).ok()); }},
+      // Gets: application, 2 copies, listing META, LST. Primary, 2 copies,
+      // LST (reject closes it).
+      {"W5", 5, 4, [&] { ASSERT_TRUE(store_->DecideApplication(1, 1, false, 1700000003).ok()); }},
+  };
+  for (const Want& w : wants) {
+    const WorkStats w0 = store_->work_stats();
+    w.request();
+    const WorkStats d = store_->work_stats() - w0;
+    EXPECT_EQ(d.read_units, w.read_units) << w.name;
+    EXPECT_EQ(d.write_units, w.write_units) << w.name;
+    // With every item under 1 KB, units equal gets/queries and items written.
+    EXPECT_EQ(d.write_units, d.rows_written) << w.name;
+  }
+}
+
+// Loading and checking invariants are not requests: no capacity units.
+TEST_F(RocksStoreTest, LoadAndInvariantCheckCountNoCapacityUnits) {
+  WorkStats w = store_->work_stats();  // right after LoadTiny
+  EXPECT_GT(w.rows_written, 0u);
+  EXPECT_EQ(w.read_units, 0u);
+  EXPECT_EQ(w.write_units, 0u);
+  EXPECT_TRUE(Violations().empty());
+  w = store_->work_stats();
+  EXPECT_GT(w.rows_read, 0u);
+  EXPECT_EQ(w.read_units, 0u);
+  EXPECT_EQ(w.write_units, 0u);
+
+  Open();  // reopen
+  w = store_->work_stats();
+  EXPECT_EQ(w.read_units, 0u);
+  EXPECT_EQ(w.write_units, 0u);
+  EXPECT_TRUE(Violations().empty());
+  EXPECT_EQ(store_->work_stats().read_units, 0u);
+
+  // After a request, the invariant check still adds none.
+  ASSERT_TRUE(store_->GetListingDetail(1, 1).ok());
+  w = store_->work_stats();
+  EXPECT_EQ(w.read_units, 1u);
+  EXPECT_TRUE(Violations().empty());
+  EXPECT_EQ(store_->work_stats().read_units, w.read_units);
+  EXPECT_EQ(store_->work_stats().write_units, 0u);
 }
 
 TEST_F(RocksStoreTest, CheckInvariantsDetectsCorruptedCopy) {

@@ -111,6 +111,7 @@ class RocksStore : public Store {
   Status DecideApplication(TenantId tenant, EntityId application, bool approve,
                            int64_t now) override;
 
+  // Outside any request: the full scan counts no capacity units.
   Status CheckInvariants(std::vector<std::string>* violations) override {
     return rocks::CheckInvariants(*table_, violations);
   }
@@ -196,6 +197,7 @@ Status RocksStore::Exists(rocks::MarkerKind kind, EntityId id, bool* exists) {
 // ---- Reads --------------------------------------------------------------------
 
 StatusOr<ListingDetail> RocksStore::GetListingDetail(TenantId tenant, EntityId listing) {
+  const rocks::RequestScope request(*table_, /*writes=*/false);
   const std::string prefix = rocks::ListingPrefix(tenant, listing);
   ScanDecoder d(prefix.size());
   ListingDetail out;
@@ -225,6 +227,7 @@ StatusOr<ListingDetail> RocksStore::GetListingDetail(TenantId tenant, EntityId l
 }
 
 StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, EntityId landlord) {
+  const rocks::RequestScope request(*table_, /*writes=*/false);
   const std::string prefix = rocks::LandlordPrefix(tenant, landlord);
   ScanDecoder d(prefix.size());
   LandlordPortfolio out;
@@ -247,6 +250,7 @@ StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, En
 }
 
 StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
+  const rocks::RequestScope request(*table_, /*writes=*/false);
   if (q.limit < 1 || q.limit > kMaxSearchLimit) {
     return Status::InvalidArgument("limit must be in 1.." + std::to_string(kMaxSearchLimit));
   }
@@ -272,6 +276,7 @@ StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
 }
 
 StatusOr<ApplicantProfile> RocksStore::GetApplicantProfile(TenantId tenant, EntityId applicant) {
+  const rocks::RequestScope request(*table_, /*writes=*/false);
   const std::string prefix = rocks::ApplicantPrefix(tenant, applicant);
   ScanDecoder d(prefix.size());
   ApplicantProfile out;
@@ -297,6 +302,7 @@ StatusOr<ApplicantProfile> RocksStore::GetApplicantProfile(TenantId tenant, Enti
 
 StatusOr<ListingApplications> RocksStore::GetListingApplications(TenantId tenant,
                                                                  EntityId listing) {
+  const rocks::RequestScope request(*table_, /*writes=*/false);
   const std::string prefix = rocks::ListingPrefix(tenant, listing);
   std::string lower = prefix;
   rocks::PutKeyU8(&lower, rocks::kSkApp);
@@ -328,6 +334,7 @@ Status Missing(std::string_view key) {
 }
 
 Status RocksStore::SubmitApplication(const Application& in) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
   const TenantId t = in.tenant;
   Listing listing;
   Applicant applicant;
@@ -394,6 +401,7 @@ Status RocksStore::ChangeApplication(const Application& old, ApplicationStatus s
 }
 
 Status RocksStore::RecordPayment(const Payment& p) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
   if (p.amount <= 0) return Status::InvalidArgument("payment amount must be positive");
   Application app;
   bool found = false;
@@ -414,6 +422,7 @@ Status RocksStore::RecordPayment(const Payment& p) {
 }
 
 StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
   if (!u.price && !u.status) return Status::InvalidArgument("neither price nor status given");
   if (u.price && *u.price <= 0) return Status::InvalidArgument("price must be positive");
   const TenantId t = u.tenant;
@@ -455,6 +464,7 @@ StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
 }
 
 Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
   if (l.price <= 0) return Status::InvalidArgument("price must be positive");
   if (l.bedrooms < 0) return Status::InvalidArgument("bedrooms must not be negative");
   if (l.title.empty()) return Status::InvalidArgument("title must not be empty");
@@ -482,6 +492,7 @@ Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
 
 Status RocksStore::DecideApplication(TenantId tenant, EntityId application, bool approve,
                                      int64_t now) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
   Application app;
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ApplicationKey(tenant, application), &app, &found));
