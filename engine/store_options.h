@@ -18,6 +18,12 @@ struct StoreOptions {
   size_t cache_bytes = size_t{64} << 20;
   // Create an empty store when the directory holds none.
   bool create_if_missing = true;
+  // SQLite only: how long a request waits for a lock another connection to
+  // the same database holds (sqlite3_busy_timeout; in WAL mode, the one
+  // write lock, e.g. a schema change's transaction, engine/schema_change.h)
+  // before it fails with IOError ("database is locked"). 0 = fail at once.
+  // A store's own requests never wait on each other (one connection).
+  int busy_timeout_ms = 5000;
 };
 
 }  // namespace listbench

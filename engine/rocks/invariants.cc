@@ -132,7 +132,13 @@ class Checker {
                  EntityId container, uint64_t want);
   void CheckMarker(MarkerKind kind, std::string_view what, EntityId id, TenantId t);
   IdTable<TenantId>& Markers(MarkerKind kind) {
-    return markers_[kind == MarkerKind::kListing ? 0 : kind == MarkerKind::kApplication ? 1 : 2];
+    switch (kind) {
+      case MarkerKind::kListing: return markers_[0];
+      case MarkerKind::kApplication: return markers_[1];
+      case MarkerKind::kPayment: return markers_[2];
+      case MarkerKind::kLandlord: break;
+    }
+    return markers_[3];
   }
   void FinishListings();
   void FinishApplications();
@@ -155,7 +161,7 @@ class Checker {
     uint64_t hash;
   };
   IdTable<std::vector<SearchEntry>> search_;
-  IdTable<TenantId> markers_[3];  // listing, application, payment
+  IdTable<TenantId> markers_[4];  // listing, application, payment, landlord
 };
 
 bool Checker::Visit(std::string_view key, std::string_view value) {
@@ -169,6 +175,9 @@ bool Checker::Visit(std::string_view key, std::string_view value) {
     case Kind::kFormat:
       format_ok_ = value == kFormatValue;
       if (!format_ok_) Bad("format marker is '" + std::string(value) + "'");
+      break;
+    case Kind::kListingSchema:  // items.h: "1" or "2"; listing items decode either way
+      if (value != "1" && value != "2") Bad("listing schema is '" + std::string(value) + "'");
       break;
     case Kind::kTenant: {
       Tenant t;
@@ -370,6 +379,7 @@ void Checker::FinishApplications() {
   });
   landlords_.ForEach([&](EntityId id, const Landlord& l) {
     if (!tenants_.count(l.tenant)) Bad(Id("landlord", id) + " of unknown tenant");
+    CheckMarker(MarkerKind::kLandlord, "landlord", id, l.tenant);
   });
   applicants_.ForEach([&](EntityId id, const Applicant& a) {
     if (!tenants_.count(a.tenant)) Bad(Id("applicant", id) + " of unknown tenant");
@@ -380,8 +390,8 @@ void Checker::Finish() {
   if (!format_ok_) Bad("missing or wrong format marker");
   FinishListings();
   FinishApplications();
-  const char* names[3] = {"listing", "application", "payment"};
-  for (int i = 0; i < 3; ++i) {
+  const char* names[4] = {"listing", "application", "payment", "landlord"};
+  for (int i = 0; i < 4; ++i) {
     markers_[i].ForEach(
         [&](EntityId id, TenantId) { Bad("orphan uniqueness marker of " + Id(names[i], id)); });
   }

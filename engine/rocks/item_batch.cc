@@ -17,12 +17,13 @@ Status DeleteItem(rocksdb::WriteBatch* b, std::string_view key) {
 }
 
 Status PutLandlordItems(rocksdb::WriteBatch* b, const Landlord& l) {
-  return PutItem(b, LandlordKey(l.tenant, l.id), l);
+  LB_RETURN_IF_ERROR(PutItem(b, LandlordKey(l.tenant, l.id), l));
+  return PutRaw(b, MarkerKey(MarkerKind::kLandlord, l.id), EncodeMarker(l.tenant));
 }
 
 Status PutListingItems(rocksdb::WriteBatch* b, const Listing& l, std::span<const Image> images,
-                       const LandlordSummary& owner) {
-  LB_RETURN_IF_ERROR(PutItem(b, ListingKey(l.tenant, l.id), l));
+                       const LandlordSummary& owner, char energy_rating) {
+  LB_RETURN_IF_ERROR(PutItem(b, ListingKey(l.tenant, l.id), ListingItem{l, energy_rating}));
   for (const Image& img : images) {
     LB_RETURN_IF_ERROR(PutItem(b, ImageKey(l.tenant, l.id, img.position), img));
   }

@@ -29,13 +29,15 @@ Status PutItem(rocksdb::WriteBatch* b, std::string_view key, const T& value) {
 }
 Status DeleteItem(rocksdb::WriteBatch* b, std::string_view key);
 
-// Landlord META.
+// Landlord META and its uniqueness marker.
 Status PutLandlordItems(rocksdb::WriteBatch* b, const Landlord& l);
 // Listing META, its images, its OWNER copy, its search index entry (if
 // active) and its uniqueness marker -- everything except the landlord's LST
-// copy, which carries the open-application count (PutPortfolioItem).
+// copy, which carries the open-application count (PutPortfolioItem). The
+// META item is in the v2 encoding with `energy_rating` unless it is 0
+// (items.h ListingItem).
 Status PutListingItems(rocksdb::WriteBatch* b, const Listing& l, std::span<const Image> images,
-                       const LandlordSummary& owner);
+                       const LandlordSummary& owner, char energy_rating = 0);
 Status PutPortfolioItem(rocksdb::WriteBatch* b, TenantId t, EntityId landlord,
                         const PortfolioEntry& e);
 // The search index entry of an active listing.

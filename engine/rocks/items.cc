@@ -104,11 +104,15 @@ bool ParseKey(std::string_view key, ParsedKey* out) {
     out->kind = Kind::kFormat;
     return true;
   }
+  if (key == kListingSchemaKey) {
+    out->kind = Kind::kListingSchema;
+    return true;
+  }
   uint8_t space = 0, tag = 0, sk = 0;
   if (!GetKeyU8(&key, &space)) return false;
   if (space == kMarkerSpace) {
     if (!GetKeyU8(&key, &tag) || !GetKeyU64(&key, &out->id) || !key.empty()) return false;
-    if (tag != 'L' && tag != 'A' && tag != 'Y') return false;
+    if (tag != 'L' && tag != 'A' && tag != 'Y' && tag != 'D') return false;
     out->kind = Kind::kMarker;
     out->marker = static_cast<MarkerKind>(tag);
     return true;
@@ -299,7 +303,8 @@ void Encode(std::string* dst, const Listing& v) {
   PutSignedVarint(dst, v.updated);
   PutVarint(dst, v.version);
 }
-bool Decode(std::string_view in, Listing* v) {
+// Both listing encodings; *rating = 0 for v1, the band for v2.
+static bool DecodeListing(std::string_view in, Listing* v, char* rating) {
   ValueReader r(in);
   v->id = r.Varint();
   v->tenant = static_cast<TenantId>(r.Varint());
@@ -314,7 +319,24 @@ bool Decode(std::string_view in, Listing* v) {
   v->created = r.SignedVarint();
   v->updated = r.SignedVarint();
   v->version = r.Varint();
-  return r.done();
+  *rating = 0;
+  if (r.done()) return true;  // v1
+  const uint8_t b = r.Byte();
+  if (b < 'A' || b > 'G') return false;
+  *rating = static_cast<char>(b);
+  return r.done();  // v2
+}
+bool Decode(std::string_view in, Listing* v) {
+  char rating = 0;
+  return DecodeListing(in, v, &rating);
+}
+
+void Encode(std::string* dst, const ListingItem& v) {
+  Encode(dst, v.listing);
+  if (v.energy_rating != 0) PutByte(dst, static_cast<uint8_t>(v.energy_rating));
+}
+bool Decode(std::string_view in, ListingItem* v) {
+  return DecodeListing(in, &v->listing, &v->energy_rating);
 }
 
 void Encode(std::string* dst, const Image& v) { EncodeImage(dst, v); }

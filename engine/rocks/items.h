@@ -17,7 +17,15 @@ namespace listbench::rocks {
 
 // The format marker item: written when a store is created, checked on open.
 inline constexpr std::string_view kFormatKey("\x00listbench-format", 17);
-inline constexpr std::string_view kFormatValue = "listbench-rocksdb-single-table/1";
+inline constexpr std::string_view kFormatValue = "listbench-rocksdb-single-table/2";
+
+// The listing schema item (engine/schema_change.h, kRocksLazy): the version
+// of the listing META encoding that writes use, as decimal text. Absent or
+// "1": the v1 encoding. "2": listings have an energy_rating; writes that
+// (re)write a listing item write the v2 encoding, reads of a v1 item derive
+// it (EnergyRatingFor). Items are never mass-rewritten: both encodings
+// coexist in a store at version 2.
+inline constexpr std::string_view kListingSchemaKey("\x00listbench-listing-schema", 25);
 
 // Sort-key tags inside an item collection. Their byte order is what lets one
 // scan answer each read pattern (README.md).
@@ -29,7 +37,12 @@ inline constexpr uint8_t kSkOwner = 0x40;    // landlord summary (listing collec
 inline constexpr uint8_t kSkPayment = 0x50;  // payment (applicant collection)
 
 // Uniqueness markers: ids are unique per kind across tenants.
-enum class MarkerKind : uint8_t { kListing = 'L', kApplication = 'A', kPayment = 'Y' };
+enum class MarkerKind : uint8_t {
+  kListing = 'L',
+  kApplication = 'A',
+  kPayment = 'Y',
+  kLandlord = 'D',
+};
 
 // ---- Keys -------------------------------------------------------------------
 std::string TenantKey(TenantId t);
@@ -67,6 +80,7 @@ struct ParsedKey {
     kApplication,
     kSearch,
     kMarker,
+    kListingSchema,
   };
   Kind kind = Kind::kFormat;
   TenantId tenant = 0;
@@ -106,6 +120,16 @@ bool Decode(std::string_view in, PortfolioEntry* v);
 bool Decode(std::string_view in, ApplicationWithApplicant* v);
 bool Decode(std::string_view in, ApplicationWithListing* v);
 bool Decode(std::string_view in, SearchHit* v);
+
+// A listing META item as stored. v1 encoding: Encode(Listing). v2 (listing
+// schema 2): the same followed by one byte, the energy_rating 'A'..'G'.
+// Decode(in, Listing*) accepts both and drops the field.
+struct ListingItem {
+  Listing listing;
+  char energy_rating = 0;  // 0: v1 encoding (the item has no field)
+};
+void Encode(std::string* dst, const ListingItem& v);
+bool Decode(std::string_view in, ListingItem* v);
 
 template <typename T>
 std::string EncodeToString(const T& v) {

@@ -6,6 +6,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <atomic>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -16,8 +17,11 @@
 #include "engine/rocks/item_batch.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/key_codec.h"
+#include "engine/rocks/listing_schema.h"
 #include "engine/rocks/loader.h"
 #include "engine/rocks/table.h"
+#include "engine/schema_change.h"
+#include "engine/validate.h"
 
 namespace listbench {
 namespace {
@@ -79,7 +83,7 @@ class ScanDecoder {
   Status status_;
 };
 
-class RocksStore : public Store {
+class RocksStore : public Store, public rocks::ListingSchemaHooks {
  public:
   RocksStore(std::string dir, const StoreOptions& options)
       : dir_(std::move(dir)),
@@ -110,6 +114,8 @@ class RocksStore : public Store {
   Status AddListing(const Listing& l, std::span<const Image> images) override;
   Status DecideApplication(TenantId tenant, EntityId application, bool approve,
                            int64_t now) override;
+  Status AddTenant(const Tenant& t) override;
+  Status AddLandlord(const Landlord& l) override;
 
   // Outside any request: the full scan counts no capacity units.
   Status CheckInvariants(std::vector<std::string>* violations) override {
@@ -119,8 +125,24 @@ class RocksStore : public Store {
   IoStats io_stats() const override { return io_.Snapshot(); }
   WorkStats work_stats() const override { return table_->work(); }
 
+  // rocks::ListingSchemaHooks (listing_schema.h).
+  int listing_schema() const override { return listing_schema_.load(std::memory_order_acquire); }
+  Status UpgradeListingSchema() override;
+  StatusOr<std::optional<char>> ReadEnergyRating(TenantId tenant, EntityId listing) override;
+  Status ForEachListingItem(
+      const std::function<void(TenantId, const rocks::ListingItem&)>& fn) override;
+
  private:
   Status CheckFormat();
+  // Reads the persisted listing schema (items.h kListingSchemaKey).
+  Status LoadListingSchema();
+  // The energy_rating a listing item is (re)written with: the one it has;
+  // else, from listing schema 2 on, the derived value; else none (0, the v1
+  // encoding).
+  char EnergyRatingToWrite(EntityId listing, char stored) const {
+    if (stored != 0) return stored;
+    return listing_schema() >= 2 ? EnergyRatingFor(listing) : 0;
+  }
   Status Exists(rocks::MarkerKind kind, EntityId id, bool* exists);
   // Rewrites application `old` (and its copies) with `status` and `updated`,
   // adjusting its listing's open count if openness changes.
@@ -133,6 +155,8 @@ class RocksStore : public Store {
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
   std::unique_ptr<Table> table_;
+  // The one member touched from another thread (UpgradeListingSchema).
+  std::atomic<int> listing_schema_{1};
 };
 
 // ---- Open ---------------------------------------------------------------------
@@ -167,12 +191,71 @@ Status RocksStore::Open(bool existing) {
   LB_RETURN_IF_ERROR(
       rocks::FromRocks(rocksdb::DB::Open(MakeOptions(options_, env_.get()), dir_, &raw)));
   table_ = std::make_unique<Table>(std::unique_ptr<rocksdb::DB>(raw), MakeWriteOptions(options_));
-  if (existing) return Status::OK();
+  if (existing) return LoadListingSchema();
   rocksdb::WriteOptions w;
   w.sync = true;
   return rocks::FromRocks(
       table_->db()->Put(w, rocksdb::Slice(rocks::kFormatKey.data(), rocks::kFormatKey.size()),
                         rocksdb::Slice(rocks::kFormatValue.data(), rocks::kFormatValue.size())));
+}
+
+// ---- Listing schema (listing_schema.h) ---------------------------------------
+
+// Straight from the DB, not through Table: opening counts no work.
+Status RocksStore::LoadListingSchema() {
+  std::string value;
+  const rocksdb::Status s = table_->db()->Get(
+      rocksdb::ReadOptions(),
+      rocksdb::Slice(rocks::kListingSchemaKey.data(), rocks::kListingSchemaKey.size()), &value);
+  if (s.IsNotFound() || (s.ok() && value == "1")) return Status::OK();
+  LB_RETURN_IF_ERROR(rocks::FromRocks(s));
+  if (value != "2") {
+    return Status::NotSupported(dir_ + ": listing schema '" + value +
+                                "', this build reads 1 and 2");
+  }
+  listing_schema_.store(2, std::memory_order_release);
+  return Status::OK();
+}
+
+// Runs on the schema change's thread while requests run on another: touches
+// only the DB (thread-safe), the const write options and the atomic. The
+// version is persisted before the switch, so no v2 item is ever written to
+// a store whose persisted schema is 1.
+Status RocksStore::UpgradeListingSchema() {
+  constexpr std::string_view kTwo = "2";
+  LB_RETURN_IF_ERROR(rocks::FromRocks(table_->db()->Put(
+      table_->write_options(),
+      rocksdb::Slice(rocks::kListingSchemaKey.data(), rocks::kListingSchemaKey.size()),
+      rocksdb::Slice(kTwo.data(), kTwo.size()))));
+  listing_schema_.store(2, std::memory_order_release);
+  return Status::OK();
+}
+
+StatusOr<std::optional<char>> RocksStore::ReadEnergyRating(TenantId tenant, EntityId listing) {
+  rocks::ListingItem item;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ListingKey(tenant, listing), &item, &found));
+  if (!found) return Status::NotFound("listing " + std::to_string(listing));
+  if (item.energy_rating != 0) return std::optional<char>(item.energy_rating);
+  if (listing_schema() >= 2) return std::optional<char>(EnergyRatingFor(listing));
+  return std::optional<char>();
+}
+
+Status RocksStore::ForEachListingItem(
+    const std::function<void(TenantId, const rocks::ListingItem&)>& fn) {
+  Status bad;
+  LB_RETURN_IF_ERROR(table_->Scan("", "", [&](std::string_view k, std::string_view v) {
+    rocks::ParsedKey key;
+    if (!rocks::ParseKey(k, &key) || key.kind != rocks::ParsedKey::Kind::kListing) return true;
+    rocks::ListingItem item;
+    if (!rocks::Decode(v, &item)) {
+      bad = rocks::BadItem(k);
+      return false;
+    }
+    fn(key.tenant, item);
+    return true;
+  }));
+  return bad;
 }
 
 StatusOr<uint64_t> RocksStore::DiskBytes() {
@@ -426,10 +509,11 @@ StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
   if (!u.price && !u.status) return Status::InvalidArgument("neither price nor status given");
   if (u.price && *u.price <= 0) return Status::InvalidArgument("price must be positive");
   const TenantId t = u.tenant;
-  Listing old;
+  rocks::ListingItem stored;
   bool found = false;
-  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ListingKey(t, u.listing), &old, &found));
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ListingKey(t, u.listing), &stored, &found));
   if (!found) return Status::NotFound("listing " + std::to_string(u.listing));
+  const Listing& old = stored.listing;
   if (old.version != u.expected_version) {
     return Status::Conflict("listing " + std::to_string(u.listing) + " is at version " +
                             std::to_string(old.version));
@@ -447,7 +531,8 @@ StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
   entry.listing = rocks::SummaryOf(l);
 
   rocksdb::WriteBatch batch;
-  LB_RETURN_IF_ERROR(PutItem(&batch, rocks::ListingKey(t, l.id), l));
+  const char rating = EnergyRatingToWrite(l.id, stored.energy_rating);
+  LB_RETURN_IF_ERROR(PutItem(&batch, rocks::ListingKey(t, l.id), rocks::ListingItem{l, rating}));
   LB_RETURN_IF_ERROR(PutItem(&batch, lst_key, entry));
   if (old.status == ListingStatus::kActive) {
     LB_RETURN_IF_ERROR(rocks::DeleteItem(&batch, rocks::SearchKey(t, old.city, old.price, old.id)));
@@ -484,7 +569,8 @@ Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
   LB_RETURN_IF_ERROR(Exists(rocks::MarkerKind::kListing, l.id, &exists));
   if (exists) return Status::Conflict("listing " + std::to_string(l.id) + " exists");
   rocksdb::WriteBatch batch;
-  LB_RETURN_IF_ERROR(rocks::PutListingItems(&batch, l, images, rocks::SummaryOf(landlord)));
+  LB_RETURN_IF_ERROR(rocks::PutListingItems(&batch, l, images, rocks::SummaryOf(landlord),
+                                             EnergyRatingToWrite(l.id, 0)));
   LB_RETURN_IF_ERROR(
       rocks::PutPortfolioItem(&batch, l.tenant, l.landlord, {rocks::SummaryOf(l), 0}));
   return table_->Write(&batch);
@@ -503,6 +589,33 @@ Status RocksStore::DecideApplication(TenantId tenant, EntityId application, bool
   rocksdb::WriteBatch batch;
   LB_RETURN_IF_ERROR(ChangeApplication(
       app, approve ? ApplicationStatus::kApproved : ApplicationStatus::kRejected, now, &batch));
+  return table_->Write(&batch);
+}
+
+Status RocksStore::AddTenant(const Tenant& t) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
+  LB_RETURN_IF_ERROR(ValidateNewTenant(t));
+  Tenant existing;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::TenantKey(t.id), &existing, &found));
+  if (found) return Status::Conflict("tenant " + std::to_string(t.id) + " exists");
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(PutItem(&batch, rocks::TenantKey(t.id), t));
+  return table_->Write(&batch);
+}
+
+Status RocksStore::AddLandlord(const Landlord& l) {
+  const rocks::RequestScope request(*table_, /*writes=*/true);
+  LB_RETURN_IF_ERROR(ValidateNewLandlord(l));
+  Tenant tenant;
+  bool found = false;
+  LB_RETURN_IF_ERROR(GetItem(*table_, rocks::TenantKey(l.tenant), &tenant, &found));
+  if (!found) return Status::NotFound("tenant " + std::to_string(l.tenant));
+  bool exists = false;
+  LB_RETURN_IF_ERROR(Exists(rocks::MarkerKind::kLandlord, l.id, &exists));
+  if (exists) return Status::Conflict("landlord " + std::to_string(l.id) + " exists");
+  rocksdb::WriteBatch batch;
+  LB_RETURN_IF_ERROR(rocks::PutLandlordItems(&batch, l));
   return table_->Write(&batch);
 }
 

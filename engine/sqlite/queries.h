@@ -81,6 +81,8 @@ inline constexpr const char* kApplicationStatusSql =
 inline constexpr const char* kListingIdTakenSql = "SELECT 1 FROM listings WHERE id = ?1";
 inline constexpr const char* kApplicationIdTakenSql = "SELECT 1 FROM applications WHERE id = ?1";
 inline constexpr const char* kPaymentIdTakenSql = "SELECT 1 FROM payments WHERE id = ?1";
+inline constexpr const char* kTenantExistsSql = "SELECT 1 FROM tenants WHERE id = ?1";
+inline constexpr const char* kLandlordIdTakenSql = "SELECT 1 FROM landlords WHERE id = ?1";
 inline constexpr const char* kSetApplicationStatusSql =
     "UPDATE applications SET status = ?2, updated = ?3 WHERE id = ?1";
 inline constexpr const char* kUpdateListingSql =

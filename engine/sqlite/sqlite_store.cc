@@ -81,6 +81,8 @@ Status SqliteStore::Open(bool create) {
   // The header said the file is ours; what SQLite reads (with the WAL) must
   // agree before anything is written.
   if (!create) LB_RETURN_IF_ERROR(CheckFormat(db_, path_));
+  const int busy_rc = sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  if (busy_rc != SQLITE_OK) return FromSqlite(busy_rc, db_, "busy_timeout");
   LB_RETURN_IF_ERROR(ExecSql(db_, "PRAGMA journal_mode = WAL"));
   LB_RETURN_IF_ERROR(ExecSql(db_, SettingsSql(/*with_cache=*/true).c_str()));
   if (create) {
@@ -116,12 +118,16 @@ Status SqliteStore::Prepare() {
       {&s.listing_id_taken, kListingIdTakenSql},
       {&s.application_id_taken, kApplicationIdTakenSql},
       {&s.payment_id_taken, kPaymentIdTakenSql},
+      {&s.tenant_exists, kTenantExistsSql},
+      {&s.landlord_id_taken, kLandlordIdTakenSql},
       {&s.insert_application, kInsertApplicationSql},
       {&s.insert_payment, kInsertPaymentSql},
       {&s.insert_listing, kInsertListingSql},
       {&s.insert_image, kInsertImageSql},
       {&s.set_application_status, kSetApplicationStatusSql},
       {&s.update_listing, kUpdateListingSql},
+      {&s.insert_tenant, kInsertTenantSql},
+      {&s.insert_landlord, kInsertLandlordSql},
   };
   for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db_, sql, w));
   LB_RETURN_IF_ERROR(s.begin.Prepare(db_, "BEGIN IMMEDIATE", nullptr));

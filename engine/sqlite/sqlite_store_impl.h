@@ -55,6 +55,8 @@ class SqliteStore final : public Store {
   Status AddListing(const Listing& l, std::span<const Image> images) override;
   Status DecideApplication(TenantId tenant, EntityId application, bool approve,
                            int64_t now) override;
+  Status AddTenant(const Tenant& t) override;
+  Status AddLandlord(const Landlord& l) override;
 
   Status CheckInvariants(std::vector<std::string>* violations) override;
   StatusOr<uint64_t> DiskBytes() override;
@@ -66,9 +68,10 @@ class SqliteStore final : public Store {
     Statement listing_detail, listing_images, landlord, portfolio, search, applicant,
         applicant_applications, applicant_payments, listing_applications;
     Statement listing_state, applicant_exists, landlord_exists, application_status,
-        listing_id_taken, application_id_taken, payment_id_taken;
+        listing_id_taken, application_id_taken, payment_id_taken, tenant_exists,
+        landlord_id_taken;
     Statement insert_application, insert_payment, insert_listing, insert_image,
-        set_application_status, update_listing;
+        set_application_status, update_listing, insert_tenant, insert_landlord;
     Statement begin, commit, rollback;  // not counted as work
   };
 

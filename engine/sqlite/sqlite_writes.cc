@@ -5,6 +5,7 @@
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
 #include "engine/sqlite/sqlite_store_impl.h"
+#include "engine/validate.h"
 
 namespace listbench {
 
@@ -173,6 +174,35 @@ Status SqliteStore::DecideApplication(TenantId tenant, EntityId application, boo
         2, static_cast<int64_t>(approve ? ApplicationStatus::kApproved : ApplicationStatus::kRejected));
     s.set_application_status.BindInt(3, now);
     return s.set_application_status.Run();
+  });
+}
+
+Status SqliteStore::AddTenant(const Tenant& t) {
+  LB_RETURN_IF_ERROR(ValidateNewTenant(t));
+  return InTransaction([&]() -> Status {
+    Statements& s = *stmts_;
+    StatusOr<bool> taken = Exists(s.tenant_exists, t.id);
+    if (!taken.ok()) return taken.status();
+    if (*taken) return Status::Conflict(fmt::format("tenant {} exists", t.id));
+    Statement::Scope scope(s.insert_tenant);
+    BindTenant(s.insert_tenant, t);
+    return s.insert_tenant.Run();
+  });
+}
+
+Status SqliteStore::AddLandlord(const Landlord& l) {
+  LB_RETURN_IF_ERROR(ValidateNewLandlord(l));
+  return InTransaction([&]() -> Status {
+    Statements& s = *stmts_;
+    StatusOr<bool> tenant = Exists(s.tenant_exists, l.tenant);
+    if (!tenant.ok()) return tenant.status();
+    if (!*tenant) return Status::NotFound(fmt::format("tenant {}", l.tenant));
+    StatusOr<bool> taken = Exists(s.landlord_id_taken, l.id);
+    if (!taken.ok()) return taken.status();
+    if (*taken) return Status::Conflict(fmt::format("landlord {} exists", l.id));
+    Statement::Scope scope(s.insert_landlord);
+    BindLandlord(s.insert_landlord, l);
+    return s.insert_landlord.Run();
   });
 }
 
