@@ -19,6 +19,11 @@ constexpr const char* kUsage =
     "  compare  run a workload's identical trace against both engines, side by side;\n"
     "           writes summary.json, ops.csv and series.csv\n"
     "  check    compare a summary.json with a baseline; exit 1 on a regression\n"
+    "  schema-change\n"
+    "           add a backfilled field to listings while a write workload runs (SQLite\n"
+    "           blocking, SQLite batched, RocksDB lazy): change time, write stalls, failures\n"
+    "  sweep    load and run each engine at several scales in child processes; fit how\n"
+    "           load time, disk, peak RSS and latency grow; writes sweep.json/.csv/.md\n"
     "\n"
     "`listbench <command> --help` lists a command's flags.\n";
 
@@ -53,6 +58,8 @@ int RunListbench(int argc, char** argv) {
   if (command == "run") return RunCommand(argc - 1, argv + 1);
   if (command == "compare") return CompareCommand(argc - 1, argv + 1);
   if (command == "check") return CheckCommand(argc - 1, argv + 1);
+  if (command == "schema-change") return SchemaChangeCommand(argc - 1, argv + 1);
+  if (command == "sweep") return SweepCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n",
                command.c_str());
   return kExitBadInput;

@@ -24,6 +24,8 @@ int VerifyCommand(int argc, char** argv);
 int RunCommand(int argc, char** argv);
 int CompareCommand(int argc, char** argv);
 int CheckCommand(int argc, char** argv);
+int SchemaChangeCommand(int argc, char** argv);
+int SweepCommand(int argc, char** argv);
 
 // Dispatches `listbench <command> ...`.
 int RunListbench(int argc, char** argv);

@@ -13,6 +13,7 @@
 
 #include "bench/cli_util.h"
 #include "bench/commands.h"
+#include "bench/experiments.h"
 #include "bench/report.h"
 #include "bench/runner.h"
 #include "bench/store_setup.h"
@@ -104,6 +105,13 @@ uint64_t TraceLength(const WorkloadSpec& w) {
   return w.warmup + kMaxDurationTrace;
 }
 
+// The workload's trace over the dataset of `s`; fills `catalog`.
+StatusOr<std::vector<Op>> BuildTrace(const RunSetup& s, DatasetCatalog* catalog) {
+  StatusOr<DatasetCounts> counts = GenerateDataset(s.spec, nullptr, catalog);
+  if (!counts.ok()) return counts.status();
+  return MakeTrace(*catalog, TraceSpecFor(s.workload, TraceLength(s.workload), s.spec.seed));
+}
+
 // Loads (or reuses) the engines' pristine stores, builds the trace and runs
 // it against a fresh clone of each.
 StatusOr<std::map<std::string, RunResult>> RunEngines(const RunSetup& s,
@@ -118,12 +126,13 @@ StatusOr<std::map<std::string, RunResult>> RunEngines(const RunSetup& s,
     (*out)["engines"][std::string(EngineName(e))]["load"] = {
         {"reused", rep->reused}, {"seconds", rep->seconds}, {"disk_bytes", rep->disk_bytes}};
   }
-  DatasetCatalog catalog;
-  StatusOr<DatasetCounts> counts = GenerateDataset(s.spec, nullptr, &catalog);
-  if (!counts.ok()) return counts.status();
-  const std::vector<Op> trace =
-      MakeTrace(catalog, TraceSpecFor(s.workload, TraceLength(s.workload), s.spec.seed));
-  catalog = DatasetCatalog{};  // not needed while timing
+  std::vector<Op> trace;
+  {
+    DatasetCatalog catalog;  // not kept while timing
+    StatusOr<std::vector<Op>> t = BuildTrace(s, &catalog);
+    if (!t.ok()) return t.status();
+    trace = std::move(*t);
+  }
 
   std::map<std::string, RunResult> results;
   for (Engine e : engines) {
@@ -229,6 +238,17 @@ int CompareCommand(int argc, char** argv) {
       RunEngines(*setup, {Engine::kSqlite, Engine::kRocksDb}, &out);
   if (!results.ok()) return ReportError("compare", results.status());
   PrintComparison(*results);
+  if (r.count("report")) {
+    // The report's other rows: on fresh clones, after the timed runs.
+    ExperimentSetup ex{setup->work_dir, setup->spec, setup->store_options, {}};
+    DatasetCatalog catalog;
+    StatusOr<std::vector<Op>> trace = BuildTrace(*setup, &catalog);
+    if (!trace.ok()) return ReportError("compare", trace.status());
+    ex.trace = std::move(*trace);
+    StatusOr<nlohmann::json> experiments = RunReportExperiments(ex, catalog);
+    if (!experiments.ok()) return ReportError("compare", experiments.status());
+    out["experiments"] = std::move(*experiments);
+  }
   s = WriteJsonFile(out_dir + "/summary.json", out);
   if (s.ok()) s = WriteCsvs(out_dir, *results);
   if (s.ok() && !setup->json_path.empty()) s = WriteJsonFile(setup->json_path, out);

@@ -116,6 +116,16 @@ class Store {
   virtual Status DecideApplication(TenantId tenant, EntityId application, bool approve,
                                    int64_t now) = 0;
 
+  // ---- Onboarding (not part of the workload mixes) ---------------------------
+  // A new SaaS customer while the store is serving others: no schema change,
+  // no pause. Ids are unique per kind across all tenants, like every id.
+  // InvalidArgument: empty name, country not 2 letters, currency not 3.
+  // Conflict: a tenant with t.id exists.
+  virtual Status AddTenant(const Tenant& t) = 0;
+  // InvalidArgument: empty name, rating outside 0..50.
+  // NotFound: the tenant. Conflict: a landlord with l.id exists (any tenant).
+  virtual Status AddLandlord(const Landlord& l) = 0;
+
   // ---- Maintenance ----------------------------------------------------------
   // Checks the store's own consistency (SQLite: integrity_check and
   // foreign_key_check; single-table: denormalized copies and index items agree

@@ -49,6 +49,8 @@ class StoreWrapper : public Store {
   Status DecideApplication(TenantId t, EntityId a, bool approve, int64_t now) override {
     return target_->DecideApplication(t, a, approve, now);
   }
+  Status AddTenant(const Tenant& t) override { return target_->AddTenant(t); }
+  Status AddLandlord(const Landlord& l) override { return target_->AddLandlord(l); }
   Status CheckInvariants(std::vector<std::string>* v) override {
     return target_->CheckInvariants(v);
   }

@@ -415,6 +415,55 @@ TEST_P(StoreContractTest, AddListingErrorsInContractOrder) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+// ---- Onboarding ----------------------------------------------------------------
+
+TEST_P(StoreContractTest, OnboardedTenantServesAndStaysIsolated) {
+  const std::string before = Snapshot();
+  ASSERT_TRUE(store_->AddTenant({3, "Porto Casas", "PT", "EUR", "adyen"}).ok());
+  const Landlord ll{9, 3, "Rui Lima", "rui@example.pt", 38, 1700000000};
+  ASSERT_TRUE(store_->AddLandlord(ll).ok());
+  auto empty = store_->GetLandlordPortfolio(3, 9);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->landlord, ll);
+  EXPECT_TRUE(empty->listings.empty());
+
+  Listing l = Tiny().listing(3);
+  l.id = 20;
+  l.tenant = 3;
+  l.landlord = 9;
+  l.city = "London";  // a city the other tenants use too
+  std::vector<Image> imgs = {{20, 0, "https://img.example/20/0.jpg", 800, 600, 1000}};
+  ASSERT_TRUE(store_->AddListing(l, imgs).ok());
+  auto r1 = store_->GetListingDetail(3, 20);
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1->landlord.id, 9u);
+  auto r3 = store_->Search({3, "London", 0, 10000000, 0, 100});
+  ASSERT_TRUE(r3.ok());
+  ASSERT_EQ(r3->hits.size(), 1u);
+  EXPECT_EQ(r3->hits[0].listing.id, 20u);
+  // Nothing of tenant 3 is visible to the others, nor theirs to it.
+  EXPECT_TRUE(store_->GetListingDetail(1, 20).status().IsNotFound());
+  EXPECT_TRUE(store_->GetLandlordPortfolio(1, 9).status().IsNotFound());
+  EXPECT_TRUE(store_->GetListingDetail(3, 1).status().IsNotFound());
+  EXPECT_EQ(Snapshot(), before);  // the other tenants' answers are unchanged
+  ExpectNoViolations();
+}
+
+TEST_P(StoreContractTest, OnboardingErrorsInContractOrder) {
+  const std::string before = Snapshot();
+  EXPECT_TRUE(store_->AddTenant({3, "", "PT", "EUR", "adyen"}).IsInvalidArgument());
+  EXPECT_TRUE(store_->AddTenant({1, "X", "PRT", "EUR", "adyen"}).IsInvalidArgument());
+  EXPECT_TRUE(store_->AddTenant({1, "X", "PT", "E", "adyen"}).IsInvalidArgument());
+  EXPECT_TRUE(store_->AddTenant({1, "X", "PT", "EUR", "adyen"}).IsConflict());
+  EXPECT_TRUE(store_->AddLandlord({9, 1, "", "e", 10, 1}).IsInvalidArgument());
+  EXPECT_TRUE(store_->AddLandlord({1, 1, "N", "e", 51, 1}).IsInvalidArgument());
+  EXPECT_TRUE(store_->AddLandlord({1, 7, "N", "e", 10, 1}).IsNotFound());  // no tenant 7
+  EXPECT_TRUE(store_->AddLandlord({1, 1, "N", "e", 10, 1}).IsConflict());
+  EXPECT_TRUE(store_->AddLandlord({3, 1, "N", "e", 10, 1}).IsConflict());  // tenant 2's id
+  EXPECT_EQ(Snapshot(), before);
+  ExpectNoViolations();
+}
+
 // ---- W5 ----------------------------------------------------------------------
 
 TEST_P(StoreContractTest, DecideApplication) {

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "bench/histogram.h"
+#include "bench/runner.h"
 #include "engine/store_dir.h"
 #include "workloads/dataset.h"
 #include "workloads/trace.h"
@@ -124,6 +125,64 @@ void BM_Pattern(benchmark::State& state, Engine engine, OpKind kind) {
   state.counters["errors"] = static_cast<double>(errors);
 }
 
+// A store that answers every request at once with an empty result: what the
+// runner costs per request on top of the store call.
+class NullStore final : public Store {
+ public:
+  std::string_view Name() const override { return "null"; }
+  std::unique_ptr<BulkLoader> NewBulkLoader() override { return nullptr; }
+  StatusOr<ListingDetail> GetListingDetail(TenantId, EntityId) override { return ListingDetail{}; }
+  StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId, EntityId) override {
+    return LandlordPortfolio{};
+  }
+  StatusOr<SearchResult> Search(const SearchQuery&) override { return SearchResult{}; }
+  StatusOr<ApplicantProfile> GetApplicantProfile(TenantId, EntityId) override {
+    return ApplicantProfile{};
+  }
+  StatusOr<ListingApplications> GetListingApplications(TenantId, EntityId) override {
+    return ListingApplications{};
+  }
+  Status SubmitApplication(const Application&) override { return Status::OK(); }
+  Status RecordPayment(const Payment&) override { return Status::OK(); }
+  StatusOr<uint64_t> UpdateListing(const ListingUpdate&) override { return uint64_t{1}; }
+  Status AddListing(const Listing&, std::span<const Image>) override { return Status::OK(); }
+  Status DecideApplication(TenantId, EntityId, bool, int64_t) override { return Status::OK(); }
+  Status AddTenant(const Tenant&) override { return Status::OK(); }
+  Status AddLandlord(const Landlord&) override { return Status::OK(); }
+  Status CheckInvariants(std::vector<std::string>*) override { return Status::OK(); }
+  StatusOr<uint64_t> DiskBytes() override { return uint64_t{0}; }
+  IoStats io_stats() const override { return {}; }
+  WorkStats work_stats() const override { return {}; }
+};
+
+// The runner's own cost per request (bench/runner.h: timing decorator,
+// histograms, modelled profiles, series), against a bare loop of RunOp calls
+// on the same null store. The difference is what the runner adds to every
+// measured latency.
+void BM_RunnerOverhead(benchmark::State& state, bool with_runner) {
+  static const std::vector<Op> trace = [] {
+    TraceSpec t;
+    t.mix[static_cast<int>(OpKind::kListingDetail)] = 1;
+    t.ops = 10000;
+    t.seed = g_seed;
+    return MakeTrace(Catalog(), t);
+  }();
+  NullStore store;
+  for (auto _ : state) {
+    if (with_runner) {
+      RunResult r = RunTrace(store, trace, RunOptions{});
+      benchmark::DoNotOptimize(r.measured);
+    } else {
+      for (const Op& op : trace) benchmark::DoNotOptimize(RunOp(store, op));
+    }
+  }
+  // Seconds per request (printed with an SI prefix, e.g. "95n").
+  state.counters["per_request"] = benchmark::Counter(
+      static_cast<double>(trace.size()),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * trace.size()));
+}
+
 // Reads --listings=N and --seed=S, leaving the rest to Google Benchmark.
 void TakeOwnFlags(int* argc, char** argv) {
   int out = 1;
@@ -166,6 +225,10 @@ int main(int argc, char** argv) {
       benchmark::RegisterBenchmark(name.c_str(), BM_Pattern, e, kind)->Unit(benchmark::kMicrosecond);
     }
   }
+  benchmark::RegisterBenchmark("runner_overhead/bare_loop", BM_RunnerOverhead, false)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("runner_overhead/run_trace", BM_RunnerOverhead, true)
+      ->Unit(benchmark::kMicrosecond);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();
