@@ -25,7 +25,9 @@
 namespace listbench {
 
 enum class Engine { kSqlite, kRocksDb };
-inline constexpr int kStoreFormatVersion = 1;
+// Bumped when either engine's on-disk layout changes (2: single-table landlord
+// uniqueness markers); a store of another version is refused, never read.
+inline constexpr int kStoreFormatVersion = 2;
 inline constexpr const char* kManifestFileName = "LISTBENCH.json";
 
 std::string_view EngineName(Engine e);  // "sqlite", "rocksdb"
