@@ -1,5 +1,7 @@
 #include "bench/build_info.h"
 
+#include "git_stamp.h"  // generated at build time: LISTBENCH_GIT_COMMIT
+
 namespace listbench {
 
 std::string ListbenchVersion() { return LISTBENCH_VERSION; }

@@ -121,7 +121,10 @@ std::string CostSection(const RunResult& a, const RunResult& b) {
   md += fmt::format("\nThe article claims $0.12 → $0.04 per 1,000 calls. Inputs: {}. {}. "
                     "The instance figure assumes a 2-vCPU instance sustains what this 2-core "
                     "machine did in one closed-loop thread, which flatters or penalizes it "
-                    "depending on concurrency; request units do not depend on the machine.\n\n",
+                    "depending on concurrency, and that it is busy all the time (at 10% "
+                    "utilization its cost per call is 10x); request units do not depend on "
+                    "the machine or on utilization. Neither figure includes application "
+                    "servers, storage or data transfer.\n\n",
                     in.dynamodb_source, in.sql_source);
   return md;
 }
