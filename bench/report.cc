@@ -319,8 +319,9 @@ Status WriteReport(const std::string& dir, const json& summary,
       "\n**Measured ratio (workload mean): {:.2f}x.** The article claims {:.0f} ms → {:.0f} ms "
       "at {} records, {:.1f}x. Its figures are end-to-end API latencies of a deployed service "
       "(network, application tier, a remote database); these are in-process engine latencies "
-      "with a warm cache, so the absolute values are not comparable; the ratio is the "
-      "comparable part.\n\n",
+      "(caches as configured above, after the warm-up; data the cache misses comes from the "
+      "OS page cache), so the absolute values are not comparable; the ratio is the "
+      "comparable part, and the modelled section below adds device and network time.\n\n",
       ratio, kArticleLegacyMs, kArticleSingleTableMs, kArticleRecords,
       kArticleLegacyMs / kArticleSingleTableMs);
   md += fmt::format("Throughput: SQLite {:.0f} ops/s, RocksDB {:.0f} ops/s (single thread, closed loop).\n\n",

@@ -86,6 +86,18 @@ TEST(RocksKeyCodecTest, SearchKeysSortByPriceThenId) {
   EXPECT_LT(rocks::SearchKey(1, "Leeds", 120000, 3), rocks::SearchKey(1, "Leeds", 1000000, 1));
 }
 
+TEST(RocksItemsTest, SearchHitBedroomsArePeekedWithoutDecoding) {
+  for (int32_t beds : {0, 3, 12}) {
+    SearchHit h{{42, "Leeds", 123456, beds, "A title", ListingStatus::kActive},
+                Image{42, 0, "https://img.example/42/0.jpg", 800, 600, 1000}};
+    const std::string v = rocks::EncodeToString(h);
+    int32_t got = -1;
+    ASSERT_TRUE(rocks::PeekSearchHitBedrooms(v, &got));
+    EXPECT_EQ(got, beds);
+    EXPECT_FALSE(rocks::PeekSearchHitBedrooms(std::string_view(v).substr(0, 3), &got));
+  }
+}
+
 TEST(RocksKeyCodecTest, PrefixSuccessor) {
   EXPECT_EQ(rocks::PrefixSuccessor("ab"), "ac");
   EXPECT_EQ(rocks::PrefixSuccessor(std::string("a\xff", 2)), "b");

@@ -443,6 +443,15 @@ void Encode(std::string* dst, const SearchHit& v) {
   PutByte(dst, v.first_image.has_value() ? 1 : 0);
   if (v.first_image) EncodeImage(dst, *v.first_image);
 }
+bool PeekSearchHitBedrooms(std::string_view in, int32_t* bedrooms) {
+  ValueReader r(in);  // the field order of EncodeSummary
+  (void)r.Varint();   // id
+  r.SkipString();     // city
+  (void)r.SignedVarint();  // price
+  *bedrooms = GetI32(r);
+  return r.ok();
+}
+
 bool Decode(std::string_view in, SearchHit* v) {
   ValueReader r(in);
   if (!DecodeSummary(r, &v->listing)) return false;

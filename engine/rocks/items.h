@@ -138,6 +138,10 @@ std::string EncodeToString(const T& v) {
   return s;
 }
 
+// The bedrooms of an encoded SearchHit without decoding the rest (R3 filters
+// on it before paying for the strings); false on a malformed value.
+bool PeekSearchHitBedrooms(std::string_view in, int32_t* bedrooms);
+
 // Marker values: the owning tenant.
 std::string EncodeMarker(TenantId t);
 bool DecodeMarker(std::string_view in, TenantId* t);

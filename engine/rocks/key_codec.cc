@@ -147,6 +147,15 @@ uint8_t ValueReader::Byte() {
   return b;
 }
 
+void ValueReader::SkipString() {
+  const uint64_t n = Varint();
+  if (!ok_ || n > in_.size()) {
+    ok_ = false;
+    return;
+  }
+  in_.remove_prefix(n);
+}
+
 std::string ValueReader::String() {
   const uint64_t n = Varint();
   if (!ok_ || n > in_.size()) {

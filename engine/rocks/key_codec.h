@@ -55,6 +55,8 @@ class ValueReader {
   int64_t SignedVarint();
   uint8_t Byte();
   std::string String();
+  // Skips a String() without copying it.
+  void SkipString();
   // True if every read so far succeeded.
   bool ok() const { return ok_; }
   // True if every read succeeded and the whole input was consumed.

@@ -347,11 +347,14 @@ StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
   SearchResult out;
   LB_RETURN_IF_ERROR(table_->Scan(lower, rocks::PrefixSuccessor(upper),
                                   [&](std::string_view k, std::string_view v) {
+                                    int32_t bedrooms = 0;
                                     SearchHit hit;
-                                    if (!d.Decode(k, v, &hit)) return false;
-                                    if (hit.listing.bedrooms >= q.min_bedrooms) {
-                                      out.hits.push_back(std::move(hit));
+                                    if (!rocks::PeekSearchHitBedrooms(v, &bedrooms)) {
+                                      return d.Decode(k, v, &hit);  // reports Corruption
                                     }
+                                    if (bedrooms < q.min_bedrooms) return true;  // filtered
+                                    if (!d.Decode(k, v, &hit)) return false;
+                                    out.hits.push_back(std::move(hit));
                                     return out.hits.size() < static_cast<size_t>(q.limit);
                                   }));
   LB_RETURN_IF_ERROR(d.status());
