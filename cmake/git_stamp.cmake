@@ -1,6 +1,6 @@
 # Run at build time (not configure time) by the lb_git_stamp target: writes
 # OUT (a header defining LISTBENCH_GIT_COMMIT) with the checkout's commit, and
-# "-dirty" when tracked files differ from it, so that every result names the
+# "-dirty" when tracked files outside results/ differ from it, so that every result names the
 # code it was built from. The file is rewritten only when its text changes,
 # so an unchanged checkout rebuilds nothing.
 execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SRC}
@@ -8,7 +8,9 @@ execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SRC}
 if(NOT commit)
   set(commit "unknown")
 else()
-  execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${SRC}
+  # results/ holds what builds measured; it does not change what is built.
+  execute_process(COMMAND git status --porcelain --untracked-files=no -- . ":(exclude)results"
+                  WORKING_DIRECTORY ${SRC}
                   OUTPUT_VARIABLE changes OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(changes)
     set(commit "${commit}-dirty")
