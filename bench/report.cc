@@ -27,16 +27,8 @@ double Us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
 std::string EnvironmentSection(const json& s) {
   const json b = s.value("build", json::object());
-  std::string md = "## Environment\n\n| | |\n|---|---|\n";
+  std::string md = "## Environment\n\n| | |\n|---|---|\n" + BuildEnvironmentRows(b);
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
-  row("CPU", b.value("cpu", "?") + fmt::format(", {} cores", b.value("cores", 0)));
-  row("memory", fmt::format("{:.1f} GiB", b.value("memory_bytes", 0.0) / (1 << 30)));
-  row("compiler", b.value("compiler", "?") + ", " + b.value("cxx_flags", "?"));
-  row("build type", b.value("build_type", "?"));
-  row("RocksDB", b.value("rocksdb_version", "?") +
-                     (b.value("rocksdb_assertions", "") == "yes" ? " (library built with assertions)" : ""));
-  row("SQLite", b.value("sqlite_version", "?"));
-  row("listbench", b.value("listbench_version", "?") + " @ " + b.value("git_commit", "?"));
   const json w = s.value("workload", json::object());
   row("workload", fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up", w.value("name", "?"),
                               w.value("file", "?"), w.value("keys", json::object()).value("distribution", "?"),
@@ -239,6 +231,20 @@ std::string TenantSection(const json& summary) {
 }
 
 }  // namespace
+
+std::string BuildEnvironmentRows(const json& b) {
+  std::string md;
+  auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
+  row("CPU", b.value("cpu", "?") + fmt::format(", {} cores", b.value("cores", 0)));
+  row("memory", fmt::format("{:.1f} GiB", b.value("memory_bytes", 0.0) / (1 << 30)));
+  row("compiler", b.value("compiler", "?") + ", " + b.value("cxx_flags", "?"));
+  row("build type", b.value("build_type", "?"));
+  row("RocksDB", b.value("rocksdb_version", "?") +
+                     (b.value("rocksdb_assertions", "") == "yes" ? " (library built with assertions)" : ""));
+  row("SQLite", b.value("sqlite_version", "?"));
+  row("listbench", b.value("listbench_version", "?") + " @ " + b.value("git_commit", "?"));
+  return md;
+}
 
 Status WriteReport(const std::string& dir, const json& summary,
                    const std::map<std::string, RunResult>& by_engine) {

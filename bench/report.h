@@ -21,6 +21,11 @@ namespace listbench {
 Status WriteReport(const std::string& dir, const nlohmann::json& summary,
                    const std::map<std::string, RunResult>& by_engine);
 
+// Markdown table rows (CPU, memory, compiler, build type, RocksDB, SQLite,
+// listbench @ commit) from a result's "build" header (BuildInfoJson), shared
+// by every generated report's environment section.
+std::string BuildEnvironmentRows(const nlohmann::json& build);
+
 }  // namespace listbench
 
 #endif  // LISTBENCH_BENCH_REPORT_H_

@@ -8,6 +8,7 @@
 
 #include "bench/cli_util.h"
 #include "bench/plot.h"
+#include "bench/report.h"
 #include "bench/sweep.h"
 
 namespace listbench {
@@ -206,16 +207,8 @@ std::string SizePlot(const SweepConfig& c, const SweepResult& r) {
 std::string EnvironmentSection(const SweepConfig& c, const json& j) {
   const json b = j.value("build", json::object());
   const json w = j.value("workload", json::object());
-  std::string md = "## Environment\n\n| | |\n|---|---|\n";
+  std::string md = "## Environment\n\n| | |\n|---|---|\n" + BuildEnvironmentRows(b);
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
-  row("CPU", b.value("cpu", "?") + fmt::format(", {} cores", b.value("cores", 0)));
-  row("memory", fmt::format("{:.1f} GiB", b.value("memory_bytes", 0.0) / (1 << 30)));
-  row("compiler", b.value("compiler", "?") + ", " + b.value("cxx_flags", "?"));
-  row("build type", b.value("build_type", "?"));
-  row("RocksDB", b.value("rocksdb_version", "?") +
-                     (b.value("rocksdb_assertions", "") == "yes" ? " (library built with assertions)" : ""));
-  row("SQLite", b.value("sqlite_version", "?"));
-  row("listbench", b.value("listbench_version", "?") + " @ " + b.value("git_commit", "?"));
   row("workload", fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, single thread, closed loop",
                               w.value("name", "?"), w.value("file", "?"),
                               w.value("keys", json::object()).value("distribution", "?"),
