@@ -27,6 +27,7 @@ StatusOr<nlohmann::json> RunReportExperiments(const ExperimentSetup& setup,
   sc.dataset = setup.spec;
   sc.work_dir = setup.work_dir;
   sc.store_options = setup.options;
+  sc.workload_path = setup.writes_workload;
   StatusOr<nlohmann::json> suite = RunSchemaChangeSuite(sc);
   if (!suite.ok()) return suite.status();
   out["schema_change"] = std::move(*suite);

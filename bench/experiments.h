@@ -27,6 +27,9 @@ struct ExperimentSetup {
   DatasetSpec spec;
   StoreOptions options;
   std::vector<Op> trace;  // the workload's trace (onboarding interleaves with it)
+  // The schema change's writer workload (writes.toml next to the workload
+  // file the user named).
+  std::string writes_workload;
 };
 
 // Runs the experiments and returns {"onboarding": {<engine>: ...},

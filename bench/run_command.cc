@@ -217,7 +217,9 @@ int CompareCommand(int argc, char** argv) {
                            "Run one workload's identical trace against both engines.");
   options.add_options()("out", "directory for summary.json, ops.csv and series.csv",
                         cxxopts::value<std::string>()->default_value("compare-out"))
-      ("report", "also write report.md with plots (gnuplot) into the --out directory");
+      ("report", "also write report.md with plots (gnuplot) into the --out directory, after "
+       "the onboarding and schema-change runs (whose writer reads writes.toml next to the "
+       "--workload file)");
   AddRunFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -240,7 +242,8 @@ int CompareCommand(int argc, char** argv) {
   PrintComparison(*results);
   if (r.count("report")) {
     // The report's other rows: on fresh clones, after the timed runs.
-    ExperimentSetup ex{setup->work_dir, setup->spec, setup->store_options, {}};
+    ExperimentSetup ex{setup->work_dir, setup->spec, setup->store_options, {},
+                       (fs::path(setup->workload.file).parent_path() / "writes.toml").string()};
     DatasetCatalog catalog;
     StatusOr<std::vector<Op>> trace = BuildTrace(*setup, &catalog);
     if (!trace.ok()) return ReportError("compare", trace.status());
