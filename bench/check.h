@@ -7,7 +7,7 @@
 //   cache and the file layout: compared with a tolerance and a small
 //   absolute slack.
 // * Timing drifts between machines, so it is compared loosely in absolute
-//   terms and, tighter, as the SQLite/RocksDB ratio of mean latency within
+//   terms and, tighter, as the SQLite/RocksDB ratio of median latency within
 //   one run (both engines ran on the same machine at the same time).
 // Only getting worse fails; getting better is reported, not failed.
 #ifndef LISTBENCH_BENCH_CHECK_H_
@@ -26,7 +26,7 @@ struct CheckTolerances {
   double io = 0.5;       // seam reads may grow 50% ...
   double io_slack = 0.5; // ... plus half a read per request
   double ratio = 0.5;    // SQLite/RocksDB mean-latency ratio may move by 50% either way
-  double time = 3.0;     // absolute mean latency may grow 4x (machines differ)
+  double time = 3.0;     // absolute median latency may grow 4x (machines differ)
 };
 
 struct CheckFinding {

@@ -41,7 +41,7 @@ int CheckCommand(int argc, char** argv) {
        cxxopts::value<double>()->default_value(fmt::format("{}", d.io)))
       ("ratio-tolerance", "allowed move of the sqlite/rocksdb latency ratio",
        cxxopts::value<double>()->default_value(fmt::format("{}", d.ratio)))
-      ("time-tolerance", "allowed growth of absolute mean latency",
+      ("time-tolerance", "allowed growth of absolute median (p50) latency",
        cxxopts::value<double>()->default_value(fmt::format("{}", d.time)));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);

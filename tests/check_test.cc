@@ -16,6 +16,7 @@ json Summary(double rows_read, double io_reads, double sqlite_us, double rocks_u
   auto op = [&](double us) {
     return json{{"count", 100},
                 {"mean_us", us},
+                {"p50_us", us},
                 {"work", {{"queries", 2}, {"rows_read", rows_read}, {"rows_written", 0},
                           {"io_reads", io_reads}, {"io_read_bytes", io_reads * 4096}}}};
   };
