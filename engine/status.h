@@ -20,7 +20,7 @@ enum class StatusCode : int {
   kNotFound = 1,         // the entity does not exist for this tenant
   kConflict = 2,         // duplicate id, stale version, invalid state transition
   kInvalidArgument = 3,  // the request itself is malformed
-  kIOError = 4,          // the storage layer failed; the operation had no effect
+  kIOError = 4,          // the storage layer failed; a write's outcome is unknown
   kCorruption = 5,       // stored data is unreadable or inconsistent
   kNotSupported = 6,     // e.g. a store made by another engine or format version
 };

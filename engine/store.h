@@ -15,8 +15,13 @@
 //   is the first in this order: InvalidArgument (request malformed, checked
 //   without reading the store), then NotFound (in the order the method's
 //   comment lists the entities), then Conflict.
-// * Writes are atomic: on any non-OK status nothing was changed.
+// * Writes are atomic: on any non-OK status other than IOError nothing was
+//   changed.
 // * IOError/Corruption come from the storage layer and may appear anywhere.
+//   A write that fails with IOError has an UNKNOWN outcome, as in any
+//   database whose commit write or fsync fails: it may have taken effect, now
+//   or after a restart recovers it from the log (sim/ drills count these
+//   apart).
 //
 // Thread safety: a Store is NOT safe for concurrent use; callers serialize.
 #ifndef LISTBENCH_ENGINE_STORE_H_

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "engine/io_fault.h"
+
 namespace listbench {
 
 struct StoreOptions {
@@ -24,6 +26,10 @@ struct StoreOptions {
   // before it fails with IOError ("database is locked"). 0 = fail at once.
   // A store's own requests never wait on each other (one connection).
   int busy_timeout_ms = 5000;
+  // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
+  // consults it on every file call and reports what reached the disk. Not
+  // owned; must outlive the store. nullptr = no faults (the normal case).
+  IoFaultInjector* faults = nullptr;
 };
 
 }  // namespace listbench

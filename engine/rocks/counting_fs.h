@@ -2,19 +2,42 @@
 // engine's RocksDB instance opens, reads, writes, syncs, deletes or renames
 // goes through this rocksdb::FileSystemWrapper (installed with
 // rocksdb::NewCompositeEnv into Options::env), which passes each call through
-// to the wrapped file system and counts it into a listbench::IoCounters.
-//
-// Later work adds fault injection HERE (fail the Nth call, drop unsynced data
-// on a simulated crash), consulting the shared fault plan, in the manner of
-// RocksDB's FaultInjectionTestFS; nothing else in the engine touches files.
+// to the wrapped file system, counts it into a listbench::IoCounters and, when
+// a fault injector is installed (StoreOptions::faults), consults it.
 //
 // What is counted (engine/io_stats.h): reads = Read/PositionedRead/MultiRead
 // requests; writes = Append/PositionedAppend/RandomRW Write; syncs = file
 // Sync/Fsync/RangeSync and directory Fsync; opens = files opened or created;
-// deletes = DeleteFile; renames = RenameFile.
+// deletes = DeleteFile; renames = RenameFile. A call failed by an injected
+// fault never reaches the disk and is not counted.
+//
+// Fault protocol (engine/io_fault.h), only when `faults` is not null:
+//   Before(op, path, offset, bytes) is asked before the real call:
+//     kRead    Read/PositionedRead (sequential reads at the running position),
+//              each MultiRead request, RandomRW Read: the range asked for;
+//     kWrite   Append (offset = the file's size so far), PositionedAppend,
+//              RandomRW Write: the range written; Truncate: the cut range
+//              [new size, old size);
+//     kSync    Sync/Fsync, and RangeSync (which may fail but is no barrier);
+//     kOpen    New{Sequential,RandomAccess,Writable,RandomRW}File,
+//              Reopen/ReuseWritableFile;
+//     kDelete  DeleteFile;  kRename  RenameFile, path = the DESTINATION;
+//     kDirSync directory Fsync/FsyncWithDirOptions, path = the directory as
+//              passed to NewDirectory without trailing '/'.
+//   A verdict other than kProceed fails the call without touching the file:
+//   kIoError -> IOStatus::IOError("injected fault: <op> <path>"), kNoSpace ->
+//   IOStatus::NoSpace(same), kCrashed -> IOError("injected power loss: <op>
+//   <path>"); none is marked retryable or data loss (as RocksDB's own
+//   FaultInjectionTestFS, whose errors carry only what the test set).
+//   After a successful call it reports: Created (an open made a file that did
+//   not exist), Synced (file Sync/Fsync only; not RangeSync, not Close),
+//   DirSynced, Renamed(src, dst) (also for ReuseWritableFile, which renames
+//   the old file), Deleted. Other calls (FileExists, GetChildren, CreateDir,
+//   LockFile, LinkFile, Close, ...) pass through unconsulted.
 //
 // Thread safety: safe for concurrent use (RocksDB's background threads call
-// it); the counters are atomics and must outlive the file system.
+// it); the counters are atomics; the counters and the injector must outlive
+// the file system and every file it opened.
 #ifndef LISTBENCH_ENGINE_ROCKS_COUNTING_FS_H_
 #define LISTBENCH_ENGINE_ROCKS_COUNTING_FS_H_
 
@@ -23,14 +46,17 @@
 
 #include <memory>
 
+#include "engine/io_fault.h"
 #include "engine/io_stats.h"
 
 namespace listbench::rocks {
 
 class CountingFileSystem : public rocksdb::FileSystemWrapper {
  public:
-  // REQUIRES: `counters` outlives this file system and every file it opened.
-  CountingFileSystem(const std::shared_ptr<rocksdb::FileSystem>& target, IoCounters* counters);
+  // REQUIRES: `counters` (and `faults`, if not null) outlive this file system
+  // and every file it opened. `faults` = nullptr: no fault injection.
+  CountingFileSystem(const std::shared_ptr<rocksdb::FileSystem>& target, IoCounters* counters,
+                     IoFaultInjector* faults = nullptr);
 
   static const char* kClassName() { return "ListbenchCountingFileSystem"; }
   const char* Name() const override { return kClassName(); }
@@ -64,10 +90,13 @@ class CountingFileSystem : public rocksdb::FileSystemWrapper {
 
  private:
   IoCounters* counters_;
+  IoFaultInjector* faults_;  // may be null
 };
 
-// A file system counting into `counters` over the default POSIX one.
-std::shared_ptr<rocksdb::FileSystem> NewCountingFileSystem(IoCounters* counters);
+// A file system counting into `counters` over the default POSIX one,
+// consulting `faults` if it is not null.
+std::shared_ptr<rocksdb::FileSystem> NewCountingFileSystem(IoCounters* counters,
+                                                           IoFaultInjector* faults = nullptr);
 
 }  // namespace listbench::rocks
 

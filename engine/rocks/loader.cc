@@ -103,6 +103,9 @@ class RocksBulkLoader : public BulkLoader {
     landlords_.clear();
     applicants_.clear();
     app_applicant_.clear();
+    if (table_->db() == nullptr) {  // an I/O error closed it and it could not reopen
+      return Status::IOError("rocksdb: bulk load: the store was closed after an I/O error");
+    }
     rocksdb::FlushOptions fo;
     fo.wait = true;
     LB_RETURN_IF_ERROR(FromRocks(table_->db()->Flush(fo)));

@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
@@ -38,9 +39,23 @@ rocksdb::CompressionType BestCompression() {
   return rocksdb::kNoCompression;
 }
 
+// RocksDB recovers from some background errors (no space) by itself, in a
+// background thread that races the store's own DB::Resume (which then
+// answers Busy). The store drives recovery instead (table.h
+// ResumeAfterWriteError): deterministically, from its next write.
+class NoAutoRecovery : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/, rocksdb::Status bg_error,
+                            bool* auto_recovery) override {
+    bg_error.PermitUncheckedError();
+    *auto_recovery = false;
+  }
+};
+
 rocksdb::Options MakeOptions(const StoreOptions& o, rocksdb::Env* env) {
   rocksdb::Options opt;
   opt.env = env;
+  opt.listeners.push_back(std::make_shared<NoAutoRecovery>());
   opt.create_if_missing = true;  // whether to create is decided before opening
   opt.compression = BestCompression();
   opt.write_buffer_size = size_t{64} << 20;
@@ -88,11 +103,11 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   RocksStore(std::string dir, const StoreOptions& options)
       : dir_(std::move(dir)),
         options_(options),
-        fs_(rocks::NewCountingFileSystem(&io_)),
+        fs_(rocks::NewCountingFileSystem(&io_, options.faults)),
         env_(rocksdb::NewCompositeEnv(fs_)) {}
 
   ~RocksStore() override {
-    if (table_ != nullptr) table_->db()->Close().PermitUncheckedError();
+    if (table_ != nullptr && table_->db() != nullptr) table_->db()->Close().PermitUncheckedError();
   }
 
   Status Open(bool existing);
@@ -117,8 +132,10 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   Status AddTenant(const Tenant& t) override;
   Status AddLandlord(const Landlord& l) override;
 
-  // Outside any request: the full scan counts no capacity units.
+  // Outside any request: the full scan counts no capacity units. Like a
+  // write, it first resumes a store stopped by an I/O error (table.h).
   Status CheckInvariants(std::vector<std::string>* violations) override {
+    LB_RETURN_IF_ERROR(table_->ResumeAfterWriteError());
     return rocks::CheckInvariants(*table_, violations);
   }
   StatusOr<uint64_t> DiskBytes() override;
@@ -190,7 +207,15 @@ Status RocksStore::Open(bool existing) {
   rocksdb::DB* raw = nullptr;
   LB_RETURN_IF_ERROR(
       rocks::FromRocks(rocksdb::DB::Open(MakeOptions(options_, env_.get()), dir_, &raw)));
-  table_ = std::make_unique<Table>(std::unique_ptr<rocksdb::DB>(raw), MakeWriteOptions(options_));
+  // Recovery from an I/O error may reopen the DB in place (table.h).
+  auto reopen = [this](std::unique_ptr<rocksdb::DB>* db) {
+    rocksdb::DB* again = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options_, env_.get()), dir_, &again);
+    if (s.ok()) db->reset(again);
+    return s;
+  };
+  table_ = std::make_unique<Table>(std::unique_ptr<rocksdb::DB>(raw), MakeWriteOptions(options_),
+                                   std::move(reopen));
   if (existing) return LoadListingSchema();
   rocksdb::WriteOptions w;
   w.sync = true;
@@ -218,15 +243,12 @@ Status RocksStore::LoadListingSchema() {
 }
 
 // Runs on the schema change's thread while requests run on another: touches
-// only the DB (thread-safe), the const write options and the atomic. The
+// only the table's thread-safe PutFromAnyThread and the atomic. The
 // version is persisted before the switch, so no v2 item is ever written to
 // a store whose persisted schema is 1.
 Status RocksStore::UpgradeListingSchema() {
   constexpr std::string_view kTwo = "2";
-  LB_RETURN_IF_ERROR(rocks::FromRocks(table_->db()->Put(
-      table_->write_options(),
-      rocksdb::Slice(rocks::kListingSchemaKey.data(), rocks::kListingSchemaKey.size()),
-      rocksdb::Slice(kTwo.data(), kTwo.size()))));
+  LB_RETURN_IF_ERROR(table_->PutFromAnyThread(rocks::kListingSchemaKey, kTwo));
   listing_schema_.store(2, std::memory_order_release);
   return Status::OK();
 }

@@ -8,9 +8,11 @@
 // Thread safety: as Store (not safe for concurrent use), with one exception:
 // the lazy listing schema change (engine/rocks/listing_schema.h) may call
 // UpgradeListingSchema() from another thread while requests run. That call
-// touches only the rocksdb::DB (thread-safe) and one std::atomic<int>, the
-// listing schema version, which the write path (W3, W4: which encoding to
-// write) and ReadEnergyRating load; nothing else in the store is shared.
+// writes through Table::PutFromAnyThread (which holds the table's DB handle
+// shared, so an in-place recovery after an I/O error cannot close it
+// meanwhile) and sets one std::atomic<int>, the listing schema version, which
+// the write path (W3, W4: which encoding to write) and ReadEnergyRating load;
+// nothing else in the store is shared.
 #ifndef LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 #define LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 

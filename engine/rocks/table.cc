@@ -1,5 +1,7 @@
 #include "engine/rocks/table.h"
 
+#include <rocksdb/transaction_log.h>
+
 #include <utility>
 
 #include "engine/rocks/capacity_units.h"
@@ -74,10 +76,12 @@ Status FromRocks(const rocksdb::Status& s) {
   }
 }
 
-Table::Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write_options)
-    : db_(std::move(db)), write_options_(write_options) {}
+Table::Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write_options,
+             Reopener reopen)
+    : db_(std::move(db)), write_options_(write_options), reopen_(std::move(reopen)) {}
 
 Status Table::Get(std::string_view key, std::string* value, bool* found) {
+  if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
   ++work_.queries;
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value);
@@ -102,6 +106,7 @@ Status Table::Get(std::string_view key, std::string* value, bool* found) {
 
 Status Table::Scan(std::string_view lower, std::string_view upper,
                    const std::function<bool(std::string_view, std::string_view)>& fn) {
+  if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
   ++work_.queries;
   rocksdb::ReadOptions ro;
   rocksdb::Slice upper_slice(upper.data(), upper.size());
@@ -124,15 +129,98 @@ Status Table::Scan(std::string_view lower, std::string_view upper,
 }
 
 Status Table::Write(rocksdb::WriteBatch* batch) {
+  LB_RETURN_IF_ERROR(ResumeAfterWriteError());
   ++work_.queries;
   work_.rows_written += batch->Count();
-  if (!count_units_) return FromRocks(db_->Write(write_options_, batch));
+  if (!count_units_) return WriteDone(db_->Write(write_options_, batch));
   WriteUnitCounter counter(sizes_);
   LB_RETURN_IF_ERROR(FromRocks(batch->Iterate(&counter)));
   work_.write_units += counter.units();
-  LB_RETURN_IF_ERROR(FromRocks(db_->Write(write_options_, batch)));
+  LB_RETURN_IF_ERROR(WriteDone(db_->Write(write_options_, batch)));
   for (auto& [key, bytes] : counter.changed()) sizes_[key] = bytes;
   return Status::OK();
+}
+
+std::string Table::CurrentWal() {
+  std::unique_ptr<rocksdb::LogFile> wal;
+  if (!db_->GetCurrentWalFile(&wal).ok() || wal == nullptr) return "";
+  return wal->PathName();  // "/000012.log"
+}
+
+Status Table::ResumeAfterWriteError() {
+  if (!write_failed_.load(std::memory_order_acquire)) return Status::OK();
+  std::unique_lock<std::shared_mutex> use(db_use_mu_);  // no other thread is in db_
+  return Recover(/*may_reopen=*/true);
+}
+
+Status Table::PutFromAnyThread(std::string_view key, std::string_view value) {
+  std::shared_lock<std::shared_mutex> use(db_use_mu_);  // db_ stays
+  if (write_failed_.load(std::memory_order_acquire)) LB_RETURN_IF_ERROR(Recover(false));
+  return WriteDone(db_->Put(write_options_, rocksdb::Slice(key.data(), key.size()),
+                            rocksdb::Slice(value.data(), value.size())));
+}
+
+Status Table::Recover(bool may_reopen) {
+  std::lock_guard<std::mutex> lock(resume_mu_);
+  if (!write_failed_.load(std::memory_order_relaxed)) return Status::OK();  // recovered meanwhile
+  std::string why = "closed after a failed reopen";
+  if (db_ != nullptr) {
+    // OK at once if RocksDB holds no background error (e.g. the failure was
+    // the write's own and did not stop the DB).
+    const rocksdb::Status s = db_->Resume();
+    // Resume starts a new WAL only if it had a memtable to flush; appending
+    // to a WAL whose writer saw an error fails an assertion in RocksDB 7.8.
+    const bool kept_failed_wal = s.ok() && !failed_wal_.empty() &&
+                                 write_error_.find(failed_wal_) != std::string::npos &&
+                                 CurrentWal() == failed_wal_;
+    if (s.ok() && !kept_failed_wal) {
+      write_error_.clear();
+      failed_wal_.clear();
+      write_failed_.store(false, std::memory_order_release);
+      return Status::OK();
+    }
+    // Resume refuses fatal and unrecoverable background errors for good; a
+    // hard one (no space) it may clear on a later try, so the DB stays open
+    // for reads meanwhile.
+    const bool fatal = s.severity() >= rocksdb::Status::Severity::kFatalError;
+    if (!kept_failed_wal && !fatal) {
+      return Status::IOError("rocksdb: store stopped after an I/O error (" + write_error_ +
+                             "); resume failed: " + s.ToString());
+    }
+    why = kept_failed_wal ? "resumed, but RocksDB would go on appending to the WAL that failed (" +
+                                failed_wal_.substr(1) + ")"
+                          : "resume failed: " + s.ToString() + " (a fatal error)";
+  }
+  const std::string stopped =
+      "rocksdb: store stopped after an I/O error (" + write_error_ + "); " + why;
+  if (!may_reopen || reopen_ == nullptr) {
+    return Status::IOError(stopped + ": only reopening the store clears it");
+  }
+  if (db_ != nullptr) {
+    db_->Close().PermitUncheckedError();  // the background error, if any
+    db_.reset();
+  }
+  const rocksdb::Status r = reopen_(&db_);
+  if (!r.ok()) {
+    db_.reset();
+    return Status::IOError(stopped + "; reopen failed: " + r.ToString());
+  }
+  write_error_.clear();
+  failed_wal_.clear();
+  write_failed_.store(false, std::memory_order_release);
+  return Status::OK();
+}
+
+Status Table::WriteDone(const rocksdb::Status& s) {
+  if (s.IsIOError()) {
+    std::lock_guard<std::mutex> lock(resume_mu_);
+    if (!write_failed_.load(std::memory_order_relaxed)) {
+      write_error_ = s.ToString();
+      failed_wal_ = CurrentWal();
+      write_failed_.store(true, std::memory_order_release);
+    }
+  }
+  return FromRocks(s);
 }
 
 void Table::BeginRequest(bool writes) {

@@ -26,15 +26,33 @@
 //
 // FromRocks is the one place a rocksdb::Status becomes a listbench Status.
 //
-// Thread safety: not safe for concurrent use (as Store).
+// Stopped stores: RocksDB answers a failed WAL write or sync, flush or
+// MANIFEST write with a "background error", after which it refuses every
+// write (reads go on). Once a write through the table failed with an I/O
+// error (rocksdb IOError, NoSpace included), the next write first recovers
+// (ResumeAfterWriteError), so that the store serves again, without the
+// caller reopening it, once the fault has cleared: DB::Resume() where
+// RocksDB allows it (a "hard" error: no space), else the table closes and
+// reopens its DB in place -- a fatal error (in 7.8 any plain, non-retryable
+// IOError on a WAL, table or MANIFEST write) is cleared only by a reopen, and
+// so is a failed WAL append or sync while the memtable was empty (Resume
+// then keeps the failed WAL, which librocksdb 7.8 asserts it never writes to
+// again). Reads need no recovery, except after a reopen that failed (the
+// fault still there), which leaves the DB closed until one succeeds.
+//
+// Thread safety: not safe for concurrent use (as Store), except that
+// PutFromAnyThread may run on another thread while requests run on one.
 #ifndef LISTBENCH_ENGINE_ROCKS_TABLE_H_
 #define LISTBENCH_ENGINE_ROCKS_TABLE_H_
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,8 +69,13 @@ Status FromRocks(const rocksdb::Status& s);
 
 class Table {
  public:
-  // `db` must not be null.
-  Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write_options);
+  // Opens the DB again in place (same directory, options and file system),
+  // for recovery; sets *db on success.
+  using Reopener = std::function<rocksdb::Status(std::unique_ptr<rocksdb::DB>* db)>;
+
+  // `db` must not be null. Without `reopen`, recovery is DB::Resume() only.
+  Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write_options,
+        Reopener reopen = nullptr);
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
@@ -65,8 +88,24 @@ class Table {
   Status Scan(std::string_view lower, std::string_view upper,
               const std::function<bool(std::string_view, std::string_view)>& fn);
 
-  // Applies `batch` atomically with the table's write options.
+  // Applies `batch` atomically with the table's write options, after
+  // ResumeAfterWriteError(), whose failure it returns without writing.
   Status Write(rocksdb::WriteBatch* batch);
+
+  // If no write failed with an I/O error since the last recovery: OK,
+  // nothing done. Otherwise recovers: DB::Resume(); if RocksDB refuses for
+  // good (a fatal error) or would keep the failed WAL, closes and reopens
+  // the DB. OK once the store takes writes again; otherwise IOError
+  // "rocksdb: store stopped after an I/O error (<the write's error>);
+  // resume failed: <status>" (the DB stays open for reads) or "...; <why
+  // Resume was not enough>; reopen failed: <status>" (the DB is closed:
+  // reads fail too), and the next call tries again.
+  Status ResumeAfterWriteError();
+
+  // Puts key -> value with the table's write options, from any thread (the
+  // lazy listing schema change's): recovers by DB::Resume() only (never
+  // reopens under the requests' feet), counts no work.
+  Status PutFromAnyThread(std::string_view key, std::string_view value);
 
   // Starts one Store request: forgets the item sizes remembered for the
   // previous one and turns capacity-unit counting on. Item sizes are only
@@ -77,6 +116,7 @@ class Table {
   void EndRequest();
 
   WorkStats work() const { return work_; }
+  // Null only after a failed reopen (see ResumeAfterWriteError).
   rocksdb::DB* db() { return db_.get(); }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
@@ -84,10 +124,27 @@ class Table {
   // Remembers `bytes` as the size of `key` for this request.
   void Remember(std::string_view key, uint64_t bytes);
 
-  std::unique_ptr<rocksdb::DB> db_;
+  // Records a write's outcome for recovery and converts it (FromRocks).
+  Status WriteDone(const rocksdb::Status& s);
+  // REQUIRES: db_use_mu_ held, exclusively if `may_reopen`.
+  Status Recover(bool may_reopen);
+  // The current WAL's PathName() ("/000012.log"), "" if unknown.
+  std::string CurrentWal();
+
+  std::unique_ptr<rocksdb::DB> db_;  // replaced only under db_use_mu_ held exclusively
   rocksdb::WriteOptions write_options_;
+  Reopener reopen_;
+  // Held shared by PutFromAnyThread around its use of db_, exclusively by a
+  // recovery (which may replace db_). Requests take neither on their hot
+  // path: they run on the one thread that may replace db_.
+  std::shared_mutex db_use_mu_;
+  // A write failed with an I/O error and no recovery succeeded since.
+  std::atomic<bool> write_failed_{false};
+  std::mutex resume_mu_;     // after db_use_mu_; guards the two below
+  std::string write_error_;  // the first such write's rocksdb status
+  std::string failed_wal_;   // the WAL that was current when it failed
   WorkStats work_;
-  bool count_units_ = false;  // inside a request
+  bool count_units_ = false;     // inside a request
   bool remember_sizes_ = false;  // inside a request that writes
   // Item sizes (key + value bytes; 0 = absent) read or written in the
   // current request, by key.

@@ -8,9 +8,25 @@
 // its own files in io_stats(). Every SQLite file the engine touches (database,
 // -wal, -shm, temp files) goes through here.
 //
-// Fault injection: a fault hook (ask the shared fault plan whether to fail
-// this call, transiently or persistently) will be added here, in the file
-// and VFS methods below, and nowhere else in the SQLite engine.
+// Fault injection (engine/io_fault.h): when created with an IoFaultInjector,
+// every file the engine opens by name is tracked by its xOpen path, and
+//   - Before(op, path, offset, bytes) is asked BEFORE the real call: xRead =
+//     kRead(offset, n), xWrite = kWrite(offset, n), xTruncate = kWrite over
+//     the cut region [new_size, old_size) (0 bytes when not shrinking), xSync
+//     = kSync, xOpen = kOpen, xDelete = kDelete. A verdict other than
+//     kProceed returns without touching the file: kIoError and kCrashed give
+//     the call's SQLITE_IOERR_READ / _WRITE / _TRUNCATE / _FSYNC / _DELETE
+//     (SQLITE_CANTOPEN for xOpen), kNoSpace gives SQLITE_FULL. Refused calls
+//     are not counted in io_stats().
+//   - after a SUCCESSFUL call it reports Created(path) (an xOpen with
+//     SQLITE_OPEN_CREATE of a file that did not exist), Synced(path) then
+//     DirSynced(parent directory) (xSync; the unix VFS fsyncs the directory
+//     inside the first xSync of a new journal or WAL, which we cannot see),
+//     and Deleted(path) (xDelete).
+// Locks, shared memory (-shm, mapped by the unix VFS itself), xFileSize and
+// xAccess are never faulted; temp files (opened with no name) are passed
+// through unfaulted and untracked. Without an injector every call passes
+// through unchanged. This is the only place the SQLite engine injects faults.
 //
 // Thread safety: the counters are atomic; registration and unregistration
 // use SQLite's own mutex. REQUIRES: no connection using the VFS is open when
@@ -23,6 +39,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/io_fault.h"
 #include "engine/io_stats.h"
 #include "engine/status.h"
 
@@ -31,8 +48,10 @@ namespace listbench {
 class CountingVfs {
  public:
   // Registers a new shim over the default VFS (not as the default). Fails
-  // only if SQLite has no default VFS or registration fails.
-  static StatusOr<std::unique_ptr<CountingVfs>> Create();
+  // only if SQLite has no default VFS or registration fails. `faults` (not
+  // owned; must outlive the VFS) is consulted on every file call; nullptr =
+  // no faults.
+  static StatusOr<std::unique_ptr<CountingVfs>> Create(IoFaultInjector* faults = nullptr);
   ~CountingVfs();  // unregisters
 
   CountingVfs(const CountingVfs&) = delete;
@@ -50,6 +69,7 @@ class CountingVfs {
   sqlite3_vfs vfs_{};      // pAppData points at this object
   sqlite3_vfs* parent_ = nullptr;
   IoCounters counters_;
+  IoFaultInjector* faults_ = nullptr;
   bool registered_ = false;
 
   friend struct CountingVfsMethods;

@@ -9,6 +9,7 @@ Status FromSqlite(int rc, sqlite3* db, std::string_view context) {
   std::string msg = "sqlite: ";
   msg.append(context);
   msg += ": ";
+  if ((rc & 0xff) == SQLITE_FULL) msg += "disk full: ";
   msg += sqlite3_errstr(rc);
   if (db != nullptr && sqlite3_errcode(db) != SQLITE_OK) {
     const char* detail = sqlite3_errmsg(db);

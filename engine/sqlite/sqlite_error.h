@@ -5,7 +5,8 @@
 //                                        engine checks constraints first)
 //   SQLITE_CORRUPT / NOTADB / FORMAT  -> Corruption
 //   SQLITE_MISUSE / RANGE / TOOBIG / MISMATCH -> InvalidArgument
-//   everything else (IOERR*, FULL, CANTOPEN, BUSY, NOMEM, ...) -> IOError
+//   SQLITE_FULL                       -> IOError, message starting "disk full"
+//   everything else (IOERR*, CANTOPEN, BUSY, NOMEM, ...) -> IOError
 //
 // The message names `context` (what was being done, e.g. the SQL or the
 // file) and SQLite's own text.

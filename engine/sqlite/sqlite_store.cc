@@ -135,6 +135,19 @@ Status SqliteStore::Prepare() {
   return s.rollback.Prepare(db_, "ROLLBACK", nullptr);
 }
 
+void SqliteStore::Recover() {
+  for (sqlite3_stmt* p = sqlite3_next_stmt(db_, nullptr); p != nullptr;
+       p = sqlite3_next_stmt(db_, p)) {
+    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+  }
+  if (sqlite3_get_autocommit(db_) == 0) {
+    // Its own error, if any, changes nothing: ROLLBACK always ends the
+    // transaction.
+    (void)stmts_->rollback.Run();
+    stmts_->rollback.Reset();
+  }
+}
+
 StatusOr<bool> SqliteStore::Exists(Statement& s, EntityId id) {
   Statement::Scope scope(s);
   s.BindInt(1, Sql(id));
@@ -209,7 +222,7 @@ StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   if (!exists && !options.create_if_missing) {
     return Status::NotFound(path + ": no listbench SQLite store");
   }
-  StatusOr<std::unique_ptr<CountingVfs>> vfs = CountingVfs::Create();
+  StatusOr<std::unique_ptr<CountingVfs>> vfs = CountingVfs::Create(options.faults);
   if (!vfs.ok()) return vfs.status();
   if (exists) LB_RETURN_IF_ERROR(CheckExistingSqliteFile(path, (*vfs)->name()));
   auto store = std::make_unique<SqliteStore>(std::move(*vfs), path, options);

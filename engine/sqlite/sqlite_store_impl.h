@@ -80,9 +80,20 @@ class SqliteStore final : public Store {
   Status Prepare();
 
   // Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back unless everything
-  // succeeded, so a failed write changes nothing.
+  // succeeded, so a failed write changes nothing this connection sees (but
+  // one whose COMMIT failed at the WAL fsync left its frames in the WAL,
+  // which crash recovery may replay). On any failure (including
+  // BEGIN's or COMMIT's own, e.g. an injected I/O error or a full disk) the
+  // connection is left as Recover() leaves it, so the next request works
+  // once the fault clears, without reopening.
   template <typename Body>
   Status InTransaction(Body body);
+  // After a failed request: resets every statement on the connection (an
+  // unreset one would hold its read transaction, and with it SQLite's pager
+  // error state, open) and rolls back a transaction SQLite left open. SQLite
+  // itself rolls the whole transaction back on most I/O errors and on a
+  // failed COMMIT; a statement that hits SQLITE_FULL may undo only itself.
+  void Recover();
 
   // Steps a single-row lookup: true if it found a row (left readable until
   // the caller's Scope resets `s`).
@@ -107,17 +118,12 @@ Status SqliteStore::InTransaction(Body body) {
   Statements& s = *stmts_;
   Status st = s.begin.Run();
   s.begin.Reset();
-  LB_RETURN_IF_ERROR(st);
-  st = body();
+  if (st.ok()) st = body();
   if (st.ok()) {
     st = s.commit.Run();
     s.commit.Reset();
-    if (st.ok()) return st;
   }
-  if (sqlite3_get_autocommit(db_) == 0) {
-    (void)s.rollback.Run();
-    s.rollback.Reset();
-  }
+  if (!st.ok()) Recover();
   return st;
 }
 
