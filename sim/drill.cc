@@ -1,0 +1,847 @@
+#include "sim/drill.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "bench/differential.h"
+#include "bench/store_setup.h"
+#include "engine/canonical.h"
+#include "workloads/dataset.h"
+#include "workloads/op.h"
+#include "workloads/random.h"
+#include "workloads/trace.h"
+#include "workloads/workload_spec.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// splitmix64: the drill's own seeded choices (kill moments, crash seeds).
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Everything a drill needs to know of its data and operations.
+struct DrillData {
+  DatasetCatalog catalog;
+  std::vector<Op> trace;
+  // application id -> (listing, applicant), for the catalog's and the
+  // trace's own applications.
+  std::unordered_map<EntityId, std::pair<EntityId, EntityId>> applications;
+};
+
+StatusOr<DrillData> MakeDrillData(uint64_t listings, const std::string& workload_file,
+                                  uint64_t ops, uint64_t trace_seed) {
+  DrillData d;
+  DatasetSpec spec;
+  spec.listings = listings;
+  spec.seed = 1;
+  LB_RETURN_IF_ERROR(GenerateDataset(spec, nullptr, &d.catalog).status());
+  StatusOr<WorkloadSpec> w = ParseWorkloadFile(workload_file);
+  if (!w.ok()) return w.status();
+  TraceSpec ts = TraceSpecFor(*w, ops, trace_seed);
+  ts.ops = ops;
+  d.trace = MakeTrace(d.catalog, ts);
+  for (size_t i = 0; i < d.catalog.applications.size(); ++i) {
+    const auto& a = d.catalog.applications[i];
+    d.applications[i + 1] = {a.listing, a.applicant};
+  }
+  for (const Op& op : d.trace) {
+    if (const auto* s = std::get_if<SubmitApplicationOp>(&op)) {
+      d.applications[s->application.id] = {s->application.listing, s->application.applicant};
+    }
+  }
+  return d;
+}
+
+TenantId TenantOf(const Op& op) {
+  return std::visit(
+      [](const auto& o) -> TenantId {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, SubmitApplicationOp>) {
+          return o.application.tenant;
+        } else if constexpr (std::is_same_v<T, RecordPaymentOp>) {
+          return o.payment.tenant;
+        } else if constexpr (std::is_same_v<T, UpdateListingOp>) {
+          return o.update.tenant;
+        } else if constexpr (std::is_same_v<T, AddListingOp>) {
+          return o.listing.tenant;
+        } else if constexpr (std::is_same_v<T, SearchOp>) {
+          return o.query.tenant;
+        } else {
+          return o.tenant;
+        }
+      },
+      op);
+}
+
+// Whether write `op` is visible in `store`: a probe of the state it must
+// have left, which later writes of the trace never undo (versions only grow,
+// decided applications never return to submitted, rows are never deleted).
+// `version` is the version an acknowledged W3 returned (0: unknown, then
+// expected_version + 1).
+StatusOr<bool> Present(Store& store, const DrillData& d, const Op& op, uint64_t version) {
+  const TenantId tenant = TenantOf(op);
+  auto app_in_listing = [&](EntityId listing, EntityId app,
+                            bool decided) -> StatusOr<bool> {
+    StatusOr<ListingApplications> r = store.GetListingApplications(tenant, listing);
+    if (r.status().code() == StatusCode::kNotFound) return false;
+    if (!r.ok()) return r.status();
+    for (const auto& a : r->applications) {
+      if (a.application.id != app) continue;
+      return !decided || a.application.status != ApplicationStatus::kSubmitted;
+    }
+    return false;
+  };
+  if (const auto* o = std::get_if<SubmitApplicationOp>(&op)) {
+    return app_in_listing(o->application.listing, o->application.id, false);
+  }
+  if (const auto* o = std::get_if<DecideApplicationOp>(&op)) {
+    auto it = d.applications.find(o->application);
+    if (it == d.applications.end()) return false;
+    return app_in_listing(it->second.first, o->application, true);
+  }
+  if (const auto* o = std::get_if<RecordPaymentOp>(&op)) {
+    auto it = d.applications.find(o->payment.application);
+    if (it == d.applications.end()) return false;
+    StatusOr<ApplicantProfile> r = store.GetApplicantProfile(tenant, it->second.second);
+    if (r.status().code() == StatusCode::kNotFound) return false;
+    if (!r.ok()) return r.status();
+    for (const Payment& p : r->payments) {
+      if (p.id == o->payment.id) return true;
+    }
+    return false;
+  }
+  if (const auto* o = std::get_if<UpdateListingOp>(&op)) {
+    StatusOr<ListingDetail> r = store.GetListingDetail(tenant, o->update.listing);
+    if (r.status().code() == StatusCode::kNotFound) return false;
+    if (!r.ok()) return r.status();
+    const uint64_t want = version != 0 ? version : o->update.expected_version + 1;
+    return r->listing.version >= want;
+  }
+  if (const auto* o = std::get_if<AddListingOp>(&op)) {
+    StatusOr<ListingDetail> r = store.GetListingDetail(tenant, o->listing.id);
+    if (r.status().code() == StatusCode::kNotFound) return false;
+    if (!r.ok()) return r.status();
+    return true;
+  }
+  return Status::InvalidArgument("not a write: " + DescribeOp(op));
+}
+
+// The version an acknowledged W3 outcome names ("ok 7" style canonical
+// outcomes end in the number), else 0.
+uint64_t VersionOf(const std::string& outcome) {
+  size_t sp = outcome.find_last_of(" :=");
+  if (sp == std::string::npos) return 0;
+  try {
+    return std::stoull(outcome.substr(sp + 1));
+  } catch (...) {
+    return 0;
+  }
+}
+
+// The reads the differential check runs after a cycle: a verify trace's reads
+// plus R1/R5 of every listing and R4 of every applicant the cycle's writes
+// touched.
+std::vector<Op> CheckReads(const DrillData& d, uint64_t seed, size_t upto) {
+  std::vector<Op> reads;
+  VerifyTraceSpec vs;
+  vs.ops = 300;
+  vs.seed = seed;
+  for (Op& op : MakeVerifyTrace(d.catalog, vs)) {
+    if (!IsWrite(KindOf(op))) reads.push_back(std::move(op));
+  }
+  std::set<std::pair<TenantId, EntityId>> listings, applicants;
+  for (size_t i = 0; i < upto && i < d.trace.size(); ++i) {
+    const Op& op = d.trace[i];
+    const TenantId t = TenantOf(op);
+    if (const auto* o = std::get_if<SubmitApplicationOp>(&op)) {
+      listings.insert({t, o->application.listing});
+      applicants.insert({t, o->application.applicant});
+    } else if (const auto* o = std::get_if<UpdateListingOp>(&op)) {
+      listings.insert({t, o->update.listing});
+    } else if (const auto* o = std::get_if<AddListingOp>(&op)) {
+      listings.insert({t, o->listing.id});
+    } else if (const auto* o = std::get_if<RecordPaymentOp>(&op)) {
+      auto it = d.applications.find(o->payment.application);
+      if (it != d.applications.end()) applicants.insert({t, it->second.second});
+    } else if (const auto* o = std::get_if<DecideApplicationOp>(&op)) {
+      auto it = d.applications.find(o->application);
+      if (it != d.applications.end()) listings.insert({t, it->second.first});
+    }
+  }
+  for (const auto& [t, l] : listings) {
+    reads.push_back(ListingDetailOp{t, l});
+    reads.push_back(ListingApplicationsOp{t, l});
+  }
+  for (const auto& [t, a] : applicants) reads.push_back(ApplicantProfileOp{t, a});
+  return reads;
+}
+
+// A byte-for-byte copy of the (closed) base store. Not CloneStore: that opens
+// the base, which moves RocksDB's file numbers on, and a drill replayed by
+// seed must start from identical files to inject identical faults.
+Status FreshCopy(Engine engine, const std::string& base, const std::string& dst) {
+  (void)engine;
+  LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
+  std::error_code ec;
+  fs::copy(base, dst, fs::copy_options::recursive, ec);
+  if (ec) return Status::IOError(dst + ": cannot copy the drill's base store: " + ec.message());
+  return Status::OK();
+}
+
+// ---- Crash drill: the parent side -----------------------------------------
+
+struct ChildRun {
+  int exit_code = -1;
+  int term_signal = 0;
+  // Per trace index of a write: started, and its outcome once acknowledged.
+  std::map<uint64_t, std::string> outcome;  // "" = started, no outcome
+  uint64_t started = 0;                      // ops started (reads included)
+  std::string power_loss;                     // the child's report line
+  std::string stderr_text;
+};
+
+StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::string>& args,
+                              const std::string& err_path, int64_t kill_at_write,
+                              uint64_t kill_delay_us) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError("drill: cannot make a pipe");
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return Status::IOError("drill: cannot fork");
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (err >= 0) ::dup2(err, 2);
+    int null_in = ::open("/dev/null", O_RDONLY);
+    if (null_in >= 0) ::dup2(null_in, 0);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  ChildRun run;
+  FILE* in = ::fdopen(fds[0], "r");
+  char* line = nullptr;
+  size_t cap = 0;
+  bool killed = false;
+  while (::getline(&line, &cap, in) > 0) {
+    std::string l(line);
+    if (!l.empty() && l.back() == '\n') l.pop_back();
+    if (l.size() > 2 && (l[0] == 'B' || l[0] == 'A') && l[1] == ' ') {
+      const char* p = l.c_str() + 2;
+      char* end = nullptr;
+      uint64_t i = std::strtoull(p, &end, 10);
+      if (l[0] == 'B') {
+        run.outcome[i] = "";
+        if (!killed && kill_at_write >= 0 && static_cast<int64_t>(i) >= kill_at_write) {
+          if (kill_delay_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(kill_delay_us));
+          ::kill(pid, SIGKILL);
+          killed = true;
+        }
+      } else {
+        run.outcome[i] = (end != nullptr && *end == ' ') ? std::string(end + 1) : "?";
+      }
+    } else if (l.rfind("S ", 0) == 0) {
+      run.started = std::strtoull(l.c_str() + 2, nullptr, 10);
+    } else if (l.rfind("P ", 0) == 0) {
+      run.power_loss = l.substr(2);
+    }
+  }
+  std::free(line);
+  std::fclose(in);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) run.term_signal = WTERMSIG(status);
+  {
+    FILE* e = std::fopen(err_path.c_str(), "r");
+    if (e != nullptr) {
+      char buf[4096];
+      size_t n = std::fread(buf, 1, sizeof buf - 1, e);
+      run.stderr_text.assign(buf, n);
+      std::fclose(e);
+    }
+  }
+  return run;
+}
+
+struct CrashCycleCtx {
+  Engine engine;
+  const Scenario* scenario;
+  const DrillOptions* opts;
+  std::string base_dir, cycle_dir, ref_dir, workload_file;
+};
+
+Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, CycleRecord* rec,
+                  DrillResult* res, bool* sweep_done) {
+  const Scenario& sc = *c.scenario;
+  const uint64_t seed = c.opts->seed + cycle;
+  rec->cycle = cycle;
+  rec->seed = seed;
+  LB_RETURN_IF_ERROR(FreshCopy(c.engine, c.base_dir, c.cycle_dir));
+  bool power_loss = crash_nth > 0 || sc.crash == CrashMode::kPowerLoss ||
+                    (sc.crash == CrashMode::kBoth && cycle % 2 == 1);
+  StatusOr<DrillData> data = MakeDrillData(sc.listings, c.workload_file, sc.operations, seed);
+  if (!data.ok()) return data.status();
+  uint64_t writes = 0;
+  for (const Op& op : data->trace) writes += IsWrite(KindOf(op)) ? 1 : 0;
+
+  std::vector<std::string> args = {c.opts->binary,
+                                   "drill-child",
+                                   "--engine",
+                                   std::string(EngineName(c.engine)),
+                                   "--dir",
+                                   c.cycle_dir,
+                                   "--workload",
+                                   c.workload_file,
+                                   "--listings",
+                                   std::to_string(sc.listings),
+                                   "--operations",
+                                   std::to_string(sc.operations),
+                                   "--trace-seed",
+                                   std::to_string(seed),
+                                   "--durable",
+                                   sc.durable ? "1" : "0",
+                                   "--plan-seed",
+                                   std::to_string(seed)};
+  int64_t kill_at = -1;
+  uint64_t kill_delay = 0;
+  if (power_loss) {
+    if (crash_nth > 0) {
+      args.insert(args.end(), {"--crash-nth", std::to_string(crash_nth)});
+    } else {
+      args.insert(args.end(), {"--crash-one-in", std::to_string(sc.crash_one_in)});
+    }
+  } else {
+    // SIGKILL just after the child announces a seeded write, after a seeded
+    // delay of 0-499 µs: mid-write, mid-sync or between requests.
+    uint64_t r = Mix(seed ^ 0x6b696c6cULL);
+    uint64_t nth_write = writes == 0 ? 0 : r % writes;
+    uint64_t seen = 0;
+    for (size_t i = 0; i < data->trace.size(); ++i) {
+      if (!IsWrite(KindOf(data->trace[i]))) continue;
+      if (seen++ == nth_write) {
+        kill_at = static_cast<int64_t>(i);
+        break;
+      }
+    }
+    kill_delay = Mix(r) % 500;
+  }
+  StatusOr<ChildRun> run =
+      SpawnChild(c.opts->binary, args, c.cycle_dir + ".stderr", kill_at, kill_delay);
+  if (!run.ok()) return run.status();
+  if (run->term_signal == SIGKILL) {
+    rec->crash = "sigkill";
+    ++res->crashes_sigkill;
+  } else if (run->exit_code == 3) {
+    rec->crash = "power_loss";
+    ++res->crashes_power_loss;
+  } else if (run->exit_code == 0) {
+    rec->crash = "none";
+    ++res->runs_without_crash;
+    if (sweep_done != nullptr) *sweep_done = true;
+  } else {
+    return Status::IOError(fmt::format(
+        "drill: the child for cycle {} (seed {}) failed ({}): {}", cycle, seed,
+        run->term_signal != 0 ? fmt::format("signal {}", run->term_signal)
+                              : fmt::format("exit {}", run->exit_code),
+        run->stderr_text));
+  }
+
+  // Recovery: open and serve the first read.
+  const auto t0 = Clock::now();
+  StoreOptions so;
+  so.durable = sc.durable;
+  so.create_if_missing = false;
+  StatusOr<std::unique_ptr<Store>> store = OpenStore(c.engine, c.cycle_dir, so);
+  if (!store.ok()) {
+    rec->integrity_ok = false;
+    rec->problems.push_back("reopen failed: " + store.status().ToString());
+    return Status::OK();
+  }
+  Store& s = **store;
+  {
+    StatusOr<ListingDetail> first = s.GetListingDetail(data->catalog.listings[0].tenant, 1);
+    if (!first.ok()) rec->problems.push_back("first read after reopen: " + first.status().ToString());
+  }
+  rec->recovery_ms = MsSince(t0);
+
+  // What the oracle says against what survived.
+  std::vector<uint64_t> present_writes;
+  int64_t first_absent_acked = -1;
+  for (const auto& [i, outcome] : run->outcome) {
+    const Op& op = data->trace[i];
+    const bool acked = outcome.rfind("ok", 0) == 0;
+    const bool unknown = outcome.empty() || outcome == "io_error" || outcome == "?";
+    if (!acked && !unknown) {
+      ++res->outcomes[outcome];
+      continue;  // rejected (conflict, not_found, ...): changed nothing
+    }
+    ++res->outcomes[acked ? "ok" : (outcome.empty() ? "no_outcome" : outcome)];
+    StatusOr<bool> present = Present(s, *data, op, acked ? VersionOf(outcome) : 0);
+    if (!present.ok()) {
+      rec->problems.push_back(fmt::format("probe of write {} failed: {}", i,
+                                          present.status().ToString()));
+      continue;
+    }
+    if (*present) present_writes.push_back(i);
+    if (acked) {
+      ++rec->acknowledged;
+      if (!*present) {
+        ++rec->lost;
+        if (first_absent_acked < 0) first_absent_acked = static_cast<int64_t>(i);
+      } else if (first_absent_acked >= 0) {
+        ++res->holes;
+        rec->problems.push_back(fmt::format(
+            "hole: acknowledged write {} is lost but later write {} survived", first_absent_acked,
+            i));
+      }
+    } else {
+      ++rec->unknown;
+      if (*present) ++rec->unknown_present;
+    }
+  }
+  if (sc.durable && rec->lost > 0) {
+    rec->problems.push_back(fmt::format("{} acknowledged writes lost (first: write {}, {})",
+                                        rec->lost, first_absent_acked,
+                                        DescribeOp(data->trace[first_absent_acked])));
+  }
+  std::vector<std::string> violations;
+  Status inv = s.CheckInvariants(&violations);
+  if (!inv.ok() || !violations.empty()) {
+    rec->integrity_ok = false;
+    rec->problems.push_back(!inv.ok() ? "invariant check could not run: " + inv.ToString()
+                                      : "invariant violation: " + violations.front());
+  }
+  // The differential check against the surviving state.
+  LB_RETURN_IF_ERROR(FreshCopy(c.engine, c.base_dir, c.ref_dir));
+  {
+    StoreOptions ro;
+    ro.create_if_missing = false;
+    StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
+    if (!ref.ok()) return ref.status();
+    std::set<uint64_t> keep(present_writes.begin(), present_writes.end());
+    for (const auto& [i, outcome] : run->outcome) {
+      const bool acked = outcome.rfind("ok", 0) == 0;
+      const bool unknown = outcome.empty() || outcome == "io_error" || outcome == "?";
+      if ((acked || unknown) && keep.count(i) == 0) continue;  // did not survive
+      (void)ExecuteOp(**ref, data->trace[i]);
+    }
+    DiffReport diff;
+    std::vector<Op> reads = CheckReads(*data, seed, data->trace.size());
+    RunDifferential(s, **ref, reads, &diff, 1);
+    if (diff.mismatches > 0) {
+      rec->differential_ok = false;
+      const Mismatch& m = diff.first_mismatches.front();
+      rec->problems.push_back(fmt::format("differential: {} of {} reads differ; first {}: "
+                                          "recovered {} vs reference {}",
+                                          diff.mismatches, diff.ops, m.op, m.a.substr(0, 200),
+                                          m.b.substr(0, 200)));
+    }
+  }
+  rec->ops_started = run->started;
+  return Status::OK();
+}
+
+// ---- Errors drill ----------------------------------------------------------
+
+Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
+                   const std::string& base_dir, const std::string& work, uint64_t cycle,
+                   CycleRecord* rec, DrillResult* res) {
+  const uint64_t seed = opts.seed + cycle;
+  rec->cycle = cycle;
+  rec->seed = seed;
+  rec->crash = "errors";
+  const std::string dir = work + "/cycle", ref_dir = work + "/reference";
+  LB_RETURN_IF_ERROR(FreshCopy(engine, base_dir, dir));
+  LB_RETURN_IF_ERROR(FreshCopy(engine, base_dir, ref_dir));
+  const uint64_t tail = 20;  // operations after the faults are cleared
+  StatusOr<DrillData> data =
+      MakeDrillData(sc.listings, ScenarioWorkloadPath(sc), sc.operations + tail, seed);
+  if (!data.ok()) return data.status();
+  FaultPlan plan(seed);
+  StoreOptions so;
+  so.durable = sc.durable;
+  so.create_if_missing = false;
+  so.faults = &plan;
+  if (sc.cache_kib != 0) so.cache_bytes = sc.cache_kib << 10;
+  StatusOr<std::unique_ptr<Store>> opened = OpenStore(engine, dir, so);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<Store> store = std::move(*opened);
+  StoreOptions ro;
+  ro.create_if_missing = false;
+  StatusOr<std::unique_ptr<Store>> ref = OpenStore(engine, ref_dir, ro);
+  if (!ref.ok()) return ref.status();
+
+  std::vector<size_t> rule_index(sc.faults.size(), SIZE_MAX);
+  std::vector<std::pair<uint64_t, std::string>> acked;  // trace index, outcome
+  std::vector<size_t> unknown;
+  std::set<size_t> unknown_present;
+  bool reopen_pending = false;
+  struct Sample { double start_s, latency_us; bool error; };
+  std::vector<Sample> samples;
+  const auto t_start = Clock::now();
+  const size_t n = data->trace.size();
+  for (size_t i = 0; i < n; ++i) {
+    const bool in_tail = i >= sc.operations;
+    if (i == sc.operations) plan.ClearAll();
+    for (size_t f = 0; f < sc.faults.size() && !in_tail; ++f) {
+      const TimedFault& tf = sc.faults[f];
+      if (i == tf.from_op) {
+        StatusOr<size_t> r = plan.AddRule(tf.rule);
+        if (!r.ok()) return r.status();
+        rule_index[f] = *r;
+      }
+      if (tf.until_op != 0 && i == tf.until_op && rule_index[f] != SIZE_MAX) {
+        plan.Clear(rule_index[f]);
+      }
+    }
+    if (sc.reopen_at_op != 0 && i == sc.reopen_at_op && store != nullptr) {
+      store.reset();  // closing runs under the faults too
+      reopen_pending = true;
+    }
+    if (reopen_pending && i >= sc.operations) plan.ClearAll();
+    if (reopen_pending) {
+      StatusOr<std::unique_ptr<Store>> again = OpenStore(engine, dir, so);
+      if (again.ok()) {
+        store = std::move(*again);
+        reopen_pending = false;
+        // A write that failed (say, its commit fsync did) may have left a
+        // complete record in the log, which this open recovered: the write
+        // took effect after all. Unknown outcome, as the contract says; the
+        // reference follows what the store now holds.
+        plan.SetEnabled(false);
+        for (size_t k : unknown) {
+          if (unknown_present.count(k) != 0) continue;
+          StatusOr<bool> p = Present(*store, *data, data->trace[k], 0);
+          if (p.ok() && *p) {
+            unknown_present.insert(k);
+            ++rec->unknown_present;
+            ++res->outcomes["io_error_applied_after_restart"];
+            (void)ExecuteOp(**ref, data->trace[k]);
+          }
+        }
+        plan.SetEnabled(true);
+      } else {
+        // The store cannot open under the faults: this request fails with
+        // the open's error, and the next one tries again.
+        ++res->operations;
+        ++res->outcomes["open_failed"];
+        if (in_tail) {
+          ++res->not_recovered;
+          rec->problems.push_back("after the faults were cleared the store still does not "
+                                  "open: " + again.status().ToString());
+          break;
+        }
+        continue;
+      }
+    }
+    const Op& op = data->trace[i];
+    const bool write = IsWrite(KindOf(op));
+    const auto t0 = Clock::now();
+    std::string out = ExecuteOp(*store, op);
+    const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    const bool failed = out == "io_error" || out == "corruption";
+    if (cycle == opts.first_cycle) {
+      samples.push_back({std::chrono::duration<double>(t0 - t_start).count(), us, failed});
+    }
+    ++res->operations;
+    ++res->outcomes[out.substr(0, out.find(' '))];
+    if (in_tail && failed) {
+      ++res->not_recovered;
+      rec->problems.push_back(fmt::format(
+          "after the faults were cleared, op {} ({}) still failed with {}; the store does not "
+          "serve again without a restart",
+          i, DescribeOp(op), out));
+      break;
+    }
+    if (!write) {
+      if (failed) continue;  // surfaced as an error: allowed
+      std::string expect = ExecuteOp(**ref, op);
+      if (expect != out) {
+        ++res->wrong_results;
+        rec->problems.push_back(fmt::format("wrong result for op {} ({}): {} vs reference {}", i,
+                                            DescribeOp(op), out.substr(0, 160),
+                                            expect.substr(0, 160)));
+      }
+      continue;
+    }
+    if (failed) {
+      plan.SetEnabled(false);
+      StatusOr<bool> present = Present(*store, *data, op, 0);
+      plan.SetEnabled(true);
+      if (!present.ok()) {
+        rec->problems.push_back(fmt::format("probe of write {} failed: {}", i,
+                                            present.status().ToString()));
+        continue;
+      }
+      unknown.push_back(i);
+      ++rec->unknown;
+      if (*present) {
+        ++rec->unknown_present;
+        unknown_present.insert(i);
+        (void)ExecuteOp(**ref, op);
+      }
+      continue;
+    }
+    std::string expect = ExecuteOp(**ref, op);
+    if (expect.substr(0, expect.find(' ')) != out.substr(0, out.find(' '))) {
+      ++res->wrong_results;
+      rec->problems.push_back(fmt::format("write {} ({}) answered {} but the reference {}", i,
+                                          DescribeOp(op), out, expect));
+    }
+    if (out.rfind("ok", 0) == 0) {
+      acked.push_back({i, out});
+      ++rec->acknowledged;
+    }
+  }
+  rec->ops_started = n;
+  for (const FaultEvent& e : plan.Log()) (void)e, ++res->faults_injected;
+  if (cycle == opts.first_cycle) {
+    res->first_cycle_faults = plan.Log();
+    // 40 intervals over the run.
+    double total = samples.empty() ? 0 : samples.back().start_s + 1e-9;
+    const int buckets = 40;
+    for (int b = 0; b < buckets && total > 0; ++b) {
+      SeriesPoint p;
+      p.t = total * b / buckets;
+      const double end = total * (b + 1) / buckets;
+      std::vector<double> lat;
+      for (const Sample& s : samples) {
+        if (s.start_s < p.t || s.start_s >= end) continue;
+        lat.push_back(s.latency_us);
+        p.errors += s.error ? 1 : 0;
+      }
+      p.ops = lat.size();
+      p.ops_per_s = lat.size() / (end - p.t);
+      if (!lat.empty()) {
+        std::sort(lat.begin(), lat.end());
+        p.p99_us = lat[std::min(lat.size() - 1, static_cast<size_t>(lat.size() * 0.99))];
+      }
+      res->series.push_back(p);
+    }
+  }
+  plan.ClearAll();
+
+  auto check_state = [&](Store& s, const char* when) -> Status {
+    std::vector<std::string> violations;
+    Status inv = s.CheckInvariants(&violations);
+    if (!inv.ok() || !violations.empty()) {
+      rec->integrity_ok = false;
+      rec->problems.push_back(fmt::format(
+          "{}: {}", when,
+          !inv.ok() ? "invariant check could not run: " + inv.ToString()
+                    : "invariant violation: " + violations.front()));
+    }
+    for (const auto& [i, outcome] : acked) {
+      StatusOr<bool> present = Present(s, *data, data->trace[i], VersionOf(outcome));
+      if (!present.ok() || !*present) {
+        ++rec->lost;
+        rec->problems.push_back(fmt::format("{}: acknowledged write {} ({}) is missing", when, i,
+                                            DescribeOp(data->trace[i])));
+        break;
+      }
+    }
+    return Status::OK();
+  };
+  if (store == nullptr) return Status::OK();  // never reopened: reported above
+  LB_RETURN_IF_ERROR(check_state(*store, "after the faults cleared"));
+  DiffReport diff;
+  RunDifferential(*store, **ref, CheckReads(*data, seed, n), &diff, 1);
+  if (diff.mismatches > 0) {
+    rec->differential_ok = false;
+    const Mismatch& m = diff.first_mismatches.front();
+    rec->problems.push_back(fmt::format("differential: {} of {} reads differ; first {}: {} vs "
+                                        "reference {}",
+                                        diff.mismatches, diff.ops, m.op, m.a.substr(0, 200),
+                                        m.b.substr(0, 200)));
+  }
+  // Close, reopen without faults: acknowledged writes are still there. A write
+  // that failed may surface now (the log held it): counted, not a failure.
+  std::vector<bool> was_present;
+  for (size_t i : unknown) {
+    StatusOr<bool> p = Present(*store, *data, data->trace[i], 0);
+    was_present.push_back(p.ok() && *p);
+  }
+  store.reset();
+  so.faults = nullptr;
+  const auto t0 = Clock::now();
+  StatusOr<std::unique_ptr<Store>> reopened = OpenStore(engine, dir, so);
+  if (!reopened.ok()) {
+    rec->integrity_ok = false;
+    rec->problems.push_back("reopen after the drill failed: " + reopened.status().ToString());
+    return Status::OK();
+  }
+  rec->recovery_ms = MsSince(t0);
+  LB_RETURN_IF_ERROR(check_state(**reopened, "after reopening"));
+  for (size_t k = 0; k < unknown.size(); ++k) {
+    StatusOr<bool> p = Present(**reopened, *data, data->trace[unknown[k]], 0);
+    if (p.ok() && *p && !was_present[k]) {
+      ++res->outcomes["io_error_applied_after_restart"];
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+bool DrillResult::Failed() const {
+  if (durable && lost_acknowledged_writes > 0) return true;
+  return holes > 0 || integrity_failures > 0 || differential_failures > 0 || wrong_results > 0 ||
+         not_recovered > 0;
+}
+
+StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOptions& opts) {
+  const auto t_start = Clock::now();
+  DrillResult res;
+  res.engine = engine;
+  res.scenario = sc.name;
+  res.durable = sc.durable;
+  res.seed = opts.seed;
+  const uint64_t cycles = opts.cycles != 0 ? opts.cycles : sc.cycles;
+  const std::string work = (fs::path(opts.work_dir) / "drill" / EngineName(engine)).string();
+  std::error_code ec;
+  fs::create_directories(work, ec);
+  if (ec) return Status::IOError(work + ": cannot create: " + ec.message());
+  // The drill's base store: the scenario's dataset, loaded once, reused.
+  DatasetSpec spec;
+  spec.listings = sc.listings;
+  spec.seed = 1;
+  StoreOptions lo;
+  StatusOr<LoadReport> base =
+      PrepareStore(engine, opts.work_dir + "/drill-base", spec, lo, ExistingLoad::kReplace, false);
+  if (!base.ok()) return base.status();
+  const std::string workload_file = ScenarioWorkloadPath(sc);
+  if (!fs::exists(workload_file, ec)) {
+    return Status::NotFound(sc.file + ": workload \"" + sc.workload + "\": no file " +
+                            workload_file);
+  }
+  if (sc.kind == DrillKind::kCrash && opts.binary.empty()) {
+    return Status::InvalidArgument("drill: crash scenarios need the listbench binary");
+  }
+  CrashCycleCtx ctx{engine, &sc, &opts, base->dir, work + "/cycle", work + "/reference",
+                    workload_file};
+  bool sweep_done = false;
+  for (uint64_t k = 0; k < cycles || (opts.kill_point_sweep && !sweep_done); ++k) {
+    if (opts.kill_point_sweep && sweep_done) break;
+    if (opts.kill_point_sweep && k >= 100000) {
+      return Status::IOError("drill: kill-point sweep did not finish in 100000 crash points");
+    }
+    const uint64_t cycle = opts.first_cycle + k;
+    CycleRecord rec;
+    Status s = sc.kind == DrillKind::kCrash
+                   ? CrashCycle(ctx, cycle, opts.kill_point_sweep ? k + 1 : 0, &rec, &res,
+                                opts.kill_point_sweep ? &sweep_done : nullptr)
+                   : ErrorsCycle(engine, sc, opts, base->dir, work, cycle, &rec, &res);
+    if (!s.ok()) return s;
+    ++res.cycles;
+    res.acknowledged_writes += rec.acknowledged;
+    res.lost_acknowledged_writes += rec.lost;
+    res.unknown_outcome_writes += rec.unknown;
+    res.unknown_outcome_present += rec.unknown_present;
+    if (!rec.integrity_ok) ++res.integrity_failures;
+    if (!rec.differential_ok) ++res.differential_failures;
+    if (rec.crash != "none") res.recovery_ms.push_back(rec.recovery_ms);
+    if (opts.progress && cycles >= 10 && (k + 1) % (cycles / 10) == 0) {
+      std::fprintf(stderr, "drill %s on %s: %llu/%llu cycles\n", sc.name.c_str(),
+                   std::string(EngineName(engine)).c_str(),
+                   static_cast<unsigned long long>(k + 1), static_cast<unsigned long long>(cycles));
+    }
+    res.cycle_records.push_back(std::move(rec));
+  }
+  res.seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
+  return res;
+}
+
+// ---- Crash drill: the child side --------------------------------------------
+
+int RunDrillChild(const DrillChildArgs& a) {
+  auto fail = [](const std::string& m) {
+    std::fprintf(stderr, "listbench drill-child: %s\n", m.c_str());
+    return 2;
+  };
+  StatusOr<DrillData> data = MakeDrillData(a.listings, a.workload_file, a.operations, a.trace_seed);
+  if (!data.ok()) return fail(data.status().ToString());
+  FaultPlan plan(a.plan_seed);
+  const bool power_loss = a.crash_nth > 0 || a.crash_one_in > 0;
+  if (power_loss) {
+    FaultRule r;
+    r.kind = FaultKind::kCrash;
+    r.nth = a.crash_nth;
+    r.one_in = a.crash_nth > 0 ? 0 : a.crash_one_in;
+    StatusOr<size_t> added = plan.AddRule(r);
+    if (!added.ok()) return fail(added.status().ToString());
+  }
+  StoreOptions so;
+  so.durable = a.durable;
+  so.create_if_missing = false;
+  so.faults = power_loss ? &plan : nullptr;
+  auto say = [](const std::string& line) {
+    std::string l = line + "\n";
+    size_t done = 0;
+    while (done < l.size()) {
+      ssize_t w = ::write(1, l.data() + done, l.size() - done);
+      if (w <= 0) return;
+      done += static_cast<size_t>(w);
+    }
+  };
+  auto power_off = [&](std::unique_ptr<Store> store) {
+    store.reset();  // every call fails now; nothing more reaches the disk
+    StatusOr<PowerLossReport> pl = plan.SimulatePowerLoss();
+    if (!pl.ok()) return fail(pl.status().ToString());
+    say(fmt::format("P truncated {} dropped_bytes {} restored {} deleted {} renames_undone {}",
+                    pl->files_truncated, pl->bytes_dropped, pl->regions_restored,
+                    pl->files_deleted, pl->files_restored));
+    return 3;
+  };
+  StatusOr<std::unique_ptr<Store>> opened = OpenStore(a.engine, a.dir, so);
+  // Opening writes too (a new WAL, a MANIFEST, OPTIONS): a crash point.
+  if (!opened.ok() && power_loss && plan.crashed()) {
+    say("S 0");
+    return power_off(nullptr);
+  }
+  if (!opened.ok()) return fail(opened.status().ToString());
+  std::unique_ptr<Store> store = std::move(*opened);
+  uint64_t i = 0;
+  for (; i < data->trace.size(); ++i) {
+    const Op& op = data->trace[i];
+    const bool write = IsWrite(KindOf(op));
+    if (write) say(fmt::format("B {}", i));
+    std::string out = ExecuteOp(*store, op);
+    if (power_loss && plan.crashed()) break;  // the machine is off: no answer
+    if (write) say(fmt::format("A {} {}", i, out));
+  }
+  say(fmt::format("S {}", i));
+  if (power_loss && plan.crashed()) return power_off(std::move(store));
+  // Closing writes too (RocksDB may flush): still inside the crash window.
+  store.reset();
+  if (power_loss && plan.crashed()) return power_off(nullptr);
+  return 0;
+}
+
+}  // namespace listbench
