@@ -103,7 +103,7 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
 
 // A plot per engine next to the JSON: errors drills draw throughput and p99
 // per interval with the injected faults marked; crash drills draw recovery
-// time and acknowledged writes per cycle.
+// time per cycle, by kind of crash.
 void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r) {
   if (json_path.empty() || !HaveGnuplot()) return;
   const fs::path p(json_path);
@@ -140,15 +140,13 @@ void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r
                           c.crash == "sigkill" ? 1 : c.crash == "power_loss" ? 2 : 0);
     }
     script += fmt::format(
-        "set title '{} on {}: recovery time and acknowledged writes per cycle'\n"
-        "set xlabel 'cycle'\nset ylabel 'reopen + first read (ms)'\nset y2label "
-        "'acknowledged writes'\nset y2tics\nset ytics nomirror\n",
+        "set title '{} on {}: recovery (reopen + first read) after each crash'\n"
+        "set xlabel 'cycle'\nset ylabel 'ms (log scale)'\nset logscale y\n"
+        "set key outside bottom center horizontal\n",
         sc.name, EngineName(r.engine));
     script += fmt::format(
-        "plot '{0}.dat' using 1:($4==1?$2:1/0) with points pt 7 ps 0.4 title 'recovery after "
-        "SIGKILL', '{0}.dat' using 1:($4==2?$2:1/0) with points pt 5 ps 0.4 title 'recovery after "
-        "power loss', '{0}.dat' using 1:3 axes x1y2 with lines lc rgb '#999999' title "
-        "'acknowledged writes'\n",
+        "plot '{0}.dat' using 1:($4==1?$2:1/0) with points pt 7 ps 0.5 title 'after SIGKILL', "
+        "'{0}.dat' using 1:($4==2?$2:1/0) with points pt 5 ps 0.5 title 'after power loss'\n",
         stem);
   }
   (void)WriteTextFile(dir + "/" + stem + ".dat", data);

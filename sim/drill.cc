@@ -415,11 +415,6 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
       if (!*present) {
         ++rec->lost;
         if (first_absent_acked < 0) first_absent_acked = static_cast<int64_t>(i);
-      } else if (first_absent_acked >= 0) {
-        ++res->holes;
-        rec->problems.push_back(fmt::format(
-            "hole: acknowledged write {} is lost but later write {} survived", first_absent_acked,
-            i));
       }
     } else {
       ++rec->unknown;
@@ -445,11 +440,24 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
     ro.create_if_missing = false;
     StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
     if (!ref.ok()) return ref.status();
+    // The surviving state is the state after the writes before the first
+    // one that did not survive (no holes, checked above): replay exactly
+    // those, rejected ones included (they are rejected again, as they were
+    // in that state). A rejected write after the cut must not be replayed:
+    // against the cut state it might succeed.
     std::set<uint64_t> keep(present_writes.begin(), present_writes.end());
     for (const auto& [i, outcome] : run->outcome) {
       const bool acked = outcome.rfind("ok", 0) == 0;
       const bool unknown = outcome.empty() || outcome == "io_error" || outcome == "?";
-      if ((acked || unknown) && keep.count(i) == 0) continue;  // did not survive
+      if ((acked || unknown) && keep.count(i) == 0) {
+        for (auto later = keep.upper_bound(i); later != keep.end(); ++later) {
+          ++res->holes;
+          rec->problems.push_back(fmt::format(
+              "hole: write {} did not survive but later write {} did", i, *later));
+          break;
+        }
+        break;
+      }
       (void)ExecuteOp(**ref, data->trace[i]);
     }
     DiffReport diff;

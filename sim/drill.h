@@ -11,12 +11,14 @@
 // (timing open + first read: the recovery time), and checks:
 //   * every acknowledged write (outcome ok) is present -- by a probe of the
 //     state the write must have left, monotone under later writes;
-//   * no holes: no acknowledged write absent while a later one is present;
+//   * no holes: no write absent (acknowledged, or of unknown outcome) while a
+//     later one is present -- what survived is a prefix of what was sent;
 //   * the store's own invariants (SQLite integrity_check + foreign keys;
 //     single-table denormalized copies and index items);
 //   * the differential check: a reference copy of the base replays exactly
-//     the writes found present, and every read of a verify trace (plus every
-//     listing the cycle touched) answers identically on both.
+//     the writes before the first one that did not survive, and every read
+//     of a verify trace (plus every listing the cycle touched) answers
+//     identically on both.
 // Writes with no outcome when the crash came, or that failed with IOError,
 // are "unknown outcome": counted, and their presence reported, never lost.
 //
@@ -95,7 +97,7 @@ struct DrillResult {
   uint64_t lost_acknowledged_writes = 0;
   uint64_t unknown_outcome_writes = 0;
   uint64_t unknown_outcome_present = 0;
-  uint64_t holes = 0;                  // acknowledged write absent, a later one present
+  uint64_t holes = 0;                  // a write absent while a later one is present
   uint64_t integrity_failures = 0;     // cycles whose store failed its own checks
   uint64_t differential_failures = 0;  // cycles whose reads disagreed with the reference
   uint64_t wrong_results = 0;          // errors drill: reads that succeeded with a wrong answer

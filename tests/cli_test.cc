@@ -160,5 +160,42 @@ TEST_F(CliTest, VerifyRunsEndToEndAndReusesItsLoad) {
   EXPECT_EQ(j2["outcomes"], j["outcomes"]);  // same seed, same results
 }
 
+TEST_F(CliTest, DrillRefusesBadScenariosAndFlags) {
+  ExpectBadInput("drill --work-dir " + Data(), "--scenario");
+  ExpectBadInput("drill --scenario " + tmp_.Sub("none.toml"), "none.toml: no such scenario file");
+  std::ofstream(tmp_.Sub("bad.toml")) << "name = \"x\"\nkind = \"crash\"\nspeed = 9\n";
+  ExpectBadInput("drill --scenario " + tmp_.Sub("bad.toml"), "bad.toml:3: unknown setting");
+  ExpectBadInput("drill --scenario " + std::string(LISTBENCH_SOURCE_DIR) +
+                     "/sim/scenarios/io-errors.toml --kill-point-sweep",
+                 "not a crash scenario");
+  ExpectBadInput("drill --scenario " + std::string(LISTBENCH_SOURCE_DIR) +
+                     "/sim/scenarios/crash-durable.toml --engine oracle",
+                 "--engine oracle");
+  ExpectBadInput("drill --matrix --scenario " + tmp_.Sub("bad.toml"), "--matrix");
+  EXPECT_EQ(ReadFile(tmp_.Sub("bad.toml")), "name = \"x\"\nkind = \"crash\"\nspeed = 9\n");
+}
+
+// A small crash drill end to end through the command: JSON with the fields
+// the issue names, a plot next to it when gnuplot is there, exit 0.
+TEST_F(CliTest, DrillRunsAndWritesItsJson) {
+  std::ofstream(tmp_.Sub("s.toml"))
+      << "name = \"s\"\nkind = \"crash\"\ndurable = true\nlistings = 40\noperations = 20\n"
+      << "workload = \"" << LISTBENCH_SOURCE_DIR << "/workloads/writes.toml\"\ncycles = 4\n"
+      << "crash_one_in = 25\n";
+  CliResult r = Run("drill --scenario " + tmp_.Sub("s.toml") + " --work-dir " + Data() +
+                    " --seed 3 --json " + tmp_.Sub("d.json"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  nlohmann::json j = nlohmann::json::parse(ReadFile(tmp_.Sub("d.json")));
+  EXPECT_EQ(j["seed"], 3);
+  for (const char* e : {"sqlite", "rocksdb"}) {
+    const nlohmann::json& x = j["engines"][e];
+    EXPECT_EQ(x["cycles"], 4) << e;
+    EXPECT_GT(x["acknowledged_writes"].get<uint64_t>(), 0u) << e;
+    EXPECT_EQ(x["lost_acknowledged_writes"], 0) << e;
+    EXPECT_EQ(x["integrity_failures"], 0) << e;
+  }
+  EXPECT_NE(r.out.find("drill s: passed"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace listbench
