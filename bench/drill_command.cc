@@ -195,9 +195,11 @@ std::string MatrixCell(const nlohmann::json& e, const ChildResult& child) {
   std::string cell = fmt::format("{} faults, {} error statuses, {} wrong results, {} lost acks",
                                  n("faults_injected"), errors, n("wrong_results"),
                                  n("lost_acknowledged_writes"));
-  if (outcomes.contains("io_error_applied_after_restart")) {
-    cell += fmt::format(", {} failed writes took effect at the reopen (unknown outcome)",
-                        outcomes["io_error_applied_after_restart"].get<uint64_t>());
+  const uint64_t later = outcomes.value("io_error_applied_later", uint64_t{0}) +
+                         outcomes.value("io_error_applied_after_restart", uint64_t{0});
+  if (later > 0) {
+    cell += fmt::format(", {} failed writes took effect later, at a recovery (unknown outcome)",
+                        later);
   }
   if (n("integrity_failures") > 0) cell += fmt::format(", {} integrity failures", n("integrity_failures"));
   if (n("differential_failures") > 0) {

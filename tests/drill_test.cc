@@ -133,6 +133,27 @@ TEST_P(DrillTest, TransientIoErrorsSurfaceAndClear) {
   }
 }
 
+// A regression: with the disk full, W5 "approve application 234" failed
+// (op 139); 218 ops later the trace approves it again, which succeeds. The
+// failed write's probe must not take the second approval for the first one
+// landing (it checks the decision's timestamp), or the reference diverges.
+TEST(DrillProbeTest, ALaterEqualDecisionIsNotTheFailedOneLanding) {
+  testing::TempDir dir;
+  StatusOr<Scenario> sc =
+      ParseScenarioFile(std::string(LISTBENCH_SOURCE_DIR) + "/sim/scenarios/disk-full.toml");
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  DrillOptions o;
+  o.work_dir = dir.path();
+  o.seed = 1;
+  o.first_cycle = 5;
+  o.cycles = 1;
+  StatusOr<DrillResult> r = RunDrill(Engine::kSqlite, *sc, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->unknown_outcome_writes, 0u);
+  EXPECT_EQ(r->wrong_results, 0u) << Problems(*r);
+  EXPECT_FALSE(r->Failed()) << Problems(*r);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, DrillTest, ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
                          [](const auto& info) { return std::string(EngineName(info.param)); });
 
