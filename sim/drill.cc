@@ -502,6 +502,7 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
       MakeDrillData(sc.listings, ScenarioWorkloadPath(sc), sc.operations + tail, seed);
   if (!data.ok()) return data.status();
   FaultPlan plan(seed);
+  const auto plan_made = Clock::now();  // FaultEvent::at_seconds counts from here
   StoreOptions so;
   so.durable = sc.durable;
   so.create_if_missing = false;
@@ -653,6 +654,9 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
   for (const FaultEvent& e : plan.Log()) (void)e, ++res->faults_injected;
   if (cycle == opts.first_cycle) {
     res->first_cycle_faults = plan.Log();
+    // On the series' clock: seconds since the workload started.
+    const double offset = std::chrono::duration<double>(t_start - plan_made).count();
+    for (FaultEvent& e : res->first_cycle_faults) e.at_seconds -= offset;
     // 40 intervals over the run.
     double total = samples.empty() ? 0 : samples.back().start_s + 1e-9;
     const int buckets = 40;

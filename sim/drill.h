@@ -106,7 +106,7 @@ struct DrillResult {
   uint64_t faults_injected = 0;
   std::vector<double> recovery_ms;     // per crashed cycle
   std::vector<CycleRecord> cycle_records;
-  std::vector<FaultEvent> first_cycle_faults;  // errors drill
+  std::vector<FaultEvent> first_cycle_faults;  // errors drill; at_seconds on the series' clock
   std::vector<SeriesPoint> series;             // errors drill, first cycle
   double seconds = 0;
   // Durable: lost acknowledged writes, holes, integrity, differential, wrong
