@@ -46,6 +46,8 @@ nlohmann::json ResultJson(const DrillResult& r) {
                                    {"power_loss", r.crashes_power_loss},
                                    {"none", r.runs_without_crash}}},
                       {"faults_injected", r.faults_injected},
+                      {"acknowledged_writes_by_crash", r.acknowledged_by_crash},
+                      {"lost_acknowledged_writes_by_crash", r.lost_by_crash},
                       {"recovery_ms", {{"p50", Percentile(r.recovery_ms, 0.5)},
                                        {"max", Percentile(r.recovery_ms, 1.0)}}},
                       {"seconds", r.seconds},
@@ -82,6 +84,11 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
              "recovered {}\n",
              r.integrity_failures, r.differential_failures, r.wrong_results, r.not_recovered);
   if (sc.kind == DrillKind::kCrash) {
+    std::string by;
+    for (const auto& [k, v] : r.lost_by_crash) {
+      by += fmt::format(" {}={}/{}", k, v, r.acknowledged_by_crash.count(k) ? r.acknowledged_by_crash.at(k) : 0);
+    }
+    fmt::print("  lost/acknowledged by crash:{}\n", by);
     fmt::print("  crashes: sigkill {}, power loss {}, ran to the end {}; recovery p50 {:.1f} ms, "
                "max {:.1f} ms\n",
                r.crashes_sigkill, r.crashes_power_loss, r.runs_without_crash,

@@ -794,6 +794,10 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
     if (!s.ok()) return s;
     ++res.cycles;
     res.acknowledged_writes += rec.acknowledged;
+    if (sc.kind == DrillKind::kCrash) {
+      res.acknowledged_by_crash[rec.crash] += rec.acknowledged;
+      res.lost_by_crash[rec.crash] += rec.lost;
+    }
     res.lost_acknowledged_writes += rec.lost;
     res.unknown_outcome_writes += rec.unknown;
     res.unknown_outcome_present += rec.unknown_present;

@@ -103,6 +103,8 @@ struct DrillResult {
   uint64_t wrong_results = 0;          // errors drill: reads that succeeded with a wrong answer
   uint64_t not_recovered = 0;          // errors drill: cycles that failed after faults cleared
   uint64_t crashes_sigkill = 0, crashes_power_loss = 0, runs_without_crash = 0;
+  // Crash drills: acknowledged writes and losses by kind of crash.
+  std::map<std::string, uint64_t> acknowledged_by_crash, lost_by_crash;
   uint64_t faults_injected = 0;
   std::vector<double> recovery_ms;     // per crashed cycle
   std::vector<CycleRecord> cycle_records;
