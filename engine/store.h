@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/entity_scan.h"
 #include "engine/io_stats.h"
 #include "engine/model.h"
 #include "engine/status.h"
@@ -137,6 +138,18 @@ class Store {
   // with their primary items). Appends one line per violation found to
   // `violations`. Returns non-OK only if the check itself could not run.
   virtual Status CheckInvariants(std::vector<std::string>* violations) = 0;
+
+  // Entity scan (the migration verifier's diff, sim/verifier.h): clears
+  // *out and fills it with up to `limit` entities of `kind`, of every tenant,
+  // whose entity key (engine/entity_scan.h) sorts after `after` ("" = from
+  // the first), in entity-key order; each row holds the key and the
+  // entity's Canonical() form, byte-identical across engines for the same
+  // data. Fewer than `limit` rows (limit > 0) means the scan reached the
+  // end. Reads the store like a request does (work_stats counts it); it is
+  // not one of the workload's patterns.
+  // InvalidArgument: `after` is neither "" nor a key of `kind`.
+  virtual Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
+                              std::vector<EntityRow>* out) = 0;
 
   // Bytes the store occupies on disk now.
   virtual StatusOr<uint64_t> DiskBytes() = 0;

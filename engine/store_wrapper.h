@@ -54,6 +54,10 @@ class StoreWrapper : public Store {
   Status CheckInvariants(std::vector<std::string>* v) override {
     return target_->CheckInvariants(v);
   }
+  Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
+                      std::vector<EntityRow>* out) override {
+    return target_->ScanEntities(kind, after, limit, out);
+  }
   StatusOr<uint64_t> DiskBytes() override { return target_->DiskBytes(); }
   IoStats io_stats() const override { return target_->io_stats(); }
   WorkStats work_stats() const override { return target_->work_stats(); }

@@ -150,6 +150,10 @@ class NullStore final : public Store {
   Status AddTenant(const Tenant&) override { return Status::OK(); }
   Status AddLandlord(const Landlord&) override { return Status::OK(); }
   Status CheckInvariants(std::vector<std::string>*) override { return Status::OK(); }
+  Status ScanEntities(EntityKind, std::string_view, size_t, std::vector<EntityRow>* out) override {
+    out->clear();
+    return Status::OK();
+  }
   StatusOr<uint64_t> DiskBytes() override { return uint64_t{0}; }
   IoStats io_stats() const override { return {}; }
   WorkStats work_stats() const override { return {}; }

@@ -36,8 +36,24 @@ std::string WithSk(std::string k, uint8_t sk, EntityId sub) {
   return k;
 }
 
+static_assert(static_cast<uint8_t>(CollectionKind::kLandlord) == kTagLandlord &&
+              static_cast<uint8_t>(CollectionKind::kListing) == kTagListing &&
+              static_cast<uint8_t>(CollectionKind::kApplicant) == kTagApplicant &&
+              static_cast<uint8_t>(CollectionKind::kApplication) == kTagApplication);
+
 }  // namespace
 
+std::string TenantPrefix(TenantId t) {
+  std::string k;
+  PutKeyU8(&k, kTenantSpace);
+  PutKeyU32(&k, t);
+  return k;
+}
+std::string CollectionsPrefix(TenantId t, CollectionKind kind) {
+  std::string k = TenantPrefix(t);
+  PutKeyU8(&k, static_cast<uint8_t>(kind));
+  return k;
+}
 std::string TenantKey(TenantId t) {
   std::string k;
   PutKeyU8(&k, kTenantSpace);
@@ -73,8 +89,11 @@ std::string ApplicantAppKey(TenantId t, EntityId applicant, EntityId application
 std::string PaymentKey(TenantId t, EntityId applicant, EntityId payment) {
   return WithSk(ApplicantPrefix(t, applicant), kSkPayment, payment);
 }
+std::string ApplicationPrefix(TenantId t, EntityId id) {
+  return Collection(t, kTagApplication, id);
+}
 std::string ApplicationKey(TenantId t, EntityId id) {
-  return WithSk(Collection(t, kTagApplication, id), kSkMeta);
+  return WithSk(ApplicationPrefix(t, id), kSkMeta);
 }
 std::string SearchCityPrefix(TenantId t, std::string_view city) {
   std::string k;

@@ -45,6 +45,17 @@ enum class MarkerKind : uint8_t {
 };
 
 // ---- Keys -------------------------------------------------------------------
+// Every item of tenant t starts with TenantPrefix(t).
+std::string TenantPrefix(TenantId t);
+// Every collection of one kind of tenant t (all its landlord collections,
+// ...) starts with CollectionsPrefix(t, kind).
+enum class CollectionKind : uint8_t {
+  kLandlord = 'D',
+  kListing = 'L',
+  kApplicant = 'P',
+  kApplication = 'A',
+};
+std::string CollectionsPrefix(TenantId t, CollectionKind kind);
 std::string TenantKey(TenantId t);
 std::string LandlordPrefix(TenantId t, EntityId landlord);  // R2 scans this
 std::string LandlordKey(TenantId t, EntityId landlord);
@@ -58,6 +69,7 @@ std::string ApplicantPrefix(TenantId t, EntityId applicant);  // R4 scans this
 std::string ApplicantKey(TenantId t, EntityId applicant);
 std::string ApplicantAppKey(TenantId t, EntityId applicant, EntityId application);
 std::string PaymentKey(TenantId t, EntityId applicant, EntityId payment);
+std::string ApplicationPrefix(TenantId t, EntityId application);
 std::string ApplicationKey(TenantId t, EntityId application);
 std::string SearchCityPrefix(TenantId t, std::string_view city);  // R3 scans under this
 std::string SearchKey(TenantId t, std::string_view city, int64_t price, EntityId listing);

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "engine/rocks/counting_fs.h"
+#include "engine/rocks/entity_scan.h"
 #include "engine/rocks/invariants.h"
 #include "engine/rocks/item_access.h"
 #include "engine/rocks/item_batch.h"
@@ -137,6 +138,13 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   Status CheckInvariants(std::vector<std::string>* violations) override {
     LB_RETURN_IF_ERROR(table_->ResumeAfterWriteError());
     return rocks::CheckInvariants(*table_, violations);
+  }
+  // A read request (capacity units counted), merging one cursor per tenant
+  // (entity_scan.h).
+  Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
+                      std::vector<EntityRow>* out) override {
+    rocks::RequestScope request(*table_, /*writes=*/false);
+    return rocks::ScanEntities(*table_, kind, after, limit, out);
   }
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return io_.Snapshot(); }

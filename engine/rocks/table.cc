@@ -128,6 +128,43 @@ Status Table::Scan(std::string_view lower, std::string_view upper,
   return FromRocks(it->status());
 }
 
+Table::Cursor::Cursor(Table* table, std::string upper)
+    : table_(table), upper_(std::move(upper)), upper_slice_(upper_) {}
+
+Table::Cursor::~Cursor() {
+  if (table_->count_units_) table_->work_.read_units += ReadUnitsForQuery(bytes_);
+}
+
+void Table::Cursor::Landed() {
+  if (!it_->Valid()) return;
+  ++table_->work_.rows_read;
+  if (table_->count_units_) {
+    const uint64_t bytes = SizeOf(it_->key(), it_->value());
+    bytes_ += bytes;
+    table_->Remember(key(), bytes);
+  }
+}
+
+void Table::Cursor::Next() {
+  it_->Next();
+  Landed();
+}
+
+Status Table::Cursor::status() const { return FromRocks(it_->status()); }
+
+StatusOr<std::unique_ptr<Table::Cursor>> Table::NewCursor(std::string_view lower,
+                                                          std::string_view upper) {
+  if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
+  ++work_.queries;
+  std::unique_ptr<Cursor> c(new Cursor(this, std::string(upper)));
+  rocksdb::ReadOptions ro;
+  if (!upper.empty()) ro.iterate_upper_bound = &c->upper_slice_;
+  c->it_.reset(db_->NewIterator(ro));
+  c->it_->Seek(rocksdb::Slice(lower.data(), lower.size()));
+  c->Landed();
+  return c;
+}
+
 Status Table::Write(rocksdb::WriteBatch* batch) {
   LB_RETURN_IF_ERROR(ResumeAfterWriteError());
   ++work_.queries;

@@ -88,6 +88,40 @@ class Table {
   Status Scan(std::string_view lower, std::string_view upper,
               const std::function<bool(std::string_view, std::string_view)>& fn);
 
+  // A forward iterator over the items in [lower, upper) (upper "" =
+  // unbounded), for scans that interleave several ranges (a merge). Counted
+  // as a Scan: one query for its seek, one row per item it lands on, and
+  // (inside a request) the read units of the visited bytes when it is
+  // destroyed. REQUIRES: destroyed before the table, and before any write
+  // through it (a write's recovery may reopen the DB).
+  class Cursor {
+   public:
+    ~Cursor();
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+    // True while positioned on an item; false at the end or on an error.
+    bool Valid() const { return it_->Valid(); }
+    // REQUIRES: Valid(). Valid until the next Next().
+    std::string_view key() const { return {it_->key().data(), it_->key().size()}; }
+    std::string_view value() const { return {it_->value().data(), it_->value().size()}; }
+    // REQUIRES: Valid().
+    void Next();
+    // Non-OK if the iteration failed (Valid() is then false).
+    Status status() const;
+
+   private:
+    friend class Table;
+    Cursor(Table* table, std::string upper);
+    void Landed();  // counts the item the iterator is on, if any
+
+    Table* table_;
+    std::string upper_;
+    rocksdb::Slice upper_slice_;
+    std::unique_ptr<rocksdb::Iterator> it_;
+    uint64_t bytes_ = 0;  // visited, for read units
+  };
+  StatusOr<std::unique_ptr<Cursor>> NewCursor(std::string_view lower, std::string_view upper);
+
   // Applies `batch` atomically with the table's write options, after
   // ResumeAfterWriteError(), whose failure it returns without writing.
   Status Write(rocksdb::WriteBatch* batch);

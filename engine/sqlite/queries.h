@@ -89,6 +89,33 @@ inline constexpr const char* kUpdateListingSql =
     "UPDATE listings SET price = COALESCE(?2, price), status = COALESCE(?3, status), "
     "  version = ?4, updated = ?5 WHERE id = ?1";
 
+// ---- Entity scan (Store::ScanEntities) ----
+// Keyset pages in entity-key order (engine/entity_scan.h): the rows after
+// ?1 (and ?2), at most ?3 (?2 for single-id keys). Each walks its table's
+// primary key; payments walk applications_by_applicant and then each
+// application's payments (payments_by_application), so a payment whose
+// application row is gone (foreign keys forbid it) is not seen.
+inline constexpr const char* kScanTenantsSql =
+    "SELECT id, name, country, currency, gateway FROM tenants WHERE id > ?1 ORDER BY id LIMIT ?2";
+inline constexpr const char* kScanLandlordsSql =
+    "SELECT id, tenant_id, name, email, rating, created FROM landlords "
+    "WHERE id > ?1 ORDER BY id LIMIT ?2";
+inline constexpr const char* kScanListingsSql =
+    "SELECT " LISTING_COLS("l") " FROM listings l WHERE l.id > ?1 ORDER BY l.id LIMIT ?2";
+inline constexpr const char* kScanImagesSql =
+    "SELECT listing_id, position, url, width, height, bytes FROM listing_images "
+    "WHERE (listing_id, position) > (?1, ?2) ORDER BY listing_id, position LIMIT ?3";
+inline constexpr const char* kScanApplicantsSql =
+    "SELECT id, tenant_id, name, email, income FROM applicants WHERE id > ?1 ORDER BY id LIMIT ?2";
+inline constexpr const char* kScanApplicationsSql =
+    "SELECT " APPLICATION_COLS("a") " FROM applications a WHERE a.id > ?1 ORDER BY a.id LIMIT ?2";
+inline constexpr const char* kScanPaymentsSql =
+    "SELECT a.applicant_id, p.id, p.tenant_id, p.application_id, p.amount, p.currency, "
+    "  p.gateway, p.status, p.created "
+    "FROM applications a JOIN payments p ON p.application_id = a.id "
+    "WHERE a.applicant_id >= ?1 AND (a.applicant_id > ?1 OR p.id > ?2) "
+    "ORDER BY a.applicant_id, p.id LIMIT ?3";
+
 #undef LISTING_COLS
 #undef APPLICATION_COLS
 #undef SUMMARY_COLS

@@ -79,6 +79,10 @@ TenantId Tid(const Statement& s, int c) { return static_cast<TenantId>(s.Int(c))
 int32_t I32(const Statement& s, int c) { return static_cast<int32_t>(s.Int(c)); }
 }  // namespace
 
+Tenant ReadTenant(const Statement& s, int c) {
+  return {Tid(s, c), s.Text(c + 1), s.Text(c + 2), s.Text(c + 3), s.Text(c + 4)};
+}
+
 Landlord ReadLandlord(const Statement& s, int c) {
   return {Id(s, c), Tid(s, c + 1), s.Text(c + 2), s.Text(c + 3), I32(s, c + 4), s.Int(c + 5)};
 }

@@ -43,6 +43,7 @@ void BindApplication(Statement& s, const Application& a);
 void BindPayment(Statement& s, const Payment& p);
 
 // Each reads the table's columns, in table order, starting at column `c`.
+Tenant ReadTenant(const Statement& s, int c);
 Landlord ReadLandlord(const Statement& s, int c);
 Listing ReadListing(const Statement& s, int c);
 Image ReadImage(const Statement& s, int c);

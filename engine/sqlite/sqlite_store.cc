@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
+#include "engine/canonical.h"
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
 #include "engine/sqlite/schema.h"
@@ -130,6 +132,10 @@ Status SqliteStore::Prepare() {
       {&s.insert_landlord, kInsertLandlordSql},
   };
   for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db_, sql, w));
+  const char* const scans[kNumEntityKinds] = {
+      kScanTenantsSql,   kScanLandlordsSql,    kScanListingsSql, kScanImagesSql,
+      kScanApplicantsSql, kScanApplicationsSql, kScanPaymentsSql};
+  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.scan[k].Prepare(db_, scans[k], w));
   LB_RETURN_IF_ERROR(s.begin.Prepare(db_, "BEGIN IMMEDIATE", nullptr));
   LB_RETURN_IF_ERROR(s.commit.Prepare(db_, "COMMIT", nullptr));
   return s.rollback.Prepare(db_, "ROLLBACK", nullptr);
@@ -195,6 +201,80 @@ Status SqliteStore::CheckInvariants(std::vector<std::string>* violations) {
     }));
   }
   return Status::OK();
+}
+
+Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t limit,
+                                 std::vector<EntityRow>* out) {
+  out->clear();
+  // The first key part as SQLite's signed integer, and the second; a start
+  // before every row for "".
+  int64_t first = std::numeric_limits<int64_t>::min(), second = -1;
+  if (!after.empty()) {
+    uint64_t a = 0, b = 0;
+    if (!ParseEntityKey(kind, after, &a, &b)) {
+      return Status::InvalidArgument(fmt::format("scan {}: malformed start key {}",
+                                                 EntityKindName(kind),
+                                                 EntityKeyToString(kind, after)));
+    }
+    // Ids are stored as signed integers: nothing sorts after a larger one.
+    if (a > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::OK();
+    first = Sql(a);
+    second = kind == EntityKind::kImage ? static_cast<int32_t>(static_cast<uint32_t>(b)) : Sql(b);
+  }
+  if (limit == 0) return Status::OK();
+  const int64_t n = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+  Statement& s = stmts_->scan[static_cast<int>(kind)];
+  Statement::Scope scope(s);
+  s.BindInt(1, first);
+  if (kind == EntityKind::kImage || kind == EntityKind::kPayment) {
+    s.BindInt(2, second);
+    s.BindInt(3, n);
+  } else {
+    s.BindInt(2, n);
+  }
+  Status st = ForEachRow(s, [&](const Statement& r) {
+    EntityRow row;
+    switch (kind) {
+      case EntityKind::kTenant: {
+        const Tenant t = ReadTenant(r, 0);
+        row = {EntityKey(t.id), Canonical(t)};
+        break;
+      }
+      case EntityKind::kLandlord: {
+        const Landlord l = ReadLandlord(r, 0);
+        row = {EntityKey(l.id), Canonical(l)};
+        break;
+      }
+      case EntityKind::kListing: {
+        const Listing l = ReadListing(r, 0);
+        row = {EntityKey(l.id), Canonical(l)};
+        break;
+      }
+      case EntityKind::kImage: {
+        const Image i = ReadImage(r, 0);
+        row = {ImageEntityKey(i.listing, i.position), Canonical(i)};
+        break;
+      }
+      case EntityKind::kApplicant: {
+        const Applicant a = ReadApplicant(r, 0);
+        row = {EntityKey(a.id), Canonical(a)};
+        break;
+      }
+      case EntityKind::kApplication: {
+        const Application a = ReadApplication(r, 0);
+        row = {EntityKey(a.id), Canonical(a)};
+        break;
+      }
+      case EntityKind::kPayment: {
+        const Payment p = ReadPayment(r, 1);
+        row = {PaymentEntityKey(static_cast<EntityId>(r.Int(0)), p.id), Canonical(p)};
+        break;
+      }
+    }
+    out->push_back(std::move(row));
+  });
+  if (!st.ok()) out->clear();
+  return st;
 }
 
 StatusOr<uint64_t> SqliteStore::DiskBytes() {

@@ -59,6 +59,8 @@ class SqliteStore final : public Store {
   Status AddLandlord(const Landlord& l) override;
 
   Status CheckInvariants(std::vector<std::string>* violations) override;
+  Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
+                      std::vector<EntityRow>* out) override;
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return vfs_->Snapshot(); }
   WorkStats work_stats() const override { return work_; }
@@ -72,6 +74,7 @@ class SqliteStore final : public Store {
         landlord_id_taken;
     Statement insert_application, insert_payment, insert_listing, insert_image,
         set_application_status, update_listing, insert_tenant, insert_landlord;
+    Statement scan[kNumEntityKinds];  // ScanEntities, by EntityKind
     Statement begin, commit, rollback;  // not counted as work
   };
 

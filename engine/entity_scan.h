@@ -1,0 +1,70 @@
+// The vocabulary of Store::ScanEntities: the seven entity kinds of the
+// normalized model, one scanned row, and the entity key every engine uses to
+// order and name an entity, so that two stores' scans merge like two sorted
+// lists (sim/verifier.h).
+//
+// Entity keys are order-preserving byte strings, the same in every engine:
+//   tenants, landlords, listings, applicants, applications: the id, u64
+//     big-endian;
+//   listing_images: listing id u64 big-endian, then position u32 big-endian
+//     (positions are >= 0);
+//   payments: the applicant's id (through the payment's application), then
+//     the payment id, both u64 big-endian -- the place of a payment in its
+//     applicant's collection in the single-table design, so that both
+//     engines produce this order with index scans (SQLite orders by the
+//     applications_by_applicant index; a global payment-id order would cost
+//     the single-table design a full scan per page).
+//
+// Thread safety: plain functions and value types.
+#ifndef LISTBENCH_ENGINE_ENTITY_SCAN_H_
+#define LISTBENCH_ENGINE_ENTITY_SCAN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/model.h"
+
+namespace listbench {
+
+enum class EntityKind : uint8_t {
+  kTenant = 0,
+  kLandlord = 1,
+  kListing = 2,
+  kImage = 3,
+  kApplicant = 4,
+  kApplication = 5,
+  kPayment = 6,
+};
+inline constexpr int kNumEntityKinds = 7;
+
+// The legacy table's name: "tenants", "landlords", "listings",
+// "listing_images", "applicants", "applications", "payments".
+std::string_view EntityKindName(EntityKind k);
+std::optional<EntityKind> ParseEntityKind(std::string_view name);
+
+// One entity as a scan returns it.
+struct EntityRow {
+  std::string key;        // entity key (above)
+  std::string canonical;  // Canonical(entity), engine/canonical.h
+  bool operator==(const EntityRow&) const = default;
+};
+
+// Entity keys (above).
+std::string EntityKey(uint64_t id);
+std::string ImageEntityKey(EntityId listing, int32_t position);
+std::string PaymentEntityKey(EntityId applicant, EntityId payment);
+
+// Splits a key of kind `k` into its parts: *first = the id (listing id for
+// images, applicant id for payments), *second = 0 (position, payment id).
+// Returns false if `key` is not a key of that kind.
+bool ParseEntityKey(EntityKind k, std::string_view key, uint64_t* first, uint64_t* second);
+
+// For people: "42", "42/3" (listing 42, position 3; applicant/payment);
+// the key in hex if it does not parse.
+std::string EntityKeyToString(EntityKind k, std::string_view key);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_ENGINE_ENTITY_SCAN_H_
