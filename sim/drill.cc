@@ -173,7 +173,7 @@ uint64_t VersionOf(const std::string& outcome) {
 // The reads the differential check runs after a cycle: a verify trace's reads
 // plus R1/R5 of every listing and R4 of every applicant the cycle's writes
 // touched.
-std::vector<Op> CheckReads(const DrillData& d, uint64_t seed, size_t upto) {
+std::vector<Op> CheckReads(const DrillData& d, uint64_t seed) {
   std::vector<Op> reads;
   VerifyTraceSpec vs;
   vs.ops = 300;
@@ -182,8 +182,7 @@ std::vector<Op> CheckReads(const DrillData& d, uint64_t seed, size_t upto) {
     if (!IsWrite(KindOf(op))) reads.push_back(std::move(op));
   }
   std::set<std::pair<TenantId, EntityId>> listings, applicants;
-  for (size_t i = 0; i < upto && i < d.trace.size(); ++i) {
-    const Op& op = d.trace[i];
+  for (const Op& op : d.trace) {
     const TenantId t = TenantOf(op);
     if (const auto* o = std::get_if<SubmitApplicationOp>(&op)) {
       listings.insert({t, o->application.listing});
@@ -218,6 +217,20 @@ Status FreshCopy(Engine engine, const std::string& base, const std::string& dst)
   fs::copy(base, dst, fs::copy_options::recursive, ec);
   if (ec) return Status::IOError(dst + ": cannot copy the drill's base store: " + ec.message());
   return Status::OK();
+}
+
+// The differential check of a cycle: the reads of CheckReads on `store` and
+// on `ref`; a difference fails the cycle with the first one shown.
+void DiffAgainstReference(Store& store, Store& ref, const DrillData& d, uint64_t seed,
+                          CycleRecord* rec) {
+  DiffReport diff;
+  RunDifferential(store, ref, CheckReads(d, seed), &diff, 1);
+  if (diff.mismatches == 0) return;
+  rec->differential_ok = false;
+  const Mismatch& m = diff.first_mismatches.front();
+  rec->problems.push_back(fmt::format(
+      "differential: {} of {} reads differ; first {}: store {} vs reference {}", diff.mismatches,
+      diff.ops, m.op, m.a.substr(0, 200), m.b.substr(0, 200)));
 }
 
 // ---- Crash drill: the parent side -----------------------------------------
@@ -469,17 +482,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
       }
       (void)ExecuteOp(**ref, data->trace[i]);
     }
-    DiffReport diff;
-    std::vector<Op> reads = CheckReads(*data, seed, data->trace.size());
-    RunDifferential(s, **ref, reads, &diff, 1);
-    if (diff.mismatches > 0) {
-      rec->differential_ok = false;
-      const Mismatch& m = diff.first_mismatches.front();
-      rec->problems.push_back(fmt::format("differential: {} of {} reads differ; first {}: "
-                                          "recovered {} vs reference {}",
-                                          diff.mismatches, diff.ops, m.op, m.a.substr(0, 200),
-                                          m.b.substr(0, 200)));
-    }
+    DiffAgainstReference(s, **ref, *data, seed, rec);
   }
   rec->ops_started = run->started;
   return Status::OK();
@@ -704,16 +707,7 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
   };
   if (store == nullptr) return Status::OK();  // never reopened: reported above
   LB_RETURN_IF_ERROR(check_state(*store, "after the faults cleared"));
-  DiffReport diff;
-  RunDifferential(*store, **ref, CheckReads(*data, seed, n), &diff, 1);
-  if (diff.mismatches > 0) {
-    rec->differential_ok = false;
-    const Mismatch& m = diff.first_mismatches.front();
-    rec->problems.push_back(fmt::format("differential: {} of {} reads differ; first {}: {} vs "
-                                        "reference {}",
-                                        diff.mismatches, diff.ops, m.op, m.a.substr(0, 200),
-                                        m.b.substr(0, 200)));
-  }
+  DiffAgainstReference(*store, **ref, *data, seed, rec);
   // Close, reopen without faults: acknowledged writes are still there. A write
   // that failed may surface now (the log held it): counted, not a failure.
   std::vector<bool> was_present;

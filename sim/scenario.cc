@@ -1,23 +1,15 @@
 #include "sim/scenario.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
+
+#include "workloads/toml_file.h"
 
 namespace listbench {
 namespace {
 
 namespace fs = std::filesystem;
-
-Status Bad(const std::string& file, const toml::node* at, const std::string& problem) {
-  if (at != nullptr && at->source().begin.line > 0) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", file, at->source().begin.line, problem));
-  }
-  return Status::InvalidArgument(fmt::format("{}: {}", file, problem));
-}
 
 class Reader {
  public:
@@ -42,7 +34,7 @@ class Reader {
         } else if (st.ok() && v == "errors") {
           s.kind = DrillKind::kErrors;
         } else if (st.ok()) {
-          st = Bad(file_, &node, "kind must be \"crash\" or \"errors\", not \"" + v + "\"");
+          st = TomlProblem(file_, &node, "kind must be \"crash\" or \"errors\", not \"" + v + "\"");
         }
         have_kind = true;
       } else if (k == "durable") {
@@ -65,7 +57,7 @@ class Reader {
         } else if (st.ok() && v == "both") {
           s.crash = CrashMode::kBoth;
         } else if (st.ok()) {
-          st = Bad(file_, &node, "crash must be sigkill, power_loss or both, not \"" + v + "\"");
+          st = TomlProblem(file_, &node, "crash must be sigkill, power_loss or both, not \"" + v + "\"");
         }
       } else if (k == "crash_one_in") {
         st = Count(node, k, 1, uint64_t{1} << 40, &s.crash_one_in);
@@ -76,7 +68,7 @@ class Reader {
       } else if (k == "fault") {
         st = Faults(node, &s.faults);
       } else {
-        st = Bad(file_, &node,
+        st = TomlProblem(file_, &node,
                  fmt::format("unknown setting \"{}\" (known: name, description, kind, durable, "
                              "listings, operations, workload, cycles, crash, crash_one_in, "
                              "cache_kib, reopen_at_op, [[fault]])",
@@ -84,10 +76,10 @@ class Reader {
       }
       if (!st.ok()) return st;
     }
-    if (s.name.empty()) return Bad(file_, nullptr, "missing name = \"...\"");
-    if (!have_kind) return Bad(file_, nullptr, "missing kind = \"crash\" | \"errors\"");
+    if (s.name.empty()) return TomlProblem(file_, nullptr, "missing name = \"...\"");
+    if (!have_kind) return TomlProblem(file_, nullptr, "missing kind = \"crash\" | \"errors\"");
     if (s.kind == DrillKind::kCrash && !s.faults.empty()) {
-      return Bad(file_, root_.get("fault"),
+      return TomlProblem(file_, root_.get("fault"),
                  "[[fault]] timelines belong to kind = \"errors\"; a crash drill crashes by "
                  "crash/crash_one_in");
     }
@@ -96,30 +88,30 @@ class Reader {
 
  private:
   Status String(const toml::node& n, const std::string& k, std::string* out) {
-    if (!n.is_string()) return Bad(file_, &n, k + " must be a string");
+    if (!n.is_string()) return TomlProblem(file_, &n, k + " must be a string");
     *out = *n.value<std::string>();
     return Status::OK();
   }
   Status Bool(const toml::node& n, const std::string& k, bool* out) {
-    if (!n.is_boolean()) return Bad(file_, &n, k + " must be true or false");
+    if (!n.is_boolean()) return TomlProblem(file_, &n, k + " must be true or false");
     *out = *n.value<bool>();
     return Status::OK();
   }
   Status Count(const toml::node& n, const std::string& k, uint64_t lo, uint64_t hi,
                uint64_t* out) {
-    if (!n.is_integer()) return Bad(file_, &n, k + " must be an integer");
+    if (!n.is_integer()) return TomlProblem(file_, &n, k + " must be an integer");
     const int64_t v = *n.value<int64_t>();
     if (v < 0 || static_cast<uint64_t>(v) < lo || static_cast<uint64_t>(v) > hi) {
-      return Bad(file_, &n, fmt::format("{} = {} is out of range [{}, {}]", k, v, lo, hi));
+      return TomlProblem(file_, &n, fmt::format("{} = {} is out of range [{}, {}]", k, v, lo, hi));
     }
     *out = static_cast<uint64_t>(v);
     return Status::OK();
   }
   Status Names(const toml::node& n, const std::string& k, std::vector<std::string>* out) {
     const toml::array* a = n.as_array();
-    if (a == nullptr) return Bad(file_, &n, k + " must be an array of strings");
+    if (a == nullptr) return TomlProblem(file_, &n, k + " must be an array of strings");
     for (const toml::node& e : *a) {
-      if (!e.is_string()) return Bad(file_, &e, k + " must be an array of strings");
+      if (!e.is_string()) return TomlProblem(file_, &e, k + " must be an array of strings");
       out->push_back(*e.value<std::string>());
     }
     return Status::OK();
@@ -128,7 +120,7 @@ class Reader {
   Status Faults(const toml::node& n, std::vector<TimedFault>* out) {
     const toml::array* a = n.as_array();
     if (a == nullptr || !a->is_array_of_tables()) {
-      return Bad(file_, &n, "fault must be an array of tables: [[fault]]");
+      return TomlProblem(file_, &n, "fault must be an array of tables: [[fault]]");
     }
     for (const toml::node& e : *a) {
       TimedFault f;
@@ -148,7 +140,7 @@ class Reader {
         st = String(node, k, &v);
         if (st.ok()) {
           StatusOr<FaultKind> kind = ParseFaultKind(v);
-          if (!kind.ok()) return Bad(file_, &node, kind.status().message());
+          if (!kind.ok()) return TomlProblem(file_, &node, kind.status().message());
           f->rule.kind = *kind;
           have_kind = true;
         }
@@ -180,7 +172,7 @@ class Reader {
             if (FileKindName(static_cast<FileKind>(i)) == name) found = i;
           }
           if (found < 0) {
-            return Bad(file_, &node, "unknown file kind \"" + name +
+            return TomlProblem(file_, &node, "unknown file kind \"" + name +
                                          "\" (wal, table, journal, manifest, shm, other)");
           }
           f->rule.file_kinds |= 1u << found;
@@ -194,30 +186,30 @@ class Reader {
             if (IoOpName(static_cast<IoOp>(i)) == name) found = i;
           }
           if (found < 0) {
-            return Bad(file_, &node, "unknown operation \"" + name +
+            return TomlProblem(file_, &node, "unknown operation \"" + name +
                                          "\" (read, write, sync, open, delete, rename, dir_sync)");
           }
           f->rule.ops |= 1u << found;
         }
       } else {
-        st = Bad(file_, &node,
+        st = TomlProblem(file_, &node,
                  "unknown fault setting \"" + k +
                      "\" (known: kind, persistent, nth, one_in, max_fires, files, ops, "
                      "byte_budget, latency_us, from_op, until_op, label)");
       }
       if (!st.ok()) return st;
     }
-    if (!have_kind) return Bad(file_, &t, "[[fault]] needs kind = \"...\"");
+    if (!have_kind) return TomlProblem(file_, &t, "[[fault]] needs kind = \"...\"");
     if (f->rule.kind == FaultKind::kCrash) {
-      return Bad(file_, &t, "crash faults belong to kind = \"crash\" scenarios");
+      return TomlProblem(file_, &t, "crash faults belong to kind = \"crash\" scenarios");
     }
     if (f->until_op != 0 && f->until_op <= f->from_op) {
-      return Bad(file_, &t, "until_op must be after from_op (or 0 = never cleared)");
+      return TomlProblem(file_, &t, "until_op must be after from_op (or 0 = never cleared)");
     }
     // The plan checks the rest (nth/one_in, budget, latency); say where.
     FaultPlan probe(1);
     StatusOr<size_t> added = probe.AddRule(f->rule);
-    if (!added.ok()) return Bad(file_, &t, added.status().message());
+    if (!added.ok()) return TomlProblem(file_, &t, added.status().message());
     return Status::OK();
   }
 
@@ -237,25 +229,15 @@ std::string_view CrashModeName(CrashMode m) {
 }
 
 StatusOr<Scenario> ParseScenarioText(const std::string& text, const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", name, e.source().begin.line,
-                                               std::string(e.description())));
-  }
-  return Reader(root, name).Read();
+  StatusOr<toml::table> root = ParseTomlText(text, name);
+  if (!root.ok()) return root.status();
+  return Reader(*root, name).Read();
 }
 
 StatusOr<Scenario> ParseScenarioFile(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return Status::NotFound(path + ": no such scenario file");
-  if (fs::is_directory(path, ec)) return Status::InvalidArgument(path + ": is a directory");
-  std::ifstream in(path);
-  if (!in) return Status::IOError(path + ": cannot read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseScenarioText(ss.str(), path);
+  StatusOr<std::string> text = ReadDataFile(path, "scenario");
+  if (!text.ok()) return text.status();
+  return ParseScenarioText(*text, path);
 }
 
 std::string ScenarioWorkloadPath(const Scenario& s) {

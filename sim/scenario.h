@@ -76,8 +76,8 @@ struct Scenario {
   std::vector<TimedFault> faults;
 };
 
-// InvalidArgument "<file>:<line>: <problem>" for a malformed scenario;
-// NotFound / IOError naming the file when it cannot be read.
+// InvalidArgument "<file>:<line>: <problem>" for a malformed scenario, and
+// "<file>: no such scenario file" / "cannot read" (workloads/toml_file.h).
 StatusOr<Scenario> ParseScenarioFile(const std::string& path);
 StatusOr<Scenario> ParseScenarioText(const std::string& text, const std::string& name);
 

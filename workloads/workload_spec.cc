@@ -2,24 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <toml++/toml.h>
+#include "workloads/toml_file.h"
 
 namespace listbench {
 namespace {
 
 constexpr std::array<std::string_view, 4> kDistributionNames = {"uniform", "zipfian", "latest",
                                                                 "hotspot"};
-
-// Builds "<file>:<line>: <problem>" for the node (or the whole file).
-Status Bad(const std::string& file, const toml::node* at, const std::string& problem) {
-  if (at != nullptr && at->source().begin.line > 0) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", file, at->source().begin.line, problem));
-  }
-  return Status::InvalidArgument(fmt::format("{}: {}", file, problem));
-}
 
 std::string KnownOps() {
   std::string s;
@@ -54,7 +43,7 @@ class Reader {
       } else if (k == "threads") {
         uint64_t t = 0;
         s = Count(node, k, 1, &t);
-        if (s.ok() && t > 256) s = Bad(file_, &node, "threads must be at most 256");
+        if (s.ok() && t > 256) s = TomlProblem(file_, &node, "threads must be at most 256");
         w.threads = static_cast<int>(t);
       } else if (k == "target_rate") {
         s = Number(node, k, 0, 1e9, &w.target_rate);
@@ -63,50 +52,50 @@ class Reader {
       } else if (k == "keys") {
         s = Keys(node, &w.keys);
       } else {
-        s = Bad(file_, &node,
+        s = TomlProblem(file_, &node,
                 fmt::format("unknown setting \"{}\" (known: name, description, operations, "
                             "duration_s, warmup, threads, target_rate, [mix], [keys])",
                             k));
       }
       if (!s.ok()) return s;
     }
-    if (w.name.empty()) return Bad(file_, nullptr, "missing name = \"...\"");
+    if (w.name.empty()) return TomlProblem(file_, nullptr, "missing name = \"...\"");
     if ((w.operations == 0) == (w.duration_s == 0)) {
-      return Bad(file_, nullptr, "give exactly one of operations = N or duration_s = S");
+      return TomlProblem(file_, nullptr, "give exactly one of operations = N or duration_s = S");
     }
     double total = 0;
     for (double x : w.mix) total += x;
-    if (total <= 0) return Bad(file_, root_.get("mix"), "[mix] needs at least one positive weight");
+    if (total <= 0) return TomlProblem(file_, root_.get("mix"), "[mix] needs at least one positive weight");
     return w;
   }
 
  private:
   Status String(const toml::node& n, const std::string& k, std::string* out) {
     const auto v = n.value<std::string>();
-    if (!v || !n.is_string()) return Bad(file_, &n, fmt::format("{} must be a string", k));
+    if (!v || !n.is_string()) return TomlProblem(file_, &n, fmt::format("{} must be a string", k));
     *out = *v;
     return Status::OK();
   }
   Status Number(const toml::node& n, const std::string& k, double lo, double hi, double* out) {
-    if (!n.is_number()) return Bad(file_, &n, fmt::format("{} must be a number", k));
+    if (!n.is_number()) return TomlProblem(file_, &n, fmt::format("{} must be a number", k));
     const double v = *n.value<double>();
     if (!(v >= lo && v <= hi)) {
-      return Bad(file_, &n, fmt::format("{} = {} is out of range [{}, {}]", k, v, lo, hi));
+      return TomlProblem(file_, &n, fmt::format("{} = {} is out of range [{}, {}]", k, v, lo, hi));
     }
     *out = v;
     return Status::OK();
   }
   Status Count(const toml::node& n, const std::string& k, int64_t lo, uint64_t* out) {
-    if (!n.is_integer()) return Bad(file_, &n, fmt::format("{} must be an integer", k));
+    if (!n.is_integer()) return TomlProblem(file_, &n, fmt::format("{} must be an integer", k));
     const int64_t v = *n.value<int64_t>();
-    if (v < lo) return Bad(file_, &n, fmt::format("{} = {} must be at least {}", k, v, lo));
+    if (v < lo) return TomlProblem(file_, &n, fmt::format("{} = {} must be at least {}", k, v, lo));
     *out = static_cast<uint64_t>(v);
     return Status::OK();
   }
 
   Status Mix(const toml::node& n, WorkloadSpec* w) {
     const toml::table* t = n.as_table();
-    if (t == nullptr) return Bad(file_, &n, "mix must be a table: [mix]");
+    if (t == nullptr) return TomlProblem(file_, &n, "mix must be a table: [mix]");
     for (const auto& [key, node] : *t) {
       const std::string k(key.str());
       int kind = -1;
@@ -114,7 +103,7 @@ class Reader {
         if (OpKindName(static_cast<OpKind>(i)) == k) kind = i;
       }
       if (kind < 0) {
-        return Bad(file_, &node,
+        return TomlProblem(file_, &node,
                    fmt::format("unknown operation \"{}\" in [mix] (known: {})", k, KnownOps()));
       }
       LB_RETURN_IF_ERROR(Number(node, "mix." + k, 0, 1e9, &w->mix[kind]));
@@ -124,7 +113,7 @@ class Reader {
 
   Status Keys(const toml::node& n, KeySpec* keys) {
     const toml::table* t = n.as_table();
-    if (t == nullptr) return Bad(file_, &n, "keys must be a table: [keys]");
+    if (t == nullptr) return TomlProblem(file_, &n, "keys must be a table: [keys]");
     for (const auto& [key, node] : *t) {
       const std::string k(key.str());
       if (k == "distribution") {
@@ -138,7 +127,7 @@ class Reader {
           }
         }
         if (!found) {
-          return Bad(file_, &node,
+          return TomlProblem(file_, &node,
                      fmt::format("unknown distribution \"{}\" (known: uniform, zipfian, latest, "
                                  "hotspot)",
                                  d));
@@ -150,7 +139,7 @@ class Reader {
       } else if (k == "hot_op_fraction") {
         LB_RETURN_IF_ERROR(Number(node, k, 0, 1, &keys->hot_op_fraction));
       } else {
-        return Bad(file_, &node,
+        return TomlProblem(file_, &node,
                    fmt::format("unknown setting \"{}\" in [keys] (known: distribution, theta, "
                                "hot_fraction, hot_op_fraction)",
                                k));
@@ -170,27 +159,15 @@ std::string_view KeyDistributionName(KeyDistribution d) {
 }
 
 StatusOr<WorkloadSpec> ParseWorkloadText(const std::string& text, const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", name, e.source().begin.line,
-                                               std::string(e.description())));
-  }
-  return Reader(root, name).Read();
+  StatusOr<toml::table> root = ParseTomlText(text, name);
+  if (!root.ok()) return root.status();
+  return Reader(*root, name).Read();
 }
 
 StatusOr<WorkloadSpec> ParseWorkloadFile(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::InvalidArgument(fmt::format("{}: no such workload file", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(fmt::format("{}: cannot read the workload file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::InvalidArgument(fmt::format("{}: cannot read the workload file", path));
-  return ParseWorkloadText(ss.str(), path);
+  StatusOr<std::string> text = ReadDataFile(path, "workload");
+  if (!text.ok()) return text.status();
+  return ParseWorkloadText(*text, path);
 }
 
 }  // namespace listbench
