@@ -119,21 +119,6 @@ class FakeInjector : public IoFaultInjector {
   int injected_ = 0;
 };
 
-// Canonical answers of every read over the tiny dataset.
-std::string Answers(Store& s) {
-  std::string out;
-  for (TenantId t : {1u, 2u}) {
-    for (EntityId id = 1; id <= 7; ++id) {
-      out += CanonicalOutcome(s.GetListingDetail(t, id)) + "\n";
-      out += CanonicalOutcome(s.GetLandlordPortfolio(t, id)) + "\n";
-      out += CanonicalOutcome(s.GetApplicantProfile(t, id)) + "\n";
-      out += CanonicalOutcome(s.GetListingApplications(t, id)) + "\n";
-    }
-    out += CanonicalOutcome(s.Search({t, "London", 0, 1000000, 0, 100})) + "\n";
-  }
-  return out;
-}
-
 std::unique_ptr<Store> OpenStore(const std::string& dir, IoFaultInjector* faults,
                                  bool durable = false) {
   StoreOptions o;
@@ -156,11 +141,11 @@ std::pair<std::string, std::string> LoadWriteReopen(const std::string& dir, IoFa
     EXPECT_TRUE(testing::LoadTiny(*s).ok());
     EXPECT_TRUE(s->DecideApplication(1, 1, true, 1700000000).ok());
     EXPECT_TRUE(s->UpdateListing({1, 3, 1, 123456, std::nullopt, 1700000001}).ok());
-    live = Answers(*s);
+    live = testing::TinyAnswers(*s);
     *stats = s->io_stats();
   }
   std::unique_ptr<Store> s = OpenStore(dir, faults);
-  if (s != nullptr) reopened = Answers(*s);
+  if (s != nullptr) reopened = testing::TinyAnswers(*s);
   return {live, reopened};
 }
 
@@ -284,7 +269,7 @@ TEST(RocksFaultSeamTest, NoSpaceOnTheWalStopsWritesAndTheNextWriteResumesInPlace
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(testing::LoadTiny(*s).ok());
   ASSERT_TRUE(s->UpdateListing({1, 4, 1, 777, std::nullopt, 1}).ok());  // memtable not empty
-  const std::string before = Answers(*s);
+  const std::string before = testing::TinyAnswers(*s);
 
   fake.Fail(IoOp::kWrite, FileKind::kWal, /*nth=*/1, IoVerdict::kNoSpace);
   const Status failed = s->DecideApplication(1, 1, true, 1700000000);
@@ -293,7 +278,7 @@ TEST(RocksFaultSeamTest, NoSpaceOnTheWalStopsWritesAndTheNextWriteResumesInPlace
             std::string::npos)
       << failed.message();
   EXPECT_EQ(fake.injected(), 1);
-  EXPECT_EQ(Answers(*s), before);  // reads go on; the failed write had no effect
+  EXPECT_EQ(testing::TinyAnswers(*s), before);  // reads go on; the failed write had no effect
 
   fake.Heal();
   const Status again = s->DecideApplication(1, 1, true, 1700000000);
@@ -303,12 +288,12 @@ TEST(RocksFaultSeamTest, NoSpaceOnTheWalStopsWritesAndTheNextWriteResumesInPlace
   std::vector<std::string> violations;
   ASSERT_TRUE(s->CheckInvariants(&violations).ok());
   EXPECT_TRUE(violations.empty());
-  const std::string after = Answers(*s);
+  const std::string after = testing::TinyAnswers(*s);
   EXPECT_NE(after, before);
   s.reset();
   s = OpenStore(tmp.path(), nullptr);  // all three writes are on disk
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(Answers(*s), after);
+  EXPECT_EQ(testing::TinyAnswers(*s), after);
 }
 
 // The same fault on the first record of a fresh WAL (the memtable is empty,
@@ -321,19 +306,19 @@ TEST(RocksFaultSeamTest, NoSpaceOnAFreshWalRecoversByReopeningInPlace) {
   std::unique_ptr<Store> s = OpenStore(tmp.path(), &fake);
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(testing::LoadTiny(*s).ok());  // ends with a flush: empty memtable
-  const std::string before = Answers(*s);
+  const std::string before = testing::TinyAnswers(*s);
   fake.Fail(IoOp::kWrite, FileKind::kWal, 1, IoVerdict::kNoSpace);
   ASSERT_EQ(s->DecideApplication(1, 1, true, 1).code(), StatusCode::kIOError);
-  EXPECT_EQ(Answers(*s), before);
+  EXPECT_EQ(testing::TinyAnswers(*s), before);
   fake.Heal();
   const Status again = s->DecideApplication(1, 1, true, 1);
   ASSERT_TRUE(again.ok()) << again.ToString();
-  const std::string after = Answers(*s);
+  const std::string after = testing::TinyAnswers(*s);
   EXPECT_NE(after, before);
   s.reset();
   s = OpenStore(tmp.path(), nullptr);
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(Answers(*s), after);
+  EXPECT_EQ(testing::TinyAnswers(*s), after);
 }
 
 // While the disk stays full, resuming (which flushes the memtable) fails too,
@@ -346,7 +331,7 @@ TEST(RocksFaultSeamTest, PersistentNoSpaceKeepsTheStoreStoppedWithAPreciseMessag
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(testing::LoadTiny(*s).ok());
   ASSERT_TRUE(s->UpdateListing({1, 3, 1, 123456, std::nullopt, 1}).ok());  // in the memtable
-  const std::string before = Answers(*s);
+  const std::string before = testing::TinyAnswers(*s);
   fake.Fail(IoOp::kWrite, std::nullopt, 1, IoVerdict::kNoSpace, /*times=*/0);
   ASSERT_EQ(s->DecideApplication(1, 1, true, 1).code(), StatusCode::kIOError);
   for (int i = 0; i < 2; ++i) {
@@ -361,7 +346,7 @@ TEST(RocksFaultSeamTest, PersistentNoSpaceKeepsTheStoreStoppedWithAPreciseMessag
     std::vector<std::string> v;
     EXPECT_EQ(s->CheckInvariants(&v).code(), StatusCode::kIOError);
   }
-  EXPECT_EQ(Answers(*s), before);
+  EXPECT_EQ(testing::TinyAnswers(*s), before);
   fake.Heal();
   const Status healed = s->DecideApplication(1, 1, true, 1);
   EXPECT_TRUE(healed.ok()) << healed.ToString();
@@ -380,7 +365,7 @@ TEST(RocksFaultSeamTest, IoErrorOnTheWalIsFatalAndTheNextWriteReopensInPlace) {
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(testing::LoadTiny(*s).ok());
   ASSERT_TRUE(s->UpdateListing({1, 4, 1, 777, std::nullopt, 1}).ok());
-  const std::string before = Answers(*s);
+  const std::string before = testing::TinyAnswers(*s);
 
   fake.Fail(IoOp::kWrite, FileKind::kWal, 1, IoVerdict::kIoError);
   const Status failed = s->DecideApplication(1, 1, true, 1700000000);
@@ -388,7 +373,7 @@ TEST(RocksFaultSeamTest, IoErrorOnTheWalIsFatalAndTheNextWriteReopensInPlace) {
   EXPECT_NE(failed.message().find("IO error: injected fault: write " + tmp.path() + "/"),
             std::string::npos)
       << failed.message();
-  EXPECT_EQ(Answers(*s), before);  // reads go on
+  EXPECT_EQ(testing::TinyAnswers(*s), before);  // reads go on
 
   fake.Heal();
   const Status again = s->DecideApplication(1, 1, true, 1700000000);
@@ -396,12 +381,12 @@ TEST(RocksFaultSeamTest, IoErrorOnTheWalIsFatalAndTheNextWriteReopensInPlace) {
   std::vector<std::string> violations;
   ASSERT_TRUE(s->CheckInvariants(&violations).ok());
   EXPECT_TRUE(violations.empty());
-  const std::string after = Answers(*s);
+  const std::string after = testing::TinyAnswers(*s);
   EXPECT_NE(after, before);
   s.reset();
   s = OpenStore(tmp.path(), nullptr);
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(Answers(*s), after);  // the earlier write survived, the failed one is not there
+  EXPECT_EQ(testing::TinyAnswers(*s), after);  // the earlier write survived, the failed one is not there
 }
 
 // A persistent I/O error on every write: the reopen fails too, which leaves
@@ -413,7 +398,7 @@ TEST(RocksFaultSeamTest, PersistentIoErrorClosesTheDbUntilAReopenSucceeds) {
   std::unique_ptr<Store> s = OpenStore(tmp.path(), &fake);
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(testing::LoadTiny(*s).ok());
-  const std::string before = Answers(*s);
+  const std::string before = testing::TinyAnswers(*s);
   fake.Fail(IoOp::kWrite, std::nullopt, 1, IoVerdict::kIoError, /*times=*/0);
   ASSERT_EQ(s->DecideApplication(1, 1, true, 1).code(), StatusCode::kIOError);
   const Status second = s->DecideApplication(1, 1, true, 1);
@@ -428,7 +413,7 @@ TEST(RocksFaultSeamTest, PersistentIoErrorClosesTheDbUntilAReopenSucceeds) {
   EXPECT_NE(read.status().message().find("closed after a failed reopen"), std::string::npos)
       << read.status().message();
   fake.Heal();
-  EXPECT_EQ(Answers(*s), before);
+  EXPECT_EQ(testing::TinyAnswers(*s), before);
   EXPECT_TRUE(s->DecideApplication(1, 1, true, 1).ok());
 }
 
@@ -441,17 +426,17 @@ TEST(RocksFaultSeamTest, WriteWhoseWalSyncFailedMayStillBeAppliedAfterReopen) {
   std::unique_ptr<Store> s = OpenStore(tmp.path(), &fake, /*durable=*/true);
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(testing::LoadTiny(*s).ok());
-  const std::string before = Answers(*s);
+  const std::string before = testing::TinyAnswers(*s);
   fake.Fail(IoOp::kSync, FileKind::kWal, 1, IoVerdict::kIoError);
   const Status failed = s->DecideApplication(1, 1, true, 1);
   ASSERT_EQ(failed.code(), StatusCode::kIOError);
   EXPECT_NE(failed.message().find("injected fault: sync"), std::string::npos) << failed.message();
-  EXPECT_EQ(Answers(*s), before);  // not applied to the memtable
+  EXPECT_EQ(testing::TinyAnswers(*s), before);  // not applied to the memtable
   fake.Heal();
   s.reset();
   s = OpenStore(tmp.path(), &fake);
   ASSERT_NE(s, nullptr);
-  EXPECT_NE(Answers(*s), before);  // replayed from the WAL
+  EXPECT_NE(testing::TinyAnswers(*s), before);  // replayed from the WAL
   EXPECT_TRUE(s->DecideApplication(1, 1, true, 1).IsConflict());
 }
 
@@ -528,7 +513,7 @@ TEST(RocksFaultSeamTest, StoreFailsWritesAfterACrashAndReopensWithItsSyncedData)
     std::unique_ptr<Store> s = OpenStore(tmp.path(), &fake, /*durable=*/true);
     ASSERT_NE(s, nullptr);
     ASSERT_TRUE(testing::LoadTiny(*s).ok());
-    before = Answers(*s);
+    before = testing::TinyAnswers(*s);
     fake.Crash();
     const Status w = s->DecideApplication(1, 1, true, 1);
     EXPECT_EQ(w.code(), StatusCode::kIOError);
@@ -539,7 +524,7 @@ TEST(RocksFaultSeamTest, StoreFailsWritesAfterACrashAndReopensWithItsSyncedData)
   fake.Heal();
   std::unique_ptr<Store> s = OpenStore(tmp.path(), &fake);
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(Answers(*s), before);
+  EXPECT_EQ(testing::TinyAnswers(*s), before);
 }
 
 }  // namespace

@@ -132,20 +132,6 @@ class SqliteFaultSeamTest : public ::testing::Test {
     return tmp_.Sub(name) + "/" + kSqliteFileName;
   }
 
-  // Canonical answers of a spread of reads over the tiny dataset.
-  static std::string Answers(Store& s) {
-    std::string out;
-    for (TenantId t : {1u, 2u}) {
-      for (EntityId id = 1; id <= 6; ++id) {
-        out += CanonicalOutcome(s.GetListingDetail(t, id)) + "\n";
-        out += CanonicalOutcome(s.GetLandlordPortfolio(t, id)) + "\n";
-        out += CanonicalOutcome(s.GetApplicantProfile(t, id)) + "\n";
-        out += CanonicalOutcome(s.GetListingApplications(t, id)) + "\n";
-      }
-      out += CanonicalOutcome(s.Search({t, "London", 0, 1000000, 0, 100})) + "\n";
-    }
-    return out;
-  }
   // Listing 1 (tenant 1)'s version; 0 if it cannot be read.
   static uint64_t Version(Store& s) {
     auto d = s.GetListingDetail(1, 1);
@@ -182,9 +168,9 @@ TEST_F(SqliteFaultSeamTest, PassThroughIsByteExactAndReportsEveryKindOfCall) {
     std::unique_ptr<Store> store =
         OpenLoaded(faulted ? "faulted" : "plain", faulted ? &rec : nullptr);
     ASSERT_NE(store, nullptr);
-    answers[faulted] = Answers(*store);
+    answers[faulted] = testing::TinyAnswers(*store);
     ASSERT_TRUE(Update(*store, 1).ok());
-    answers[faulted] += Answers(*store);
+    answers[faulted] += testing::TinyAnswers(*store);
     ExpectClean(*store);
     io[faulted] = store->io_stats();
   }  // closed: the last connection checkpoints and deletes the WAL
@@ -225,12 +211,12 @@ TEST_F(SqliteFaultSeamTest, WalWriteErrorFailsTheRequestAndTheNextOneSucceeds) {
   for (uint64_t nth = 1; nth <= 3; ++nth) {
     SCOPED_TRACE(nth);
     const uint64_t v = Version(*store);
-    const std::string before = Answers(*store);
+    const std::string before = testing::TinyAnswers(*store);
     faults.Fail(IoOp::kWrite, FileKind::kWal, IoVerdict::kIoError, nth);
     Status s = Update(*store, v);
     EXPECT_EQ(s.code(), StatusCode::kIOError) << s.ToString();
     EXPECT_EQ(faults.injected(), 1u);
-    EXPECT_EQ(Answers(*store), before);  // still serving, nothing changed
+    EXPECT_EQ(testing::TinyAnswers(*store), before);  // still serving, nothing changed
     faults.Clear();
     s = Update(*store, v);
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -246,13 +232,13 @@ TEST_F(SqliteFaultSeamTest, DiskFullFailsWritesUntilSpaceReturns) {
   std::unique_ptr<Store> store = OpenLoaded("s", &faults);
   ASSERT_NE(store, nullptr);
   const uint64_t v = Version(*store);
-  const std::string before = Answers(*store);
+  const std::string before = testing::TinyAnswers(*store);
   faults.Fail(IoOp::kWrite, std::nullopt, IoVerdict::kNoSpace, 1, /*times=*/0);
   for (int attempt = 0; attempt < 2; ++attempt) {
     Status s = Update(*store, v);
     EXPECT_EQ(s.code(), StatusCode::kIOError) << s.ToString();
     EXPECT_NE(s.message().find("disk full"), std::string::npos) << s.ToString();
-    EXPECT_EQ(Answers(*store), before);
+    EXPECT_EQ(testing::TinyAnswers(*store), before);
   }
   EXPECT_GE(faults.injected(), 2u);
   faults.Clear();
@@ -350,7 +336,7 @@ TEST_F(SqliteFaultSeamTest, ReadErrorFailsTheReadAndTheNextOneSucceeds) {
   {
     std::unique_ptr<Store> plain = OpenLoaded("s", nullptr);
     ASSERT_NE(plain, nullptr);
-    expected = Answers(*plain);
+    expected = testing::TinyAnswers(*plain);
   }
   FakeInjector faults;
   std::unique_ptr<Store> store = Open("s", &faults);  // cold page cache
@@ -360,7 +346,7 @@ TEST_F(SqliteFaultSeamTest, ReadErrorFailsTheReadAndTheNextOneSucceeds) {
   EXPECT_EQ(d.status().code(), StatusCode::kIOError) << d.status().ToString();
   EXPECT_GT(faults.injected(), 0u);
   faults.Clear();
-  EXPECT_EQ(Answers(*store), expected);
+  EXPECT_EQ(testing::TinyAnswers(*store), expected);
   Status s = Update(*store, 1);
   EXPECT_TRUE(s.ok()) << s.ToString();
   ExpectClean(*store);

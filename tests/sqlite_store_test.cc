@@ -76,21 +76,6 @@ class SqliteStoreTest : public ::testing::Test {
   }
   std::string DbFile(const std::string& dir) const { return dir + "/" + kSqliteFileName; }
 
-  // Canonical answers of every read over the tiny dataset.
-  static std::string Answers(Store& s) {
-    std::string out;
-    for (TenantId t : {1u, 2u}) {
-      for (EntityId id = 1; id <= 7; ++id) {
-        out += CanonicalOutcome(s.GetListingDetail(t, id)) + "\n";
-        out += CanonicalOutcome(s.GetLandlordPortfolio(t, id)) + "\n";
-        out += CanonicalOutcome(s.GetApplicantProfile(t, id)) + "\n";
-        out += CanonicalOutcome(s.GetListingApplications(t, id)) + "\n";
-      }
-      out += CanonicalOutcome(s.Search({t, "London", 0, 1000000, 0, 100})) + "\n";
-    }
-    return out;
-  }
-
   testing::TempDir tmp_;
   std::string dir_;
 };
@@ -275,7 +260,7 @@ TEST_F(SqliteStoreTest, CloneGivesAnOpenableCopyWithTheSameAnswers) {
     auto store = OpenLoaded();
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->UpdateListing({1, 2, 1, 125000, std::nullopt, 1700000000}).ok());
-    want = Answers(*store);
+    want = testing::TinyAnswers(*store);
   }
   { std::ofstream(dir_ + "/LISTBENCH.json") << "{}"; }
   const std::string dst = tmp_.Sub("clone");
@@ -285,7 +270,7 @@ TEST_F(SqliteStoreTest, CloneGivesAnOpenableCopyWithTheSameAnswers) {
   o.create_if_missing = false;
   auto clone = Open(dst, o);
   ASSERT_NE(clone, nullptr);
-  EXPECT_EQ(Answers(*clone), want);
+  EXPECT_EQ(testing::TinyAnswers(*clone), want);
   std::vector<std::string> v;
   ASSERT_TRUE(clone->CheckInvariants(&v).ok());
   EXPECT_TRUE(v.empty());
@@ -294,7 +279,7 @@ TEST_F(SqliteStoreTest, CloneGivesAnOpenableCopyWithTheSameAnswers) {
   clone.reset();
   auto src = Open(dir_, o);
   ASSERT_NE(src, nullptr);
-  EXPECT_EQ(Answers(*src), want);
+  EXPECT_EQ(testing::TinyAnswers(*src), want);
 }
 
 TEST_F(SqliteStoreTest, CloneRefusesAnExistingDestination) {

@@ -1,5 +1,7 @@
 #include "tests/store_test_util.h"
 
+#include "engine/canonical.h"
+
 #include <unistd.h>
 
 #include <sys/wait.h>
@@ -105,6 +107,20 @@ const Payment& TinyDataset::payment(EntityId id) const { return ById(payments, i
 const TinyDataset& Tiny() {
   static const TinyDataset* d = new TinyDataset(MakeTiny());
   return *d;
+}
+
+std::string TinyAnswers(Store& s) {
+  std::string out;
+  for (TenantId t : {1u, 2u}) {
+    for (EntityId id = 1; id <= 7; ++id) {
+      out += CanonicalOutcome(s.GetListingDetail(t, id)) + "\n";
+      out += CanonicalOutcome(s.GetLandlordPortfolio(t, id)) + "\n";
+      out += CanonicalOutcome(s.GetApplicantProfile(t, id)) + "\n";
+      out += CanonicalOutcome(s.GetListingApplications(t, id)) + "\n";
+    }
+    out += CanonicalOutcome(s.Search({t, "London", 0, 1000000, 0, 100})) + "\n";
+  }
+  return out;
 }
 
 Status LoadTiny(Store& store) {

@@ -51,6 +51,11 @@ const TinyDataset& Tiny();
 // Loads Tiny() into an empty store through its bulk loader.
 Status LoadTiny(Store& store);
 
+// The canonical answers of every read over the tiny dataset (R1, R2, R4, R5
+// for ids 1-7 and a London search, in both tenants), one per line: two
+// stores, or one store before and after something, compare as strings.
+std::string TinyAnswers(Store& s);
+
 // Runs the built listbench binary with `args` (a shell fragment), stdin
 // from /dev/null, capturing its exit code, stdout and stderr through files
 // in `scratch`.
