@@ -109,8 +109,8 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
 }
 
 // A plot per engine next to the JSON: errors drills draw throughput and p99
-// per interval with the injected faults marked; crash drills draw recovery
-// time per cycle, by kind of crash.
+// per interval with the injected faults marked; crash drills draw each
+// cycle's throughput with its crash marked by the recovery time after it.
 void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r) {
   if (json_path.empty() || !HaveGnuplot()) return;
   const fs::path p(json_path);
@@ -143,17 +143,21 @@ void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r
         stem);
   } else {
     for (const CycleRecord& c : r.cycle_records) {
-      data += fmt::format("{} {:.3f} {} {}\n", c.cycle, c.recovery_ms, c.acknowledged,
+      const double per_s = c.workload_seconds > 0 ? c.acknowledged / c.workload_seconds : 0;
+      data += fmt::format("{:.3f} {:.3f} {:.1f} {}\n", c.started_at_s, c.recovery_ms, per_s,
                           c.crash == "sigkill" ? 1 : c.crash == "power_loss" ? 2 : 0);
     }
     script += fmt::format(
-        "set title '{} on {}: recovery (reopen + first read) after each crash'\n"
-        "set xlabel 'cycle'\nset ylabel 'ms (log scale)'\nset logscale y\n"
-        "set key outside bottom center horizontal\n",
+        "set title '{} on {}: throughput of each cycle and the recovery after its crash'\n"
+        "set xlabel 'seconds since the drill started'\nset ylabel 'acknowledged writes/s'\n"
+        "set y2label 'recovery: reopen + first read (ms, log scale)'\nset y2tics\n"
+        "set ytics nomirror\nset logscale y2\nset key outside bottom center horizontal\n",
         sc.name, EngineName(r.engine));
     script += fmt::format(
-        "plot '{0}.dat' using 1:($4==1?$2:1/0) with points pt 7 ps 0.5 title 'after SIGKILL', "
-        "'{0}.dat' using 1:($4==2?$2:1/0) with points pt 5 ps 0.5 title 'after power loss'\n",
+        "plot '{0}.dat' using 1:($3>0?$3:1/0) with lines lc rgb '#999999' title 'acknowledged "
+        "writes/s', '{0}.dat' using 1:($4==1?$2:1/0) axes x1y2 with points pt 7 ps 0.5 title "
+        "'crash: SIGKILL (recovery ms)', '{0}.dat' using 1:($4==2?$2:1/0) axes x1y2 with points "
+        "pt 5 ps 0.5 title 'crash: power loss (recovery ms)'\n",
         stem);
   }
   (void)WriteTextFile(dir + "/" + stem + ".dat", data);

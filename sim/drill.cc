@@ -243,6 +243,9 @@ struct ChildRun {
   uint64_t started = 0;                      // ops started (reads included)
   std::string power_loss;                     // the child's report line
   std::string stderr_text;
+  // The parent's clock: when the first write was announced and the last
+  // outcome arrived (the child's throughput, without its start-up).
+  Clock::time_point first_write, last_outcome;
 };
 
 StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::string>& args,
@@ -278,6 +281,7 @@ StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::
       char* end = nullptr;
       uint64_t i = std::strtoull(p, &end, 10);
       if (l[0] == 'B') {
+        if (run.outcome.empty()) run.first_write = Clock::now();
         run.outcome[i] = "";
         if (!killed && kill_at_write >= 0 && static_cast<int64_t>(i) >= kill_at_write) {
           if (kill_delay_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(kill_delay_us));
@@ -286,6 +290,7 @@ StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::
         }
       } else {
         run.outcome[i] = (end != nullptr && *end == ' ') ? std::string(end + 1) : "?";
+        run.last_outcome = Clock::now();
       }
     } else if (l.rfind("S ", 0) == 0) {
       run.started = std::strtoull(l.c_str() + 2, nullptr, 10);
@@ -485,6 +490,9 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
     DiffAgainstReference(s, **ref, *data, seed, rec);
   }
   rec->ops_started = run->started;
+  if (run->last_outcome > run->first_write) {
+    rec->workload_seconds = std::chrono::duration<double>(run->last_outcome - run->first_write).count();
+  }
   return Status::OK();
 }
 
@@ -781,6 +789,7 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
     }
     const uint64_t cycle = opts.first_cycle + k;
     CycleRecord rec;
+    rec.started_at_s = std::chrono::duration<double>(Clock::now() - t_start).count();
     Status s = sc.kind == DrillKind::kCrash
                    ? CrashCycle(ctx, cycle, opts.kill_point_sweep ? k + 1 : 0, &rec, &res,
                                 opts.kill_point_sweep ? &sweep_done : nullptr)

@@ -73,6 +73,8 @@ struct CycleRecord {
   bool integrity_ok = true;
   bool differential_ok = true;
   double recovery_ms = 0;
+  double started_at_s = 0;      // since the drill started
+  double workload_seconds = 0;  // crash drills: first write announced to last outcome
   std::vector<std::string> problems;  // empty = clean cycle
 };
 
