@@ -210,8 +210,7 @@ std::vector<Op> CheckReads(const DrillData& d, uint64_t seed) {
 // A byte-for-byte copy of the (closed) base store. Not CloneStore: that opens
 // the base, which moves RocksDB's file numbers on, and a drill replayed by
 // seed must start from identical files to inject identical faults.
-Status FreshCopy(Engine engine, const std::string& base, const std::string& dst) {
-  (void)engine;
+Status FreshCopy(const std::string& base, const std::string& dst) {
   LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
   std::error_code ec;
   fs::copy(base, dst, fs::copy_options::recursive, ec);
@@ -330,7 +329,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   const uint64_t seed = c.opts->seed + cycle;
   rec->cycle = cycle;
   rec->seed = seed;
-  LB_RETURN_IF_ERROR(FreshCopy(c.engine, c.base_dir, c.cycle_dir));
+  LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.cycle_dir));
   bool power_loss = crash_nth > 0 || sc.crash == CrashMode::kPowerLoss ||
                     (sc.crash == CrashMode::kBoth && cycle % 2 == 1);
   StatusOr<DrillData> data = MakeDrillData(sc.listings, c.workload_file, sc.operations, seed);
@@ -461,7 +460,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
                                       : "invariant violation: " + violations.front());
   }
   // The differential check against the surviving state.
-  LB_RETURN_IF_ERROR(FreshCopy(c.engine, c.base_dir, c.ref_dir));
+  LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.ref_dir));
   {
     StoreOptions ro;
     ro.create_if_missing = false;
@@ -506,8 +505,8 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
   rec->seed = seed;
   rec->crash = "errors";
   const std::string dir = work + "/cycle", ref_dir = work + "/reference";
-  LB_RETURN_IF_ERROR(FreshCopy(engine, base_dir, dir));
-  LB_RETURN_IF_ERROR(FreshCopy(engine, base_dir, ref_dir));
+  LB_RETURN_IF_ERROR(FreshCopy(base_dir, dir));
+  LB_RETURN_IF_ERROR(FreshCopy(base_dir, ref_dir));
   const uint64_t tail = 20;  // operations after the faults are cleared
   StatusOr<DrillData> data =
       MakeDrillData(sc.listings, ScenarioWorkloadPath(sc), sc.operations + tail, seed);
@@ -662,9 +661,10 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
     }
   }
   rec->ops_started = n;
-  for (const FaultEvent& e : plan.Log()) (void)e, ++res->faults_injected;
+  std::vector<FaultEvent> faults = plan.Log();
+  res->faults_injected += faults.size();
   if (cycle == opts.first_cycle) {
-    res->first_cycle_faults = plan.Log();
+    res->first_cycle_faults = std::move(faults);
     // On the series' clock: seconds since the workload started.
     const double offset = std::chrono::duration<double>(t_start - plan_made).count();
     for (FaultEvent& e : res->first_cycle_faults) e.at_seconds -= offset;

@@ -46,10 +46,11 @@ uint32_t DefaultOps(FaultKind k) {
 
 std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
 
-uint64_t SizeOf(const std::string& path, bool* exists) {
+// The file's size; 0 (and *exists false) when it does not exist.
+uint64_t SizeOf(const std::string& path, bool* exists = nullptr) {
   std::error_code ec;
   uint64_t n = fs::file_size(path, ec);
-  *exists = !ec;
+  if (exists != nullptr) *exists = !ec;
   return ec ? 0 : n;
 }
 
@@ -204,8 +205,7 @@ FaultPlan::FileState& FaultPlan::Track(const std::string& path) {
   auto it = files_.find(path);
   if (it != files_.end()) return it->second;
   FileState f;
-  bool exists = false;
-  f.synced_size = SizeOf(path, &exists);
+  f.synced_size = SizeOf(path);
   return files_.emplace(path, std::move(f)).first->second;
 }
 
@@ -286,8 +286,8 @@ IoVerdict FaultPlan::Before(IoOp op, const std::string& path, uint64_t offset, u
 }
 
 void FaultPlan::KeepReplaced(const std::string& dst) {
-  bool exists = false;
-  SizeOf(dst, &exists);
+  std::error_code ec;
+  const bool exists = fs::exists(dst, ec);
   FileState& d = Track(dst);
   if (d.replaced) return;  // an earlier unsynced rename already kept it
   d.replaced = true;
@@ -317,8 +317,7 @@ void FaultPlan::Created(const std::string& path) {
 void FaultPlan::Synced(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);
   FileState& f = Track(path);
-  bool exists = false;
-  f.synced_size = SizeOf(path, &exists);
+  f.synced_size = SizeOf(path);
   f.undo.clear();
 }
 
