@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+
+#include "engine/canonical.h"
 
 namespace listbench {
 namespace {
@@ -67,6 +70,60 @@ std::string EntityKeyToString(EntityKind k, std::string_view key) {
   }
   if (k == EntityKind::kImage || k == EntityKind::kPayment) return fmt::format("{}/{}", a, b);
   return std::to_string(a);
+}
+
+std::string CanonicalEntity(const Entity& e) {
+  return std::visit([](const auto& v) { return Canonical(v); }, e);
+}
+
+uint64_t EntityVersion(const Entity& e) {
+  if (const auto* l = std::get_if<Listing>(&e)) return l->version;
+  if (const auto* a = std::get_if<Application>(&e)) {
+    uint64_t rank = 0;
+    switch (a->status) {
+      case ApplicationStatus::kSubmitted:
+        rank = 0;
+        break;
+      case ApplicationStatus::kApproved:
+      case ApplicationStatus::kRejected:
+      case ApplicationStatus::kWithdrawn:
+        rank = 1;
+        break;
+      case ApplicationStatus::kPaid:
+        rank = 2;
+        break;
+    }
+    constexpr int64_t kTimeMask = (int64_t{1} << 40) - 1;
+    return (rank << 40) | static_cast<uint64_t>(std::clamp<int64_t>(a->updated, 0, kTimeMask));
+  }
+  return 0;
+}
+
+std::vector<std::pair<EntityKind, std::string>> EntityParents(const Entity& e) {
+  using P = std::pair<EntityKind, std::string>;
+  switch (KindOf(e)) {
+    case EntityKind::kTenant:
+      return {};
+    case EntityKind::kLandlord:
+      return {P{EntityKind::kTenant, EntityKey(std::get<Landlord>(e).tenant)}};
+    case EntityKind::kListing: {
+      const auto& l = std::get<Listing>(e);
+      return {P{EntityKind::kTenant, EntityKey(l.tenant)},
+              P{EntityKind::kLandlord, EntityKey(l.landlord)}};
+    }
+    case EntityKind::kImage:
+      return {P{EntityKind::kListing, EntityKey(std::get<Image>(e).listing)}};
+    case EntityKind::kApplicant:
+      return {P{EntityKind::kTenant, EntityKey(std::get<Applicant>(e).tenant)}};
+    case EntityKind::kApplication: {
+      const auto& a = std::get<Application>(e);
+      return {P{EntityKind::kListing, EntityKey(a.listing)},
+              P{EntityKind::kApplicant, EntityKey(a.applicant)}};
+    }
+    case EntityKind::kPayment:
+      return {P{EntityKind::kApplication, EntityKey(std::get<Payment>(e).application)}};
+  }
+  return {};
 }
 
 }  // namespace listbench

@@ -23,6 +23,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "engine/model.h"
 
@@ -44,10 +47,33 @@ inline constexpr int kNumEntityKinds = 7;
 std::string_view EntityKindName(EntityKind k);
 std::optional<EntityKind> ParseEntityKind(std::string_view name);
 
+// One entity of any kind, as a value; the alternative's index is its
+// EntityKind.
+using Entity = std::variant<Tenant, Landlord, Listing, Image, Applicant, Application, Payment>;
+inline EntityKind KindOf(const Entity& e) { return static_cast<EntityKind>(e.index()); }
+// Canonical(entity) of whichever kind it holds.
+std::string CanonicalEntity(const Entity& e);
+
+// The migration's version order (Store::PutEntity): a copy of an entity
+// replaces the one a store holds only when its version is greater. Listings:
+// their `version` (every W3 bumps it). Applications: how far along their
+// life they are -- submitted 0; approved, rejected, withdrawn 1; paid 2 --
+// then their `updated` time (a further payment on a paid application moves
+// only that): rank << 40 | updated (seconds, clamped to 0..2^40-1). Every
+// other kind is immutable once written: 0.
+uint64_t EntityVersion(const Entity& e);
+
+// The parents an entity references, which a store must hold before it can
+// hold the entity: (kind, entity key) pairs. A payment's parent is its
+// application, whose key the payment alone does not give its applicant (so
+// payments' keys come from the store; see PaymentEntityKey).
+std::vector<std::pair<EntityKind, std::string>> EntityParents(const Entity& e);
+
 // One entity as a scan returns it.
 struct EntityRow {
   std::string key;        // entity key (above)
   std::string canonical;  // Canonical(entity), engine/canonical.h
+  Entity entity;          // the entity itself (the migration's backfill copies it)
   bool operator==(const EntityRow&) const = default;
 };
 

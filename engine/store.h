@@ -151,6 +151,27 @@ class Store {
   virtual Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                               std::vector<EntityRow>* out) = 0;
 
+  // ---- Migration (sim/migration.h) -------------------------------------------
+  // Reads one entity of `kind` by its entity key, of whichever tenant owns
+  // it. NotFound: no such entity. InvalidArgument: `key` is not a key of
+  // `kind`.
+  virtual StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) = 0;
+
+  // Writes `e` -- an entity as another store holds it -- with everything this
+  // store derives from it (denormalized copies, index entries, counts), so
+  // that afterwards GetEntity/ScanEntities return it exactly and every read
+  // pattern sees it as if the workload had written it. Version check
+  // (EntityVersion): when the store already holds the entity at the same or
+  // a greater version nothing is written and *applied is false; otherwise it
+  // is written and *applied is true. A write never makes an entity older, so
+  // a stale copy (a backfill chunk read before a newer dual write) is
+  // harmless, and writing the same copy twice is a no-op. Only what the
+  // workload can change is compared: the entity's key and version.
+  // NotFound: a parent (EntityParents) is absent. Atomic like every write;
+  // IOError has an unknown outcome (see above), and retrying is safe.
+  // No tenant check: this is the migration's path, not a user request.
+  virtual Status PutEntity(const Entity& e, bool* applied) = 0;
+
   // Bytes the store occupies on disk now.
   virtual StatusOr<uint64_t> DiskBytes() = 0;
 

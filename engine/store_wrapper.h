@@ -58,6 +58,12 @@ class StoreWrapper : public Store {
                       std::vector<EntityRow>* out) override {
     return target_->ScanEntities(kind, after, limit, out);
   }
+  StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) override {
+    return target_->GetEntity(kind, key);
+  }
+  Status PutEntity(const Entity& e, bool* applied) override {
+    return target_->PutEntity(e, applied);
+  }
   StatusOr<uint64_t> DiskBytes() override { return target_->DiskBytes(); }
   IoStats io_stats() const override { return target_->io_stats(); }
   WorkStats work_stats() const override { return target_->work_stats(); }

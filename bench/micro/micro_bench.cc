@@ -154,6 +154,13 @@ class NullStore final : public Store {
     out->clear();
     return Status::OK();
   }
+  StatusOr<Entity> GetEntity(EntityKind, std::string_view) override {
+    return Status::NotFound("null store");
+  }
+  Status PutEntity(const Entity&, bool* applied) override {
+    *applied = false;
+    return Status::OK();
+  }
   StatusOr<uint64_t> DiskBytes() override { return uint64_t{0}; }
   IoStats io_stats() const override { return {}; }
   WorkStats work_stats() const override { return {}; }

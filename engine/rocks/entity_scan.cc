@@ -9,7 +9,6 @@
 #include <string>
 #include <utility>
 
-#include "engine/canonical.h"
 #include "engine/rocks/item_access.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/key_codec.h"
@@ -26,32 +25,6 @@ std::string TenantSpaceEnd() {
 
 Status UnexpectedKey(std::string_view key) {
   return Status::Corruption("rocksdb: unexpected key " + KeyToString(key));
-}
-
-// The first tenant id >= `from` that has any item; nullopt if none.
-Status NextTenant(Table& table, uint64_t from, std::optional<TenantId>* out) {
-  out->reset();
-  if (from > std::numeric_limits<TenantId>::max()) return Status::OK();
-  Status bad;
-  LB_RETURN_IF_ERROR(table.Scan(TenantPrefix(static_cast<TenantId>(from)), TenantSpaceEnd(),
-                                [&](std::string_view k, std::string_view) {
-                                  ParsedKey pk;
-                                  if (ParseKey(k, &pk)) {
-                                    *out = pk.tenant;
-                                  } else {
-                                    bad = UnexpectedKey(k);
-                                  }
-                                  return false;
-                                }));
-  return bad;
-}
-
-template <typename T>
-bool CanonicalOf(std::string_view value, std::string* out) {
-  T v;
-  if (!Decode(value, &v)) return false;
-  *out = Canonical(v);
-  return true;
 }
 
 // The primary item of `kind` and its entity key, if `pk` is one.
@@ -86,18 +59,13 @@ bool EntityKeyOf(EntityKind kind, const ParsedKey& pk, std::string* key) {
   return true;
 }
 
-// Canonical() of the item `value` of `kind`; false if it does not decode.
-bool CanonicalOfItem(EntityKind kind, std::string_view value, std::string* out) {
-  switch (kind) {
-    case EntityKind::kTenant: return CanonicalOf<Tenant>(value, out);
-    case EntityKind::kLandlord: return CanonicalOf<Landlord>(value, out);
-    case EntityKind::kListing: return CanonicalOf<Listing>(value, out);  // v1 or v2
-    case EntityKind::kImage: return CanonicalOf<Image>(value, out);
-    case EntityKind::kApplicant: return CanonicalOf<Applicant>(value, out);
-    case EntityKind::kApplication: return CanonicalOf<Application>(value, out);
-    case EntityKind::kPayment: return CanonicalOf<Payment>(value, out);
-  }
-  return false;
+// The row of the primary item `value` of `kind` at entity key `key`; false
+// if the item does not decode.
+bool RowOf(EntityKind kind, std::string key, std::string_view value, EntityRow* row) {
+  row->key = std::move(key);
+  if (!DecodeEntity(kind, value, &row->entity)) return false;
+  row->canonical = CanonicalEntity(row->entity);
+  return true;
 }
 
 CollectionKind CollectionOf(EntityKind kind) {
@@ -159,14 +127,31 @@ Status ScanTenants(Table& table, bool has_after, uint64_t a, size_t limit,
     bool found = false;
     LB_RETURN_IF_ERROR(table.Get(key, &value, &found));
     if (!found) continue;  // the tenant's collections without its item
-    EntityRow row{EntityKey(*t), {}};
-    if (!CanonicalOfItem(EntityKind::kTenant, value, &row.canonical)) return BadItem(key);
+    EntityRow row;
+    if (!RowOf(EntityKind::kTenant, EntityKey(*t), value, &row)) return BadItem(key);
     out->push_back(std::move(row));
   }
   return Status::OK();
 }
 
 }  // namespace
+
+Status NextTenant(Table& table, uint64_t from, std::optional<TenantId>* out) {
+  out->reset();
+  if (from > std::numeric_limits<TenantId>::max()) return Status::OK();
+  Status bad;
+  LB_RETURN_IF_ERROR(table.Scan(TenantPrefix(static_cast<TenantId>(from)), TenantSpaceEnd(),
+                                [&](std::string_view k, std::string_view) {
+                                  ParsedKey pk;
+                                  if (ParseKey(k, &pk)) {
+                                    *out = pk.tenant;
+                                  } else {
+                                    bad = UnexpectedKey(k);
+                                  }
+                                  return false;
+                                }));
+  return bad;
+}
 
 Status ScanEntities(Table& table, EntityKind kind, std::string_view after, size_t limit,
                     std::vector<EntityRow>* out) {
@@ -204,10 +189,8 @@ Status ScanEntities(Table& table, EntityKind kind, std::string_view after, size_
       while (!heads.empty() && out->size() < limit) {
         std::pop_heap(heads.begin(), heads.end(), later);
         Head& h = heads.back();
-        EntityRow row{h.key, {}};
-        if (!CanonicalOfItem(kind, h.cursor->value(), &row.canonical)) {
-          return BadItem(h.cursor->key());
-        }
+        EntityRow row;
+        if (!RowOf(kind, h.key, h.cursor->value(), &row)) return BadItem(h.cursor->key());
         out->push_back(std::move(row));
         h.cursor->Next();
         StatusOr<bool> on = Settle(kind, &h);

@@ -11,6 +11,8 @@
 #ifndef LISTBENCH_ENGINE_ROCKS_ENTITY_SCAN_H_
 #define LISTBENCH_ENGINE_ROCKS_ENTITY_SCAN_H_
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +26,12 @@ namespace listbench::rocks {
 // this design does not write.
 Status ScanEntities(Table& table, EntityKind kind, std::string_view after, size_t limit,
                     std::vector<EntityRow>* out);
+
+// Sets *out to the first tenant id >= `from` that has any item (one seek from
+// T#from), nullopt if none. Hopping from one tenant to the next is how a
+// reader visits every tenant without a tenant list. Corruption: a key this
+// design does not write.
+Status NextTenant(Table& table, uint64_t from, std::optional<TenantId>* out);
 
 }  // namespace listbench::rocks
 

@@ -1,5 +1,7 @@
 #include "engine/rocks/items.h"
 
+#include <utility>
+
 #include "engine/rocks/key_codec.h"
 
 namespace listbench::rocks {
@@ -494,6 +496,29 @@ bool DecodeMarker(std::string_view in, TenantId* t) {
   ValueReader r(in);
   *t = static_cast<TenantId>(r.Varint());
   return r.done();
+}
+
+namespace {
+template <typename T>
+bool DecodeAs(std::string_view in, Entity* out) {
+  T v;
+  if (!Decode(in, &v)) return false;
+  *out = std::move(v);
+  return true;
+}
+}  // namespace
+
+bool DecodeEntity(EntityKind kind, std::string_view in, Entity* out) {
+  switch (kind) {
+    case EntityKind::kTenant: return DecodeAs<Tenant>(in, out);
+    case EntityKind::kLandlord: return DecodeAs<Landlord>(in, out);
+    case EntityKind::kListing: return DecodeAs<Listing>(in, out);
+    case EntityKind::kImage: return DecodeAs<Image>(in, out);
+    case EntityKind::kApplicant: return DecodeAs<Applicant>(in, out);
+    case EntityKind::kApplication: return DecodeAs<Application>(in, out);
+    case EntityKind::kPayment: return DecodeAs<Payment>(in, out);
+  }
+  return false;
 }
 
 ListingSummary SummaryOf(const Listing& l) {

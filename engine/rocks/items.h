@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/entity_scan.h"
 #include "engine/model.h"
 
 namespace listbench::rocks {
@@ -142,6 +143,10 @@ struct ListingItem {
 };
 void Encode(std::string* dst, const ListingItem& v);
 bool Decode(std::string_view in, ListingItem* v);
+
+// The primary item of an entity of `kind` (the Decode of its type; a
+// listing in either encoding), as an Entity of that kind.
+bool DecodeEntity(EntityKind kind, std::string_view in, Entity* out);
 
 template <typename T>
 std::string EncodeToString(const T& v) {

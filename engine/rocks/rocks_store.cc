@@ -13,10 +13,12 @@
 #include <utility>
 
 #include "engine/rocks/counting_fs.h"
+#include "engine/rocks/entity_access.h"
 #include "engine/rocks/entity_scan.h"
 #include "engine/rocks/invariants.h"
 #include "engine/rocks/item_access.h"
 #include "engine/rocks/item_batch.h"
+#include "engine/rocks/item_updates.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/key_codec.h"
 #include "engine/rocks/listing_schema.h"
@@ -146,6 +148,15 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
     rocks::RequestScope request(*table_, /*writes=*/false);
     return rocks::ScanEntities(*table_, kind, after, limit, out);
   }
+  // Requests like the others (entity_access.h).
+  StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) override {
+    const rocks::RequestScope request(*table_, /*writes=*/false);
+    return rocks::GetEntity(*table_, kind, key);
+  }
+  Status PutEntity(const Entity& e, bool* applied) override {
+    const rocks::RequestScope request(*table_, /*writes=*/true);
+    return rocks::PutEntity(*table_, e, listing_schema(), applied);
+  }
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return io_.Snapshot(); }
   WorkStats work_stats() const override { return table_->work(); }
@@ -165,14 +176,9 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   // else, from listing schema 2 on, the derived value; else none (0, the v1
   // encoding).
   char EnergyRatingToWrite(EntityId listing, char stored) const {
-    if (stored != 0) return stored;
-    return listing_schema() >= 2 ? EnergyRatingFor(listing) : 0;
+    return rocks::EnergyRatingToWrite(listing, stored, listing_schema());
   }
   Status Exists(rocks::MarkerKind kind, EntityId id, bool* exists);
-  // Rewrites application `old` (and its copies) with `status` and `updated`,
-  // adjusting its listing's open count if openness changes.
-  Status ChangeApplication(const Application& old, ApplicationStatus status, int64_t updated,
-                           rocksdb::WriteBatch* batch);
 
   const std::string dir_;
   const StoreOptions options_;
@@ -445,10 +451,6 @@ StatusOr<ListingApplications> RocksStore::GetListingApplications(TenantId tenant
 
 // ---- Writes -------------------------------------------------------------------
 
-Status Missing(std::string_view key) {
-  return Status::Corruption("missing derived item " + rocks::KeyToString(key));
-}
-
 Status RocksStore::SubmitApplication(const Application& in) {
   const rocks::RequestScope request(*table_, /*writes=*/true);
   const TenantId t = in.tenant;
@@ -468,7 +470,7 @@ Status RocksStore::SubmitApplication(const Application& in) {
   const std::string lst_key = rocks::PortfolioKey(t, listing.landlord, listing.id);
   PortfolioEntry entry;
   LB_RETURN_IF_ERROR(GetItem(*table_, lst_key, &entry, &found));
-  if (!found) return Missing(lst_key);
+  if (!found) return rocks::MissingItem(lst_key);
 
   Application a = in;
   a.status = ApplicationStatus::kSubmitted;
@@ -479,41 +481,6 @@ Status RocksStore::SubmitApplication(const Application& in) {
       rocks::PutApplicationItems(&batch, a, listing.title, rocks::SummaryOf(applicant), true));
   LB_RETURN_IF_ERROR(PutItem(&batch, lst_key, entry));
   return table_->Write(&batch);
-}
-
-Status RocksStore::ChangeApplication(const Application& old, ApplicationStatus status,
-                                     int64_t updated, rocksdb::WriteBatch* batch) {
-  const TenantId t = old.tenant;
-  const std::string applicant_key = rocks::ApplicantAppKey(t, old.applicant, old.id);
-  const std::string listing_key = rocks::ListingAppKey(t, old.listing, old.id);
-  ApplicationWithListing by_applicant;
-  ApplicationWithApplicant by_listing;
-  bool found = false;
-  LB_RETURN_IF_ERROR(GetItem(*table_, applicant_key, &by_applicant, &found));
-  if (!found) return Missing(applicant_key);
-  LB_RETURN_IF_ERROR(GetItem(*table_, listing_key, &by_listing, &found));
-  if (!found) return Missing(listing_key);
-
-  Application a = old;
-  a.status = status;
-  a.updated = updated;
-  by_applicant.application = a;
-  by_listing.application = a;
-  LB_RETURN_IF_ERROR(PutItem(batch, rocks::ApplicationKey(t, a.id), a));
-  LB_RETURN_IF_ERROR(PutItem(batch, applicant_key, by_applicant));
-  LB_RETURN_IF_ERROR(PutItem(batch, listing_key, by_listing));
-  if (IsOpen(old.status) == IsOpen(status)) return Status::OK();
-
-  Listing listing;
-  const std::string meta_key = rocks::ListingKey(t, old.listing);
-  LB_RETURN_IF_ERROR(GetItem(*table_, meta_key, &listing, &found));
-  if (!found) return Missing(meta_key);
-  const std::string lst_key = rocks::PortfolioKey(t, listing.landlord, listing.id);
-  PortfolioEntry entry;
-  LB_RETURN_IF_ERROR(GetItem(*table_, lst_key, &entry, &found));
-  if (!found) return Missing(lst_key);
-  entry.open_applications += IsOpen(status) ? 1 : -1;
-  return PutItem(batch, lst_key, entry);
 }
 
 Status RocksStore::RecordPayment(const Payment& p) {
@@ -533,7 +500,8 @@ Status RocksStore::RecordPayment(const Payment& p) {
   if (exists) return Status::Conflict("payment " + std::to_string(p.id) + " exists");
   rocksdb::WriteBatch batch;
   LB_RETURN_IF_ERROR(rocks::PutPaymentItems(&batch, p, app.applicant));
-  LB_RETURN_IF_ERROR(ChangeApplication(app, ApplicationStatus::kPaid, p.created, &batch));
+  LB_RETURN_IF_ERROR(
+      rocks::ChangeApplication(*table_, app, ApplicationStatus::kPaid, p.created, &batch));
   return table_->Write(&batch);
 }
 
@@ -556,27 +524,8 @@ StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
   if (u.status) l.status = *u.status;
   l.version = u.expected_version + 1;
   l.updated = u.now;
-
-  const std::string lst_key = rocks::PortfolioKey(t, l.landlord, l.id);
-  PortfolioEntry entry;
-  LB_RETURN_IF_ERROR(GetItem(*table_, lst_key, &entry, &found));
-  if (!found) return Missing(lst_key);
-  entry.listing = rocks::SummaryOf(l);
-
   rocksdb::WriteBatch batch;
-  const char rating = EnergyRatingToWrite(l.id, stored.energy_rating);
-  LB_RETURN_IF_ERROR(PutItem(&batch, rocks::ListingKey(t, l.id), rocks::ListingItem{l, rating}));
-  LB_RETURN_IF_ERROR(PutItem(&batch, lst_key, entry));
-  if (old.status == ListingStatus::kActive) {
-    LB_RETURN_IF_ERROR(rocks::DeleteItem(&batch, rocks::SearchKey(t, old.city, old.price, old.id)));
-  }
-  if (l.status == ListingStatus::kActive) {
-    std::optional<Image> first;
-    Image img;
-    LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ImageKey(t, l.id, 0), &img, &found));
-    if (found) first = std::move(img);
-    LB_RETURN_IF_ERROR(rocks::PutSearchItem(&batch, l, first));
-  }
+  LB_RETURN_IF_ERROR(rocks::RewriteListing(*table_, stored, l, listing_schema(), &batch));
   LB_RETURN_IF_ERROR(table_->Write(&batch));
   return l.version;
 }
@@ -620,8 +569,9 @@ Status RocksStore::DecideApplication(TenantId tenant, EntityId application, bool
     return Status::Conflict("application " + std::to_string(application) + " is not submitted");
   }
   rocksdb::WriteBatch batch;
-  LB_RETURN_IF_ERROR(ChangeApplication(
-      app, approve ? ApplicationStatus::kApproved : ApplicationStatus::kRejected, now, &batch));
+  LB_RETURN_IF_ERROR(rocks::ChangeApplication(
+      *table_, app, approve ? ApplicationStatus::kApproved : ApplicationStatus::kRejected, now,
+      &batch));
   return table_->Write(&batch);
 }
 

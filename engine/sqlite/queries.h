@@ -1,5 +1,6 @@
-// The SQL of every access pattern of the SQLite store (R1-R5 and the
-// lookups and changes of W1-W5), as a normalized application runs it: each
+// The SQL of every access pattern of the SQLite store (R1-R5, the lookups
+// and changes of W1-W5, the entity scan and the migration's entity reads and
+// writes), as a normalized application runs it: each
 // filters by tenant, JOINs across tables and is prepared once. Parameters are
 // numbered; enums are bound as their integer values (model.h).
 #ifndef LISTBENCH_ENGINE_SQLITE_QUERIES_H_
@@ -115,6 +116,41 @@ inline constexpr const char* kScanPaymentsSql =
     "FROM applications a JOIN payments p ON p.application_id = a.id "
     "WHERE a.applicant_id >= ?1 AND (a.applicant_id > ?1 OR p.id > ?2) "
     "ORDER BY a.applicant_id, p.id LIMIT ?3";
+
+// ---- Migration (Store::GetEntity, Store::PutEntity) ----
+// GetEntity: one point select per kind by entity key, of whichever tenant
+// owns the row (primary keys; a payment through its application, which must
+// be the key's applicant's).
+inline constexpr const char* kGetTenantSql =
+    "SELECT id, name, country, currency, gateway FROM tenants WHERE id = ?1";
+inline constexpr const char* kGetLandlordSql =
+    "SELECT id, tenant_id, name, email, rating, created FROM landlords WHERE id = ?1";
+inline constexpr const char* kGetListingSql =
+    "SELECT " LISTING_COLS("l") " FROM listings l WHERE l.id = ?1";
+inline constexpr const char* kGetImageSql =
+    "SELECT listing_id, position, url, width, height, bytes FROM listing_images "
+    "WHERE listing_id = ?1 AND position = ?2";
+inline constexpr const char* kGetApplicantSql =
+    "SELECT id, tenant_id, name, email, income FROM applicants WHERE id = ?1";
+inline constexpr const char* kGetApplicationSql =
+    "SELECT " APPLICATION_COLS("a") " FROM applications a WHERE a.id = ?1";
+inline constexpr const char* kGetPaymentSql =
+    "SELECT p.id, p.tenant_id, p.application_id, p.amount, p.currency, p.gateway, p.status, "
+    "  p.created "
+    "FROM payments p JOIN applications a ON a.id = p.application_id "
+    "WHERE p.id = ?2 AND a.applicant_id = ?1";
+// PutEntity: the held version (listings), the held status and updated time
+// (applications, for EntityVersion), existence by key alone (the other kinds), and the
+// change of a listing's mutable columns -- what W3 changes; city, title and
+// the rest never change, so copies of them elsewhere stay right.
+inline constexpr const char* kListingVersionSql = "SELECT version FROM listings WHERE id = ?1";
+inline constexpr const char* kApplicationStatusByIdSql =
+    "SELECT status, updated FROM applications WHERE id = ?1";
+inline constexpr const char* kApplicantIdTakenSql = "SELECT 1 FROM applicants WHERE id = ?1";
+inline constexpr const char* kImageExistsSql =
+    "SELECT 1 FROM listing_images WHERE listing_id = ?1 AND position = ?2";
+inline constexpr const char* kReplaceListingStateSql =
+    "UPDATE listings SET price = ?2, status = ?3, updated = ?4, version = ?5 WHERE id = ?1";
 
 #undef LISTING_COLS
 #undef APPLICATION_COLS

@@ -124,4 +124,17 @@ Payment ReadPayment(const Statement& s, int c) {
           static_cast<PaymentStatus>(s.Int(c + 6)), s.Int(c + 7)};
 }
 
+Entity ReadEntity(EntityKind kind, const Statement& s, int c) {
+  switch (kind) {
+    case EntityKind::kTenant: return ReadTenant(s, c);
+    case EntityKind::kLandlord: return ReadLandlord(s, c);
+    case EntityKind::kListing: return ReadListing(s, c);
+    case EntityKind::kImage: return ReadImage(s, c);
+    case EntityKind::kApplicant: return ReadApplicant(s, c);
+    case EntityKind::kApplication: return ReadApplication(s, c);
+    case EntityKind::kPayment: return ReadPayment(s, c);
+  }
+  return Entity();
+}
+
 }  // namespace listbench

@@ -4,6 +4,7 @@
 #ifndef LISTBENCH_ENGINE_SQLITE_ROWS_H_
 #define LISTBENCH_ENGINE_SQLITE_ROWS_H_
 
+#include "engine/entity_scan.h"
 #include "engine/model.h"
 #include "engine/sqlite/statement.h"
 
@@ -50,6 +51,8 @@ Image ReadImage(const Statement& s, int c);
 Applicant ReadApplicant(const Statement& s, int c);
 Application ReadApplication(const Statement& s, int c);
 Payment ReadPayment(const Statement& s, int c);
+// The Read* of `kind`, as an Entity.
+Entity ReadEntity(EntityKind kind, const Statement& s, int c);
 
 }  // namespace listbench
 

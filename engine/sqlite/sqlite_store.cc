@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <limits>
 
-#include "engine/canonical.h"
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
 #include "engine/sqlite/schema.h"
@@ -130,12 +129,22 @@ Status SqliteStore::Prepare() {
       {&s.update_listing, kUpdateListingSql},
       {&s.insert_tenant, kInsertTenantSql},
       {&s.insert_landlord, kInsertLandlordSql},
+      {&s.listing_version, kListingVersionSql},
+      {&s.application_status_by_id, kApplicationStatusByIdSql},
+      {&s.applicant_id_taken, kApplicantIdTakenSql},
+      {&s.image_exists, kImageExistsSql},
+      {&s.replace_listing_state, kReplaceListingStateSql},
+      {&s.insert_applicant, kInsertApplicantSql},
   };
   for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db_, sql, w));
   const char* const scans[kNumEntityKinds] = {
       kScanTenantsSql,   kScanLandlordsSql,    kScanListingsSql, kScanImagesSql,
       kScanApplicantsSql, kScanApplicationsSql, kScanPaymentsSql};
   for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.scan[k].Prepare(db_, scans[k], w));
+  const char* const gets[kNumEntityKinds] = {
+      kGetTenantSql,    kGetLandlordSql,    kGetListingSql, kGetImageSql,
+      kGetApplicantSql, kGetApplicationSql, kGetPaymentSql};
+  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.get[k].Prepare(db_, gets[k], w));
   LB_RETURN_IF_ERROR(s.begin.Prepare(db_, "BEGIN IMMEDIATE", nullptr));
   LB_RETURN_IF_ERROR(s.commit.Prepare(db_, "COMMIT", nullptr));
   return s.rollback.Prepare(db_, "ROLLBACK", nullptr);
@@ -233,43 +242,24 @@ Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t
     s.BindInt(2, n);
   }
   Status st = ForEachRow(s, [&](const Statement& r) {
+    // Payment rows start with the applicant's id (the key's first part).
+    const bool payment = kind == EntityKind::kPayment;
     EntityRow row;
+    row.entity = ReadEntity(kind, r, payment ? 1 : 0);
+    row.canonical = CanonicalEntity(row.entity);
     switch (kind) {
-      case EntityKind::kTenant: {
-        const Tenant t = ReadTenant(r, 0);
-        row = {EntityKey(t.id), Canonical(t)};
-        break;
-      }
-      case EntityKind::kLandlord: {
-        const Landlord l = ReadLandlord(r, 0);
-        row = {EntityKey(l.id), Canonical(l)};
-        break;
-      }
-      case EntityKind::kListing: {
-        const Listing l = ReadListing(r, 0);
-        row = {EntityKey(l.id), Canonical(l)};
-        break;
-      }
+      case EntityKind::kTenant: row.key = EntityKey(std::get<Tenant>(row.entity).id); break;
       case EntityKind::kImage: {
-        const Image i = ReadImage(r, 0);
-        row = {ImageEntityKey(i.listing, i.position), Canonical(i)};
+        const Image& i = std::get<Image>(row.entity);
+        row.key = ImageEntityKey(i.listing, i.position);
         break;
       }
-      case EntityKind::kApplicant: {
-        const Applicant a = ReadApplicant(r, 0);
-        row = {EntityKey(a.id), Canonical(a)};
+      case EntityKind::kPayment:
+        row.key = PaymentEntityKey(static_cast<EntityId>(r.Int(0)), std::get<Payment>(row.entity).id);
         break;
-      }
-      case EntityKind::kApplication: {
-        const Application a = ReadApplication(r, 0);
-        row = {EntityKey(a.id), Canonical(a)};
+      default:  // landlords, listings, applicants, applications: the id
+        row.key = EntityKey(static_cast<EntityId>(r.Int(0)));
         break;
-      }
-      case EntityKind::kPayment: {
-        const Payment p = ReadPayment(r, 1);
-        row = {PaymentEntityKey(static_cast<EntityId>(r.Int(0)), p.id), Canonical(p)};
-        break;
-      }
     }
     out->push_back(std::move(row));
   });

@@ -1,6 +1,7 @@
 // SqliteStore: the Store of engine/sqlite/sqlite_store.h. Internal to the
-// engine; split over sqlite_store.cc (opening, settings, maintenance),
-// sqlite_reads.cc (R1-R5) and sqlite_writes.cc (W1-W5).
+// engine; split over sqlite_store.cc (opening, settings, maintenance, the
+// entity scan), sqlite_reads.cc (R1-R5), sqlite_writes.cc (W1-W5) and
+// sqlite_entities.cc (the migration's GetEntity and PutEntity).
 //
 // Thread safety: as Store (not safe for concurrent use).
 #ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
@@ -61,6 +62,8 @@ class SqliteStore final : public Store {
   Status CheckInvariants(std::vector<std::string>* violations) override;
   Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                       std::vector<EntityRow>* out) override;
+  StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) override;
+  Status PutEntity(const Entity& e, bool* applied) override;
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return vfs_->Snapshot(); }
   WorkStats work_stats() const override { return work_; }
@@ -75,6 +78,9 @@ class SqliteStore final : public Store {
     Statement insert_application, insert_payment, insert_listing, insert_image,
         set_application_status, update_listing, insert_tenant, insert_landlord;
     Statement scan[kNumEntityKinds];  // ScanEntities, by EntityKind
+    Statement get[kNumEntityKinds];   // GetEntity, by EntityKind
+    Statement listing_version, application_status_by_id, applicant_id_taken, image_exists,
+        replace_listing_state, insert_applicant;  // PutEntity
     Statement begin, commit, rollback;  // not counted as work
   };
 
@@ -97,6 +103,16 @@ class SqliteStore final : public Store {
   // itself rolls the whole transaction back on most I/O errors and on a
   // failed COMMIT; a statement that hits SQLITE_FULL may undo only itself.
   void Recover();
+
+  // PutEntity's body for one kind, inside its transaction: sets *applied
+  // when it wrote (sqlite_entities.cc).
+  Status PutEntityRow(const Tenant& t, bool* applied);
+  Status PutEntityRow(const Landlord& l, bool* applied);
+  Status PutEntityRow(const Listing& l, bool* applied);
+  Status PutEntityRow(const Image& i, bool* applied);
+  Status PutEntityRow(const Applicant& a, bool* applied);
+  Status PutEntityRow(const Application& a, bool* applied);
+  Status PutEntityRow(const Payment& p, bool* applied);
 
   // Steps a single-row lookup: true if it found a row (left readable until
   // the caller's Scope resets `s`).
