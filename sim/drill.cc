@@ -18,6 +18,7 @@
 #include "bench/differential.h"
 #include "bench/store_setup.h"
 #include "engine/canonical.h"
+#include "sim/write_probe.h"
 #include "workloads/dataset.h"
 #include "workloads/op.h"
 #include "workloads/random.h"
@@ -42,138 +43,10 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// Everything a drill needs to know of its data and operations.
-struct DrillData {
-  DatasetCatalog catalog;
-  std::vector<Op> trace;
-  // application id -> (listing, applicant), for the catalog's and the
-  // trace's own applications.
-  std::unordered_map<EntityId, std::pair<EntityId, EntityId>> applications;
-};
-
-StatusOr<DrillData> MakeDrillData(uint64_t listings, const std::string& workload_file,
-                                  uint64_t ops, uint64_t trace_seed) {
-  DrillData d;
-  DatasetSpec spec;
-  spec.listings = listings;
-  spec.seed = 1;
-  LB_RETURN_IF_ERROR(GenerateDataset(spec, nullptr, &d.catalog).status());
-  StatusOr<WorkloadSpec> w = ParseWorkloadFile(workload_file);
-  if (!w.ok()) return w.status();
-  TraceSpec ts = TraceSpecFor(*w, ops, trace_seed);
-  ts.ops = ops;
-  d.trace = MakeTrace(d.catalog, ts);
-  for (size_t i = 0; i < d.catalog.applications.size(); ++i) {
-    const auto& a = d.catalog.applications[i];
-    d.applications[i + 1] = {a.listing, a.applicant};
-  }
-  for (const Op& op : d.trace) {
-    if (const auto* s = std::get_if<SubmitApplicationOp>(&op)) {
-      d.applications[s->application.id] = {s->application.listing, s->application.applicant};
-    }
-  }
-  return d;
-}
-
-TenantId TenantOf(const Op& op) {
-  return std::visit(
-      [](const auto& o) -> TenantId {
-        using T = std::decay_t<decltype(o)>;
-        if constexpr (std::is_same_v<T, SubmitApplicationOp>) {
-          return o.application.tenant;
-        } else if constexpr (std::is_same_v<T, RecordPaymentOp>) {
-          return o.payment.tenant;
-        } else if constexpr (std::is_same_v<T, UpdateListingOp>) {
-          return o.update.tenant;
-        } else if constexpr (std::is_same_v<T, AddListingOp>) {
-          return o.listing.tenant;
-        } else if constexpr (std::is_same_v<T, SearchOp>) {
-          return o.query.tenant;
-        } else {
-          return o.tenant;
-        }
-      },
-      op);
-}
-
-// Whether write `op` is visible in `store`: a probe of the state it must
-// have left, which later writes of the trace never undo (versions only grow,
-// decided applications never return to submitted, rows are never deleted).
-// `version` is the version an acknowledged W3 returned (0: unknown, then
-// expected_version + 1).
-StatusOr<bool> Present(Store& store, const DrillData& d, const Op& op, uint64_t version) {
-  const TenantId tenant = TenantOf(op);
-  // decided_at != 0: the application must carry this W5's decision -- a
-  // later W5 of the same application (possible only if this one did not
-  // land) leaves another `updated`; paid implies a decision that landed.
-  auto app_in_listing = [&](EntityId listing, EntityId app,
-                            int64_t decided_at) -> StatusOr<bool> {
-    StatusOr<ListingApplications> r = store.GetListingApplications(tenant, listing);
-    if (r.status().code() == StatusCode::kNotFound) return false;
-    if (!r.ok()) return r.status();
-    for (const auto& a : r->applications) {
-      if (a.application.id != app) continue;
-      if (decided_at == 0) return true;
-      const ApplicationStatus st = a.application.status;
-      if (st == ApplicationStatus::kPaid) return true;
-      return st != ApplicationStatus::kSubmitted && a.application.updated == decided_at;
-    }
-    return false;
-  };
-  if (const auto* o = std::get_if<SubmitApplicationOp>(&op)) {
-    return app_in_listing(o->application.listing, o->application.id, 0);
-  }
-  if (const auto* o = std::get_if<DecideApplicationOp>(&op)) {
-    auto it = d.applications.find(o->application);
-    if (it == d.applications.end()) return false;
-    return app_in_listing(it->second.first, o->application, o->now);
-  }
-  if (const auto* o = std::get_if<RecordPaymentOp>(&op)) {
-    auto it = d.applications.find(o->payment.application);
-    if (it == d.applications.end()) return false;
-    StatusOr<ApplicantProfile> r = store.GetApplicantProfile(tenant, it->second.second);
-    if (r.status().code() == StatusCode::kNotFound) return false;
-    if (!r.ok()) return r.status();
-    for (const Payment& p : r->payments) {
-      if (p.id == o->payment.id) return true;
-    }
-    return false;
-  }
-  if (const auto* o = std::get_if<UpdateListingOp>(&op)) {
-    StatusOr<ListingDetail> r = store.GetListingDetail(tenant, o->update.listing);
-    if (r.status().code() == StatusCode::kNotFound) return false;
-    if (!r.ok()) return r.status();
-    const uint64_t want = version != 0 ? version : o->update.expected_version + 1;
-    // At exactly that version it must be this update (a later one with the
-    // same expected version lands only if this one did not).
-    if (r->listing.version == want) return r->listing.updated == o->update.now;
-    return r->listing.version > want;
-  }
-  if (const auto* o = std::get_if<AddListingOp>(&op)) {
-    StatusOr<ListingDetail> r = store.GetListingDetail(tenant, o->listing.id);
-    if (r.status().code() == StatusCode::kNotFound) return false;
-    if (!r.ok()) return r.status();
-    return true;
-  }
-  return Status::InvalidArgument("not a write: " + DescribeOp(op));
-}
-
-// The version an acknowledged W3 outcome names ("ok 7" style canonical
-// outcomes end in the number), else 0.
-uint64_t VersionOf(const std::string& outcome) {
-  size_t sp = outcome.find_last_of(" :=");
-  if (sp == std::string::npos) return 0;
-  try {
-    return std::stoull(outcome.substr(sp + 1));
-  } catch (...) {
-    return 0;
-  }
-}
-
 // The reads the differential check runs after a cycle: a verify trace's reads
 // plus R1/R5 of every listing and R4 of every applicant the cycle's writes
 // touched.
-std::vector<Op> CheckReads(const DrillData& d, uint64_t seed) {
+std::vector<Op> CheckReads(const WorkloadData& d, uint64_t seed) {
   std::vector<Op> reads;
   VerifyTraceSpec vs;
   vs.ops = 300;
@@ -220,7 +93,7 @@ Status FreshCopy(const std::string& base, const std::string& dst) {
 
 // The differential check of a cycle: the reads of CheckReads on `store` and
 // on `ref`; a difference fails the cycle with the first one shown.
-void DiffAgainstReference(Store& store, Store& ref, const DrillData& d, uint64_t seed,
+void DiffAgainstReference(Store& store, Store& ref, const WorkloadData& d, uint64_t seed,
                           CycleRecord* rec) {
   DiffReport diff;
   RunDifferential(store, ref, CheckReads(d, seed), &diff, 1);
@@ -332,7 +205,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.cycle_dir));
   bool power_loss = crash_nth > 0 || sc.crash == CrashMode::kPowerLoss ||
                     (sc.crash == CrashMode::kBoth && cycle % 2 == 1);
-  StatusOr<DrillData> data = MakeDrillData(sc.listings, c.workload_file, sc.operations, seed);
+  StatusOr<WorkloadData> data = MakeWorkloadData(sc.listings, c.workload_file, sc.operations, seed);
   if (!data.ok()) return data.status();
   uint64_t writes = 0;
   for (const Op& op : data->trace) writes += IsWrite(KindOf(op)) ? 1 : 0;
@@ -508,8 +381,8 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
   LB_RETURN_IF_ERROR(FreshCopy(base_dir, dir));
   LB_RETURN_IF_ERROR(FreshCopy(base_dir, ref_dir));
   const uint64_t tail = 20;  // operations after the faults are cleared
-  StatusOr<DrillData> data =
-      MakeDrillData(sc.listings, ScenarioWorkloadPath(sc), sc.operations + tail, seed);
+  StatusOr<WorkloadData> data =
+      MakeWorkloadData(sc.listings, ScenarioWorkloadPath(sc), sc.operations + tail, seed);
   if (!data.ok()) return data.status();
   FaultPlan plan(seed);
   const auto plan_made = Clock::now();  // FaultEvent::at_seconds counts from here
@@ -752,6 +625,10 @@ bool DrillResult::Failed() const {
 }
 
 StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOptions& opts) {
+  if (sc.kind == DrillKind::kMigration) {
+    return Status::InvalidArgument(sc.file +
+                                   ": a migration scenario; run it with listbench migrate --scenario");
+  }
   const auto t_start = Clock::now();
   DrillResult res;
   res.engine = engine;
@@ -825,7 +702,7 @@ int RunDrillChild(const DrillChildArgs& a) {
     std::fprintf(stderr, "listbench drill-child: %s\n", m.c_str());
     return 2;
   };
-  StatusOr<DrillData> data = MakeDrillData(a.listings, a.workload_file, a.operations, a.trace_seed);
+  StatusOr<WorkloadData> data = MakeWorkloadData(a.listings, a.workload_file, a.operations, a.trace_seed);
   if (!data.ok()) return fail(data.status().ToString());
   FaultPlan plan(a.plan_seed);
   const bool power_loss = a.crash_nth > 0 || a.crash_one_in > 0;

@@ -1,9 +1,10 @@
 #include "sim/repair_queue.h"
 
+#include "sim/durable_file.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <fmt/format.h>
 
@@ -24,10 +25,7 @@ constexpr uint32_t kMaxBody = 64u << 20;             // sanity bound on one reco
 constexpr uint8_t kTypeEntry = 1;
 constexpr uint8_t kTypeAck = 2;
 
-uint32_t Crc(const char* p, size_t n) {
-  return static_cast<uint32_t>(
-      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n)));
-}
+uint32_t Crc(const char* p, size_t n) { return Crc32(p, n); }
 
 void Put32(std::string* s, uint32_t v) {
   for (int i = 0; i < 4; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -44,11 +42,6 @@ uint64_t Get64(const char* p) {
   uint64_t v = 0;
   for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(p[i]);
   return v;
-}
-
-// The one place errno becomes a Status.
-Status PosixError(const std::string& context, int err) {
-  return Status::IOError(fmt::format("{}: {}", context, std::strerror(err)));
 }
 
 std::string FileHeader(uint64_t next_seq) {
@@ -70,77 +63,6 @@ std::string Record(uint8_t type, uint64_t seq, const std::string& payload) {
   Put32(&r, Crc(len.data(), len.size()));
   Put32(&r, Crc(body.data(), body.size()));
   return r + body;
-}
-
-Status WriteAll(int fd, const std::string& data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return PosixError("write " + path, errno);
-    }
-    done += static_cast<size_t>(n);
-  }
-  return Status::OK();
-}
-
-Status Sync(int fd, const std::string& path) {
-  if (::fsync(fd) != 0) return PosixError("fsync " + path, errno);
-  return Status::OK();
-}
-
-std::string DirOf(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  return dir.empty() ? "." : dir;
-}
-
-Status SyncDir(const std::string& path) {
-  const std::string dir = DirOf(path);
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return PosixError("open directory " + dir, errno);
-  Status s = Sync(fd, dir);
-  ::close(fd);
-  return s;
-}
-
-// Writes `contents` to a temp file next to `path`, fsyncs it, renames it over
-// `path` and fsyncs the directory.
-Status WriteFileAtomically(const std::string& path, const std::string& contents) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return PosixError("create " + tmp, errno);
-  Status s = WriteAll(fd, contents, tmp);
-  if (s.ok()) s = Sync(fd, tmp);
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
-    s = PosixError("rename " + tmp + " to " + path, errno);
-  }
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return SyncDir(path);
-}
-
-Status ReadFile(const std::string& path, std::string* out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return PosixError("open " + path, errno);
-  out->clear();
-  char buf[1 << 16];
-  Status s;
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      s = PosixError("read " + path, errno);
-      break;
-    }
-    if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return s;
 }
 
 // The state a log replays to.
@@ -232,7 +154,7 @@ StatusOr<std::unique_ptr<RepairQueue>> RepairQueue::Open(const std::string& path
   }
 
   std::string data;
-  LB_RETURN_IF_ERROR(ReadFile(path, &data));
+  LB_RETURN_IF_ERROR(ReadWholeFile(path, &data));
   Replay replay;
   LB_RETURN_IF_ERROR(ParseLog(path, data, &replay));
 
@@ -246,7 +168,7 @@ StatusOr<std::unique_ptr<RepairQueue>> RepairQueue::Open(const std::string& path
     if (::ftruncate(fd, static_cast<off_t>(replay.valid_size)) != 0) {
       s = PosixError("truncate torn tail of " + path, errno);
     }
-    if (s.ok()) s = Sync(fd, path);
+    if (s.ok()) s = SyncFd(fd, path);
     if (!s.ok()) {
       ::close(fd);
       return s;
@@ -269,7 +191,7 @@ Status RepairQueue::AppendRecordLocked(uint8_t type, uint64_t seq, const std::st
   LB_RETURN_IF_ERROR(failed_);
   const std::string rec = Record(type, seq, payload);
   Status s = WriteAll(fd_, rec, path_);
-  if (s.ok()) s = Sync(fd_, path_);
+  if (s.ok()) s = SyncFd(fd_, path_);
   if (!s.ok()) {
     failed_ = s;
     return s;
