@@ -33,8 +33,12 @@ class Reader {
           s.kind = DrillKind::kCrash;
         } else if (st.ok() && v == "errors") {
           s.kind = DrillKind::kErrors;
+        } else if (st.ok() && v == "migration") {
+          s.kind = DrillKind::kMigration;
         } else if (st.ok()) {
-          st = TomlProblem(file_, &node, "kind must be \"crash\" or \"errors\", not \"" + v + "\"");
+          st = TomlProblem(file_, &node,
+                           "kind must be \"crash\", \"errors\" or \"migration\", not \"" + v +
+                               "\"");
         }
         have_kind = true;
       } else if (k == "durable") {
@@ -61,6 +65,8 @@ class Reader {
         }
       } else if (k == "crash_one_in") {
         st = Count(node, k, 1, uint64_t{1} << 40, &s.crash_one_in);
+      } else if (k == "crashes") {
+        st = Count(node, k, 0, 100000, &s.crashes);
       } else if (k == "cache_kib") {
         st = Count(node, k, 0, uint64_t{1} << 30, &s.cache_kib);
       } else if (k == "reopen_at_op") {
@@ -71,13 +77,15 @@ class Reader {
         st = TomlProblem(file_, &node,
                  fmt::format("unknown setting \"{}\" (known: name, description, kind, durable, "
                              "listings, operations, workload, cycles, crash, crash_one_in, "
-                             "cache_kib, reopen_at_op, [[fault]])",
+                             "crashes, cache_kib, reopen_at_op, [[fault]])",
                              k));
       }
       if (!st.ok()) return st;
     }
     if (s.name.empty()) return TomlProblem(file_, nullptr, "missing name = \"...\"");
-    if (!have_kind) return TomlProblem(file_, nullptr, "missing kind = \"crash\" | \"errors\"");
+    if (!have_kind) {
+      return TomlProblem(file_, nullptr, "missing kind = \"crash\" | \"errors\" | \"migration\"");
+    }
     if (s.kind == DrillKind::kCrash && !s.faults.empty()) {
       return TomlProblem(file_, root_.get("fault"),
                  "[[fault]] timelines belong to kind = \"errors\"; a crash drill crashes by "

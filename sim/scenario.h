@@ -20,13 +20,15 @@
 //   workload = "writes"              # workloads/<name>.toml, or a path
 //   cycles = 20                      # default for --cycles
 //   crash = "both"                   # crash only: sigkill | power_loss | both
-//   crash_one_in = 150               # power_loss: chance per write/sync call
+//   crash_one_in = 150               # power_loss: chance per write/sync call;
+//                                    # migration: mean crash sites between kills
+//   crashes = 10                     # migration only: kills of the migration process
 //   cache_kib = 64                   # StoreOptions::cache_bytes / 1024 (0 = default);
 //                                    # small caches send reads to the seam
 //   reopen_at_op = 120               # errors only: close and reopen the store
 //                                    # (plan still installed) before this op, so
 //                                    # faults hit close and open too (0 = never)
-//   [[fault]]                        # errors only, any number
+//   [[fault]]                        # errors and migration only, any number
 //   kind = "write_error"             # sim/fault_plan.h FaultKind names
 //   persistent = false
 //   nth = 3        | one_in = 50     # exactly one
@@ -49,7 +51,7 @@
 
 namespace listbench {
 
-enum class DrillKind : uint8_t { kCrash, kErrors };
+enum class DrillKind : uint8_t { kCrash, kErrors, kMigration };
 enum class CrashMode : uint8_t { kSigkill, kPowerLoss, kBoth };
 std::string_view CrashModeName(CrashMode m);
 
@@ -71,6 +73,7 @@ struct Scenario {
   uint64_t cycles = 20;
   CrashMode crash = CrashMode::kBoth;
   uint64_t crash_one_in = 150;
+  uint64_t crashes = 0;
   uint64_t cache_kib = 0;
   uint64_t reopen_at_op = 0;
   std::vector<TimedFault> faults;

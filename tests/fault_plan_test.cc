@@ -292,7 +292,7 @@ TEST(ScenarioTest, BadScenariosNameFileAndLine) {
   };
   EXPECT_EQ(err("name = \"a\"\nkind = \"crash\"\nbogus = 1\n"),
             "x.toml:3: unknown setting \"bogus\" (known: name, description, kind, durable, "
-            "listings, operations, workload, cycles, crash, crash_one_in, cache_kib, "
+            "listings, operations, workload, cycles, crash, crash_one_in, crashes, cache_kib, "
             "reopen_at_op, [[fault]])");
   EXPECT_NE(err("name = \"a\"\n").find("missing kind"), std::string::npos);
   EXPECT_NE(err("name = \"a\"\nkind = \"errors\"\n[[fault]]\nkind = \"melt\"\nnth = 1\n")
