@@ -27,6 +27,9 @@ constexpr const char* kUsage =
     "  drill    run a fault scenario (sim/scenarios/*.toml): crash drills (SIGKILL, power\n"
     "           loss) and error drills (I/O errors, disk full, latency); lost acknowledged\n"
     "           writes, integrity, recovery time\n"
+    "  migrate  migrate SQLite to the single table with the workload live: dual write,\n"
+    "           backfill, shadow reads, gated canary, cutover, finalize or rollback; kills\n"
+    "           and I/O faults from a migration scenario; every answer checked\n"
     "\n"
     "`listbench <command> --help` lists a command's flags.\n";
 
@@ -65,6 +68,8 @@ int RunListbench(int argc, char** argv) {
   if (command == "sweep") return SweepCommand(argc - 1, argv + 1);
   if (command == "drill") return DrillCommand(argc - 1, argv + 1);
   if (command == "drill-child") return DrillChildCommand(argc - 1, argv + 1);
+  if (command == "migrate") return MigrateCommand(argc - 1, argv + 1);
+  if (command == "migrate-child") return MigrateChildCommand(argc - 1, argv + 1);
   std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n",
                command.c_str());
   return kExitBadInput;

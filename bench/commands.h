@@ -28,6 +28,8 @@ int SchemaChangeCommand(int argc, char** argv);
 int SweepCommand(int argc, char** argv);
 int DrillCommand(int argc, char** argv);
 int DrillChildCommand(int argc, char** argv);  // internal: a crash drill's child
+int MigrateCommand(int argc, char** argv);
+int MigrateChildCommand(int argc, char** argv);  // internal: the migration process of migrate
 
 // Dispatches `listbench <command> ...`.
 int RunListbench(int argc, char** argv);

@@ -1,0 +1,352 @@
+// The migration (sim/migration.h, bench/migrate_run.h) at CI scale: every
+// phase transition in order with every answer equal to a plain legacy
+// store's; a rollback after cutover that leaves the legacy store equal to
+// the new one; the canary gate holding (and rolling back) on a low Service
+// Performance Index; a stale backfill copy never replacing a newer dual
+// write; a state file from another format refused untouched; and the whole
+// migration killed at every crash site in turn -- and at seeded sites with
+// I/O errors on the new store -- and resumed with no failed request, no lost
+// write and no difference.
+#include "sim/migration.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bench/migrate_run.h"
+#include "engine/canonical.h"
+#include "engine/store_dir.h"
+#include "engine/store_wrapper.h"
+#include "sim/scenario.h"
+#include "tests/store_test_util.h"
+#include "workloads/dataset.h"
+#include "workloads/op.h"
+#include "workloads/trace.h"
+#include "workloads/workload_spec.h"
+
+namespace listbench {
+namespace {
+
+using testing::TempDir;
+
+constexpr uint64_t kListings = 200;
+
+std::string Workload() { return std::string(LISTBENCH_SOURCE_DIR) + "/workloads/mixed.toml"; }
+
+// Small settings: every phase is reached within a few thousand requests.
+MigrationOptions SmallOptions() {
+  MigrationOptions o;
+  o.dual_write_steps = 50;
+  o.chunk_rows = 100;
+  o.verifier_pages_per_step = 8;
+  o.spi = SpiOptions{.window = 100, .target_latency_us = 1e9, .min_samples = 40};
+  o.max_hold_steps = 0;
+  o.cutover_steps = 100;
+  return o;
+}
+
+// A legacy store, a clone of it as the reference, an empty new store and
+// a trace of the mixed workload.
+struct Fixture {
+  TempDir tmp;
+  std::unique_ptr<Store> legacy, reference, target;
+  std::vector<Op> trace;
+
+  explicit Fixture(uint64_t ops) {
+    DatasetSpec spec;
+    spec.listings = kListings;
+    spec.seed = 1;
+    StoreOptions o;
+    DatasetCatalog catalog;
+    std::filesystem::create_directory(tmp.Sub("base"));
+    std::filesystem::create_directory(tmp.Sub("new"));
+    {
+      auto s = OpenStore(Engine::kSqlite, tmp.Sub("base"), o);
+      if (!s.ok()) {
+        ADD_FAILURE() << s.status().ToString();
+        return;
+      }
+      auto loader = (*s)->NewBulkLoader();
+      EXPECT_TRUE(GenerateDataset(spec, loader.get(), &catalog).ok());
+      EXPECT_TRUE(loader->Finish().ok());
+    }
+    EXPECT_TRUE(CloneStore(Engine::kSqlite, tmp.Sub("base"), tmp.Sub("legacy")).ok());
+    EXPECT_TRUE(CloneStore(Engine::kSqlite, tmp.Sub("base"), tmp.Sub("reference")).ok());
+    legacy = OpenStore(Engine::kSqlite, tmp.Sub("legacy"), o).value();
+    reference = OpenStore(Engine::kSqlite, tmp.Sub("reference"), o).value();
+    target = OpenStore(Engine::kRocksDb, tmp.Sub("new"), o).value();
+    StatusOr<WorkloadSpec> w = ParseWorkloadFile(Workload());
+    EXPECT_TRUE(w.ok());
+    trace = MakeTrace(catalog, TraceSpecFor(*w, ops, 7));
+  }
+
+  std::unique_ptr<MigratingStore> Open(MigrationOptions o, Store* target_override = nullptr) {
+    auto m = MigratingStore::Open(legacy.get(), target_override ? target_override : target.get(),
+                                  tmp.Sub("migration"), std::move(o));
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? std::move(*m) : nullptr;
+  }
+
+  // Runs requests (each also on the reference, answers compared) with one
+  // Step after each, until the migration reaches a final phase and `after`
+  // more requests ran, or the trace ends. Returns the number of requests.
+  size_t Drive(MigratingStore& m, size_t after = 50) {
+    EXPECT_TRUE(m.Begin().ok());
+    size_t i = 0, final_at = SIZE_MAX;
+    for (; i < trace.size(); ++i) {
+      const std::string got = ExecuteOp(m, trace[i]);
+      const std::string want = ExecuteOp(*reference, trace[i]);
+      EXPECT_EQ(got, want) << "request " << i << " " << DescribeOp(trace[i]) << " in phase "
+                           << MigrationPhaseName(m.phase());
+      if (got != want) break;
+      Status s = m.Step();
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      const bool final = m.phase() == MigrationPhase::kFinalized ||
+                         m.phase() == MigrationPhase::kRolledBack;
+      if (final && final_at == SIZE_MAX) final_at = i;
+      if (final && i >= final_at + after) break;
+    }
+    return i;
+  }
+};
+
+std::vector<std::string> PhasesOf(const MigratingStore& m) {
+  std::vector<std::string> out;
+  for (const PhaseChange& c : m.transitions()) out.emplace_back(MigrationPhaseName(c.to));
+  return out;
+}
+
+TEST(Migration, EveryPhaseInOrderWithEveryAnswerUnchanged) {
+  Fixture f(30000);
+  auto m = f.Open(SmallOptions());
+  ASSERT_NE(m, nullptr);
+  f.Drive(*m);
+  ASSERT_EQ(m->phase(), MigrationPhase::kFinalized);
+  const std::vector<std::string> want = {"dual_write", "backfill", "shadow_verify", "canary",
+                                         "canary",     "canary",   "canary",        "canary",
+                                         "cutover",    "finalized"};
+  EXPECT_EQ(PhasesOf(*m), want);
+  // The canary served reads from the new store, and every shadowed read
+  // matched.
+  EXPECT_GT(m->counters().new_store_reads, 0u);
+  EXPECT_GT(m->counters().shadow_reads, 0u);
+  EXPECT_EQ(m->counters().shadow_mismatches, 0u);
+  EXPECT_GT(m->counters().backfill_rows, 0u);
+  // The new store, the source of truth now, holds what the reference holds.
+  Verifier v(f.reference.get(), f.target.get());
+  VerifierCheckpoint c;
+  ASSERT_TRUE(v.Run(&c).ok());
+  EXPECT_EQ(c.report.differences(), 0u);
+  std::vector<std::string> violations;
+  ASSERT_TRUE(f.target->CheckInvariants(&violations).ok());
+  EXPECT_TRUE(violations.empty()) << violations.front();
+  // Finalized: the point of no return.
+  EXPECT_EQ(m->Rollback("too late").code(), StatusCode::kInvalidArgument);
+}
+
+TEST(Migration, RollbackAfterCutoverLeavesTheLegacyStoreComplete) {
+  Fixture f(30000);
+  MigrationOptions o = SmallOptions();
+  o.rollback_after_cutover = true;
+  auto m = f.Open(o);
+  ASSERT_NE(m, nullptr);
+  f.Drive(*m, /*after=*/0);  // stop at the rollback: afterwards only the legacy store is written
+  ASSERT_EQ(m->phase(), MigrationPhase::kRolledBack);
+  ASSERT_TRUE(m->last_diff().has_value());  // the rollback's own diff
+  EXPECT_EQ(m->last_diff()->differences(), 0u);
+  std::vector<std::string> phases = PhasesOf(*m);
+  ASSERT_GE(phases.size(), 2u);
+  EXPECT_EQ(phases[phases.size() - 2], "cutover");
+  // Writes taken during cutover went to the new store first and back to the
+  // legacy store: the two are equal, and equal to the reference.
+  StatusOr<VerifierReport> d = m->DiffNow();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->differences(), 0u);
+  Verifier v(f.reference.get(), f.legacy.get());
+  VerifierCheckpoint c;
+  ASSERT_TRUE(v.Run(&c).ok());
+  EXPECT_EQ(c.report.differences(), 0u);
+}
+
+// Answers every search with one hit fewer: the shadow reads disagree.
+class DropsASearchHit : public StoreWrapper {
+ public:
+  using StoreWrapper::StoreWrapper;
+  StatusOr<SearchResult> Search(const SearchQuery& q) override {
+    StatusOr<SearchResult> r = target()->Search(q);
+    if (r.ok() && !r->hits.empty()) r->hits.pop_back();
+    return r;
+  }
+};
+
+TEST(Migration, GateHoldsOnALowIndexAndRollsBack) {
+  Fixture f(20000);
+  DropsASearchHit bad(f.target.get());
+  MigrationOptions o = SmallOptions();
+  o.max_hold_steps = 300;
+  auto m = f.Open(o, &bad);
+  ASSERT_NE(m, nullptr);
+  f.Drive(*m, 10);
+  // Never served a read from the new store: the gate held in shadow verify
+  // until the hold limit, then rolled back.
+  EXPECT_EQ(m->phase(), MigrationPhase::kRolledBack);
+  EXPECT_EQ(m->counters().new_store_reads, 0u);
+  EXPECT_GT(m->counters().gate_holds, 300u);
+  EXPECT_GT(m->counters().shadow_mismatches, 0u);
+  const std::vector<std::string> phases = PhasesOf(*m);
+  EXPECT_EQ(std::count(phases.begin(), phases.end(), "canary"), 0);
+  EXPECT_NE(m->status().last_gate.find("SPI"), std::string::npos) << m->status().last_gate;
+  EXPECT_TRUE(std::filesystem::exists(f.tmp.Sub("migration/shadow-mismatches.log")));
+}
+
+TEST(Migration, AStaleBackfillCopyNeverReplacesANewerDualWrite) {
+  Fixture f(10);
+  MigrationOptions o = SmallOptions();
+  o.dual_write_steps = 1;
+  o.chunk_rows = 100000;  // one chunk per kind: read in one Step, written in the next
+  auto m = f.Open(o);
+  ASSERT_NE(m, nullptr);
+  ASSERT_TRUE(m->Begin().ok());
+  ASSERT_TRUE(m->Step().ok());  // -> backfill
+  ASSERT_EQ(m->phase(), MigrationPhase::kBackfill);
+  // Between each read and write of a chunk, update listing 1 and decide an
+  // application, so both kinds' chunks are stale when written.
+  StatusOr<Entity> l = f.legacy->GetEntity(EntityKind::kListing, EntityKey(1));
+  ASSERT_TRUE(l.ok());
+  uint64_t version = std::get<Listing>(*l).version;
+  EntityId submitted = 0;
+  std::vector<EntityRow> apps;
+  ASSERT_TRUE(f.legacy->ScanEntities(EntityKind::kApplication, "", 100000, &apps).ok());
+  for (const EntityRow& r : apps) {
+    if (std::get<Application>(r.entity).status == ApplicationStatus::kSubmitted) {
+      submitted = std::get<Application>(r.entity).id;
+      break;
+    }
+  }
+  ASSERT_NE(submitted, 0u);
+  const TenantId tenant = std::get<Listing>(*l).tenant;
+  for (int i = 0; i < 40 && m->phase() == MigrationPhase::kBackfill; ++i) {
+    ListingUpdate u;
+    u.tenant = tenant;
+    u.listing = 1;
+    u.expected_version = version;
+    u.price = 100000 + i;
+    u.now = 2000000000 + i;
+    StatusOr<uint64_t> v = m->UpdateListing(u);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    version = *v;
+    if (i == 10) {
+      const Application a = std::get<Application>(
+          f.legacy->GetEntity(EntityKind::kApplication, EntityKey(submitted)).value());
+      ASSERT_TRUE(m->DecideApplication(a.tenant, submitted, true, 2000000100).ok());
+    }
+    ASSERT_TRUE(m->Step().ok());
+  }
+  EXPECT_EQ(m->phase(), MigrationPhase::kShadowVerify);
+  // Some copies were older than what dual write had put there, and skipped.
+  EXPECT_LT(m->counters().backfill_applied, m->counters().backfill_rows);
+  StatusOr<Entity> nl = f.target->GetEntity(EntityKind::kListing, EntityKey(1));
+  ASSERT_TRUE(nl.ok());
+  EXPECT_EQ(std::get<Listing>(*nl).version, version);
+  StatusOr<Entity> na = f.target->GetEntity(EntityKind::kApplication, EntityKey(submitted));
+  ASSERT_TRUE(na.ok());
+  EXPECT_EQ(std::get<Application>(*na).status, ApplicationStatus::kApproved);
+  StatusOr<VerifierReport> d = m->DiffNow();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->differences(), 0u);
+}
+
+TEST(Migration, StateFromAnotherFormatIsRefusedUntouched) {
+  Fixture f(10);
+  std::filesystem::create_directories(f.tmp.Sub("migration"));
+  const std::string path = f.tmp.Sub("migration/migration-state.json");
+  const std::string text = "{\"format\": \"listbench-migration-state/99\"}\n";
+  std::ofstream(path) << text;
+  auto m = MigratingStore::Open(f.legacy.get(), f.target.get(), f.tmp.Sub("migration"),
+                                SmallOptions());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kNotSupported);
+  EXPECT_NE(m.status().message().find("migration-state.json"), std::string::npos);
+  EXPECT_EQ(testing::ReadFile(path), text);
+  std::ofstream(path) << "not json";
+  m = MigratingStore::Open(f.legacy.get(), f.target.get(), f.tmp.Sub("migration"), SmallOptions());
+  EXPECT_EQ(m.status().code(), StatusCode::kCorruption);
+}
+
+MigrateConfig SmallRun(const TempDir& tmp) {
+  MigrateConfig c;
+  c.binary = LISTBENCH_BINARY;
+  c.listings = kListings;
+  c.workload_file = Workload();
+  c.seed = 3;
+  c.work_dir = tmp.path();
+  c.ops_before = 300;
+  c.ops_after = 50;
+  c.max_ops = 40000;
+  c.migration = SmallOptions();
+  return c;
+}
+
+// The migration process reads its scenario from a file.
+StatusOr<Scenario> WriteScenario(const TempDir& tmp, const std::string& text) {
+  const std::string path = tmp.Sub("scenario.toml");
+  std::ofstream(path) << text;
+  return ParseScenarioFile(path);
+}
+
+void ExpectClean(const MigrateResult& r, const std::string& final_phase) {
+  EXPECT_EQ(r.final_phase, final_phase);
+  EXPECT_EQ(r.failed_requests, 0u) << (r.failures.empty() ? "" : r.failures.front());
+  EXPECT_EQ(r.lost_writes, 0u);
+  EXPECT_GT(r.acknowledged_writes, 0u);
+  EXPECT_EQ(r.reference_differences, 0u);
+  ASSERT_TRUE(r.final_diff.has_value());
+  EXPECT_EQ(r.final_diff->differences(), 0u);
+  EXPECT_FALSE(r.Failed());
+}
+
+TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
+  TempDir tmp;
+  MigrateConfig c = SmallRun(tmp);
+  // I/O errors on the new store until cutover, so that copies fail and the
+  // repair-queue sites are reached too.
+  StatusOr<Scenario> sc = WriteScenario(
+      tmp, "name = \"t\"\nkind = \"migration\"\n"
+           "[[fault]]\nkind = \"write_error\"\none_in = 4\nfrom_op = 0\n");
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  c.scenario = *sc;
+  c.crash_each_site = true;
+  StatusOr<MigrateResult> r = RunMigrate(c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ExpectClean(*r, "finalized");
+  std::set<std::string> hit(r->crash_sites.begin(), r->crash_sites.end());
+  for (int s = 0; s < kNumCrashSites; ++s) {
+    EXPECT_TRUE(hit.count(std::string(CrashSiteName(static_cast<CrashSite>(s)))))
+        << "never killed at " << CrashSiteName(static_cast<CrashSite>(s));
+  }
+  EXPECT_EQ(r->crashes, static_cast<uint64_t>(kNumCrashSites));
+}
+
+TEST(MigrateRun, SeededKillsWithIoErrorsOnTheNewStore) {
+  TempDir tmp;
+  MigrateConfig c = SmallRun(tmp);
+  StatusOr<Scenario> sc = WriteScenario(
+      tmp, "name = \"t\"\nkind = \"migration\"\ncrashes = 6\ncrash_one_in = 60\n"
+           "[[fault]]\nkind = \"write_error\"\none_in = 20\nfrom_op = 0\nuntil_op = 2000\n");
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  c.scenario = *sc;
+  StatusOr<MigrateResult> r = RunMigrate(c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ExpectClean(*r, "finalized");
+  EXPECT_EQ(r->crashes, 6u);
+}
+
+}  // namespace
+}  // namespace listbench
