@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <set>
 #include <string>
 #include <vector>
@@ -97,10 +99,12 @@ struct Fixture {
   // Runs requests (each also on the reference, answers compared) with one
   // Step after each, until the migration reaches a final phase and `after`
   // more requests ran, or the trace ends. Returns the number of requests.
-  size_t Drive(MigratingStore& m, size_t after = 50) {
+  size_t Drive(MigratingStore& m, size_t after = 50,
+               std::optional<MigrationPhase> until = std::nullopt) {
     EXPECT_TRUE(m.Begin().ok());
     size_t i = 0, final_at = SIZE_MAX;
     for (; i < trace.size(); ++i) {
+      if (until && m.phase() == *until) break;
       const std::string got = ExecuteOp(m, trace[i]);
       const std::string want = ExecuteOp(*reference, trace[i]);
       EXPECT_EQ(got, want) << "request " << i << " " << DescribeOp(trace[i]) << " in phase "
@@ -261,6 +265,135 @@ TEST(Migration, AStaleBackfillCopyNeverReplacesANewerDualWrite) {
   StatusOr<VerifierReport> d = m->DiffNow();
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->differences(), 0u);
+}
+
+TEST(Migration, RollbackFromEveryPhaseBeforeFinalize) {
+  for (MigrationPhase p : {MigrationPhase::kDualWrite, MigrationPhase::kBackfill,
+                           MigrationPhase::kShadowVerify, MigrationPhase::kCanary,
+                           MigrationPhase::kCutover}) {
+    SCOPED_TRACE(std::string(MigrationPhaseName(p)));
+    Fixture f(30000);
+    auto m = f.Open(SmallOptions());
+    ASSERT_NE(m, nullptr);
+    const size_t served = f.Drive(*m, 0, p);
+    ASSERT_EQ(m->phase(), p);
+    ASSERT_TRUE(m->Rollback("asked").ok());
+    EXPECT_EQ(m->phase(), MigrationPhase::kRolledBack);
+    // The legacy store serves again, holding exactly what the reference
+    // holds, and takes the next requests alone.
+    for (size_t i = served; i < served + 200; ++i) {
+      EXPECT_EQ(ExecuteOp(*m, f.trace[i]), ExecuteOp(*f.reference, f.trace[i]));
+    }
+    Verifier v(f.reference.get(), f.legacy.get());
+    VerifierCheckpoint c;
+    ASSERT_TRUE(v.Run(&c).ok());
+    EXPECT_EQ(c.report.differences(), 0u);
+  }
+}
+
+// Counts PutEntity calls that reach the new store.
+class CountsPuts : public StoreWrapper {
+ public:
+  using StoreWrapper::StoreWrapper;
+  Status PutEntity(const Entity& e, bool* applied) override {
+    ++puts;
+    return target()->PutEntity(e, applied);
+  }
+  uint64_t puts = 0;
+};
+
+// A crash site that ends the process in the drills ends the Step here.
+struct Killed : std::runtime_error {
+  Killed() : std::runtime_error("killed") {}
+};
+
+TEST(Migration, ResumeAfterACrashRedoesAtMostOneChunk) {
+  Fixture f(10);
+  uint64_t total = 0;
+  for (int k = 0; k < kNumEntityKinds; ++k) {
+    std::vector<EntityRow> rows;
+    ASSERT_TRUE(f.legacy->ScanEntities(static_cast<EntityKind>(k), "", 1000000, &rows).ok());
+    total += rows.size();
+  }
+  MigrationOptions o = SmallOptions();
+  o.dual_write_steps = 1;
+  o.chunk_rows = 100;
+  CountsPuts before(f.target.get());
+  uint64_t committed = 0;  // puts of the first five chunks
+  {
+    int written = 0;
+    MigrationOptions ko = o;
+    ko.crash_hook = [&](CrashSite s) {
+      if (s != CrashSite::kChunkWritten) return;
+      if (++written == 5) committed = before.puts;  // its checkpoint follows
+      if (written == 6) throw Killed();
+    };
+    auto m = f.Open(ko, &before);
+    ASSERT_NE(m, nullptr);
+    ASSERT_TRUE(m->Begin().ok());
+    EXPECT_THROW(
+        for (;;) ASSERT_TRUE(m->Step().ok()), Killed);
+  }  // the process is gone: nothing after the kill ran
+  CountsPuts after(f.target.get());
+  auto m = f.Open(o, &after);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->phase(), MigrationPhase::kBackfill);
+  EXPECT_EQ(m->counters().resumes, 1u);
+  for (int i = 0; i < 10000 && m->phase() == MigrationPhase::kBackfill; ++i) {
+    ASSERT_TRUE(m->Step().ok());
+  }
+  EXPECT_EQ(m->phase(), MigrationPhase::kShadowVerify);
+  // Six chunks were written before the kill, the sixth without its
+  // checkpoint: resuming redoes that one chunk and nothing else.
+  const uint64_t sixth = before.puts - committed;
+  EXPECT_GT(sixth, 0u);
+  EXPECT_LE(sixth, 100u);
+  EXPECT_EQ(after.puts, total - committed);
+  EXPECT_EQ(before.puts + after.puts, total + sixth);
+  StatusOr<VerifierReport> d = m->DiffNow();
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->differences(), 0u);
+}
+
+TEST(Migration, BackfillBacksOffOnTheForegroundP99AndKeepsItsRate) {
+  Fixture f(2000);
+  MigrationOptions o = SmallOptions();
+  o.dual_write_steps = 1;
+  o.backoff_p99_us = 1e-6;  // every request is slower than this: always back off
+  auto m = f.Open(o);
+  ASSERT_NE(m, nullptr);
+  // The p99 needs evidence (100 requests) before it can hold the backfill.
+  for (size_t i = 300; i < 450; ++i) (void)ExecuteOp(*m, f.trace[i]);
+  ASSERT_TRUE(m->Begin().ok());
+  for (size_t i = 0; i < 300; ++i) {
+    (void)ExecuteOp(*m, f.trace[i]);
+    ASSERT_TRUE(m->Step().ok());
+  }
+  EXPECT_EQ(m->phase(), MigrationPhase::kBackfill);
+  EXPECT_EQ(m->counters().backfill_rows, 0u);
+  EXPECT_GT(m->counters().backfill_backoff_steps, 200u);
+
+  // Rate limit on a fake clock: 1,000 rows/s in chunks of 100 and 0.01 s
+  // per Step allow one chunk read every 10 Steps; unlimited, a chunk would
+  // be read every second Step.
+  Fixture g(10);
+  auto now = std::chrono::steady_clock::time_point{};
+  MigrationOptions r = SmallOptions();
+  r.dual_write_steps = 1;
+  r.chunk_rows = 100;
+  r.backfill_rows_per_s = 1000;
+  r.clock = [&now] { return now; };
+  auto rm = g.Open(r);
+  ASSERT_NE(rm, nullptr);
+  ASSERT_TRUE(rm->Begin().ok());
+  ASSERT_TRUE(rm->Step().ok());  // -> backfill
+  for (int i = 0; i < 40; ++i) {
+    now += std::chrono::milliseconds(10);
+    ASSERT_TRUE(rm->Step().ok());
+  }
+  EXPECT_GT(rm->counters().backfill_rows, 0u);
+  EXPECT_LE(rm->counters().backfill_rows, 400u);  // 0.4 s at 1,000 rows/s
+  EXPECT_GE(rm->counters().backfill_rate_waits, 30u);
 }
 
 TEST(Migration, StateFromAnotherFormatIsRefusedUntouched) {
