@@ -89,4 +89,31 @@ StatusOr<ChildResult> RunChild(const std::string& binary, const std::vector<std:
   return r;
 }
 
+StatusOr<PipedChild> SpawnPiped(const std::string& binary, const std::vector<std::string>& args,
+                                const std::string& stderr_path) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError("cannot make a pipe for " + binary);
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return Status::IOError("cannot fork to run " + binary);
+  }
+  if (pid == 0) {
+    ::dup2(fds[1], 1);
+    int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (err >= 0) ::dup2(err, 2);
+    int null_in = ::open("/dev/null", O_RDONLY);
+    if (null_in >= 0) ::dup2(null_in, 0);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  return PipedChild{pid, ::fdopen(fds[0], "r")};
+}
+
 }  // namespace listbench

@@ -10,6 +10,7 @@
 #define LISTBENCH_BENCH_CHILD_PROCESS_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,20 @@ struct ChildResult {
 // could not be started or reaped (the message names the binary).
 StatusOr<ChildResult> RunChild(const std::string& binary, const std::vector<std::string>& args,
                                const std::string& stdout_path, const std::string& stderr_path);
+
+// A started child whose stdout is a pipe into this process (the drill's and
+// the migration's report lines).
+struct PipedChild {
+  int pid = -1;
+  FILE* out = nullptr;  // the child's stdout; the caller fcloses it
+};
+
+// Starts `binary` with `args` (args[0] is argv[0]), stdin from /dev/null,
+// stdout into a pipe read through PipedChild::out, stderr into
+// `stderr_path`; does not wait. IOError when it cannot start (a failed exec
+// is the child's exit status 127).
+StatusOr<PipedChild> SpawnPiped(const std::string& binary, const std::vector<std::string>& args,
+                                const std::string& stderr_path);
 
 }  // namespace listbench
 

@@ -49,18 +49,8 @@ nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
        {{"ops_before", cfg.ops_before},
         {"ops_after", cfg.ops_after},
         {"max_ops", cfg.max_ops},
-        {"dual_write_steps", o.dual_write_steps},
-        {"chunk_rows", o.chunk_rows},
-        {"backfill_rows_per_s", o.backfill_rows_per_s},
-        {"backoff_p99_us", o.backoff_p99_us},
-        {"canary_shares", o.canary_shares},
-        {"spi_window", o.spi.window},
-        {"spi_target_latency_us", o.spi.target_latency_us},
-        {"spi_min_samples", o.spi.min_samples},
-        {"gate_threshold", o.gate_threshold},
-        {"max_hold_steps", o.max_hold_steps},
-        {"cutover_steps", o.cutover_steps},
-        {"rollback_after_cutover", o.rollback_after_cutover},
+        {"step_every", cfg.step_every},
+        {"migration", o},
         {"crashes", cfg.scenario ? cfg.scenario->crashes : 0},
         {"crash_one_in", cfg.scenario ? cfg.scenario->crash_one_in : 0}}},
       {"final_phase", r.final_phase},
@@ -148,6 +138,9 @@ int MigrateCommand(int argc, char** argv) {
        cxxopts::value<uint64_t>()->default_value("2000"))
       ("max-ops", "trace length; the migration must finish within it",
        cxxopts::value<uint64_t>()->default_value("2000000"))
+      ("step-every", "one migration step after every N requests",
+       cxxopts::value<uint64_t>()->default_value("4"))
+      ("verifier-pages", "verifier pages per step", cxxopts::value<uint64_t>()->default_value("4"))
       ("dual-write-steps", "steps of dual write before the backfill",
        cxxopts::value<uint64_t>()->default_value("1000"))
       ("chunk-rows", "backfill chunk", cxxopts::value<uint64_t>()->default_value("1000"))
@@ -208,9 +201,14 @@ int MigrateCommand(int argc, char** argv) {
     return ReportError("migrate", Status::InvalidArgument("--max-ops must exceed --ops-before"));
   }
   cfg.progress = r.count("progress") > 0;
+  cfg.step_every = r["step-every"].as<uint64_t>();
+  if (cfg.step_every == 0) {
+    return ReportError("migrate", Status::InvalidArgument("--step-every must be >= 1"));
+  }
   MigrationOptions& o = cfg.migration;
   o.dual_write_steps = r["dual-write-steps"].as<uint64_t>();
   o.chunk_rows = r["chunk-rows"].as<uint64_t>();
+  o.verifier_pages_per_step = r["verifier-pages"].as<uint64_t>();
   o.backfill_rows_per_s = r["backfill-rows-per-s"].as<double>();
   o.backoff_p99_us = r["backoff-p99-us"].as<double>();
   o.spi.target_latency_us = r["spi-target-us"].as<double>();

@@ -14,25 +14,20 @@
 #include <fstream>
 #include <map>
 
+#include "bench/child_process.h"
 #include "bench/store_setup.h"
 #include "engine/canonical.h"
 #include "engine/store_dir.h"
 #include "sim/fault_plan.h"
 #include "sim/write_probe.h"
 #include "workloads/op.h"
+#include "workloads/random.h"
 
 namespace listbench {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 // Outcomes travel one per line.
 std::string OneLine(std::string s) {
@@ -59,7 +54,6 @@ void Send(FILE* out, const std::string& line) {
 }
 
 nlohmann::json ConfigJson(const MigrateConfig& c) {
-  const MigrationOptions& o = c.migration;
   return {{"listings", c.listings},
           {"workload_file", c.workload_file},
           {"seed", c.seed},
@@ -67,24 +61,9 @@ nlohmann::json ConfigJson(const MigrateConfig& c) {
           {"ops_before", c.ops_before},
           {"max_ops", c.max_ops},
           {"ops_after", c.ops_after},
+          {"step_every", c.step_every},
           {"scenario_file", c.scenario ? nlohmann::json(c.scenario->file) : nlohmann::json(nullptr)},
-          {"migration",
-           {{"dual_write_steps", o.dual_write_steps},
-            {"chunk_rows", o.chunk_rows},
-            {"backfill_rows_per_s", o.backfill_rows_per_s},
-            {"backoff_p99_us", o.backoff_p99_us},
-            {"p99_window", o.p99_window},
-            {"verifier_pages_per_step", o.verifier_pages_per_step},
-            {"repairs_per_step", o.repairs_per_step},
-            {"canary_shares", o.canary_shares},
-            {"spi_window", o.spi.window},
-            {"spi_target_latency_us", o.spi.target_latency_us},
-            {"spi_min_samples", o.spi.min_samples},
-            {"gate_threshold", o.gate_threshold},
-            {"max_hold_steps", o.max_hold_steps},
-            {"cutover_steps", o.cutover_steps},
-            {"rollback_after_cutover", o.rollback_after_cutover},
-            {"mismatch_log_limit", o.mismatch_log_limit}}}};
+          {"migration", c.migration}};
 }
 
 StatusOr<MigrateConfig> ConfigFromJson(const std::string& path) {
@@ -100,29 +79,13 @@ StatusOr<MigrateConfig> ConfigFromJson(const std::string& path) {
     c.ops_before = j.at("ops_before");
     c.max_ops = j.at("max_ops");
     c.ops_after = j.at("ops_after");
+    c.step_every = j.at("step_every");
     if (!j.at("scenario_file").is_null()) {
       StatusOr<Scenario> sc = ParseScenarioFile(j.at("scenario_file").get<std::string>());
       if (!sc.ok()) return sc.status();
       c.scenario = *sc;
     }
-    const auto& m = j.at("migration");
-    MigrationOptions& o = c.migration;
-    o.dual_write_steps = m.at("dual_write_steps");
-    o.chunk_rows = m.at("chunk_rows");
-    o.backfill_rows_per_s = m.at("backfill_rows_per_s");
-    o.backoff_p99_us = m.at("backoff_p99_us");
-    o.p99_window = m.at("p99_window");
-    o.verifier_pages_per_step = m.at("verifier_pages_per_step");
-    o.repairs_per_step = m.at("repairs_per_step");
-    o.canary_shares = m.at("canary_shares").get<std::vector<double>>();
-    o.spi.window = m.at("spi_window");
-    o.spi.target_latency_us = m.at("spi_target_latency_us");
-    o.spi.min_samples = m.at("spi_min_samples");
-    o.gate_threshold = m.at("gate_threshold");
-    o.max_hold_steps = m.at("max_hold_steps");
-    o.cutover_steps = m.at("cutover_steps");
-    o.rollback_after_cutover = m.at("rollback_after_cutover");
-    o.mismatch_log_limit = m.at("mismatch_log_limit");
+    j.at("migration").get_to(c.migration);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(path + ": " + e.what());
   }
@@ -265,7 +228,7 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
     Send(out, fmt::format("O {} {} {} {}", i, ns, static_cast<int>(phase), OneLine(outcome)));
     second_us.push_back(static_cast<double>(ns) / 1000.0);
-    if (m.phase() != MigrationPhase::kLegacy) {
+    if (m.phase() != MigrationPhase::kLegacy && (i + 1) % cfg.step_every == 0) {
       Status s = m.Step();
       if (!s.ok()) return fail("migration step", s);
     }
@@ -305,6 +268,7 @@ bool MigrateResult::Failed() const {
 
 StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   LB_RETURN_IF_ERROR(ValidateMigrationOptions(cfg.migration));
+  if (cfg.step_every == 0) return Status::InvalidArgument("migrate: step_every must be >= 1");
   if (cfg.scenario && cfg.scenario->kind != DrillKind::kMigration) {
     return Status::InvalidArgument(cfg.scenario->file + ": not a migration scenario (kind = \"" +
                                    std::string(cfg.scenario->kind == DrillKind::kCrash ? "crash"
@@ -368,7 +332,7 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   double last_t = 0;
   std::optional<double> begin_t, final_t;
   for (uint64_t child = 0;; ++child) {
-    plan.crash_at = child < crashes ? 1 + Mix(cfg.seed ^ Mix(child + 1)) % (2 * mean) : 0;
+    plan.crash_at = child < crashes ? 1 + MixBits(cfg.seed ^ MixBits(child + 1)) % (2 * mean) : 0;
     plan.site = cfg.crash_each_site && child < kNumCrashSites ? static_cast<int>(child) : -1;
     std::vector<std::string> args = {cfg.binary,
                                      "migrate-child",
@@ -384,26 +348,11 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
                                      std::to_string(plan.site),
                                      "--t-offset",
                                      fmt::format("{:.6f}", plan.t_offset)};
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     const std::string err_path = fmt::format("{}/child-{}.stderr", run, child);
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError("migrate: cannot make a pipe");
-    std::fflush(nullptr);
-    const pid_t pid = ::fork();
-    if (pid < 0) return Status::IOError("migrate: cannot fork");
-    if (pid == 0) {
-      ::dup2(fds[1], 1);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (err >= 0) ::dup2(err, 2);
-      int null_in = ::open("/dev/null", O_RDONLY);
-      if (null_in >= 0) ::dup2(null_in, 0);
-      ::execv(cfg.binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    FILE* in = ::fdopen(fds[0], "r");
+    StatusOr<PipedChild> spawned = SpawnPiped(cfg.binary, args, err_path);
+    if (!spawned.ok()) return spawned.status();
+    const pid_t pid = spawned->pid;
+    FILE* in = spawned->out;
     ChildOutcome co;
     int64_t in_flight = -1;
     char* line = nullptr;

@@ -20,7 +20,9 @@
 // Measurement: request latency is service time in a closed loop, measured
 // around the MigratingStore call (both legs of a dual write included; shadow
 // reads run after the response). The migration's Steps run between requests
-// on the same thread: they show in throughput, not in request latency.
+// on the same thread (one after every `step_every` requests): they show in
+// throughput, and in request latency only through what they do to the
+// caches the requests share.
 //
 // Thread safety: runs on the calling thread (and its children).
 #ifndef LISTBENCH_BENCH_MIGRATE_RUN_H_
@@ -50,6 +52,7 @@ struct MigrateConfig {
   uint64_t ops_before = 20000;   // requests on the legacy store before the migration begins
   uint64_t max_ops = 2000000;    // trace length: the migration must finish within it
   uint64_t ops_after = 2000;     // requests after the final phase
+  uint64_t step_every = 4;       // one migration Step after every this many requests
   MigrationOptions migration;    // crash_hook and clock are the driver's
   std::optional<Scenario> scenario;  // kind = "migration"; the child reads scenario->file
   // Instead of the scenario's seeded kills: the k-th process (k = 0..9) is

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/child_process.h"
 #include "bench/differential.h"
 #include "bench/store_setup.h"
 #include "engine/canonical.h"
@@ -33,14 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 double MsSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-// splitmix64: the drill's own seeded choices (kill moments, crash seeds).
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 // The reads the differential check runs after a cycle: a verify trace's reads
@@ -123,25 +116,11 @@ struct ChildRun {
 StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::string>& args,
                               const std::string& err_path, int64_t kill_at_write,
                               uint64_t kill_delay_us) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError("drill: cannot make a pipe");
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) return Status::IOError("drill: cannot fork");
-  if (pid == 0) {
-    ::dup2(fds[1], 1);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (err >= 0) ::dup2(err, 2);
-    int null_in = ::open("/dev/null", O_RDONLY);
-    if (null_in >= 0) ::dup2(null_in, 0);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
+  StatusOr<PipedChild> child = SpawnPiped(binary, args, err_path);
+  if (!child.ok()) return child.status();
+  const pid_t pid = child->pid;
   ChildRun run;
-  FILE* in = ::fdopen(fds[0], "r");
+  FILE* in = child->out;
   char* line = nullptr;
   size_t cap = 0;
   bool killed = false;
@@ -239,7 +218,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   } else {
     // SIGKILL just after the child announces a seeded write, after a seeded
     // delay of 0-499 µs: mid-write, mid-sync or between requests.
-    uint64_t r = Mix(seed ^ 0x6b696c6cULL);
+    uint64_t r = MixBits(seed ^ 0x6b696c6cULL);
     uint64_t nth_write = writes == 0 ? 0 : r % writes;
     uint64_t seen = 0;
     for (size_t i = 0; i < data->trace.size(); ++i) {
@@ -249,7 +228,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
         break;
       }
     }
-    kill_delay = Mix(r) % 500;
+    kill_delay = MixBits(r) % 500;
   }
   StatusOr<ChildRun> run =
       SpawnChild(c.opts->binary, args, c.cycle_dir + ".stderr", kill_at, kill_delay);

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "workloads/random.h"
+
 namespace listbench {
 namespace {
 
@@ -17,14 +19,6 @@ namespace fs = std::filesystem;
 double NowSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-// splitmix64 finalizer: a well-mixed pure function of its input.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 constexpr uint32_t Bit(IoOp op) { return 1u << static_cast<int>(op); }
@@ -245,7 +239,7 @@ IoVerdict FaultPlan::Before(IoOp op, const std::string& path, uint64_t offset, u
       } else if (r.rule.nth != 0) {
         fire = index == r.rule.nth;
       } else {
-        fire = Mix(seed_ ^ Mix((uint64_t{i} << 40) ^ index)) % r.rule.one_in == 0;
+        fire = MixBits(seed_ ^ MixBits((uint64_t{i} << 40) ^ index)) % r.rule.one_in == 0;
       }
       if (!fire) continue;
       ++r.fires;

@@ -15,6 +15,7 @@
 
 #include "engine/canonical.h"
 #include "sim/durable_file.h"
+#include "workloads/random.h"
 
 namespace listbench {
 namespace {
@@ -38,14 +39,6 @@ constexpr std::array<std::string_view, kNumCrashSites> kCrashSiteNames = {
     "repair_copied",           "chunk_read",                "chunk_written",
     "state_temp_written",      "state_committed",           "verifier_page",
     "phase_change"};
-
-// splitmix64: the canary's seeded choice of reads.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 std::string Hex(std::string_view bytes) {
   std::string out;
@@ -105,6 +98,32 @@ std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast
   X(backfill_backoff_steps) X(backfill_rate_waits) X(shadow_reads) X(shadow_mismatches)   \
   X(new_store_reads) X(verify_passes) X(gate_holds) X(inflight_recovered)                 \
   X(canary_fallbacks) X(step_errors) X(resumes)
+
+#define LB_OPTIONS(X)                                                                     \
+  X(seed) X(dual_write_steps) X(chunk_rows) X(backfill_rows_per_s) X(backoff_p99_us)       \
+  X(p99_window) X(verifier_pages_per_step) X(repairs_per_step) X(canary_shares)             \
+  X(gate_threshold) X(max_hold_steps) X(cutover_steps) X(rollback_after_cutover)            \
+  X(mismatch_log_limit)
+
+void to_json(nlohmann::json& j, const MigrationOptions& o) {
+  j = nlohmann::json::object();
+#define LB_PUT(f) j[#f] = o.f;
+  LB_OPTIONS(LB_PUT)
+#undef LB_PUT
+  j["spi_window"] = o.spi.window;
+  j["spi_target_latency_us"] = o.spi.target_latency_us;
+  j["spi_min_samples"] = o.spi.min_samples;
+}
+
+void from_json(const nlohmann::json& j, MigrationOptions& o) {
+#define LB_GET(f) j.at(#f).get_to(o.f);
+  LB_OPTIONS(LB_GET)
+#undef LB_GET
+  j.at("spi_window").get_to(o.spi.window);
+  j.at("spi_target_latency_us").get_to(o.spi.target_latency_us);
+  j.at("spi_min_samples").get_to(o.spi.min_samples);
+}
+#undef LB_OPTIONS
 
 void to_json(nlohmann::json& j, const MigrationCounters& c) {
   j = nlohmann::json::object();
@@ -366,7 +385,7 @@ Store* MigratingStore::Secondary() const {
 Store* MigratingStore::ReadPrimary() {
   if (phase_ != MigrationPhase::kCanary) return Primary();
   const double share = opt_.canary_shares[canary_index_];
-  const uint64_t draw = Mix(opt_.seed ^ Mix(read_draws_++));
+  const uint64_t draw = MixBits(opt_.seed ^ MixBits(read_draws_++));
   const double u = static_cast<double>(draw >> 11) * 0x1.0p-53;
   return u < share ? target_ : legacy_;
 }

@@ -186,6 +186,8 @@ struct MigrationCounters {
 
 // JSON forms (the state file, reports). from_json throws on malformed input,
 // like every nlohmann from_json.
+void to_json(nlohmann::json& j, const MigrationOptions& o);  // all but the hooks
+void from_json(const nlohmann::json& j, MigrationOptions& o);
 void to_json(nlohmann::json& j, const MigrationCounters& c);
 void from_json(const nlohmann::json& j, MigrationCounters& c);
 void to_json(nlohmann::json& j, const PhaseChange& c);

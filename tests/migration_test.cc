@@ -423,6 +423,7 @@ MigrateConfig SmallRun(const TempDir& tmp) {
   c.ops_before = 300;
   c.ops_after = 50;
   c.max_ops = 40000;
+  c.step_every = 1;
   c.migration = SmallOptions();
   return c;
 }

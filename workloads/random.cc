@@ -19,6 +19,8 @@ uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 }  // namespace
 
+uint64_t MixBits(uint64_t x) { return SplitMix64(x); }
+
 Random::Random(uint64_t seed, uint64_t stream) {
   uint64_t x = seed ^ (stream * 0xd1342543de82ef95ULL);
   for (uint64_t& s : s_) s = SplitMix64(x);

@@ -13,6 +13,11 @@
 
 namespace listbench {
 
+// The splitmix64 step as a pure function: a well-mixed 64-bit hash of `x`
+// (seeded choices that must not depend on a stream's position: fault rules,
+// kill points, canary draws).
+uint64_t MixBits(uint64_t x);
+
 // xoshiro256** (Blackman and Vigna), seeded through splitmix64.
 class Random {
  public:
