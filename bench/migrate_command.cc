@@ -98,14 +98,17 @@ void Plot(const std::string& json_path, const MigrateResult& r) {
       "set xlabel 'seconds'\nset ylabel 'requests/s'\nset y2label 'p99 (us)'\n"
       "set y2tics\nset ytics nomirror\nset key outside bottom center horizontal\n",
       stem);
+  // Each phase change at its second; labels at staggered heights, since
+  // the first phases pass within seconds.
   std::string prev;
+  int n = 0;
   for (const MigrateSecond& s : r.timeline) {
     if (s.phase == prev) continue;
     prev = s.phase;
     script += fmt::format(
         "set arrow from {0:.3f}, graph 0 to {0:.3f}, graph 1 nohead lc rgb '#888888' dt 2\n"
-        "set label '{1}' at {0:.3f}, graph 0.97 rotate by 90 right font ',8'\n",
-        s.t, s.phase);
+        "set label '{1}' at {0:.3f}, graph {2:.2f} left offset 0.3,0 font ',8'\n",
+        s.t, s.phase, 0.95 - 0.07 * (n++ % 4));
   }
   script += fmt::format(
       "plot '{0}.dat' using 1:2 with lines lw 2 title 'requests/s', '{0}.dat' using 1:3 axes "
