@@ -157,6 +157,8 @@ int MigrateCommand(int argc, char** argv) {
       ("min-samples", "shadowed reads the gate needs at each canary share",
        cxxopts::value<uint64_t>()->default_value("200"))
       ("gate", "SPI threshold of the canary gate", cxxopts::value<double>()->default_value("0.96"))
+      ("degraded-steps", "steps after a failed copy during which writes queue their copies",
+       cxxopts::value<uint64_t>()->default_value("100"))
       ("cutover-steps", "steps in cutover before finalizing",
        cxxopts::value<uint64_t>()->default_value("1000"))
       ("rollback-after-cutover", "roll back instead of finalizing")
@@ -219,6 +221,7 @@ int MigrateCommand(int argc, char** argv) {
   o.spi.min_samples = r["min-samples"].as<uint64_t>();
   o.gate_threshold = r["gate"].as<double>();
   o.cutover_steps = r["cutover-steps"].as<uint64_t>();
+  o.degraded_steps = r["degraded-steps"].as<uint64_t>();
   o.rollback_after_cutover = r.count("rollback-after-cutover") > 0;
   if (Status s = ValidateMigrationOptions(o); !s.ok()) return ReportError("migrate", s);
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";

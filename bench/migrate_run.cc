@@ -291,13 +291,6 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   fs::create_directories(p.root, ec);
   if (ec) return Status::IOError(p.root + ": cannot create: " + ec.message());
 
-  DatasetSpec spec;
-  spec.listings = cfg.listings;
-  spec.seed = 1;
-  StatusOr<LoadReport> base =
-      PrepareStore(Engine::kSqlite, p.base, spec, StoreOptions{}, ExistingLoad::kReplace,
-                   cfg.progress);
-  if (!base.ok()) return base.status();
   // A fresh run: the legacy store and the reference are clones of the load;
   // the new store starts empty. Only a run directory this command made (it
   // holds its marker) is removed.
@@ -310,6 +303,13 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
     fs::remove_all(run, ec);
     if (ec) return Status::IOError(run + ": cannot remove: " + ec.message());
   }
+  DatasetSpec spec;
+  spec.listings = cfg.listings;
+  spec.seed = 1;
+  StatusOr<LoadReport> base =
+      PrepareStore(Engine::kSqlite, p.base, spec, StoreOptions{}, ExistingLoad::kReplace,
+                   cfg.progress);
+  if (!base.ok()) return base.status();
   fs::create_directories(p.target, ec);
   if (ec) return Status::IOError(p.target + ": cannot create: " + ec.message());
   std::ofstream(marker) << "made by listbench migrate; removed by its next run\n";

@@ -97,13 +97,13 @@ std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast
   X(repair_queue_failures) X(backfill_rows) X(backfill_applied) X(backfill_chunks)        \
   X(backfill_backoff_steps) X(backfill_rate_waits) X(shadow_reads) X(shadow_mismatches)   \
   X(new_store_reads) X(verify_passes) X(gate_holds) X(inflight_recovered)                 \
-  X(canary_fallbacks) X(step_errors) X(resumes)
+  X(canary_fallbacks) X(step_errors) X(deferred_copies) X(resumes)
 
 #define LB_OPTIONS(X)                                                                     \
   X(seed) X(dual_write_steps) X(chunk_rows) X(backfill_rows_per_s) X(backoff_p99_us)       \
   X(p99_window) X(verifier_pages_per_step) X(repairs_per_step) X(canary_shares)             \
   X(gate_threshold) X(max_hold_steps) X(cutover_steps) X(rollback_after_cutover)            \
-  X(mismatch_log_limit)
+  X(mismatch_log_limit) X(degraded_steps)
 
 void to_json(nlohmann::json& j, const MigrationOptions& o) {
   j = nlohmann::json::object();
@@ -490,9 +490,17 @@ auto MigratingStore::Write(Touched touched, F fn) -> decltype(fn(std::declval<St
   if (code == StatusCode::kOk || code == StatusCode::kIOError) {
     counters_.dual_writes++;
     for (const auto& [kind, key] : touched) {
+      if (Degraded()) {
+        // The other store failed lately: its recovery (an engine may reopen
+        // itself) must not land on requests; the drain copies it later.
+        counters_.deferred_copies++;
+        Enqueue(kind, key);
+        continue;
+      }
       Status s = CopyEntity(kind, key, primary, secondary, 0);
       if (!s.ok()) {
         counters_.copy_failures++;
+        degraded_until_step_ = counters_.steps + opt_.degraded_steps;
         Enqueue(kind, key);
       }
     }
@@ -550,7 +558,10 @@ Status MigratingStore::DrainRepairs(size_t max) {
   if (from == nullptr || to == nullptr) return Status::OK();
   while (!unqueued_.empty() && max > 0) {
     const auto [kind, key] = unqueued_.back();
-    if (!CopyEntity(kind, key, from, to, 0).ok()) return Status::OK();  // retry later
+    if (!CopyEntity(kind, key, from, to, 0).ok()) {
+      degraded_until_step_ = counters_.steps + opt_.degraded_steps;
+      return Status::OK();  // retry later
+    }
     unqueued_.pop_back();
     counters_.repairs_done++;
     --max;
@@ -563,7 +574,10 @@ Status MigratingStore::DrainRepairs(size_t max) {
     if (!ParseRepairPayload(e.payload, &kind, &key)) {
       return Status::Corruption(fmt::format("repair queue entry {} names no entity", e.seq));
     }
-    if (!CopyEntity(kind, key, from, to, 0).ok()) return Status::OK();  // retry later
+    if (!CopyEntity(kind, key, from, to, 0).ok()) {
+      degraded_until_step_ = counters_.steps + opt_.degraded_steps;
+      return Status::OK();  // retry later
+    }
     // Re-check: both sides must now hold the same.
     StatusOr<Entity> a = from->GetEntity(kind, key);
     StatusOr<Entity> b = to->GetEntity(kind, key);

@@ -14,7 +14,11 @@
 //                 it to the new store (Store::GetEntity, Store::PutEntity,
 //                 with the parents it needs). A copy that fails never fails
 //                 the request: its (kind, key) goes into the durable repair
-//                 queue (sim/repair_queue.h), which Step drains and re-checks.
+//                 queue (sim/repair_queue.h), which Step drains and re-checks;
+//                 for options.degraded_steps Steps after a failed copy,
+//                 writes queue their copies instead of making them, so that
+//                 the failing store's recovery lands on the drain, not on
+//                 requests.
 //                 Lasts options.dual_write_steps Steps.
 //   backfill      dual write goes on; Step copies the legacy store into the new
 //                 one kind by kind in dependency order, a chunk of
@@ -136,6 +140,10 @@ struct MigrationOptions {
   size_t p99_window = 1000;           // requests the foreground p99 looks back over
   size_t verifier_pages_per_step = 4; // verifier pages per Step
   size_t repairs_per_step = 64;       // repair entries drained per Step
+  // After a copy to the other store fails (in a request or in the drain),
+  // this many Steps during which writes queue their copies for the drain
+  // instead of making them in the request.
+  uint64_t degraded_steps = 100;
   std::vector<double> canary_shares = {0.01, 0.05, 0.25, 0.50, 1.00};
   SpiOptions spi{.window = 1000, .target_latency_us = 2000, .min_samples = 200};
   double gate_threshold = 0.96;
@@ -181,6 +189,7 @@ struct MigrationCounters {
   uint64_t inflight_recovered = 0;      // interrupted writes re-copied at Open
   uint64_t canary_fallbacks = 0;        // canary reads the new store failed, answered by the legacy one
   uint64_t step_errors = 0;             // backfill reads / verifier pages that failed and were retried
+  uint64_t deferred_copies = 0;         // copies queued for the drain while the other store was degraded
   uint64_t resumes = 0;                 // Opens that found a state to resume
 };
 
@@ -308,6 +317,7 @@ class MigratingStore : public Store {
   void ClearInflight();
   Status RecoverInflight();
   uint64_t UnqueuedDepth() const { return unqueued_.size(); }
+  bool Degraded() const { return counters_.steps < degraded_until_step_; }
 
   Store* const legacy_;
   Store* const target_;
@@ -353,6 +363,9 @@ class MigratingStore : public Store {
   };
   std::optional<PendingShadow> shadow_;
   uint64_t mismatches_logged_ = 0;
+
+  // Until which Step writes queue their copies (options.degraded_steps).
+  uint64_t degraded_until_step_ = 0;
 
   // Copies that failed and could not be queued either: drained like entries.
   std::vector<std::pair<EntityKind, std::string>> unqueued_;

@@ -175,6 +175,29 @@ TEST_F(CliTest, DrillRefusesBadScenariosAndFlags) {
   EXPECT_EQ(ReadFile(tmp_.Sub("bad.toml")), "name = \"x\"\nkind = \"crash\"\nspeed = 9\n");
 }
 
+TEST_F(CliTest, MigrateRefusesBadInput) {
+  const std::string src = LISTBENCH_SOURCE_DIR;
+  const std::string wl = " --workload " + src + "/workloads/mixed.toml";
+  ExpectBadInput("migrate" + wl, "--listings is required");
+  ExpectBadInput("migrate --listings 100", "--workload is required");
+  ExpectBadInput("migrate --listings 5" + wl, "--listings 5");
+  ExpectBadInput("migrate --listings 100 --workload " + tmp_.Sub("none.toml"), "none.toml");
+  ExpectBadInput("migrate --listings 100" + wl + " --scenario " + src +
+                     "/sim/scenarios/crash-durable.toml",
+                 "not a migration scenario");
+  ExpectBadInput("drill --scenario " + src + "/sim/scenarios/migrate-crash.toml --work-dir " +
+                     Data(),
+                 "a migration scenario");
+  ExpectBadInput("migrate --listings 100" + wl + " --gate 1.5", "gate_threshold");
+  ExpectBadInput("migrate --listings 100" + wl + " --step-every 0", "--step-every");
+  // A run directory migrate did not make is not touched.
+  fs::create_directories(tmp_.Sub("w/migrate/run"));
+  std::ofstream(tmp_.Sub("w/migrate/run/mine.txt")) << "keep";
+  ExpectBadInput("migrate --listings 100" + wl + " --work-dir " + tmp_.Sub("w"),
+                 "not made by listbench migrate");
+  EXPECT_EQ(ReadFile(tmp_.Sub("w/migrate/run/mine.txt")), "keep");
+}
+
 // A small crash drill end to end through the command: JSON with the fields
 // the issue names, a plot next to it when gnuplot is there, exit 0.
 TEST_F(CliTest, DrillRunsAndWritesItsJson) {

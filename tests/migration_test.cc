@@ -453,7 +453,7 @@ TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
   // repair-queue sites are reached too.
   StatusOr<Scenario> sc = WriteScenario(
       tmp, "name = \"t\"\nkind = \"migration\"\n"
-           "[[fault]]\nkind = \"write_error\"\none_in = 4\nfrom_op = 0\n");
+           "[[fault]]\nkind = \"write_error\"\none_in = 4\nmax_fires = 20\nfrom_op = 0\n");
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   c.scenario = *sc;
   c.crash_each_site = true;
@@ -473,13 +473,17 @@ TEST(MigrateRun, SeededKillsWithIoErrorsOnTheNewStore) {
   MigrateConfig c = SmallRun(tmp);
   StatusOr<Scenario> sc = WriteScenario(
       tmp, "name = \"t\"\nkind = \"migration\"\ncrashes = 6\ncrash_one_in = 60\n"
-           "[[fault]]\nkind = \"write_error\"\none_in = 20\nfrom_op = 0\nuntil_op = 2000\n");
+           "[[fault]]\nkind = \"write_error\"\none_in = 20\nmax_fires = 50\nfrom_op = 0\n"
+           "until_op = 2000\n");
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   c.scenario = *sc;
   StatusOr<MigrateResult> r = RunMigrate(c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ExpectClean(*r, "finalized");
   EXPECT_EQ(r->crashes, 6u);
+  // Copies failed on the new store, went to the repair queue and were drained.
+  EXPECT_GT(r->migration["counters"]["copy_failures"].get<uint64_t>(), 0u);
+  EXPECT_GT(r->migration["counters"]["repairs_done"].get<uint64_t>(), 0u);
 }
 
 }  // namespace
