@@ -176,18 +176,12 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
     return std::chrono::duration<double>(Clock::now() - t0).count() - checking_s;
   };
   double second_start = 0;
-  std::vector<double> second_us;
+  Histogram second_ns;  // this second's request latencies, as the run's are kept
   auto flush_second = [&](double now_s) {
-    std::vector<double> v = second_us;
-    double p99 = 0;
-    if (!v.empty()) {
-      const size_t at = std::min(v.size() - 1, static_cast<size_t>(0.99 * v.size()));
-      std::nth_element(v.begin(), v.begin() + static_cast<long>(at), v.end());
-      p99 = v[at];
-    }
+    const double p99 = static_cast<double>(second_ns.Percentile(0.99)) / 1000.0;
     const MigrationStatus st = m.status();
     nlohmann::json j = {{"t", plan.t_offset + now_s},
-                        {"requests", second_us.size()},
+                        {"requests", second_ns.count()},
                         {"p99_us", p99},
                         {"phase", MigrationPhaseName(st.phase)},
                         {"share", st.canary_share},
@@ -195,7 +189,7 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
                         {"queue", st.repair_queue_depth},
                         {"backfill_rows", st.backfill_rows}};
     Send(out, "S " + j.dump());
-    second_us.clear();
+    second_ns.Clear();
     second_start = now_s;
   };
 
@@ -236,7 +230,7 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
     const Clock::time_point b = Clock::now();
     const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
     Send(out, fmt::format("O {} {} {} {}", i, ns, static_cast<int>(phase), OneLine(outcome)));
-    second_us.push_back(static_cast<double>(ns) / 1000.0);
+    second_ns.Add(static_cast<uint64_t>(ns));
     if (m.phase() != MigrationPhase::kLegacy && (i + 1) % cfg.step_every == 0) {
       Status s = m.Step();
       if (!s.ok()) return fail("migration step", s);
