@@ -1,6 +1,6 @@
 // SchemaChange: an online schema change of a live store, run in bounded
 // steps so that it can proceed on its own thread while the store keeps
-// serving writes (bench/schema_change_bench.h measures what the writes see).
+// serving writes (bench/drivers/schema_change_bench.h measures what the writes see).
 //
 // The change: listings gain an energy_rating, a UK-style EPC band 'A'..'G'.
 // Its backfilled value is EnergyRatingFor(listing id), a pure function that
@@ -46,9 +46,9 @@
 #include <string>
 #include <string_view>
 
-#include "engine/model.h"
-#include "engine/status.h"
-#include "engine/store.h"
+#include "core/model.h"
+#include "core/status.h"
+#include "core/store.h"
 
 namespace listbench {
 

@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/status.h"
-#include "engine/store.h"
-#include "engine/store_options.h"
+#include "core/status.h"
+#include "core/store.h"
+#include "core/store_options.h"
 
 namespace listbench {
 

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "workloads/random.h"
+#include "util/random.h"
 
 namespace listbench {
 namespace {

@@ -1,5 +1,5 @@
 // FaultPlan: the seeded fault plan both engines' I/O seams consult (it
-// implements engine/io_fault.h), in the manner of RocksDB's
+// implements core/io_fault.h), in the manner of RocksDB's
 // FaultInjectionTestFS and SQLite's test VFS / crash simulation (test6.c).
 //
 // A plan holds rules. Each rule names a fault kind, the calls it matches
@@ -50,8 +50,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/io_fault.h"
-#include "engine/status.h"
+#include "core/io_fault.h"
+#include "core/status.h"
 
 namespace listbench {
 

@@ -46,7 +46,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/status.h"
+#include "core/status.h"
 #include "sim/fault_plan.h"
 
 namespace listbench {
@@ -80,7 +80,7 @@ struct Scenario {
 };
 
 // InvalidArgument "<file>:<line>: <problem>" for a malformed scenario, and
-// "<file>: no such scenario file" / "cannot read" (workloads/toml_file.h).
+// "<file>: no such scenario file" / "cannot read" (util/toml_file.h).
 StatusOr<Scenario> ParseScenarioFile(const std::string& path);
 StatusOr<Scenario> ParseScenarioText(const std::string& text, const std::string& name);
 

@@ -1,7 +1,7 @@
 // listbench check: counted work is compared tightly, seam reads with a
 // tolerance, timing loosely; a run with a starved cache fails the check
 // against a normal run, and summaries of different runs are refused.
-#include "bench/check.h"
+#include "bench/drivers/check.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The cost model's arithmetic, pinned with hand-computed values.
-#include "bench/cost_model.h"
+#include "bench/model/cost_model.h"
 
 #include <gtest/gtest.h>
 

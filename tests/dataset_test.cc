@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "engine/canonical.h"
+#include "core/canonical.h"
 #include "workloads/dataset.h"
 
 namespace listbench {

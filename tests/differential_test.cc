@@ -4,9 +4,9 @@
 // fail).
 #include <gtest/gtest.h>
 
-#include "bench/differential.h"
+#include "bench/harness/differential.h"
 #include "engine/store_dir.h"
-#include "engine/store_wrapper.h"
+#include "core/store_wrapper.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
 #include "workloads/trace.h"

@@ -1,10 +1,10 @@
-// Drills at CI size (sim/drill.h), on both engines: the kill-point sweep
+// Drills at CI size (bench/drivers/drill.h), on both engines: the kill-point sweep
 // crashes a small workload at every write/sync call in turn and every crash
 // recovers with no acknowledged write lost; relaxed stores lose only a tail
 // (and the drill sees the loss, so it can fail); a transient full disk and
 // transient I/O errors clear and the store serves again without a restart;
 // the same seed replays the same injected faults.
-#include "sim/drill.h"
+#include "bench/drivers/drill.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "bench/differential.h"
-#include "engine/canonical.h"
-#include "engine/io_fault.h"
+#include "bench/harness/differential.h"
+#include "core/canonical.h"
+#include "core/io_fault.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "engine/store_dir.h"
 #include "tests/store_test_util.h"

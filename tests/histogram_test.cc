@@ -1,6 +1,6 @@
 // The latency histogram: bucket arithmetic is exact and contiguous, and
 // percentiles are within the documented 1/256 of the exact order statistic.
-#include "bench/histogram.h"
+#include "bench/harness/histogram.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <vector>
 
-#include "workloads/random.h"
+#include "util/random.h"
 
 namespace listbench {
 namespace {

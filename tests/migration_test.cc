@@ -1,4 +1,4 @@
-// The migration (sim/migration.h, bench/migrate_run.h) at CI scale: every
+// The migration (migration/migrating_store.h, bench/drivers/migrate_run.h) at CI scale: every
 // phase transition in order with every answer equal to a plain legacy
 // store's; a rollback after cutover that leaves the legacy store equal to
 // the new one; the canary gate holding (and rolling back) on a low Service
@@ -7,7 +7,7 @@
 // migration killed at every crash site in turn -- and at seeded sites with
 // I/O errors on the new store -- and resumed with no failed request, no lost
 // write and no difference.
-#include "sim/migration.h"
+#include "migration/migrating_store.h"
 
 #include <gtest/gtest.h>
 
@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/migrate_run.h"
-#include "engine/canonical.h"
+#include "bench/drivers/migrate_run.h"
+#include "core/canonical.h"
 #include "engine/store_dir.h"
-#include "engine/store_wrapper.h"
+#include "core/store_wrapper.h"
 #include "sim/scenario.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"

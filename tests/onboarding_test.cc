@@ -2,12 +2,12 @@
 // the workload's without storage errors, its data serves, and the
 // cross-tenant probe finds nothing of one tenant in another's answers -- and
 // does find it when a store leaks (the probe can fail).
-#include "bench/onboarding.h"
+#include "bench/drivers/onboarding.h"
 
 #include <gtest/gtest.h>
 
 #include "engine/store_dir.h"
-#include "engine/store_wrapper.h"
+#include "core/store_wrapper.h"
 #include "tests/store_test_util.h"
 #include "workloads/trace.h"
 

@@ -1,9 +1,9 @@
-// The durable repair queue (sim/repair_queue.h): appended and acknowledged
+// The durable repair queue (migration/repair_queue.h): appended and acknowledged
 // entries survive reopen exactly; a torn tail (a crash mid-append) is cut off
 // and reported while earlier entries stay; a damaged record in the middle is
 // Corruption naming the offset; a foreign file is refused and left as it
 // was; compaction keeps exactly the pending entries and the sequence counter.
-#include "sim/repair_queue.h"
+#include "migration/repair_queue.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

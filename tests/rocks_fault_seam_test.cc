@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/canonical.h"
-#include "engine/io_fault.h"
+#include "core/canonical.h"
+#include "core/io_fault.h"
 #include "engine/rocks/counting_fs.h"
 #include "engine/rocks/rocks_store.h"
 #include "tests/store_test_util.h"

@@ -2,7 +2,7 @@
 // pattern and outcome, warm-up is not recorded, counted work comes from the
 // engine's counters, and in open loop a stall is charged to every request
 // queued behind it (coordinated omission is not hidden).
-#include "bench/runner.h"
+#include "bench/harness/runner.h"
 
 #include <gtest/gtest.h>
 

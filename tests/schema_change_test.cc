@@ -1,5 +1,5 @@
 // The schema change of engine/schema_change.h (listings gain a backfilled
-// energy_rating) and its experiment (bench/schema_change_bench.h): the C++
+// energy_rating) and its experiment (bench/drivers/schema_change_bench.h): the C++
 // and SQL backfill functions agree; every method completes on a small store
 // and leaves every listing reading back the right value; the canonical
 // results the engines are compared by do not change; a small concurrent run
@@ -10,13 +10,13 @@
 #include <map>
 #include <set>
 
-#include "bench/differential.h"
-#include "bench/schema_change_bench.h"
-#include "engine/canonical.h"
+#include "bench/harness/differential.h"
+#include "bench/drivers/schema_change_bench.h"
+#include "core/canonical.h"
 #include "engine/rocks/listing_schema.h"
 #include "engine/schema_change.h"
 #include "engine/store_dir.h"
-#include "engine/store_wrapper.h"
+#include "core/store_wrapper.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
 #include "workloads/trace.h"

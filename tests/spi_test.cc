@@ -1,9 +1,9 @@
-// The Service Performance Index and canary gate (sim/spi.h): exact values on
+// The Service Performance Index and canary gate (migration/spi.h): exact values on
 // hand-made read sequences, the window sliding, a mismatch or a slow read
 // counting as bad, and the gate holding (with its reason in words) on no or
 // too little evidence, a low index, a non-empty repair queue or verifier
 // differences, and advancing only when all are clear.
-#include "sim/spi.h"
+#include "migration/spi.h"
 
 #include <gtest/gtest.h>
 

@@ -14,8 +14,8 @@
 #include <optional>
 #include <vector>
 
-#include "engine/canonical.h"
-#include "engine/io_fault.h"
+#include "core/canonical.h"
+#include "core/io_fault.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "tests/store_test_util.h"
 

@@ -10,7 +10,7 @@
 #include <iterator>
 #include <set>
 
-#include "engine/canonical.h"
+#include "core/canonical.h"
 #include "engine/sqlite/schema.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "tests/store_test_util.h"

@@ -1,4 +1,4 @@
-#include "engine/status.h"
+#include "core/status.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // The modelled deployed latency: the arithmetic, the round-trip rules, and
 // that the timing decorator charges each request exactly its own counted I/O
 // and round trips.
-#include "bench/storage_profile.h"
+#include "bench/model/storage_profile.h"
 
 #include <gtest/gtest.h>
 
-#include "bench/measured_store.h"
+#include "bench/harness/measured_store.h"
 #include "engine/store_dir.h"
 #include "tests/store_test_util.h"
 

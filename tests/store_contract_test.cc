@@ -1,9 +1,9 @@
-// The Store contract (engine/store.h), checked with exact expected results on
+// The Store contract (core/store.h), checked with exact expected results on
 // every engine through one fixture, in the manner of LevelDB's db_test.cc
 // option loop: the same assertions run on SQLite and on RocksDB.
 #include <gtest/gtest.h>
 
-#include "engine/canonical.h"
+#include "core/canonical.h"
 #include "engine/store_dir.h"
 #include "tests/store_test_util.h"
 

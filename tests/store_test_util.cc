@@ -1,6 +1,6 @@
 #include "tests/store_test_util.h"
 
-#include "engine/canonical.h"
+#include "core/canonical.h"
 
 #include <unistd.h>
 

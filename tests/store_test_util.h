@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/store.h"
+#include "core/store.h"
 
 namespace listbench::testing {
 

@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "bench/commands.h"
-#include "bench/fit.h"
-#include "bench/plot.h"
+#include "bench/cli/commands.h"
+#include "bench/model/fit.h"
+#include "bench/report/plot.h"
 #include "tests/store_test_util.h"
 
 namespace listbench {

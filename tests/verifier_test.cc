@@ -1,4 +1,4 @@
-// The migration verifier (sim/verifier.h) and the entity scan it stands on
+// The migration verifier (migration/verifier.h) and the entity scan it stands on
 // (Store::ScanEntities): both engines loaded with one generated dataset scan
 // to byte-identical rows, so the verifier finds no difference between them
 // or between the legacy store and a clone of itself (no false positives);
@@ -6,7 +6,7 @@
 // entity kind, on either engine -- is reported as exactly that one
 // difference in exactly that kind; an interrupted diff resumed from its
 // persisted checkpoint ends with the same report.
-#include "sim/verifier.h"
+#include "migration/verifier.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -27,7 +27,7 @@
 #include "engine/rocks/rocks_store.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "engine/store_dir.h"
-#include "engine/store_wrapper.h"
+#include "core/store_wrapper.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
 

@@ -11,7 +11,7 @@
 #include <cmath>
 
 #include "workloads/places.h"
-#include "workloads/random.h"
+#include "util/random.h"
 
 namespace listbench {
 namespace {

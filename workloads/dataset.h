@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/model.h"
-#include "engine/status.h"
-#include "engine/store.h"
+#include "core/model.h"
+#include "core/status.h"
+#include "core/store.h"
 
 namespace listbench {
 

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "workloads/random.h"
+#include "util/random.h"
 #include "workloads/workload_spec.h"
 
 namespace listbench {

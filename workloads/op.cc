@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/canonical.h"
+#include "core/canonical.h"
 
 namespace listbench {
 namespace {

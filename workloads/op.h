@@ -10,8 +10,8 @@
 #include <variant>
 #include <vector>
 
-#include "engine/model.h"
-#include "engine/store.h"
+#include "core/model.h"
+#include "core/store.h"
 
 namespace listbench {
 
@@ -58,7 +58,7 @@ std::string_view OpKindCode(OpKind k);
 inline bool IsWrite(OpKind k) { return static_cast<int>(k) >= 5; }
 
 // Runs `op` against `store` and returns its canonical outcome
-// (CanonicalOutcome in engine/canonical.h).
+// (CanonicalOutcome in core/canonical.h).
 std::string ExecuteOp(Store& store, const Op& op);
 
 // Runs `op` against `store` and returns only its status (results are

@@ -9,7 +9,7 @@
 #include <array>
 
 #include "workloads/key_chooser.h"
-#include "workloads/random.h"
+#include "util/random.h"
 
 namespace listbench {
 namespace {

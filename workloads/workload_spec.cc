@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "workloads/toml_file.h"
+#include "util/toml_file.h"
 
 namespace listbench {
 namespace {

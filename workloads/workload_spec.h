@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/status.h"
+#include "core/status.h"
 #include "workloads/op.h"
 
 namespace listbench {

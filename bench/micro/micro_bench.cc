@@ -19,8 +19,8 @@
 #include <map>
 #include <string>
 
-#include "bench/histogram.h"
-#include "bench/runner.h"
+#include "bench/harness/histogram.h"
+#include "bench/harness/runner.h"
 #include "engine/store_dir.h"
 #include "workloads/dataset.h"
 #include "workloads/trace.h"
@@ -166,7 +166,7 @@ class NullStore final : public Store {
   WorkStats work_stats() const override { return {}; }
 };
 
-// The runner's own cost per request (bench/runner.h: timing decorator,
+// The runner's own cost per request (bench/harness/runner.h: timing decorator,
 // histograms, modelled profiles, series), against a bare loop of RunOp calls
 // on the same null store. The difference is what the runner adds to every
 // measured latency.

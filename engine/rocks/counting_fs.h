@@ -5,13 +5,13 @@
 // to the wrapped file system, counts it into a listbench::IoCounters and, when
 // a fault injector is installed (StoreOptions::faults), consults it.
 //
-// What is counted (engine/io_stats.h): reads = Read/PositionedRead/MultiRead
+// What is counted (core/io_stats.h): reads = Read/PositionedRead/MultiRead
 // requests; writes = Append/PositionedAppend/RandomRW Write; syncs = file
 // Sync/Fsync/RangeSync and directory Fsync; opens = files opened or created;
 // deletes = DeleteFile; renames = RenameFile. A call failed by an injected
 // fault never reaches the disk and is not counted.
 //
-// Fault protocol (engine/io_fault.h), only when `faults` is not null:
+// Fault protocol (core/io_fault.h), only when `faults` is not null:
 //   Before(op, path, offset, bytes) is asked before the real call:
 //     kRead    Read/PositionedRead (sequential reads at the running position),
 //              each MultiRead request, RandomRW Read: the range asked for;
@@ -46,8 +46,8 @@
 
 #include <memory>
 
-#include "engine/io_fault.h"
-#include "engine/io_stats.h"
+#include "core/io_fault.h"
+#include "core/io_stats.h"
 
 namespace listbench::rocks {
 

@@ -25,9 +25,9 @@
 
 #include <string_view>
 
-#include "engine/entity_scan.h"
+#include "core/entity_scan.h"
 #include "engine/rocks/table.h"
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench::rocks {
 

@@ -1,4 +1,4 @@
-// Store::ScanEntities for the single-table design (engine/entity_scan.h,
+// Store::ScanEntities for the single-table design (core/entity_scan.h,
 // engine/rocks/README.md "Entity scan"): the primary items of one kind, of
 // every tenant, in entity-key order. Each tenant's collections of a kind
 // are one key range in which the primary items already appear in
@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/entity_scan.h"
+#include "core/entity_scan.h"
 #include "engine/rocks/table.h"
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench::rocks {
 

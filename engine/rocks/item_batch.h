@@ -13,9 +13,9 @@
 #include <string>
 #include <string_view>
 
-#include "engine/model.h"
+#include "core/model.h"
 #include "engine/rocks/items.h"
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench::rocks {
 

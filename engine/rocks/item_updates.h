@@ -13,10 +13,10 @@
 
 #include <string_view>
 
-#include "engine/model.h"
+#include "core/model.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/table.h"
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench::rocks {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/entity_scan.h"
-#include "engine/model.h"
+#include "core/entity_scan.h"
+#include "core/model.h"
 
 namespace listbench::rocks {
 

@@ -15,9 +15,9 @@
 #include <functional>
 #include <optional>
 
-#include "engine/model.h"
+#include "core/model.h"
 #include "engine/rocks/items.h"
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench::rocks {
 

@@ -16,7 +16,7 @@
 #include <memory>
 
 #include "engine/rocks/table.h"
-#include "engine/store.h"
+#include "core/store.h"
 
 namespace listbench::rocks {
 

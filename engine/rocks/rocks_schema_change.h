@@ -11,8 +11,8 @@
 #include <memory>
 
 #include "engine/schema_change.h"
-#include "engine/status.h"
-#include "engine/store.h"
+#include "core/status.h"
+#include "core/store.h"
 
 namespace listbench {
 

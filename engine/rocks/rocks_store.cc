@@ -25,7 +25,7 @@
 #include "engine/rocks/loader.h"
 #include "engine/rocks/table.h"
 #include "engine/schema_change.h"
-#include "engine/validate.h"
+#include "core/validate.h"
 
 namespace listbench {
 namespace {

@@ -19,9 +19,9 @@
 #include <memory>
 #include <string>
 
-#include "engine/status.h"
-#include "engine/store.h"
-#include "engine/store_options.h"
+#include "core/status.h"
+#include "core/store.h"
+#include "core/store_options.h"
 
 namespace listbench {
 

@@ -1,5 +1,5 @@
 // Table: the one ordered key space of the single-table design, i.e. a
-// rocksdb::DB plus the work counters (engine/io_stats.h WorkStats) that every
+// rocksdb::DB plus the work counters (core/io_stats.h WorkStats) that every
 // access through it moves. The store, its bulk loader and its invariant check
 // all read and write through a Table, so counted work is uniform:
 //   queries      += 1 per point Get, iterator seek (Scan) and write batch;
@@ -57,8 +57,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "engine/io_stats.h"
-#include "engine/status.h"
+#include "core/io_stats.h"
+#include "core/status.h"
 
 namespace listbench::rocks {
 

@@ -8,7 +8,7 @@
 // its own files in io_stats(). Every SQLite file the engine touches (database,
 // -wal, -shm, temp files) goes through here.
 //
-// Fault injection (engine/io_fault.h): when created with an IoFaultInjector,
+// Fault injection (core/io_fault.h): when created with an IoFaultInjector,
 // every file the engine opens by name is tracked by its xOpen path, and
 //   - Before(op, path, offset, bytes) is asked BEFORE the real call: xRead =
 //     kRead(offset, n), xWrite = kWrite(offset, n), xTruncate = kWrite over
@@ -39,9 +39,9 @@
 #include <memory>
 #include <string>
 
-#include "engine/io_fault.h"
-#include "engine/io_stats.h"
-#include "engine/status.h"
+#include "core/io_fault.h"
+#include "core/io_stats.h"
+#include "core/status.h"
 
 namespace listbench {
 

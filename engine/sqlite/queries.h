@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "engine/model.h"
+#include "core/model.h"
 
 namespace listbench {
 
@@ -91,7 +91,7 @@ inline constexpr const char* kUpdateListingSql =
     "  version = ?4, updated = ?5 WHERE id = ?1";
 
 // ---- Entity scan (Store::ScanEntities) ----
-// Keyset pages in entity-key order (engine/entity_scan.h): the rows after
+// Keyset pages in entity-key order (core/entity_scan.h): the rows after
 // ?1 (and ?2), at most ?3 (?2 for single-id keys). Each walks its table's
 // primary key; payments walk applications_by_applicant and then each
 // application's payments (payments_by_application), so a payment whose

@@ -4,8 +4,8 @@
 #ifndef LISTBENCH_ENGINE_SQLITE_ROWS_H_
 #define LISTBENCH_ENGINE_SQLITE_ROWS_H_
 
-#include "engine/entity_scan.h"
-#include "engine/model.h"
+#include "core/entity_scan.h"
+#include "core/model.h"
 #include "engine/sqlite/statement.h"
 
 namespace listbench {

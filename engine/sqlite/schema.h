@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench {
 

@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/io_stats.h"
-#include "engine/store.h"
+#include "core/io_stats.h"
+#include "core/store.h"
 
 namespace listbench {
 

@@ -17,7 +17,7 @@
 
 #include <string_view>
 
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench {
 

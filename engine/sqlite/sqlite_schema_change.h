@@ -11,7 +11,7 @@
 #include <string>
 
 #include "engine/schema_change.h"
-#include "engine/status.h"
+#include "core/status.h"
 
 namespace listbench {
 

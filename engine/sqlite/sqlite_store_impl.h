@@ -17,8 +17,8 @@
 #include "engine/sqlite/counting_vfs.h"
 #include "engine/sqlite/sqlite_bulk_loader.h"
 #include "engine/sqlite/statement.h"
-#include "engine/store.h"
-#include "engine/store_options.h"
+#include "core/store.h"
+#include "core/store_options.h"
 
 namespace listbench {
 

@@ -5,7 +5,7 @@
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
 #include "engine/sqlite/sqlite_store_impl.h"
-#include "engine/validate.h"
+#include "core/validate.h"
 
 namespace listbench {
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/io_stats.h"
-#include "engine/status.h"
+#include "core/io_stats.h"
+#include "core/status.h"
 
 namespace listbench {
 

@@ -1,0 +1,86 @@
+// listbench check: compares a run's summary.json with a committed baseline
+// (bench/drivers/check.h says what is compared how). Exit 1 with a table of what
+// regressed, 0 otherwise, 2 when the files are not comparable summaries.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bench/drivers/check.h"
+#include "bench/cli/cli_util.h"
+#include "bench/cli/commands.h"
+
+namespace listbench {
+namespace {
+
+StatusOr<nlohmann::json> ReadSummary(const std::string& flag, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::InvalidArgument(fmt::format("{} {}: no such file", flag, path));
+  }
+  std::ifstream in(path);
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    return Status::InvalidArgument(fmt::format("{} {}: not valid JSON", flag, path));
+  }
+  return j;
+}
+
+}  // namespace
+
+int CheckCommand(int argc, char** argv) {
+  cxxopts::Options options("listbench check",
+                           "Compare a summary.json with a baseline; exit 1 on a regression.");
+  CheckTolerances d;
+  options.add_options()
+      ("baseline", "baseline summary.json", cxxopts::value<std::string>())
+      ("current", "current summary.json", cxxopts::value<std::string>())
+      ("work-tolerance", "allowed growth of counted work per request",
+       cxxopts::value<double>()->default_value(fmt::format("{}", d.work)))
+      ("io-tolerance", "allowed growth of seam reads per request",
+       cxxopts::value<double>()->default_value(fmt::format("{}", d.io)))
+      ("ratio-tolerance", "allowed move of the sqlite/rocksdb latency ratio",
+       cxxopts::value<double>()->default_value(fmt::format("{}", d.ratio)))
+      ("time-tolerance", "allowed growth of absolute median (p50) latency",
+       cxxopts::value<double>()->default_value(fmt::format("{}", d.time)));
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("check", flags.status());
+  if (help) return kExitOk;
+  const cxxopts::ParseResult& r = *flags;
+  for (const char* f : {"baseline", "current"}) {
+    if (!r.count(f)) {
+      return ReportError("check", Status::InvalidArgument(fmt::format("--{} FILE is required", f)));
+    }
+  }
+  CheckTolerances tol;
+  tol.work = r["work-tolerance"].as<double>();
+  tol.io = r["io-tolerance"].as<double>();
+  tol.ratio = r["ratio-tolerance"].as<double>();
+  tol.time = r["time-tolerance"].as<double>();
+  for (double t : {tol.work, tol.io, tol.ratio, tol.time}) {
+    if (!(t >= 0)) return ReportError("check", Status::InvalidArgument("tolerances must be >= 0"));
+  }
+  StatusOr<nlohmann::json> base = ReadSummary("--baseline", r["baseline"].as<std::string>());
+  if (!base.ok()) return ReportError("check", base.status());
+  StatusOr<nlohmann::json> cur = ReadSummary("--current", r["current"].as<std::string>());
+  if (!cur.ok()) return ReportError("check", cur.status());
+  StatusOr<std::vector<CheckFinding>> findings = CheckSummaries(*base, *cur, tol);
+  if (!findings.ok()) return ReportError("check", findings.status());
+
+  int regressions = 0;
+  if (!findings->empty()) {
+    fmt::print("{:<15} {:<22} {:<14} {:>12} {:>12} {:>12}  verdict\n", "engine", "op", "metric",
+               "baseline", "current", "limit");
+  }
+  for (const CheckFinding& f : *findings) {
+    regressions += f.regression;
+    fmt::print("{:<15} {:<22} {:<14} {:>12.3f} {:>12.3f} {:>12.3f}  {}\n", f.engine, f.op,
+               f.metric, f.baseline, f.current, f.limit,
+               f.regression ? "REGRESSED" : "changed (better)");
+  }
+  fmt::print("check: {} regression(s) against {}\n", regressions, r["baseline"].as<std::string>());
+  return regressions > 0 ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace listbench

@@ -1,0 +1,39 @@
+// Helpers shared by the listbench subcommands: flag parsing that turns every
+// problem into one Status line, dataset flags, and result files.
+#ifndef LISTBENCH_BENCH_CLI_CLI_UTIL_H_
+#define LISTBENCH_BENCH_CLI_CLI_UTIL_H_
+
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/status.h"
+#include "core/store_options.h"
+#include "workloads/dataset.h"
+
+namespace listbench {
+
+// Adds --listings, --seed and --durable (shared by every command that loads).
+void AddDatasetFlags(cxxopts::Options& options);
+// Reads them back; InvalidArgument for --listings 0.
+StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r);
+StoreOptions StoreOptionsFromFlags(const cxxopts::ParseResult& r);
+
+// Parses argv. Unknown flags, malformed values and stray positional
+// arguments become InvalidArgument. Adds and handles -h/--help: `*help` is
+// set when help was printed and the command should exit 0.
+StatusOr<cxxopts::ParseResult> ParseFlags(cxxopts::Options& options, int argc, char** argv,
+                                          bool* help);
+
+// The build and machine facts every result records.
+nlohmann::json BuildInfoJson();
+
+// Writes `j` to `path` (pretty-printed). IOError names the path.
+Status WriteJsonFile(const std::string& path, const nlohmann::json& j);
+
+// Checks that a --json destination can be written before a long run starts.
+Status CheckOutputPath(const std::string& flag, const std::string& path);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_BENCH_CLI_CLI_UTIL_H_

@@ -1,0 +1,488 @@
+// listbench drill: run a fault scenario (sim/scenarios/*.toml) against one or
+// both engines and report what each lost (bench/drivers/drill.h). Also the hidden
+// `drill-child` command a crash drill runs in its child processes.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "bench/harness/child_process.h"
+#include "bench/cli/cli_util.h"
+#include "bench/cli/commands.h"
+#include "bench/report/plot.h"
+#include "bench/harness/store_setup.h"
+#include "bench/drivers/drill.h"
+#include "sim/scenario.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+double Percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+}
+
+nlohmann::json ResultJson(const DrillResult& r) {
+  nlohmann::json j = {{"cycles", r.cycles},
+                      {"operations", r.operations},
+                      {"outcomes", r.outcomes},
+                      {"acknowledged_writes", r.acknowledged_writes},
+                      {"lost_acknowledged_writes", r.lost_acknowledged_writes},
+                      {"unknown_outcome_writes", r.unknown_outcome_writes},
+                      {"unknown_outcome_present", r.unknown_outcome_present},
+                      {"holes", r.holes},
+                      {"integrity_failures", r.integrity_failures},
+                      {"differential_failures", r.differential_failures},
+                      {"wrong_results", r.wrong_results},
+                      {"not_recovered", r.not_recovered},
+                      {"crashes", {{"sigkill", r.crashes_sigkill},
+                                   {"power_loss", r.crashes_power_loss},
+                                   {"none", r.runs_without_crash}}},
+                      {"faults_injected", r.faults_injected},
+                      {"acknowledged_writes_by_crash", r.acknowledged_by_crash},
+                      {"lost_acknowledged_writes_by_crash", r.lost_by_crash},
+                      {"recovery_ms", {{"p50", Percentile(r.recovery_ms, 0.5)},
+                                       {"max", Percentile(r.recovery_ms, 1.0)}}},
+                      {"seconds", r.seconds},
+                      {"failed", r.Failed()}};
+  nlohmann::json problems = nlohmann::json::array();
+  for (const CycleRecord& c : r.cycle_records) {
+    for (const std::string& p : c.problems) {
+      if (problems.size() < 20) {
+        problems.push_back({{"cycle", c.cycle}, {"seed", c.seed}, {"problem", p}});
+      }
+    }
+  }
+  j["problems"] = problems;
+  nlohmann::json faults = nlohmann::json::array();
+  for (const FaultEvent& e : r.first_cycle_faults) {
+    if (faults.size() < 200) faults.push_back(e.Describe());
+  }
+  j["first_cycle_fault_log"] = faults;
+  return j;
+}
+
+void PrintResult(const Scenario& sc, const DrillResult& r) {
+  const std::string e(EngineName(r.engine));
+  fmt::print("{} on {} ({}, seed {}): {} cycles in {:.1f} s\n", sc.name, e,
+             sc.durable ? "durable" : "relaxed", r.seed, r.cycles, r.seconds);
+  std::string outcomes;
+  for (const auto& [k, v] : r.outcomes) outcomes += fmt::format(" {}={}", k, v);
+  fmt::print("  {} by outcome:{}\n", sc.kind == DrillKind::kCrash ? "writes" : "operations",
+             outcomes);
+  fmt::print("  acknowledged writes {}, lost {}, unknown outcome {} ({} present), holes {}\n",
+             r.acknowledged_writes, r.lost_acknowledged_writes, r.unknown_outcome_writes,
+             r.unknown_outcome_present, r.holes);
+  fmt::print("  integrity failures {}, differential failures {}, wrong results {}, not "
+             "recovered {}\n",
+             r.integrity_failures, r.differential_failures, r.wrong_results, r.not_recovered);
+  if (sc.kind == DrillKind::kCrash) {
+    std::string by;
+    for (const auto& [k, v] : r.lost_by_crash) {
+      by += fmt::format(" {}={}/{}", k, v, r.acknowledged_by_crash.count(k) ? r.acknowledged_by_crash.at(k) : 0);
+    }
+    fmt::print("  lost/acknowledged by crash:{}\n", by);
+    fmt::print("  crashes: sigkill {}, power loss {}, ran to the end {}; recovery p50 {:.1f} ms, "
+               "max {:.1f} ms\n",
+               r.crashes_sigkill, r.crashes_power_loss, r.runs_without_crash,
+               Percentile(r.recovery_ms, 0.5), Percentile(r.recovery_ms, 1.0));
+  } else {
+    fmt::print("  faults injected {}; reopen p50 {:.1f} ms\n", r.faults_injected,
+               Percentile(r.recovery_ms, 0.5));
+  }
+  int shown = 0;
+  for (const CycleRecord& c : r.cycle_records) {
+    for (const std::string& p : c.problems) {
+      if (shown++ < 5) {
+        fmt::print("  FAIL cycle {} (replay: --seed {} --cycles 1 --first-cycle {}): {}\n",
+                   c.cycle, r.seed, c.cycle, p);
+      }
+    }
+  }
+}
+
+// A plot per engine next to the JSON: errors drills draw throughput and p99
+// per interval with the injected faults marked; crash drills draw each
+// cycle's throughput with its crash marked by the recovery time after it.
+void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r) {
+  if (json_path.empty() || !HaveGnuplot()) return;
+  const fs::path p(json_path);
+  const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
+  const std::string stem = p.stem().string() + "-" + std::string(EngineName(r.engine));
+  std::string data;
+  std::string script = fmt::format(
+      "set terminal pngcairo size 900,500 noenhanced\nset output '{}.png'\nset grid\n"
+      "set key top left\n",
+      stem);
+  if (sc.kind == DrillKind::kErrors) {
+    for (const SeriesPoint& s : r.series) {
+      data += fmt::format("{:.6f} {:.1f} {:.1f} {}\n", s.t, s.ops_per_s, s.p99_us, s.errors);
+    }
+    script += fmt::format(
+        "set title '{} on {}: throughput and p99 (cycle 0), injected faults marked'\n"
+        "set xlabel 'seconds since the workload started'\nset ylabel 'operations/s'\n"
+        "set y2label 'p99 (us)'\nset y2tics\nset ytics nomirror\n",
+        sc.name, EngineName(r.engine));
+    int n = 0;
+    for (const FaultEvent& e : r.first_cycle_faults) {
+      if (n++ >= 50) break;
+      script += fmt::format("set arrow from {:.6f}, graph 0 to {:.6f}, graph 1 nohead lc rgb "
+                            "'#cc0000' dt 2\n",
+                            e.at_seconds, e.at_seconds);
+    }
+    script += fmt::format(
+        "plot '{0}.dat' using 1:2 with lines lw 2 title 'ops/s', '{0}.dat' using 1:3 axes x1y2 "
+        "with lines lw 2 title 'p99 us', 1/0 lc rgb '#cc0000' dt 2 title 'injected fault'\n",
+        stem);
+  } else {
+    for (const CycleRecord& c : r.cycle_records) {
+      const double per_s = c.workload_seconds > 0 ? c.acknowledged / c.workload_seconds : 0;
+      data += fmt::format("{:.3f} {:.3f} {:.1f} {}\n", c.started_at_s, c.recovery_ms, per_s,
+                          c.crash == "sigkill" ? 1 : c.crash == "power_loss" ? 2 : 0);
+    }
+    script += fmt::format(
+        "set title '{} on {}: throughput of each cycle and the recovery after its crash'\n"
+        "set xlabel 'seconds since the drill started'\nset ylabel 'acknowledged writes/s'\n"
+        "set y2label 'recovery: reopen + first read (ms, log scale)'\nset y2tics\n"
+        "set ytics nomirror\nset logscale y2\nset key outside bottom center horizontal\n",
+        sc.name, EngineName(r.engine));
+    script += fmt::format(
+        "plot '{0}.dat' using 1:($3>0?$3:1/0) with lines lc rgb '#999999' title 'acknowledged "
+        "writes/s', '{0}.dat' using 1:($4==1?$2:1/0) axes x1y2 with points pt 7 ps 0.5 title "
+        "'crash: SIGKILL (recovery ms)', '{0}.dat' using 1:($4==2?$2:1/0) axes x1y2 with points "
+        "pt 5 ps 0.5 title 'crash: power loss (recovery ms)'\n",
+        stem);
+  }
+  (void)WriteTextFile(dir + "/" + stem + ".dat", data);
+  (void)RunGnuplot(dir, stem, script);
+}
+
+
+// ---- The error matrix ------------------------------------------------------
+
+struct MatrixRow {
+  const char* kind;
+  const char* mode;  // "transient" | "persistent"
+  const char* rule;  // the [[fault]] body
+};
+
+// One fault kind x transient/persistent per row. Every fault is armed at
+// operation 50 of 300 and, persistent or not, cleared at operation 200 (the
+// disk gets space back, the controller stops failing): the drill then checks
+// that the store serves again without a restart.
+constexpr MatrixRow kMatrixRows[] = {
+    {"read_error", "transient", "kind = \"read_error\"\none_in = 10\nmax_fires = 5\n"},
+    {"read_error", "persistent", "kind = \"read_error\"\npersistent = true\nnth = 5\n"},
+    {"write_error", "transient", "kind = \"write_error\"\none_in = 10\nmax_fires = 5\n"},
+    {"write_error", "persistent", "kind = \"write_error\"\npersistent = true\nnth = 5\n"},
+    {"sync_error", "transient", "kind = \"sync_error\"\nnth = 2\n"},
+    {"sync_error", "persistent", "kind = \"sync_error\"\npersistent = true\nnth = 2\n"},
+    {"metadata_error", "transient", "kind = \"metadata_error\"\nnth = 1\n"},
+    {"metadata_error", "persistent", "kind = \"metadata_error\"\npersistent = true\nnth = 1\n"},
+    {"disk_full", "transient", "kind = \"disk_full\"\nnth = 3\n"},
+    {"disk_full", "persistent", "kind = \"disk_full\"\npersistent = true\nbyte_budget = 8192\n"},
+    {"latency", "transient", "kind = \"latency\"\nnth = 1\nlatency_us = 50000\n"},
+    {"latency", "persistent",
+     "kind = \"latency\"\npersistent = true\none_in = 1\nlatency_us = 1000\n"},
+};
+
+std::string MatrixCell(const nlohmann::json& e, const ChildResult& child) {
+  if (!child.ok() && child.exit_code != kExitCheckFailed) {
+    return "listbench itself failed: " + child.Describe();
+  }
+  const auto n = [&](const char* k) { return e.value(k, uint64_t{0}); };
+  const nlohmann::json outcomes = e.value("outcomes", nlohmann::json::object());
+  uint64_t errors = 0;
+  for (const auto& [k, v] : outcomes.items()) {
+    if (k == "io_error" || k == "corruption" || k == "open_failed") errors += v.get<uint64_t>();
+  }
+  std::string cell = fmt::format("{} faults, {} error statuses, {} wrong results, {} lost acks",
+                                 n("faults_injected"), errors, n("wrong_results"),
+                                 n("lost_acknowledged_writes"));
+  const uint64_t later = outcomes.value("io_error_applied_later", uint64_t{0}) +
+                         outcomes.value("io_error_applied_after_restart", uint64_t{0});
+  if (later > 0) {
+    cell += fmt::format(", {} failed writes took effect later, at a recovery (unknown outcome)",
+                        later);
+  }
+  if (n("integrity_failures") > 0) cell += fmt::format(", {} integrity failures", n("integrity_failures"));
+  if (n("differential_failures") > 0) {
+    cell += fmt::format(", {} differential failures", n("differential_failures"));
+  }
+  if (n("not_recovered") > 0) {
+    std::string why;
+    for (const auto& p : e.value("problems", nlohmann::json::array())) {
+      const std::string text = p.value("problem", "");
+      if (text.find("does not serve again") != std::string::npos ||
+          text.find("could not run") != std::string::npos) {
+        why = text;
+      }
+    }
+    cell += "; NOT recovered without a restart: " + why;
+  } else {
+    cell += "; served again without a restart";
+  }
+  return cell;
+}
+
+int RunMatrix(const std::string& binary, const std::vector<Engine>& engines, uint64_t seed,
+              const std::string& work_dir, const std::string& json_path) {
+  const std::string dir = (fs::path(work_dir) / "matrix").string();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return ReportError("drill", Status::IOError(dir + ": cannot create: " + ec.message()));
+  // The workload file, found the way scenarios find it.
+  Scenario probe;
+  probe.file = (fs::path(binary).parent_path() / ".." / "sim" / "scenarios" / "x.toml").string();
+  probe.workload = "mixed";
+  std::string workload = ScenarioWorkloadPath(probe);
+  if (!fs::exists(workload, ec)) workload = "workloads/mixed.toml";
+  workload = fs::absolute(workload, ec).string();
+  nlohmann::json out = {{"command", "drill --matrix"},
+                        {"seed", seed},
+                        {"listings", 300},
+                        {"operations_per_cycle", 300},
+                        {"cycles", 3},
+                        {"workload", workload},
+                        {"fault_window", "armed at op 50, cleared at op 200"},
+                        {"reopen_at_op", 125},
+                        {"cache_kib", 64},
+                        {"build", BuildInfoJson()}};
+  std::string md = fmt::format(
+      "# Error matrix: each fault kind, transient and persistent, on each engine\n\n"
+      "Every cell is one `listbench drill` run (3 cycles, seed {}, 300 listings, 300 "
+      "operations of workloads/mixed.toml per cycle, durable configuration) in a child "
+      "process of its own, so that a crash of the store would show here instead of ending "
+      "the matrix. Caches are 64 KiB so that reads reach the file system. The fault is armed "
+      "at operation 50 and cleared at operation 200; at operation 125 the store is closed and "
+      "reopened under the fault (so rename, delete and directory-sync faults meet the calls "
+      "that make them; while it cannot open, each request counts as `open_failed` and the "
+      "next one tries again). After the window the drill requires 20 more operations to "
+      "succeed without a further restart. A "
+      "read that succeeds must equal a fault-free reference store's answer; a write that "
+      "fails is probed and counted as unknown outcome. Generated by `listbench drill "
+      "--matrix`; the scenarios are in `{}`.\n\n",
+      seed, "matrix/*.toml under the work directory");
+  md += "| fault | mode |";
+  for (Engine e : engines) md += fmt::format(" {} |", EngineName(e));
+  md += "\n|---|---|";
+  for (size_t i = 0; i < engines.size(); ++i) md += "---|";
+  md += "\n";
+  bool failed = false;
+  for (const MatrixRow& row : kMatrixRows) {
+    const std::string name = fmt::format("{}-{}", row.kind, row.mode);
+    const std::string scenario = (fs::path(dir) / (name + ".toml")).string();
+    std::ofstream(scenario) << fmt::format(
+        "name = \"{}\"\nkind = \"errors\"\ndurable = true\nlistings = 300\noperations = 300\n"
+        "workload = \"{}\"\ncycles = 3\ncache_kib = 64\nreopen_at_op = 125\n\n[[fault]]\n{}"
+        "from_op = 50\nuntil_op = 200\n",
+        name, workload, row.rule);
+    md += fmt::format("| {} | {} |", row.kind, row.mode);
+    for (Engine e : engines) {
+      const std::string cell_json =
+          (fs::path(dir) / fmt::format("{}-{}.json", name, EngineName(e))).string();
+      std::fprintf(stderr, "matrix: %s on %s\n", name.c_str(),
+                   std::string(EngineName(e)).c_str());
+      StatusOr<ChildResult> child = RunChild(
+          binary,
+          {binary, "drill", "--scenario", scenario, "--engine", std::string(EngineName(e)),
+           "--seed", std::to_string(seed), "--work-dir", dir, "--json", cell_json},
+          cell_json + ".out", cell_json + ".err");
+      if (!child.ok()) return ReportError("drill", child.status());
+      nlohmann::json cell;
+      std::ifstream in(cell_json);
+      if (in) cell = nlohmann::json::parse(in, nullptr, false);
+      const nlohmann::json e_json =
+          cell.is_object() && cell.contains("engines")
+              ? cell["engines"].value(std::string(EngineName(e)), nlohmann::json::object())
+              : nlohmann::json::object();
+      const std::string text = MatrixCell(e_json, *child);
+      failed = failed || !child->ok();
+      md += " " + text + " |";
+      out["cells"].push_back({{"fault", row.kind},
+                              {"mode", row.mode},
+                              {"engine", EngineName(e)},
+                              {"exit", child->Describe()},
+                              {"result", e_json},
+                              {"summary", text}});
+    }
+    md += "\n";
+  }
+  if (!json_path.empty()) {
+    Status s = WriteJsonFile(json_path, out);
+    if (!s.ok()) return ReportError("drill", s);
+    const std::string md_path = (fs::path(json_path).replace_extension(".md")).string();
+    s = WriteTextFile(md_path, md);
+    if (!s.ok()) return ReportError("drill", s);
+    fmt::print("wrote {} and {}\n", json_path, md_path);
+  } else {
+    fmt::print("{}", md);
+  }
+  return failed ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace
+
+int DrillCommand(int argc, char** argv) {
+  cxxopts::Options options("listbench drill",
+                           "Run a fault scenario (sim/scenarios/*.toml) against the engines: "
+                           "crash drills (SIGKILL, power loss) and error drills (I/O errors, "
+                           "disk full, latency). Exit 1 when a durable configuration lost an "
+                           "acknowledged write or a check failed.");
+  options.add_options()
+      ("scenario", "scenario file (required unless --matrix)", cxxopts::value<std::string>())
+      ("matrix", "run the error matrix: every fault kind, transient and persistent, on each "
+       "engine, each cell in a child process; --json names the matrix JSON (a .md table goes "
+       "next to it)")
+      ("engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))
+      ("seed", "drill seed; cycle c uses seed + c", cxxopts::value<uint64_t>()->default_value("1"))
+      ("cycles", "cycles (0 = the scenario's)", cxxopts::value<uint64_t>()->default_value("0"))
+      ("first-cycle", "start at this cycle (to replay one: --cycles 1 --first-cycle C)",
+       cxxopts::value<uint64_t>()->default_value("0"))
+      ("kill-point-sweep", "crash scenarios: crash at the 1st, 2nd, ... write/sync call until a "
+       "run completes")
+      ("work-dir", "work directory", cxxopts::value<std::string>()->default_value("work"))
+      ("json", "write the results to this JSON file (plots go next to it)",
+       cxxopts::value<std::string>())
+      ("listbench", "the listbench binary the crash children run",
+       cxxopts::value<std::string>()->default_value("/proc/self/exe"));
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("drill", flags.status());
+  if (help) return kExitOk;
+  const cxxopts::ParseResult& r = *flags;
+  const bool matrix = r.count("matrix") > 0;
+  if (r.count("scenario") == 0 && !matrix) {
+    return ReportError("drill", Status::InvalidArgument("--scenario FILE is required"));
+  }
+  if (r.count("scenario") > 0 && matrix) {
+    return ReportError("drill", Status::InvalidArgument("--matrix runs its own scenarios; "
+                                                        "drop --scenario"));
+  }
+  std::optional<std::vector<Engine>> engines = ParseEngineList(r["engine"].as<std::string>());
+  if (!engines) {
+    return ReportError("drill", Status::InvalidArgument("--engine " + r["engine"].as<std::string>() +
+                                                        ": expected sqlite, rocksdb or both"));
+  }
+  if (matrix) {
+    std::error_code ec;
+    const std::string binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
+    if (ec) return ReportError("drill", Status::InvalidArgument("--listbench: not found"));
+    const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+    if (!json_path.empty()) {
+      Status s = CheckOutputPath("--json", json_path);
+      if (!s.ok()) return ReportError("drill", s);
+    }
+    const std::string work_dir = r["work-dir"].as<std::string>();
+    Status s = CheckDataDir(work_dir);
+    if (!s.ok()) return ReportError("drill", s);
+    return RunMatrix(binary, *engines, r["seed"].as<uint64_t>(), work_dir, json_path);
+  }
+  StatusOr<Scenario> sc = ParseScenarioFile(r["scenario"].as<std::string>());
+  if (!sc.ok()) return ReportError("drill", sc.status());
+  DrillOptions opts;
+  opts.seed = r["seed"].as<uint64_t>();
+  opts.cycles = r["cycles"].as<uint64_t>();
+  opts.first_cycle = r["first-cycle"].as<uint64_t>();
+  opts.kill_point_sweep = r.count("kill-point-sweep") > 0;
+  opts.work_dir = r["work-dir"].as<std::string>();
+  opts.progress = true;
+  if (opts.kill_point_sweep && sc->kind != DrillKind::kCrash) {
+    return ReportError("drill", Status::InvalidArgument(
+                                    "--kill-point-sweep: " + sc->file + " is not a crash scenario"));
+  }
+  std::error_code ec;
+  opts.binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
+  if (ec || ::access(opts.binary.c_str(), X_OK) != 0) {
+    return ReportError("drill", Status::InvalidArgument("--listbench " +
+                                                        r["listbench"].as<std::string>() +
+                                                        ": not an executable file"));
+  }
+  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  if (!json_path.empty()) {
+    Status s = CheckOutputPath("--json", json_path);
+    if (!s.ok()) return ReportError("drill", s);
+  }
+  Status s = CheckDataDir(opts.work_dir);
+  if (!s.ok()) return ReportError("drill", s);
+
+  nlohmann::json out = {{"command", "drill"},
+                        {"scenario", sc->name},
+                        {"scenario_file", sc->file},
+                        {"kind", sc->kind == DrillKind::kCrash ? "crash" : "errors"},
+                        {"durable", sc->durable},
+                        {"listings", sc->listings},
+                        {"dataset_seed", 1},
+                        {"operations_per_cycle", sc->operations},
+                        {"workload", sc->workload},
+                        {"crash", CrashModeName(sc->crash)},
+                        {"crash_one_in", sc->crash_one_in},
+                        {"seed", opts.seed},
+                        {"first_cycle", opts.first_cycle},
+                        {"kill_point_sweep", opts.kill_point_sweep},
+                        {"build", BuildInfoJson()}};
+  bool failed = false;
+  for (Engine e : *engines) {
+    StatusOr<DrillResult> res = RunDrill(e, *sc, opts);
+    if (!res.ok()) return ReportError("drill", res.status());
+    PrintResult(*sc, *res);
+    out["engines"][std::string(EngineName(e))] = ResultJson(*res);
+    Plot(json_path, *sc, *res);
+    failed = failed || res->Failed();
+  }
+  if (!json_path.empty()) {
+    s = WriteJsonFile(json_path, out);
+    if (!s.ok()) return ReportError("drill", s);
+  }
+  fmt::print("drill {}: {}\n", sc->name, failed ? "FAILED" : "passed");
+  return failed ? kExitCheckFailed : kExitOk;
+}
+
+int DrillChildCommand(int argc, char** argv) {
+  cxxopts::Options options("listbench drill-child", "(internal) the child of a crash drill");
+  options.add_options()
+      ("engine", "", cxxopts::value<std::string>())
+      ("dir", "", cxxopts::value<std::string>())
+      ("workload", "", cxxopts::value<std::string>())
+      ("listings", "", cxxopts::value<uint64_t>())
+      ("operations", "", cxxopts::value<uint64_t>())
+      ("trace-seed", "", cxxopts::value<uint64_t>())
+      ("durable", "", cxxopts::value<int>())
+      ("plan-seed", "", cxxopts::value<uint64_t>()->default_value("1"))
+      ("crash-nth", "", cxxopts::value<uint64_t>()->default_value("0"))
+      ("crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"));
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("drill-child", flags.status());
+  if (help) return kExitOk;
+  const cxxopts::ParseResult& r = *flags;
+  for (const char* f : {"engine", "dir", "workload", "listings", "operations", "trace-seed",
+                        "durable"}) {
+    if (r.count(f) == 0) {
+      return ReportError("drill-child", Status::InvalidArgument(fmt::format("--{} is required", f)));
+    }
+  }
+  std::optional<Engine> e = ParseEngine(r["engine"].as<std::string>());
+  if (!e) return ReportError("drill-child", Status::InvalidArgument("--engine: unknown engine"));
+  DrillChildArgs a;
+  a.engine = *e;
+  a.dir = r["dir"].as<std::string>();
+  a.workload_file = r["workload"].as<std::string>();
+  a.listings = r["listings"].as<uint64_t>();
+  a.operations = r["operations"].as<uint64_t>();
+  a.trace_seed = r["trace-seed"].as<uint64_t>();
+  a.durable = r["durable"].as<int>() != 0;
+  a.plan_seed = r["plan-seed"].as<uint64_t>();
+  a.crash_nth = r["crash-nth"].as<uint64_t>();
+  a.crash_one_in = r["crash-one-in"].as<uint64_t>();
+  return RunDrillChild(a);
+}
+
+}  // namespace listbench

@@ -1,0 +1,159 @@
+// listbench sweep: flags and validation; the sweep itself is bench/drivers/sweep.h.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include "bench/cli/cli_util.h"
+#include "bench/cli/commands.h"
+#include "bench/harness/store_setup.h"
+#include "bench/drivers/sweep.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Parses "25000,50000,..." into ascending, distinct scales >= 1.
+StatusOr<std::vector<uint64_t>> ParseListingsList(const std::string& text) {
+  const std::string flag = "--listings '" + text + "'";
+  if (text.empty()) return Status::InvalidArgument(flag + ": needs a comma-separated list of scales");
+  std::vector<uint64_t> scales;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), n);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size()) {
+      return Status::InvalidArgument(flag + ": '" + item + "' is not a whole number of listings");
+    }
+    if (n == 0) return Status::InvalidArgument(flag + ": 0 listings; each scale must be at least 1");
+    if (std::find(scales.begin(), scales.end(), n) != scales.end()) {
+      return Status::InvalidArgument(flag + ": " + item + " is listed twice");
+    }
+    scales.push_back(n);
+    start = comma + 1;
+  }
+  std::sort(scales.begin(), scales.end());
+  return scales;
+}
+
+// `flag` for a directory: CheckDataDir's findings, with the flag named.
+Status CheckDirFlag(const std::string& flag, const std::string& dir) {
+  if (dir.empty()) return Status::InvalidArgument(flag + ": must not be empty");
+  Status s = CheckDataDir(dir);
+  if (!s.ok()) return Status::InvalidArgument(flag + " " + s.message());
+  return Status::OK();
+}
+
+StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, char** argv) {
+  SweepConfig c;
+  for (int i = 0; i < argc; ++i) c.command_line.emplace_back(argv[i]);
+  if (!c.command_line.empty()) c.command_line.front() = "listbench sweep";
+  if (!r.count("listings")) {
+    return Status::InvalidArgument("--listings is required, e.g. --listings 25000,50000,100000");
+  }
+  StatusOr<std::vector<uint64_t>> scales = ParseListingsList(r["listings"].as<std::string>());
+  if (!scales.ok()) return scales.status();
+  c.listings = *scales;
+  const std::string engine_flag = r["engine"].as<std::string>();
+  const auto engines = ParseEngineList(engine_flag);
+  if (!engines) {
+    return Status::InvalidArgument("--engine " + engine_flag + ": must be sqlite, rocksdb or both");
+  }
+  c.engines = *engines;
+  c.seed = r["seed"].as<uint64_t>();
+  if (r.count("ops")) {
+    c.ops = r["ops"].as<uint64_t>();
+    if (*c.ops == 0) return Status::InvalidArgument("--ops 0: must be at least 1");
+  }
+  if (r.count("warmup")) c.warmup = r["warmup"].as<uint64_t>();
+  if (r.count("cache-mb")) {
+    c.cache_mb = r["cache-mb"].as<uint64_t>();
+    if (*c.cache_mb == 0) return Status::InvalidArgument("--cache-mb 0: must be at least 1");
+  }
+  c.workload_path = r["workload"].as<std::string>();
+  StatusOr<WorkloadSpec> w = ParseWorkloadFile(c.workload_path);
+  if (!w.ok()) return w.status();
+  if (w->threads != 1) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: threads = {}: listbench's stores are single-threaded; use threads = 1", w->file,
+        w->threads));
+  }
+  c.workload = *w;
+  c.binary = r["listbench"].as<std::string>();
+  if (c.binary.empty() || ::access(c.binary.c_str(), X_OK) != 0 || fs::is_directory(c.binary)) {
+    return Status::InvalidArgument("--listbench " + c.binary + ": not an executable file");
+  }
+  c.keep = r.count("keep") > 0;
+  if (!r.count("out")) return Status::InvalidArgument("--out is required (the results directory)");
+  c.out_dir = r["out"].as<std::string>();
+  c.work_dir = r["work-dir"].as<std::string>();
+  // Every scale gets a fresh WORK/N, so that a load is measured, never reused.
+  for (uint64_t n : c.listings) {
+    std::error_code ec;
+    const fs::path dir = fs::path(c.work_dir) / std::to_string(n);
+    if (fs::exists(dir, ec)) {
+      return Status::InvalidArgument("--work-dir " + c.work_dir + ": " + dir.string() +
+                                     " already exists (left by a sweep with --keep?); remove it "
+                                     "or use another --work-dir");
+    }
+  }
+  // Bad input leaves nothing behind: undo the --out directory CheckDataDir
+  // made if --work-dir then fails.
+  std::error_code ec;
+  const bool out_existed = fs::exists(c.out_dir, ec);
+  LB_RETURN_IF_ERROR(CheckDirFlag("--out", c.out_dir));
+  Status work = CheckDirFlag("--work-dir", c.work_dir);
+  if (!work.ok()) {
+    if (!out_existed) fs::remove(c.out_dir, ec);  // only if still empty
+    return work;
+  }
+  return c;
+}
+
+}  // namespace
+
+int SweepCommand(int argc, char** argv) {
+  cxxopts::Options options(
+      "listbench sweep",
+      "Load and run each engine at several scales, each in child processes; fit how load time, "
+      "disk, peak RSS and latency grow with the number of listings.");
+  options.add_options()
+      ("listings", "comma-separated scales, e.g. 25000,50000,100000", cxxopts::value<std::string>())
+      ("engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))
+      ("workload", "workload file (see workloads/*.toml)",
+       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))
+      ("ops", "measured operations per run (overrides the workload's)", cxxopts::value<uint64_t>())
+      ("warmup", "warm-up operations per run (overrides the workload's)", cxxopts::value<uint64_t>())
+      ("cache-mb", "RocksDB block cache and SQLite page cache, MiB (run's default: 64)",
+       cxxopts::value<uint64_t>())
+      ("seed", "generator and operation-stream seed", cxxopts::value<uint64_t>()->default_value("1"))
+      ("work-dir", "work directory; each scale N uses WORK/N, which must not exist yet",
+       cxxopts::value<std::string>()->default_value("work"))
+      ("out", "results directory: sweep.json, sweep.csv, sweep.md, sweep.log, plots",
+       cxxopts::value<std::string>())
+      ("keep", "keep each scale's stores and the children's JSON reports in WORK/N");
+  options.add_options("testing")
+      ("listbench", "the listbench executable to run the children with",
+       cxxopts::value<std::string>()->default_value("/proc/self/exe"));
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("sweep", flags.status());
+  if (help) return kExitOk;
+  StatusOr<SweepConfig> config = ReadSweepFlags(*flags, argc, argv);
+  if (!config.ok()) return ReportError("sweep", config.status());
+
+  SweepResult result;
+  result.outcome = RunSweep(*config, &result);
+  Status written = WriteSweepOutputs(*config, result);
+  PrintSweepTable(*config, result);
+  if (!result.outcome.ok()) return ReportError("sweep", result.outcome);
+  if (!written.ok()) return ReportError("sweep", written);
+  return kExitOk;
+}
+
+}  // namespace listbench

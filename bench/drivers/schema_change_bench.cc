@@ -1,0 +1,373 @@
+#include "bench/drivers/schema_change_bench.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+#include "bench/cli/cli_util.h"
+#include "bench/harness/measured_store.h"
+#include "bench/harness/store_setup.h"
+#include "bench/report/summary.h"
+#include "engine/store_dir.h"
+#include "workloads/trace.h"
+#include "workloads/workload_spec.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+// One replayed write, as the writer thread saw it.
+struct WriteRecord {
+  int64_t due_ns = 0;       // after the run's start
+  uint64_t latency_ns = 0;  // from the due time to completion
+  StatusCode code = StatusCode::kOk;
+  OpKind kind = OpKind::kSubmitApplication;
+};
+
+bool IsContractOutcome(StatusCode c) {
+  return c == StatusCode::kNotFound || c == StatusCode::kConflict ||
+         c == StatusCode::kInvalidArgument;
+}
+
+int64_t ToNs(Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+// Waits until `t`: sleeps most of the way, then spins for precision (as
+// bench/runner.cc does).
+void WaitUntil(Clock::time_point t) {
+  const Clock::time_point now = Clock::now();
+  if (t - now > std::chrono::microseconds(200)) {
+    std::this_thread::sleep_for(t - now - std::chrono::microseconds(100));
+  }
+  while (Clock::now() < t) {
+  }
+}
+
+// Replays `trace` open loop from `start` until the first write due at or
+// after `*stop_ns` (set by the change thread) or the end of the trace.
+class Writer {
+ public:
+  Writer(Store& store, std::span<const Op> trace, double rate, Clock::time_point start,
+         const std::atomic<int64_t>* stop_ns)
+      : store_(store), trace_(trace), rate_(rate), start_(start), stop_ns_(stop_ns) {
+    records_.reserve(trace.size());
+  }
+
+  void Run() {
+    MeasuredStore m(&store_);
+    for (size_t i = 0; i < trace_.size(); ++i) {
+      const auto due_ns = static_cast<int64_t>(std::llround(static_cast<double>(i) * 1e9 / rate_));
+      if (due_ns >= stop_ns_->load(std::memory_order_acquire)) return;
+      const Clock::time_point due = start_ + std::chrono::nanoseconds(due_ns);
+      WaitUntil(due);
+      m.SetIntendedStart(due);
+      const Status s = RunOp(m, trace_[i]);
+      records_.push_back({due_ns, m.last_latency_ns(), s.code(), KindOf(trace_[i])});
+      if (!s.ok() && !IsContractOutcome(s.code()) && first_failure_.empty()) {
+        first_failure_ = s.ToString();
+      }
+    }
+  }
+
+  const std::vector<WriteRecord>& records() const { return records_; }
+  const std::string& first_failure() const { return first_failure_; }
+
+ private:
+  Store& store_;
+  std::span<const Op> trace_;
+  const double rate_;
+  const Clock::time_point start_;
+  const std::atomic<int64_t>* stop_ns_;
+  std::vector<WriteRecord> records_;
+  std::string first_failure_;
+};
+
+// Folds the writer's records into `r`; the change ran over
+// [change_start_ns, change_end_ns) after the start.
+void Summarize(const std::vector<WriteRecord>& records, int64_t change_start_ns,
+               int64_t change_end_ns, SchemaChangeResult* r) {
+  int64_t prev_done = -1;
+  for (const WriteRecord& w : records) {
+    ++r->attempted;
+    ++r->outcomes[static_cast<int>(w.code)];
+    ++r->outcomes_by_op[static_cast<int>(w.kind)][static_cast<int>(w.code)];
+    const bool failed = w.code != StatusCode::kOk && !IsContractOutcome(w.code);
+    if (failed) ++r->failed;
+    if (IsContractOutcome(w.code)) ++r->contract_outcomes;
+    WritePhase& phase = w.due_ns < change_start_ns ? r->before
+                        : w.due_ns < change_end_ns ? r->during
+                                                   : r->after;
+    for (WritePhase* p : {&r->all, &phase}) {
+      p->latency_ns.Add(w.latency_ns);
+      p->failed += failed;
+    }
+    r->longest_stall_ns = std::max(r->longest_stall_ns, w.latency_ns);
+    const int64_t done = w.due_ns + static_cast<int64_t>(w.latency_ns);
+    if (prev_done >= 0) {
+      r->longest_gap_ns = std::max(r->longest_gap_ns, static_cast<uint64_t>(done - prev_done));
+    }
+    prev_done = done;
+  }
+  if (prev_done >= 0) r->writer_seconds = static_cast<double>(prev_done) / 1e9;
+}
+
+double Ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+nlohmann::json PhaseJson(const WritePhase& p) {
+  const Histogram& h = p.latency_ns;
+  return {{"count", h.count()},
+          {"failed", p.failed},
+          {"mean_us", h.mean() / 1000.0},
+          {"p50_us", static_cast<double>(h.Percentile(0.50)) / 1000.0},
+          {"p99_us", static_cast<double>(h.Percentile(0.99)) / 1000.0},
+          {"max_us", static_cast<double>(h.max()) / 1000.0}};
+}
+
+// {"<code name>": count} of the non-zero counts.
+nlohmann::json OutcomesJson(const std::array<uint64_t, 7>& counts) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int c = 0; c < static_cast<int>(counts.size()); ++c) {
+    if (counts[c] > 0) j[std::string(StatusCodeName(static_cast<StatusCode>(c)))] = counts[c];
+  }
+  return j;
+}
+
+}  // namespace
+
+StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
+    Store& store, const std::string& dir, SchemaChangeMethod method,
+    std::span<const Op> write_trace, double write_rate_per_s,
+    const SchemaChangeExperimentOptions& options) {
+  if (write_trace.empty()) return Status::InvalidArgument("schema-change: empty write trace");
+  if (!(write_rate_per_s > 0)) return Status::InvalidArgument("schema-change: rate must be > 0");
+  for (const Op& op : write_trace) {
+    if (!IsWrite(KindOf(op))) {
+      return Status::InvalidArgument(fmt::format("schema-change: the write trace holds a {}",
+                                                 OpKindCode(KindOf(op))));
+    }
+  }
+  StatusOr<std::unique_ptr<SchemaChange>> made =
+      NewSchemaChange(store, dir, method, options.change);
+  if (!made.ok()) return made.status();
+  SchemaChange& change = **made;
+
+  SchemaChangeResult r;
+  r.method = method;
+  r.rate = write_rate_per_s;
+  std::atomic<int64_t> stop_ns{kNever};
+  const Clock::time_point start = Clock::now() + std::chrono::milliseconds(5);
+  Writer writer(store, write_trace, write_rate_per_s, start, &stop_ns);
+  std::thread writer_thread([&writer] { writer.Run(); });
+
+  // The change, on this thread.
+  std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(options.before_s)));
+  const Clock::time_point change_start = Clock::now();
+  int failures_in_a_row = 0;
+  for (;;) {
+    StatusOr<bool> done = change.Step();
+    if (done.ok()) {
+      failures_in_a_row = 0;
+      if (*done) {
+        r.completed = true;
+        break;
+      }
+      if (options.step_pause_ms > 0) {
+        std::this_thread::sleep_for(
+            std::chrono::duration<double, std::milli>(options.step_pause_ms));
+      }
+      continue;
+    }
+    ++r.step_failures;
+    r.change_error = done.status().ToString();
+    if (++failures_in_a_row > options.max_step_retries) break;
+  }
+  const Clock::time_point change_end = Clock::now();
+  stop_ns.store(ToNs(change_end - start) + static_cast<int64_t>(options.after_s * 1e9),
+                std::memory_order_release);
+  writer_thread.join();
+
+  r.change_seconds = std::chrono::duration<double>(change_end - change_start).count();
+  r.change_start_s = std::chrono::duration<double>(change_start - start).count();
+  r.change = change.stats();
+  r.first_failure = writer.first_failure();
+  r.trace_exhausted = writer.records().size() == write_trace.size();
+  Summarize(writer.records(), ToNs(change_start - start), ToNs(change_end - start), &r);
+  if (r.completed) {
+    StatusOr<SchemaChangeCheck> check = change.Verify(options.verify_sample);
+    if (!check.ok()) return check.status();
+    r.check = *check;
+  }
+  return r;
+}
+
+nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r) {
+  const nlohmann::json outcomes = OutcomesJson(r.outcomes);
+  nlohmann::json by_op = nlohmann::json::object();
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    const nlohmann::json o = OutcomesJson(r.outcomes_by_op[k]);
+    if (!o.empty()) by_op[std::string(OpKindName(static_cast<OpKind>(k)))] = o;
+  }
+  const SchemaChangeStats& s = r.change;
+  const SchemaChangeCheck& k = r.check;
+  return {
+      {"method", SchemaChangeMethodName(r.method)},
+      {"engine", SchemaChangeEngine(r.method)},
+      {"completed", r.completed},
+      {"change_error", r.change_error},
+      {"step_failures", r.step_failures},
+      {"change_seconds", r.change_seconds},
+      {"change_start_s", r.change_start_s},
+      {"change",
+       {{"steps", s.steps},
+        {"rows_upgraded", s.rows_upgraded},
+        {"longest_step_ms", Ms(s.longest_step_ns)},
+        {"total_step_ms", Ms(s.total_step_ns)},
+        {"write_bytes", s.write_bytes}}},
+      {"end_state",
+       {{"listings", k.listings},
+        {"missing", k.missing},
+        {"stored_v1", k.stored_v1},
+        {"stored_v2", k.stored_v2},
+        {"wrong", k.wrong},
+        {"sampled", k.sampled},
+        {"sample_mismatches", k.sample_mismatches}}},
+      {"writes",
+       {{"rate", r.rate},
+        {"attempted", r.attempted},
+        {"failed", r.failed},
+        {"contract_outcomes", r.contract_outcomes},
+        {"outcomes", outcomes},
+        {"outcomes_by_op", by_op},
+        {"first_failure", r.first_failure},
+        {"writer_seconds", r.writer_seconds},
+        {"trace_exhausted", r.trace_exhausted},
+        {"longest_stall_ms", Ms(r.longest_stall_ns)},
+        {"longest_gap_ms", Ms(r.longest_gap_ns)},
+        {"all", PhaseJson(r.all)},
+        {"before", PhaseJson(r.before)},
+        {"during", PhaseJson(r.during)},
+        {"after", PhaseJson(r.after)}}},
+  };
+}
+
+StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec) {
+  if (!(spec.rate > 0)) {
+    return Status::InvalidArgument(fmt::format("--rate {}: must be > 0", spec.rate));
+  }
+  if (!(spec.max_seconds > 0)) {
+    return Status::InvalidArgument(fmt::format("--max-seconds {}: must be > 0", spec.max_seconds));
+  }
+  if (spec.experiment.change.batch_size == 0) {
+    return Status::InvalidArgument("--batch 0: must be at least 1");
+  }
+  LB_RETURN_IF_ERROR(CheckDataDir(spec.work_dir));
+  StatusOr<WorkloadSpec> w = ParseWorkloadFile(spec.workload_path);
+  if (!w.ok()) return w.status();
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    if (!IsWrite(static_cast<OpKind>(k)) && w->mix[k] > 0) {
+      return Status::InvalidArgument(
+          fmt::format("{}: the schema-change workload must weight only writes (W1-W5), not {}",
+                      spec.workload_path, OpKindName(static_cast<OpKind>(k))));
+    }
+  }
+
+  nlohmann::json out = {{"command", "schema-change"},
+                        {"seed", spec.dataset.seed},
+                        {"listings", spec.dataset.listings},
+                        {"rate", spec.rate},
+                        {"batch", spec.experiment.change.batch_size},
+                        {"batch_pause_ms", spec.experiment.step_pause_ms},
+                        {"before_s", spec.experiment.before_s},
+                        {"after_s", spec.experiment.after_s},
+                        {"busy_timeout_ms", spec.store_options.busy_timeout_ms},
+                        {"verify_sample", spec.experiment.verify_sample},
+                        {"workload", WorkloadJson(*w)},
+                        {"config",
+                         {{"durable", spec.store_options.durable},
+                          {"rocksdb_wal", spec.store_options.rocksdb_wal},
+                          {"cache_mb", spec.store_options.cache_bytes >> 20}}},
+                        {"build", BuildInfoJson()},
+                        {"methods", nlohmann::json::array()}};
+
+  const std::string base = (fs::path(spec.work_dir) / "base").string();
+  std::vector<Engine> engines;
+  for (SchemaChangeMethod m : spec.methods) {
+    const Engine e = *ParseEngine(SchemaChangeEngine(m));
+    if (std::find(engines.begin(), engines.end(), e) == engines.end()) engines.push_back(e);
+  }
+  for (Engine e : engines) {
+    StatusOr<LoadReport> rep = PrepareStore(e, base, spec.dataset, spec.store_options,
+                                            ExistingLoad::kReplace, spec.progress);
+    if (!rep.ok()) return rep.status();
+  }
+  DatasetCatalog catalog;
+  StatusOr<DatasetCounts> counts = GenerateDataset(spec.dataset, nullptr, &catalog);
+  if (!counts.ok()) return counts.status();
+  const auto length = static_cast<uint64_t>(std::ceil(spec.rate * spec.max_seconds));
+  const std::vector<Op> trace = MakeTrace(catalog, TraceSpecFor(*w, length, spec.dataset.seed));
+  catalog = DatasetCatalog{};  // not needed while timing
+
+  SchemaChangeExperimentOptions eo = spec.experiment;
+  eo.change.busy_timeout_ms = spec.store_options.busy_timeout_ms;
+  eo.change.cache_bytes = spec.store_options.cache_bytes;
+  eo.change.durable = spec.store_options.durable;
+  const std::string run = (fs::path(spec.work_dir) / "run").string();
+  for (SchemaChangeMethod m : spec.methods) {
+    const Engine e = *ParseEngine(SchemaChangeEngine(m));
+    StatusOr<std::unique_ptr<Store>> store = OpenRunClone(spec.work_dir, e, spec.store_options);
+    if (!store.ok()) return store.status();
+    if (spec.progress) {
+      std::fprintf(stderr, "schema-change %s: %.0f writes/s, %zu writes of trace\n",
+                   std::string(SchemaChangeMethodName(m)).c_str(), spec.rate, trace.size());
+    }
+    StatusOr<SchemaChangeResult> r =
+        RunSchemaChangeExperiment(**store, EngineDir(run, e), m, trace, spec.rate, eo);
+    if (!r.ok()) return r.status();
+    out["methods"].push_back(SchemaChangeResultJson(*r));
+  }
+  return out;
+}
+
+std::string SchemaChangeTable(const nlohmann::json& suite) {
+  std::string t = fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n",
+                              "method", "change_ms", "stall_ms", "gap_ms", "base_ms",
+                              "p99_during_ms(n)", "failed", "no_field");
+  for (const nlohmann::json& m : suite.at("methods")) {
+    const nlohmann::json& w = m.at("writes");
+    const nlohmann::json& during = w.at("during");
+    const uint64_t n = during.at("count").get<uint64_t>();
+    const std::string p99 =
+        n == 0 ? std::string("-(0)")
+               : fmt::format("{:.1f}({})", during.at("p99_us").get<double>() / 1000.0, n);
+    const std::string missing =
+        m.at("completed").get<bool>()
+            ? std::to_string(m.at("end_state").at("missing").get<uint64_t>())
+            : std::string("incomplete");
+    t += fmt::format("{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
+                     m.at("method").get<std::string>(), m.at("change_seconds").get<double>() * 1e3,
+                     w.at("longest_stall_ms").get<double>(), w.at("longest_gap_ms").get<double>(),
+                     w.at("before").at("max_us").get<double>() / 1000.0, p99,
+                     fmt::format("{}/{}", w.at("failed").get<uint64_t>(),
+                                 w.at("attempted").get<uint64_t>()),
+                     missing);
+  }
+  t +=
+      "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
+      "completions; base_ms: longest stall before the change started (the same run, no change);\n"
+      "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
+      "no_field: listings a reader sees without energy_rating afterwards.\n";
+  return t;
+}
+
+}  // namespace listbench

@@ -1,0 +1,135 @@
+// The schema-change downtime experiment: add a field to listings with a
+// backfilled value (engine/schema_change.h) while a write workload runs, and
+// measure what the writes see -- the longest stall, the latency around the
+// change and the writes that failed.
+//
+// Two threads, really concurrent: a writer thread replays a write-only trace
+// against the store OPEN LOOP at a fixed rate (request i is due at
+// start + i / rate; latency runs from the due time, so a stall is charged to
+// every write queued behind it, as in bench/harness/runner.h), while the calling
+// thread waits `before_s`, runs the change step by step to completion, and
+// lets the writes go on for `after_s`. Times are steady_clock.
+//
+// Thread safety: RunSchemaChangeExperiment uses `store` from its writer
+// thread only (and, after joining it, to verify); the caller must not use
+// the store meanwhile. The other functions are plain.
+#ifndef LISTBENCH_BENCH_DRIVERS_SCHEMA_CHANGE_BENCH_H_
+#define LISTBENCH_BENCH_DRIVERS_SCHEMA_CHANGE_BENCH_H_
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bench/harness/histogram.h"
+#include "engine/schema_change.h"
+#include "core/status.h"
+#include "core/store.h"
+#include "core/store_options.h"
+#include "workloads/dataset.h"
+#include "workloads/op.h"
+
+namespace listbench {
+
+struct SchemaChangeExperimentOptions {
+  double before_s = 1.0;  // writes before the change starts
+  double after_s = 1.0;   // writes after it completes
+  SchemaChangeOptions change;
+  // The change sleeps this long after each step that did not complete: the
+  // throttle a batched backfill needs on SQLite, whose busy handler polls
+  // (a waiting write sleeps 1, 2, 5, ... up to 100 ms between tries) rather
+  // than queueing, so back-to-back batches can starve the writes. Only
+  // kSqliteBatched takes more than one step.
+  double step_pause_ms = 10;
+  // A failed step (e.g. the store held the lock past busy_timeout_ms) is
+  // retried up to this many times in a row before the change is abandoned.
+  int max_step_retries = 3;
+  uint64_t verify_sample = 1000;  // listings read back one by one afterwards
+};
+
+// Writes whose due time fell in one phase of the run.
+struct WritePhase {
+  Histogram latency_ns;  // from the due time
+  uint64_t failed = 0;   // IOError and other storage failures
+};
+
+struct SchemaChangeResult {
+  SchemaChangeMethod method = SchemaChangeMethod::kSqliteBlocking;
+  bool completed = false;
+  std::string change_error;  // the last failed step's status, if any
+  uint64_t step_failures = 0;
+  double change_seconds = 0;   // first step start to last step end
+  double change_start_s = 0;   // after the writer's start
+  SchemaChangeStats change;
+  SchemaChangeCheck check;     // only when completed
+
+  double rate = 0;             // writes per second asked for
+  double writer_seconds = 0;   // first due time to last completion
+  bool trace_exhausted = false;  // the trace ran out before after_s was over
+  uint64_t attempted = 0;
+  uint64_t failed = 0;         // storage failures (IOError, Corruption, ...)
+  // Contract outcomes (NotFound, Conflict, InvalidArgument): not failures.
+  // With a trace whose writes are aimed to succeed, these are knock-on
+  // effects of earlier failed writes (e.g. paying an application whose
+  // approval failed).
+  uint64_t contract_outcomes = 0;
+  std::array<uint64_t, 7> outcomes{};  // by StatusCode
+  std::array<std::array<uint64_t, 7>, kNumOpKinds> outcomes_by_op{};  // [OpKind][StatusCode]
+  std::string first_failure;
+  WritePhase all, before, during, after;
+  // Longest stall: the largest latency from a write's due time, and the
+  // longest time between two consecutive write completions (a completion
+  // gap; at rate r the gap is normally about 1/r). before.latency_ns.max()
+  // is the same run's stall without a change (the baseline).
+  uint64_t longest_stall_ns = 0;
+  uint64_t longest_gap_ns = 0;
+};
+
+// Runs `method` on `store` (files in `dir`; the store itself, not a
+// decorator) while replaying `write_trace` at `write_rate_per_s`.
+// Returns non-OK only if the experiment could not run (the change could not
+// be prepared, the trace is empty, the rate is not positive); a change that
+// failed while running is reported in the result.
+// REQUIRES: write_trace holds only writes (W1-W5), and enough of them for
+// the whole run (the result says when it ran out).
+StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
+    Store& store, const std::string& dir, SchemaChangeMethod method,
+    std::span<const Op> write_trace, double write_rate_per_s,
+    const SchemaChangeExperimentOptions& options);
+
+nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r);
+
+// Everything `listbench schema-change` does, for the command and for the
+// report generator.
+struct SchemaChangeSuiteSpec {
+  DatasetSpec dataset;
+  std::string work_dir = "work";  // pristine loads in WORK/base, runs in WORK/run
+  std::string workload_path = "workloads/writes.toml";
+  double rate = 2000;
+  double max_seconds = 120;  // trace length = rate x max_seconds writes
+  StoreOptions store_options;
+  SchemaChangeExperimentOptions experiment;
+  std::vector<SchemaChangeMethod> methods = {SchemaChangeMethod::kSqliteBlocking,
+                                             SchemaChangeMethod::kSqliteBatched,
+                                             SchemaChangeMethod::kRocksLazy};
+  bool progress = true;  // to stderr
+};
+
+// Loads (or reuses) the pristine stores, generates the write trace from the
+// seed, and runs each method on a fresh clone of its engine's load. The
+// JSON: { "command": "schema-change", "seed", "listings", "rate", "batch",
+// "batch_pause_ms", "before_s", "after_s", "busy_timeout_ms", "workload", "config", "build",
+// "methods": [SchemaChangeResultJson...] }.
+StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec);
+
+// The table of a suite's JSON: method, change duration, longest write stall
+// (and completion gap, and the stall before the change as a baseline), p99
+// write latency during the change, failed writes, listings left without the
+// field; with a legend.
+std::string SchemaChangeTable(const nlohmann::json& suite);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_BENCH_DRIVERS_SCHEMA_CHANGE_BENCH_H_

@@ -1,0 +1,48 @@
+// The differential check behind `listbench verify`: one operation trace is
+// applied to two stores in lockstep and their canonical outcomes are
+// compared op by op; then each store checks its own invariants.
+#ifndef LISTBENCH_BENCH_HARNESS_DIFFERENTIAL_H_
+#define LISTBENCH_BENCH_HARNESS_DIFFERENTIAL_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/store.h"
+#include "workloads/op.h"
+
+namespace listbench {
+
+struct Mismatch {
+  uint64_t index = 0;  // position in the trace
+  std::string op;      // DescribeOp
+  std::string a, b;    // canonical outcomes of the two stores
+};
+
+struct DiffReport {
+  uint64_t ops = 0;
+  uint64_t mismatches = 0;
+  std::vector<Mismatch> first_mismatches;  // at most max_details of them
+  // Per op kind: outcome ("ok", "not_found", ...) of store a -> count.
+  std::array<std::map<std::string, uint64_t>, kNumOpKinds> outcomes;
+  // "<store name>: <violation>" for each invariant violation of either store.
+  std::vector<std::string> invariant_violations;
+};
+
+// Runs `ops` against `a` and `b` in lockstep, comparing outcomes. Fills
+// `report` (ops, mismatches, first_mismatches, outcomes). Keeps at most
+// `max_details` mismatches in full.
+void RunDifferential(Store& a, Store& b, std::span<const Op> ops, DiffReport* report,
+                     size_t max_details = 10);
+
+// Appends both stores' invariant violations to report->invariant_violations.
+// Non-OK only if a check could not run.
+Status CheckInvariantsOfBoth(Store& a, Store& b, DiffReport* report);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_BENCH_HARNESS_DIFFERENTIAL_H_

@@ -1,0 +1,60 @@
+// Preparing engine stores for a command: load the seeded dataset into an
+// engine directory through the engine's bulk path, or reuse a directory that
+// already holds exactly that dataset, and refuse (with a Status naming the
+// path and the problem) anything that is not ours to touch.
+#ifndef LISTBENCH_BENCH_HARNESS_STORE_SETUP_H_
+#define LISTBENCH_BENCH_HARNESS_STORE_SETUP_H_
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "engine/store_dir.h"
+#include "core/store_options.h"
+#include "workloads/dataset.h"
+
+namespace listbench {
+
+struct LoadReport {
+  Engine engine = Engine::kSqlite;
+  std::string dir;
+  bool reused = false;       // a matching complete load was already there
+  double seconds = 0;        // open + bulk load + Finish + close
+  DatasetCounts counts;      // entities generated (rows for SQLite)
+  uint64_t rows_written = 0; // rows (SQLite) or items (RocksDB) written by the engine
+  uint64_t disk_bytes = 0;
+};
+
+enum class ExistingLoad {
+  kRefuse,   // a different or incomplete dataset in the way is an error
+  kReplace,  // ... is deleted and loaded again (only listbench stores are)
+};
+
+// Makes `data_dir` (creating the directory itself, not its parents) and
+// loads `spec` into EngineDir(data_dir, engine), or reuses it when its
+// manifest says it holds a complete load of the same spec and generator.
+// Never deletes or writes into a directory that lacks a listbench manifest
+// of the same engine and format, unless it is empty. Progress goes to
+// stderr when `progress` is set.
+StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
+                                  const DatasetSpec& spec, const StoreOptions& options,
+                                  ExistingLoad existing, bool progress);
+
+// Checks that `data_dir` can hold engine directories: it exists or can be
+// created (its parent exists), it is a directory, it is writable, and it is
+// not itself an engine directory.
+Status CheckDataDir(const std::string& data_dir);
+
+// Clones WORK/base/<engine> (a load made by PrepareStore) into
+// WORK/run/<engine>, replacing what a previous run left there, and opens the
+// clone, so that every run starts from the identical pristine state.
+StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engine engine,
+                                              const StoreOptions& options);
+
+// Deletes `dir` if it is empty or a listbench store directory (it has a
+// manifest); refuses anything else. A missing `dir` is fine.
+Status RemoveStoreDir(const std::string& dir);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_BENCH_HARNESS_STORE_SETUP_H_

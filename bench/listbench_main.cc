@@ -1,4 +1,0 @@
-// listbench: checks claims about storage designs on this machine, offline.
-#include "bench/commands.h"
-
-int main(int argc, char** argv) { return listbench::RunListbench(argc, argv); }

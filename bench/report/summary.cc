@@ -1,0 +1,181 @@
+#include "bench/report/summary.h"
+
+#include "bench/model/storage_profile.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace listbench {
+namespace {
+
+using nlohmann::json;
+
+double Us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
+double PerOp(uint64_t total, uint64_t n) {
+  return n == 0 ? 0.0 : static_cast<double>(total) / static_cast<double>(n);
+}
+// Rounded to 4 decimals so files stay readable and diffs stable.
+double R4(double v) { return std::round(v * 10000.0) / 10000.0; }
+
+}  // namespace
+
+nlohmann::json OpStatsJson(const OpStats& s) {
+  const Histogram& h = s.latency_ns;
+  const uint64_t n = s.count();
+  nlohmann::json errors = nlohmann::json::object();
+  for (size_t c = 1; c < s.outcomes.size(); ++c) {
+    if (s.outcomes[c] > 0) {
+      errors[std::string(StatusCodeName(static_cast<StatusCode>(c)))] = s.outcomes[c];
+    }
+  }
+  json modelled = json::object();
+  const auto profiles = StorageProfiles();
+  for (size_t i = 0; i < s.modelled_ns.size() && i < profiles.size(); ++i) {
+    const Histogram& m = s.modelled_ns[i];
+    modelled[std::string(profiles[i].name)] = {{"mean_us", R4(m.mean() / 1000.0)},
+                                               {"p50_us", R4(Us(m.Percentile(0.5)))},
+                                               {"p99_us", R4(Us(m.Percentile(0.99)))}};
+  }
+  return {
+      {"count", n},
+      {"errors", errors},
+      {"modelled", modelled},
+      {"mean_us", R4(h.mean() / 1000.0)},
+      {"p50_us", R4(Us(h.Percentile(0.50)))},
+      {"p90_us", R4(Us(h.Percentile(0.90)))},
+      {"p99_us", R4(Us(h.Percentile(0.99)))},
+      {"p999_us", R4(Us(h.Percentile(0.999)))},
+      {"max_us", R4(Us(h.max()))},
+      {"work",
+       {{"queries", R4(PerOp(s.work.queries, n))},
+        {"rows_read", R4(PerOp(s.work.rows_read, n))},
+        {"rows_written", R4(PerOp(s.work.rows_written, n))},
+        {"read_units", R4(PerOp(s.work.read_units, n))},
+        {"write_units", R4(PerOp(s.work.write_units, n))},
+        {"io_reads", R4(PerOp(s.io.reads, n))},
+        {"io_read_bytes", R4(PerOp(s.io.read_bytes, n))},
+        {"io_writes", R4(PerOp(s.io.writes, n))},
+        {"io_write_bytes", R4(PerOp(s.io.write_bytes, n))},
+        {"io_syncs", R4(PerOp(s.io.syncs, n))}}},
+  };
+}
+
+nlohmann::json RunResultJson(const RunResult& r) {
+  nlohmann::json j;
+  j["seconds"] = R4(r.seconds);
+  j["measured_ops"] = r.measured;
+  j["throughput"] = R4(r.throughput);
+  j["open_loop"] = r.open_loop;
+  j["target_rate"] = r.target_rate;
+  j["trace_exhausted"] = r.trace_exhausted;
+  j["ops"] = nlohmann::json::object();
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    if (r.ops[k].count() == 0) continue;
+    j["ops"][std::string(OpKindName(static_cast<OpKind>(k)))] = OpStatsJson(r.ops[k]);
+  }
+  j["all"] = OpStatsJson(r.all);
+  return j;
+}
+
+nlohmann::json WorkloadJson(const WorkloadSpec& w) {
+  nlohmann::json mix = nlohmann::json::object();
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    if (w.mix[k] > 0) mix[std::string(OpKindName(static_cast<OpKind>(k)))] = w.mix[k];
+  }
+  return {{"name", w.name},
+          {"file", w.file},
+          {"mix", mix},
+          {"keys",
+           {{"distribution", KeyDistributionName(w.keys.distribution)},
+            {"theta", w.keys.theta},
+            {"hot_fraction", w.keys.hot_fraction},
+            {"hot_op_fraction", w.keys.hot_op_fraction}}},
+          {"operations", w.operations},
+          {"duration_s", w.duration_s},
+          {"warmup", w.warmup},
+          {"threads", w.threads},
+          {"target_rate", w.target_rate}};
+}
+
+void PrintComparison(const std::map<std::string, RunResult>& by_engine) {
+  const bool both = by_engine.count("sqlite") && by_engine.count("rocksdb");
+  std::string header = fmt::format("{:<4} {:<22}", "op", "name");
+  for (const auto& [e, r] : by_engine) {
+    header += fmt::format(" | {:>8} {:>9} {:>9} {:>9} {:>6}", e, "mean µs", "p50 µs", "p99 µs",
+                          "errors");
+  }
+  if (both) header += " | sqlite/rocksdb";
+  fmt::print("{}\n", header);
+  auto row = [&](const std::string& code, const std::string& name, auto get) {
+    std::string line = fmt::format("{:<4} {:<22}", code, name);
+    for (const auto& [e, r] : by_engine) {
+      const OpStats& s = get(r);
+      const Histogram& h = s.latency_ns;
+      line += fmt::format(" | {:>8} {:>9.1f} {:>9.1f} {:>9.1f} {:>6}", s.count(), h.mean() / 1000,
+                          Us(h.Percentile(0.5)), Us(h.Percentile(0.99)), s.errors());
+    }
+    if (both) {
+      const double a = get(by_engine.at("sqlite")).latency_ns.mean();
+      const double b = get(by_engine.at("rocksdb")).latency_ns.mean();
+      line += b > 0 ? fmt::format(" | {:>6.2f}x", a / b) : " |";
+    }
+    fmt::print("{}\n", line);
+  };
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    const auto kind = static_cast<OpKind>(k);
+    bool any = false;
+    for (const auto& [e, r] : by_engine) any |= r.ops[k].count() > 0;
+    if (!any) continue;
+    row(std::string(OpKindCode(kind)), std::string(OpKindName(kind)),
+        [k](const RunResult& r) -> const OpStats& { return r.ops[k]; });
+  }
+  row("", "all", [](const RunResult& r) -> const OpStats& { return r.all; });
+  for (const auto& [e, r] : by_engine) {
+    fmt::print("{}: {} ops in {:.2f} s, {:.0f} ops/s{}\n", e, r.measured, r.seconds, r.throughput,
+               r.open_loop ? fmt::format(" (open loop at {:.0f}/s)", r.target_rate) : "");
+  }
+}
+
+Status WriteCsvs(const std::string& dir, const std::map<std::string, RunResult>& by_engine) {
+  const std::string ops_path = dir + "/ops.csv";
+  std::ofstream ops(ops_path, std::ios::trunc);
+  ops << "engine,op,count,errors,mean_us,p50_us,p90_us,p99_us,p999_us,max_us,queries,rows_read,"
+         "rows_written,io_reads,io_read_bytes,io_writes,io_write_bytes,io_syncs\n";
+  for (const auto& [e, r] : by_engine) {
+    auto line = [&](std::string_view name, const OpStats& s) {
+      const Histogram& h = s.latency_ns;
+      const uint64_t n = s.count();
+      ops << fmt::format("{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},"
+                         "{:.3f},{:.1f},{:.3f},{:.1f},{:.4f}\n",
+                         e, name, n, s.errors(), h.mean() / 1000, Us(h.Percentile(0.5)),
+                         Us(h.Percentile(0.9)), Us(h.Percentile(0.99)), Us(h.Percentile(0.999)),
+                         Us(h.max()), PerOp(s.work.queries, n), PerOp(s.work.rows_read, n),
+                         PerOp(s.work.rows_written, n), PerOp(s.io.reads, n),
+                         PerOp(s.io.read_bytes, n), PerOp(s.io.writes, n),
+                         PerOp(s.io.write_bytes, n), PerOp(s.io.syncs, n));
+    };
+    for (int k = 0; k < kNumOpKinds; ++k) {
+      if (r.ops[k].count() > 0) line(OpKindName(static_cast<OpKind>(k)), r.ops[k]);
+    }
+    line("all", r.all);
+  }
+  ops.flush();
+  if (!ops) return Status::IOError(ops_path + ": cannot write");
+
+  const std::string series_path = dir + "/series.csv";
+  std::ofstream series(series_path, std::ios::trunc);
+  series << "engine,second,ops,errors,mean_us,p99_us,max_us\n";
+  for (const auto& [e, r] : by_engine) {
+    for (size_t i = 0; i < r.series.size(); ++i) {
+      const Second& s = r.series[i];
+      series << fmt::format("{},{},{},{},{:.3f},{:.3f},{:.3f}\n", e, i, s.ops, s.errors, s.mean_us,
+                            s.p99_us, s.max_us);
+    }
+  }
+  series.flush();
+  if (!series) return Status::IOError(series_path + ": cannot write");
+  return Status::OK();
+}
+
+}  // namespace listbench

@@ -1,0 +1,91 @@
+// Counters kept at each engine's storage seam (IoStats: the RocksDB
+// FileSystemWrapper, the SQLite VFS shim) and by the engines themselves
+// (WorkStats). Counted work is deterministic for a given seed and operation
+// stream on a given build, which is what tests and regression checks pin.
+//
+// IoCounters is safe for concurrent use (relaxed atomics); snapshots are
+// plain values.
+#ifndef LISTBENCH_CORE_IO_STATS_H_
+#define LISTBENCH_CORE_IO_STATS_H_
+
+#include <atomic>
+#include <cstdint>
+
+namespace listbench {
+
+struct IoStats {
+  uint64_t reads = 0;  // read calls that reached the seam
+  uint64_t read_bytes = 0;
+  uint64_t writes = 0;  // write/append calls
+  uint64_t write_bytes = 0;
+  uint64_t syncs = 0;  // fsync/fdatasync-equivalents, files and directories
+  uint64_t opens = 0;  // files opened or created
+  uint64_t deletes = 0;
+  uint64_t renames = 0;
+
+  IoStats operator+(const IoStats& o) const {
+    return {reads + o.reads,   read_bytes + o.read_bytes, writes + o.writes,
+            write_bytes + o.write_bytes, syncs + o.syncs, opens + o.opens,
+            deletes + o.deletes, renames + o.renames};
+  }
+  IoStats operator-(const IoStats& o) const {
+    return {reads - o.reads,   read_bytes - o.read_bytes, writes - o.writes,
+            write_bytes - o.write_bytes, syncs - o.syncs, opens - o.opens,
+            deletes - o.deletes, renames - o.renames};
+  }
+};
+
+// Live counters behind an IoStats snapshot.
+class IoCounters {
+ public:
+  void AddRead(uint64_t bytes) { Add(reads_, 1); Add(read_bytes_, bytes); }
+  void AddWrite(uint64_t bytes) { Add(writes_, 1); Add(write_bytes_, bytes); }
+  void AddSync() { Add(syncs_, 1); }
+  void AddOpen() { Add(opens_, 1); }
+  void AddDelete() { Add(deletes_, 1); }
+  void AddRename() { Add(renames_, 1); }
+  IoStats Snapshot() const {
+    return {Get(reads_), Get(read_bytes_), Get(writes_), Get(write_bytes_),
+            Get(syncs_), Get(opens_),      Get(deletes_), Get(renames_)};
+  }
+
+ private:
+  static void Add(std::atomic<uint64_t>& c, uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+  static uint64_t Get(const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+  std::atomic<uint64_t> reads_{0}, read_bytes_{0}, writes_{0}, write_bytes_{0}, syncs_{0},
+      opens_{0}, deletes_{0}, renames_{0};
+};
+
+// Work an engine does to answer requests.
+struct WorkStats {
+  // SQLite: statements stepped to completion. RocksDB: point gets, iterator
+  // seeks and write batches issued.
+  uint64_t queries = 0;
+  // SQLite: result rows stepped. RocksDB: items (keys) returned by gets and
+  // visited by iterators, including ones a filter then discarded.
+  uint64_t rows_read = 0;
+  // SQLite: rows inserted/updated/deleted. RocksDB: puts and deletes.
+  uint64_t rows_written = 0;
+  // Single-table design only (0 for SQLite): DynamoDB-style capacity units
+  // from the real item sizes, by AWS's rounding rules (engine/rocks/README.md):
+  // read units of 4 KB (a point get rounds its item up, a query sums the items
+  // it read and then rounds up; at least 1 each), write units of 1 KB (each
+  // item written rounds up the larger of its before and after image; index
+  // items are items too). Consistency and transaction multipliers are left to
+  // the cost model.
+  uint64_t read_units = 0;
+  uint64_t write_units = 0;
+
+  WorkStats operator-(const WorkStats& o) const {
+    return {queries - o.queries, rows_read - o.rows_read, rows_written - o.rows_written,
+            read_units - o.read_units, write_units - o.write_units};
+  }
+  WorkStats operator+(const WorkStats& o) const {
+    return {queries + o.queries, rows_read + o.rows_read, rows_written + o.rows_written,
+            read_units + o.read_units, write_units + o.write_units};
+  }
+};
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_CORE_IO_STATS_H_

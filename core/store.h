@@ -1,0 +1,186 @@
+// Store: the one interface every listbench storage design implements (the
+// normalized SQLite baseline, the RocksDB single-table design, and later
+// decorators such as timing wrappers and the migration router). Workloads and
+// the runner never know which backend they drive.
+//
+// Contract shared by all implementations, so that two stores given the same
+// data and the same operations return byte-identical canonical results
+// (core/canonical.h):
+//
+// * Tenant isolation: every operation names a tenant. An entity owned by
+//   another tenant is reported exactly as one that does not exist (NotFound),
+//   and never appears in any result.
+// * Errors are Status codes, never exceptions. Only the code is part of the
+//   contract; messages are for people. When several problems apply, the code
+//   is the first in this order: InvalidArgument (request malformed, checked
+//   without reading the store), then NotFound (in the order the method's
+//   comment lists the entities), then Conflict.
+// * Writes are atomic: on any non-OK status other than IOError nothing was
+//   changed.
+// * IOError/Corruption come from the storage layer and may appear anywhere.
+//   A write that fails with IOError has an UNKNOWN outcome, as in any
+//   database whose commit write or fsync fails: it may have taken effect, now
+//   or after a restart recovers it from the log (sim/ drills count these
+//   apart).
+//
+// Thread safety: a Store is NOT safe for concurrent use; callers serialize.
+#ifndef LISTBENCH_CORE_STORE_H_
+#define LISTBENCH_CORE_STORE_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/entity_scan.h"
+#include "core/io_stats.h"
+#include "core/model.h"
+#include "core/status.h"
+
+namespace listbench {
+
+// Loads a freshly created, empty store through the engine's bulk path.
+// REQUIRES: entities arrive in dependency order -- all tenants, then
+// landlords, listings (each with all of its images), applicants, applications,
+// payments -- and reference only entities already added. Input is trusted
+// (it comes from the generator); nothing is checked beyond what the engine
+// enforces itself.
+class BulkLoader {
+ public:
+  virtual ~BulkLoader() = default;
+  virtual Status AddTenant(const Tenant& t) = 0;
+  virtual Status AddLandlord(const Landlord& l) = 0;
+  virtual Status AddListing(const Listing& l, std::span<const Image> images) = 0;
+  virtual Status AddApplicant(const Applicant& a) = 0;
+  virtual Status AddApplication(const Application& a) = 0;
+  virtual Status AddPayment(const Payment& p) = 0;
+  // Writes everything still buffered, builds what is built after loading
+  // (secondary indexes, derived items) and makes it durable. The loader must
+  // not be used afterwards.
+  virtual Status Finish() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // "sqlite" or "rocksdb" (decorators return their own names).
+  virtual std::string_view Name() const = 0;
+
+  // REQUIRES: the store is empty and no other loader is alive. The returned
+  // loader must not outlive the store.
+  virtual std::unique_ptr<BulkLoader> NewBulkLoader() = 0;
+
+  // ---- Reads ----------------------------------------------------------------
+  // R1. NotFound: listing.
+  virtual StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) = 0;
+  // R2. NotFound: landlord.
+  virtual StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant,
+                                                           EntityId landlord) = 0;
+  // R3. InvalidArgument: limit outside 1..kMaxSearchLimit, min_price >
+  // max_price, or min_bedrooms < 0. An unknown tenant or city is an empty
+  // result, not NotFound.
+  virtual StatusOr<SearchResult> Search(const SearchQuery& q) = 0;
+  // R4. NotFound: applicant.
+  virtual StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant,
+                                                         EntityId applicant) = 0;
+  // R5. NotFound: listing. A listing without applications is an empty result.
+  virtual StatusOr<ListingApplications> GetListingApplications(TenantId tenant,
+                                                               EntityId listing) = 0;
+
+  // ---- Writes ---------------------------------------------------------------
+  // W1. Stores `a` with status submitted and updated = submitted (whatever
+  // `a.status`/`a.updated` say).
+  // NotFound: listing, then applicant (in a.tenant).
+  // Conflict: the listing is not active; an application with a.id exists.
+  virtual Status SubmitApplication(const Application& a) = 0;
+
+  // W2. Stores `p` and marks its application paid (updated = p.created).
+  // InvalidArgument: p.amount <= 0.
+  // NotFound: the application (in p.tenant).
+  // Conflict: the application is neither approved nor already paid; a payment
+  // with p.id exists.
+  virtual Status RecordPayment(const Payment& p) = 0;
+
+  // W3. Returns the new version.
+  // InvalidArgument: neither price nor status given; price <= 0.
+  // NotFound: listing. Conflict: version != expected_version.
+  virtual StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) = 0;
+
+  // W4. Stores a new listing with its images, as given.
+  // InvalidArgument: price <= 0, bedrooms < 0, empty title, an image whose
+  // listing is not l.id, or image positions that are not 0..n-1 in order.
+  // NotFound: the landlord (in l.tenant). Conflict: a listing with l.id exists.
+  virtual Status AddListing(const Listing& l, std::span<const Image> images) = 0;
+
+  // W5. Approves or rejects a submitted application; updated = now.
+  // NotFound: the application. Conflict: its status is not submitted.
+  virtual Status DecideApplication(TenantId tenant, EntityId application, bool approve,
+                                   int64_t now) = 0;
+
+  // ---- Onboarding (not part of the workload mixes) ---------------------------
+  // A new SaaS customer while the store is serving others: no schema change,
+  // no pause. Ids are unique per kind across all tenants, like every id.
+  // InvalidArgument: empty name, country not 2 letters, currency not 3.
+  // Conflict: a tenant with t.id exists.
+  virtual Status AddTenant(const Tenant& t) = 0;
+  // InvalidArgument: empty name, rating outside 0..50.
+  // NotFound: the tenant. Conflict: a landlord with l.id exists (any tenant).
+  virtual Status AddLandlord(const Landlord& l) = 0;
+
+  // ---- Maintenance ----------------------------------------------------------
+  // Checks the store's own consistency (SQLite: integrity_check and
+  // foreign_key_check; single-table: denormalized copies and index items agree
+  // with their primary items). Appends one line per violation found to
+  // `violations`. Returns non-OK only if the check itself could not run.
+  virtual Status CheckInvariants(std::vector<std::string>* violations) = 0;
+
+  // Entity scan (the migration verifier's diff, migration/verifier.h): clears
+  // *out and fills it with up to `limit` entities of `kind`, of every tenant,
+  // whose entity key (core/entity_scan.h) sorts after `after` ("" = from
+  // the first), in entity-key order; each row holds the key and the
+  // entity's Canonical() form, byte-identical across engines for the same
+  // data. Fewer than `limit` rows (limit > 0) means the scan reached the
+  // end. Reads the store like a request does (work_stats counts it); it is
+  // not one of the workload's patterns.
+  // InvalidArgument: `after` is neither "" nor a key of `kind`.
+  virtual Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
+                              std::vector<EntityRow>* out) = 0;
+
+  // ---- Migration (migration/migrating_store.h) -------------------------------------------
+  // Reads one entity of `kind` by its entity key, of whichever tenant owns
+  // it. NotFound: no such entity. InvalidArgument: `key` is not a key of
+  // `kind`.
+  virtual StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) = 0;
+
+  // Writes `e` -- an entity as another store holds it -- with everything this
+  // store derives from it (denormalized copies, index entries, counts), so
+  // that afterwards GetEntity/ScanEntities return it exactly and every read
+  // pattern sees it as if the workload had written it. Version check
+  // (EntityVersion): when the store already holds the entity at the same or
+  // a greater version nothing is written and *applied is false; otherwise it
+  // is written and *applied is true. A write never makes an entity older, so
+  // a stale copy (a backfill chunk read before a newer dual write) is
+  // harmless, and writing the same copy twice is a no-op. Only what the
+  // workload can change is compared: the entity's key and version.
+  // NotFound: a parent (EntityParents) is absent. Atomic like every write;
+  // IOError has an unknown outcome (see above), and retrying is safe.
+  // No tenant check: this is the migration's path, not a user request.
+  virtual Status PutEntity(const Entity& e, bool* applied) = 0;
+
+  // Bytes the store occupies on disk now.
+  virtual StatusOr<uint64_t> DiskBytes() = 0;
+
+  // I/O counted at the engine's file-system seam since the store was opened.
+  virtual IoStats io_stats() const = 0;
+  // Work counted by the engine itself since the store was opened.
+  virtual WorkStats work_stats() const = 0;
+};
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_CORE_STORE_H_

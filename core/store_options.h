@@ -1,0 +1,37 @@
+// Settings shared by the engines. Each engine documents how it maps them.
+#ifndef LISTBENCH_CORE_STORE_OPTIONS_H_
+#define LISTBENCH_CORE_STORE_OPTIONS_H_
+
+#include <cstddef>
+
+#include "core/io_fault.h"
+
+namespace listbench {
+
+struct StoreOptions {
+  // Durable configuration: an acknowledged write survives power loss.
+  // RocksDB: WAL on and every write batch synced. SQLite: synchronous=FULL.
+  // Default (relaxed): RocksDB WAL on without sync; SQLite synchronous=NORMAL
+  // in WAL mode.
+  bool durable = false;
+  // RocksDB only: write the WAL at all. Ignored (forced on) when durable.
+  bool rocksdb_wal = true;
+  // RocksDB block cache / SQLite page cache, in bytes.
+  size_t cache_bytes = size_t{64} << 20;
+  // Create an empty store when the directory holds none.
+  bool create_if_missing = true;
+  // SQLite only: how long a request waits for a lock another connection to
+  // the same database holds (sqlite3_busy_timeout; in WAL mode, the one
+  // write lock, e.g. a schema change's transaction, engine/schema_change.h)
+  // before it fails with IOError ("database is locked"). 0 = fail at once.
+  // A store's own requests never wait on each other (one connection).
+  int busy_timeout_ms = 5000;
+  // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
+  // consults it on every file call and reports what reached the disk. Not
+  // owned; must outlive the store. nullptr = no faults (the normal case).
+  IoFaultInjector* faults = nullptr;
+};
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_CORE_STORE_OPTIONS_H_
