@@ -39,8 +39,7 @@ std::string Canonical(const ListingSummary& v) {
 }
 
 std::string Canonical(const ApplicantSummary& v) {
-  return fmt::format("applicant_summary{{id={} name={} income={}}}", v.id, Quote(v.name),
-                     v.income);
+  return fmt::format("applicant_summary{{id={} name={} income={}}}", v.id, Quote(v.name), v.income);
 }
 
 }  // namespace
@@ -111,22 +110,20 @@ std::string Canonical(const SearchResult& v) {
 }
 
 std::string Canonical(const ApplicantProfile& v) {
-  return fmt::format(
-      "applicant_profile{{{} applications={} payments={}}}", Canonical(v.applicant),
-      List(v.applications,
-           [](const ApplicationWithListing& a) {
-             return fmt::format("{{{} listing_title={}}}", Canonical(a.application),
-                                Quote(a.listing_title));
-           }),
-      List(v.payments, [](const Payment& p) { return Canonical(p); }));
+  return fmt::format("applicant_profile{{{} applications={} payments={}}}", Canonical(v.applicant),
+                     List(v.applications,
+                          [](const ApplicationWithListing& a) {
+                            return fmt::format("{{{} listing_title={}}}", Canonical(a.application),
+                                               Quote(a.listing_title));
+                          }),
+                     List(v.payments, [](const Payment& p) { return Canonical(p); }));
 }
 
 std::string Canonical(const ListingApplications& v) {
-  return fmt::format("listing_applications{{{}}}",
-                     List(v.applications, [](const ApplicationWithApplicant& a) {
-                       return fmt::format("{{{} {}}}", Canonical(a.application),
-                                          Canonical(a.applicant));
-                     }));
+  return fmt::format(
+      "listing_applications{{{}}}", List(v.applications, [](const ApplicationWithApplicant& a) {
+        return fmt::format("{{{} {}}}", Canonical(a.application), Canonical(a.applicant));
+      }));
 }
 
 std::string CanonicalOutcome(const Status& s) {

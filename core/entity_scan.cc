@@ -11,8 +11,7 @@ namespace listbench {
 namespace {
 
 constexpr std::array<std::string_view, kNumEntityKinds> kNames = {
-    "tenants", "landlords", "listings", "listing_images", "applicants", "applications",
-    "payments"};
+    "tenants", "landlords", "listings", "listing_images", "applicants", "applications", "payments"};
 
 void PutBigEndian(std::string* dst, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) dst->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));

@@ -4,32 +4,46 @@ namespace listbench {
 
 std::string_view IoOpName(IoOp op) {
   switch (op) {
-    case IoOp::kRead: return "read";
-    case IoOp::kWrite: return "write";
-    case IoOp::kSync: return "sync";
-    case IoOp::kOpen: return "open";
-    case IoOp::kDelete: return "delete";
-    case IoOp::kRename: return "rename";
-    case IoOp::kDirSync: return "dir_sync";
+    case IoOp::kRead:
+      return "read";
+    case IoOp::kWrite:
+      return "write";
+    case IoOp::kSync:
+      return "sync";
+    case IoOp::kOpen:
+      return "open";
+    case IoOp::kDelete:
+      return "delete";
+    case IoOp::kRename:
+      return "rename";
+    case IoOp::kDirSync:
+      return "dir_sync";
   }
   return "?";
 }
 
 std::string_view FileKindName(FileKind k) {
   switch (k) {
-    case FileKind::kWal: return "wal";
-    case FileKind::kTable: return "table";
-    case FileKind::kJournal: return "journal";
-    case FileKind::kManifest: return "manifest";
-    case FileKind::kShm: return "shm";
-    case FileKind::kOther: return "other";
+    case FileKind::kWal:
+      return "wal";
+    case FileKind::kTable:
+      return "table";
+    case FileKind::kJournal:
+      return "journal";
+    case FileKind::kManifest:
+      return "manifest";
+    case FileKind::kShm:
+      return "shm";
+    case FileKind::kOther:
+      return "other";
   }
   return "?";
 }
 
 FileKind ClassifyFile(std::string_view path) {
   std::string_view name = path;
-  if (size_t slash = name.rfind('/'); slash != std::string_view::npos) name = name.substr(slash + 1);
+  if (size_t slash = name.rfind('/'); slash != std::string_view::npos)
+    name = name.substr(slash + 1);
   auto ends = [&](std::string_view s) {
     return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
   };

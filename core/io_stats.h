@@ -24,13 +24,15 @@ struct IoStats {
   uint64_t renames = 0;
 
   IoStats operator+(const IoStats& o) const {
-    return {reads + o.reads,   read_bytes + o.read_bytes, writes + o.writes,
-            write_bytes + o.write_bytes, syncs + o.syncs, opens + o.opens,
+    return {reads + o.reads,     read_bytes + o.read_bytes,
+            writes + o.writes,   write_bytes + o.write_bytes,
+            syncs + o.syncs,     opens + o.opens,
             deletes + o.deletes, renames + o.renames};
   }
   IoStats operator-(const IoStats& o) const {
-    return {reads - o.reads,   read_bytes - o.read_bytes, writes - o.writes,
-            write_bytes - o.write_bytes, syncs - o.syncs, opens - o.opens,
+    return {reads - o.reads,     read_bytes - o.read_bytes,
+            writes - o.writes,   write_bytes - o.write_bytes,
+            syncs - o.syncs,     opens - o.opens,
             deletes - o.deletes, renames - o.renames};
   }
 };
@@ -38,19 +40,27 @@ struct IoStats {
 // Live counters behind an IoStats snapshot.
 class IoCounters {
  public:
-  void AddRead(uint64_t bytes) { Add(reads_, 1); Add(read_bytes_, bytes); }
-  void AddWrite(uint64_t bytes) { Add(writes_, 1); Add(write_bytes_, bytes); }
+  void AddRead(uint64_t bytes) {
+    Add(reads_, 1);
+    Add(read_bytes_, bytes);
+  }
+  void AddWrite(uint64_t bytes) {
+    Add(writes_, 1);
+    Add(write_bytes_, bytes);
+  }
   void AddSync() { Add(syncs_, 1); }
   void AddOpen() { Add(opens_, 1); }
   void AddDelete() { Add(deletes_, 1); }
   void AddRename() { Add(renames_, 1); }
   IoStats Snapshot() const {
-    return {Get(reads_), Get(read_bytes_), Get(writes_), Get(write_bytes_),
+    return {Get(reads_), Get(read_bytes_), Get(writes_),  Get(write_bytes_),
             Get(syncs_), Get(opens_),      Get(deletes_), Get(renames_)};
   }
 
  private:
-  static void Add(std::atomic<uint64_t>& c, uint64_t n) { c.fetch_add(n, std::memory_order_relaxed); }
+  static void Add(std::atomic<uint64_t>& c, uint64_t n) {
+    c.fetch_add(n, std::memory_order_relaxed);
+  }
   static uint64_t Get(const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); }
   std::atomic<uint64_t> reads_{0}, read_bytes_{0}, writes_{0}, write_bytes_{0}, syncs_{0},
       opens_{0}, deletes_{0}, renames_{0};

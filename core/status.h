@@ -68,9 +68,18 @@ class [[nodiscard]] StatusOr {
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
   // REQUIRES: ok()
-  const T& value() const& { assert(ok()); return *value_; }
-  T& value() & { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -83,11 +92,15 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace listbench
 
-// Returns early from the enclosing function if `expr` is not OK.
-#define LB_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::listbench::Status lb_status_ = (expr);  \
-    if (!lb_status_.ok()) return lb_status_;  \
+// Returns early from the enclosing function if `expr` is not OK. The local
+// gets a unique name, so the macro nests (a lambda in `expr` may use it).
+#define LB_RETURN_IF_ERROR(expr) LB_RETURN_IF_ERROR_IMPL(expr, LB_CONCAT(lb_status_, __COUNTER__))
+#define LB_CONCAT(a, b) LB_CONCAT_IMPL(a, b)
+#define LB_CONCAT_IMPL(a, b) a##b
+#define LB_RETURN_IF_ERROR_IMPL(expr, var) \
+  do {                                     \
+    ::listbench::Status var = (expr);      \
+    if (!var.ok()) return var;             \
   } while (0)
 
 #endif  // LISTBENCH_CORE_STATUS_H_

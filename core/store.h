@@ -79,15 +79,13 @@ class Store {
   // R1. NotFound: listing.
   virtual StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) = 0;
   // R2. NotFound: landlord.
-  virtual StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant,
-                                                           EntityId landlord) = 0;
+  virtual StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) = 0;
   // R3. InvalidArgument: limit outside 1..kMaxSearchLimit, min_price >
   // max_price, or min_bedrooms < 0. An unknown tenant or city is an empty
   // result, not NotFound.
   virtual StatusOr<SearchResult> Search(const SearchQuery& q) = 0;
   // R4. NotFound: applicant.
-  virtual StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant,
-                                                         EntityId applicant) = 0;
+  virtual StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) = 0;
   // R5. NotFound: listing. A listing without applications is an empty result.
   virtual StatusOr<ListingApplications> GetListingApplications(TenantId tenant,
                                                                EntityId listing) = 0;

@@ -73,10 +73,10 @@ StatusOr<Manifest> ReadManifest(const std::string& dir) {
   m.complete = j.value("complete", false);
   m.listbench_version = j.value("listbench_version", "");
   if (m.format_version != kStoreFormatVersion) {
-    return Status::NotSupported(
-        dir + ": store format version " + std::to_string(m.format_version) + " (made by listbench " +
-        (m.listbench_version.empty() ? "unknown" : m.listbench_version) + "), this build reads " +
-        std::to_string(kStoreFormatVersion));
+    return Status::NotSupported(dir + ": store format version " + std::to_string(m.format_version) +
+                                " (made by listbench " +
+                                (m.listbench_version.empty() ? "unknown" : m.listbench_version) +
+                                "), this build reads " + std::to_string(kStoreFormatVersion));
   }
   return m;
 }

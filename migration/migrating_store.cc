@@ -1,10 +1,8 @@
 #include "migration/migrating_store.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/canonical.h"
 #include "util/posix_file.h"
@@ -31,13 +30,19 @@ constexpr std::string_view kInflightFile = "inflight";
 constexpr std::string_view kMismatchLog = "shadow-mismatches.log";
 constexpr char kInflightMagic[4] = {'L', 'B', 'I', 'F'};
 
-constexpr std::array<std::string_view, 8> kPhaseNames = {
-    "legacy", "dual_write", "backfill", "shadow_verify",
-    "canary", "cutover",    "finalized", "rolled_back"};
+constexpr std::array<std::string_view, 8> kPhaseNames = {"legacy",        "dual_write", "backfill",
+                                                         "shadow_verify", "canary",     "cutover",
+                                                         "finalized",     "rolled_back"};
 constexpr std::array<std::string_view, kNumCrashSites> kCrashSiteNames = {
-    "dual_write_primary_done", "dual_write_secondary_done", "repair_enqueued",
-    "repair_copied",           "chunk_read",                "chunk_written",
-    "state_temp_written",      "state_committed",           "verifier_page",
+    "dual_write_primary_done",
+    "dual_write_secondary_done",
+    "repair_enqueued",
+    "repair_copied",
+    "chunk_read",
+    "chunk_written",
+    "state_temp_written",
+    "state_committed",
+    "verifier_page",
     "phase_change"};
 
 std::string Hex(std::string_view bytes) {
@@ -92,18 +97,49 @@ std::optional<MigrationPhase> ParseMigrationPhase(std::string_view name) {
 
 std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast<size_t>(s)]; }
 
-#define LB_COUNTERS(X)                                                                    \
-  X(steps) X(requests) X(dual_writes) X(copy_failures) X(repairs_done)                    \
-  X(repair_queue_failures) X(backfill_rows) X(backfill_applied) X(backfill_chunks)        \
-  X(backfill_backoff_steps) X(backfill_rate_waits) X(shadow_reads) X(shadow_mismatches)   \
-  X(new_store_reads) X(verify_passes) X(gate_holds) X(inflight_recovered)                 \
-  X(canary_fallbacks) X(step_errors) X(deferred_copies) X(resumes)
+// clang-format off
+#define LB_COUNTERS(X) \
+  X(steps) \
+  X(requests) \
+  X(dual_writes) \
+  X(copy_failures) \
+  X(repairs_done) \
+  X(repair_queue_failures) \
+  X(backfill_rows) \
+  X(backfill_applied) \
+  X(backfill_chunks) \
+  X(backfill_backoff_steps) \
+  X(backfill_rate_waits) \
+  X(shadow_reads) \
+  X(shadow_mismatches) \
+  X(new_store_reads) \
+  X(verify_passes) \
+  X(gate_holds) \
+  X(inflight_recovered) \
+  X(canary_fallbacks) \
+  X(step_errors) \
+  X(deferred_copies) \
+  X(resumes)
+// clang-format on
 
-#define LB_OPTIONS(X)                                                                     \
-  X(seed) X(dual_write_steps) X(chunk_rows) X(backfill_rows_per_s) X(backoff_p99_us)       \
-  X(p99_window) X(verifier_pages_per_step) X(repairs_per_step) X(canary_shares)             \
-  X(gate_threshold) X(max_hold_steps) X(cutover_steps) X(rollback_after_cutover)            \
-  X(mismatch_log_limit) X(degraded_steps)
+// clang-format off
+#define LB_OPTIONS(X) \
+  X(seed) \
+  X(dual_write_steps) \
+  X(chunk_rows) \
+  X(backfill_rows_per_s) \
+  X(backoff_p99_us) \
+  X(p99_window) \
+  X(verifier_pages_per_step) \
+  X(repairs_per_step) \
+  X(canary_shares) \
+  X(gate_threshold) \
+  X(max_hold_steps) \
+  X(cutover_steps) \
+  X(rollback_after_cutover) \
+  X(mismatch_log_limit) \
+  X(degraded_steps)
+// clang-format on
 
 void to_json(nlohmann::json& j, const MigrationOptions& o) {
   j = nlohmann::json::object();
@@ -160,7 +196,8 @@ Status ValidateMigrationOptions(const MigrationOptions& o) {
   if (o.backfill_rows_per_s < 0) {
     return Status::InvalidArgument("migration: backfill_rows_per_s must be >= 0");
   }
-  if (o.backoff_p99_us < 0) return Status::InvalidArgument("migration: backoff_p99_us must be >= 0");
+  if (o.backoff_p99_us < 0)
+    return Status::InvalidArgument("migration: backoff_p99_us must be >= 0");
   if (o.p99_window == 0) return Status::InvalidArgument("migration: p99_window must be >= 1");
   if (o.verifier_pages_per_step == 0) {
     return Status::InvalidArgument("migration: verifier_pages_per_step must be >= 1");
@@ -174,8 +211,7 @@ Status ValidateMigrationOptions(const MigrationOptions& o) {
   double prev = 0;
   for (double s : o.canary_shares) {
     if (!(s > prev && s <= 1.0)) {
-      return Status::InvalidArgument(
-          "migration: canary_shares must rise strictly within (0, 1]");
+      return Status::InvalidArgument("migration: canary_shares must rise strictly within (0, 1]");
     }
     prev = s;
   }
@@ -213,8 +249,7 @@ StatusOr<std::unique_ptr<MigratingStore>> MigratingStore::Open(Store* legacy, St
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError(fmt::format("{}: cannot create directory: {}", dir, ec.message()));
-  std::unique_ptr<MigratingStore> m(
-      new MigratingStore(legacy, target, dir, std::move(options)));
+  std::unique_ptr<MigratingStore> m(new MigratingStore(legacy, target, dir, std::move(options)));
   bool found = false;
   LB_RETURN_IF_ERROR(m->LoadState(&found));
   StatusOr<std::unique_ptr<RepairQueue>> q =
@@ -262,8 +297,9 @@ Status MigratingStore::LoadState(bool* found) {
     return Status::Corruption(path + ": not a migration state file (no \"format\")");
   }
   if (j["format"].get<std::string>() != kStateFormat) {
-    return Status::NotSupported(fmt::format("{}: migration state format \"{}\", this build reads \"{}\"",
-                                            path, j["format"].get<std::string>(), kStateFormat));
+    return Status::NotSupported(
+        fmt::format("{}: migration state format \"{}\", this build reads \"{}\"", path,
+                    j["format"].get<std::string>(), kStateFormat));
   }
   try {
     std::optional<MigrationPhase> p = ParseMigrationPhase(j.at("phase").get<std::string>());
@@ -271,9 +307,9 @@ Status MigratingStore::LoadState(bool* found) {
     phase_ = *p;
     canary_index_ = j.at("canary_index").get<size_t>();
     if (canary_index_ >= opt_.canary_shares.size()) {
-      return Status::InvalidArgument(fmt::format(
-          "{}: canary step {} but only {} canary shares are set", path, canary_index_,
-          opt_.canary_shares.size()));
+      return Status::InvalidArgument(
+          fmt::format("{}: canary step {} but only {} canary shares are set", path, canary_index_,
+                      opt_.canary_shares.size()));
     }
     bf_kind_ = j.at("backfill").at("kind").get<int>();
     if (bf_kind_ < 0 || bf_kind_ > kNumEntityKinds ||
@@ -421,8 +457,7 @@ auto MigratingStore::Read(F fn) -> decltype(fn(std::declval<Store&>())) {
   // During the canary the legacy store is still the source of truth: a read
   // the new store fails is answered by it instead (and counted).
   if (phase_ == MigrationPhase::kCanary && primary == target_ &&
-      (r.status().code() == StatusCode::kIOError ||
-       r.status().code() == StatusCode::kCorruption)) {
+      (r.status().code() == StatusCode::kIOError || r.status().code() == StatusCode::kCorruption)) {
     counters_.canary_fallbacks++;
     spi_.Record(false, us);
     r = fn(*legacy_);
@@ -595,8 +630,8 @@ Status MigratingStore::DrainRepairs(size_t max) {
 
 Status MigratingStore::Begin() {
   if (phase_ != MigrationPhase::kLegacy) {
-    return Status::InvalidArgument(fmt::format("migration: Begin in phase {}, not legacy",
-                                               MigrationPhaseName(phase_)));
+    return Status::InvalidArgument(
+        fmt::format("migration: Begin in phase {}, not legacy", MigrationPhaseName(phase_)));
   }
   return Transition(MigrationPhase::kDualWrite, "begin");
 }
@@ -631,8 +666,9 @@ Status MigratingStore::BackfillStep() {
     }
     if (opt_.backfill_rows_per_s > 0) {
       const Clock::time_point now = Now();
-      bf_tokens_ = std::min(bf_tokens_ + opt_.backfill_rows_per_s * UsBetween(bf_refill_, now) / 1e6,
-                            2.0 * static_cast<double>(opt_.chunk_rows));
+      bf_tokens_ =
+          std::min(bf_tokens_ + opt_.backfill_rows_per_s * UsBetween(bf_refill_, now) / 1e6,
+                   2.0 * static_cast<double>(opt_.chunk_rows));
       bf_refill_ = now;
       if (bf_tokens_ < static_cast<double>(opt_.chunk_rows)) {
         counters_.backfill_rate_waits++;
@@ -640,8 +676,9 @@ Status MigratingStore::BackfillStep() {
       }
       bf_tokens_ -= static_cast<double>(opt_.chunk_rows);
     }
-    if (!legacy_->ScanEntities(static_cast<EntityKind>(bf_kind_), bf_last_key_, opt_.chunk_rows,
-                               &bf_chunk_)
+    if (!legacy_
+             ->ScanEntities(static_cast<EntityKind>(bf_kind_), bf_last_key_, opt_.chunk_rows,
+                            &bf_chunk_)
              .ok()) {
       counters_.step_errors++;  // retry next Step
       return Status::OK();
@@ -768,8 +805,8 @@ Status MigratingStore::Step() {
       if (spi_.has_enough_evidence() || last_diff_->differences() > 0) {
         counters_.gate_holds++;
         if (opt_.max_hold_steps > 0 && ++hold_steps_ > opt_.max_hold_steps) {
-          return Rollback(fmt::format("shadow verify held for {} steps: {}", hold_steps_,
-                                      d.reason));
+          return Rollback(
+              fmt::format("shadow verify held for {} steps: {}", hold_steps_, d.reason));
         }
       }
       return Status::OK();
@@ -899,8 +936,7 @@ Status MigratingStore::DecideApplication(TenantId tenant, EntityId application, 
 }
 
 Status MigratingStore::AddTenant(const Tenant& t) {
-  return Write({{EntityKind::kTenant, EntityKey(t.id)}},
-               [&](Store& s) { return s.AddTenant(t); });
+  return Write({{EntityKind::kTenant, EntityKey(t.id)}}, [&](Store& s) { return s.AddTenant(t); });
 }
 
 Status MigratingStore::AddLandlord(const Landlord& l) {

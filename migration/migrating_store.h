@@ -85,13 +85,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/entity_scan.h"
 #include "core/status.h"
@@ -132,14 +131,14 @@ inline constexpr int kNumCrashSites = 10;
 std::string_view CrashSiteName(CrashSite s);
 
 struct MigrationOptions {
-  uint64_t seed = 1;                  // the canary's choice of reads
-  uint64_t dual_write_steps = 1000;   // Steps of dual write before the backfill starts
-  size_t chunk_rows = 1000;           // backfill chunk
-  double backfill_rows_per_s = 0;     // 0 = no rate limit
-  double backoff_p99_us = 0;          // 0 = never back off
-  size_t p99_window = 1000;           // requests the foreground p99 looks back over
-  size_t verifier_pages_per_step = 4; // verifier pages per Step
-  size_t repairs_per_step = 64;       // repair entries drained per Step
+  uint64_t seed = 1;                   // the canary's choice of reads
+  uint64_t dual_write_steps = 1000;    // Steps of dual write before the backfill starts
+  size_t chunk_rows = 1000;            // backfill chunk
+  double backfill_rows_per_s = 0;      // 0 = no rate limit
+  double backoff_p99_us = 0;           // 0 = never back off
+  size_t p99_window = 1000;            // requests the foreground p99 looks back over
+  size_t verifier_pages_per_step = 4;  // verifier pages per Step
+  size_t repairs_per_step = 64;        // repair entries drained per Step
   // After a copy to the other store fails (in a request or in the drain),
   // this many Steps during which writes queue their copies for the drain
   // instead of making them in the request.
@@ -147,10 +146,10 @@ struct MigrationOptions {
   std::vector<double> canary_shares = {0.01, 0.05, 0.25, 0.50, 1.00};
   SpiOptions spi{.window = 1000, .target_latency_us = 2000, .min_samples = 200};
   double gate_threshold = 0.96;
-  uint64_t max_hold_steps = 200000;   // a canary hold this long rolls back; 0 = never
-  uint64_t cutover_steps = 1000;      // Steps in cutover before finalizing
+  uint64_t max_hold_steps = 200000;  // a canary hold this long rolls back; 0 = never
+  uint64_t cutover_steps = 1000;     // Steps in cutover before finalizing
   bool rollback_after_cutover = false;
-  size_t mismatch_log_limit = 100;    // shadow mismatches written in full
+  size_t mismatch_log_limit = 100;  // shadow mismatches written in full
   // Called at every CrashSite (nullptr: none).
   std::function<void(CrashSite)> crash_hook;
   // The clock behind the rate limit and the shadow latencies.
@@ -172,25 +171,25 @@ struct PhaseChange {
 struct MigrationCounters {
   uint64_t steps = 0;
   uint64_t requests = 0;
-  uint64_t dual_writes = 0;             // writes copied to the other store in the request
-  uint64_t copy_failures = 0;           // copies that failed and went to the repair queue
-  uint64_t repairs_done = 0;            // repair entries copied and acknowledged
-  uint64_t repair_queue_failures = 0;   // repair entries that could not even be queued
-  uint64_t backfill_rows = 0;           // entities the backfill read from the legacy store
-  uint64_t backfill_applied = 0;        // of those, written (the rest were older or equal)
+  uint64_t dual_writes = 0;            // writes copied to the other store in the request
+  uint64_t copy_failures = 0;          // copies that failed and went to the repair queue
+  uint64_t repairs_done = 0;           // repair entries copied and acknowledged
+  uint64_t repair_queue_failures = 0;  // repair entries that could not even be queued
+  uint64_t backfill_rows = 0;          // entities the backfill read from the legacy store
+  uint64_t backfill_applied = 0;       // of those, written (the rest were older or equal)
   uint64_t backfill_chunks = 0;
   uint64_t backfill_backoff_steps = 0;  // Steps the backfill paused for the foreground p99
   uint64_t backfill_rate_waits = 0;     // Steps the backfill waited for the rate limit
   uint64_t shadow_reads = 0;
   uint64_t shadow_mismatches = 0;
-  uint64_t new_store_reads = 0;         // reads served by the new store
-  uint64_t verify_passes = 0;           // complete diffs
-  uint64_t gate_holds = 0;              // gate evaluations that held
-  uint64_t inflight_recovered = 0;      // interrupted writes re-copied at Open
-  uint64_t canary_fallbacks = 0;        // canary reads the new store failed, answered by the legacy one
-  uint64_t step_errors = 0;             // backfill reads / verifier pages that failed and were retried
-  uint64_t deferred_copies = 0;         // copies queued for the drain while the other store was degraded
-  uint64_t resumes = 0;                 // Opens that found a state to resume
+  uint64_t new_store_reads = 0;     // reads served by the new store
+  uint64_t verify_passes = 0;       // complete diffs
+  uint64_t gate_holds = 0;          // gate evaluations that held
+  uint64_t inflight_recovered = 0;  // interrupted writes re-copied at Open
+  uint64_t canary_fallbacks = 0;    // canary reads the new store failed, answered by the legacy one
+  uint64_t step_errors = 0;         // backfill reads / verifier pages that failed and were retried
+  uint64_t deferred_copies = 0;  // copies queued for the drain while the other store was degraded
+  uint64_t resumes = 0;          // Opens that found a state to resume
 };
 
 // JSON forms (the state file, reports). from_json throws on malformed input,
@@ -205,10 +204,10 @@ void from_json(const nlohmann::json& j, PhaseChange& c);
 // A snapshot for the timeline, read after any request or Step.
 struct MigrationStatus {
   MigrationPhase phase = MigrationPhase::kLegacy;
-  double canary_share = 0;          // share of reads served by the new store
-  std::optional<double> spi;        // nullopt: no shadowed reads in the window
+  double canary_share = 0;    // share of reads served by the new store
+  std::optional<double> spi;  // nullopt: no shadowed reads in the window
   uint64_t repair_queue_depth = 0;
-  int backfill_kind = 0;            // EntityKind being copied; kNumEntityKinds = done
+  int backfill_kind = 0;  // EntityKind being copied; kNumEntityKinds = done
   uint64_t backfill_rows = 0;
   std::optional<uint64_t> last_diff;  // differences of the last complete diff
   std::string last_gate;              // the last gate decision's reason
@@ -262,8 +261,7 @@ class MigratingStore : public Store {
   StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;
   StatusOr<SearchResult> Search(const SearchQuery& q) override;
   StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) override;
-  StatusOr<ListingApplications> GetListingApplications(TenantId tenant,
-                                                       EntityId listing) override;
+  StatusOr<ListingApplications> GetListingApplications(TenantId tenant, EntityId listing) override;
   Status SubmitApplication(const Application& a) override;
   Status RecordPayment(const Payment& p) override;
   StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) override;

@@ -1,17 +1,16 @@
 #include "migration/repair_queue.h"
 
-#include "util/posix_file.h"
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "util/posix_file.h"
 
 namespace listbench {
 namespace {
@@ -20,8 +19,8 @@ constexpr char kMagic[8] = {'L', 'B', 'R', 'Q', 'L', 'O', 'G', '\0'};
 constexpr uint32_t kFormatVersion = 1;
 constexpr size_t kFileHeaderSize = 8 + 4 + 8 + 4;
 constexpr size_t kRecordHeaderSize = 4 + 4 + 4;
-constexpr size_t kBodyPrefix = 1 + 8;                // type + seq
-constexpr uint32_t kMaxBody = 64u << 20;             // sanity bound on one record
+constexpr size_t kBodyPrefix = 1 + 8;     // type + seq
+constexpr uint32_t kMaxBody = 64u << 20;  // sanity bound on one record
 constexpr uint8_t kTypeEntry = 1;
 constexpr uint8_t kTypeAck = 2;
 
@@ -85,9 +84,9 @@ Status ParseLog(const std::string& path, const std::string& data, Replay* r) {
   }
   const uint32_t version = Get32(data.data() + 8);
   if (version != kFormatVersion) {
-    return Status::NotSupported(fmt::format(
-        "{}: repair queue log format version {} (this build reads {})", path, version,
-        kFormatVersion));
+    return Status::NotSupported(
+        fmt::format("{}: repair queue log format version {} (this build reads {})", path, version,
+                    kFormatVersion));
   }
   r->next_seq = Get64(data.data() + 12);
   uint64_t last_entry_seq = 0;
@@ -111,23 +110,22 @@ Status ParseLog(const std::string& path, const std::string& data, Replay* r) {
     const char* body = p + kRecordHeaderSize;
     if (Crc(body, len) != Get32(p + 8)) {
       if (remaining == kRecordHeaderSize + len) break;  // damaged last record
-      return Status::Corruption(
-          fmt::format("{}: bad record checksum at offset {}", path, off));
+      return Status::Corruption(fmt::format("{}: bad record checksum at offset {}", path, off));
     }
     const uint8_t type = static_cast<uint8_t>(body[0]);
     const uint64_t seq = Get64(body + 1);
     if (type == kTypeEntry) {
       if (seq <= last_entry_seq || seq == 0) {
-        return Status::Corruption(fmt::format(
-            "{}: entry sequence {} out of order at offset {}", path, seq, off));
+        return Status::Corruption(
+            fmt::format("{}: entry sequence {} out of order at offset {}", path, seq, off));
       }
       last_entry_seq = seq;
       r->pending.emplace(seq, std::string(body + kBodyPrefix, len - kBodyPrefix));
       r->next_seq = std::max(r->next_seq, seq + 1);
     } else if (type == kTypeAck) {
       if (r->pending.erase(seq) != 1) {
-        return Status::Corruption(fmt::format(
-            "{}: acknowledgement of unknown entry {} at offset {}", path, seq, off));
+        return Status::Corruption(
+            fmt::format("{}: acknowledgement of unknown entry {} at offset {}", path, seq, off));
       }
     } else {
       return Status::Corruption(
@@ -201,9 +199,8 @@ Status RepairQueue::AppendRecordLocked(uint8_t type, uint64_t seq, const std::st
 
 StatusOr<uint64_t> RepairQueue::Append(const std::string& payload) {
   if (payload.size() > kMaxBody - kBodyPrefix) {
-    return Status::InvalidArgument(
-        fmt::format("repair entry of {} bytes exceeds the {} byte limit", payload.size(),
-                    kMaxBody - kBodyPrefix));
+    return Status::InvalidArgument(fmt::format("repair entry of {} bytes exceeds the {} byte limit",
+                                               payload.size(), kMaxBody - kBodyPrefix));
   }
   std::lock_guard<std::mutex> l(mu_);
   const uint64_t seq = next_seq_;

@@ -55,11 +55,11 @@ struct RepairEntry {
 
 // What Open found and did.
 struct RepairQueueRecovery {
-  bool created = false;          // the log did not exist and was created
-  uint64_t records_read = 0;     // valid records replayed
-  bool torn_tail = false;        // a damaged last record was cut off
-  uint64_t torn_tail_offset = 0; // where it started (the new file size)
-  uint64_t torn_tail_bytes = 0;  // bytes cut off
+  bool created = false;           // the log did not exist and was created
+  uint64_t records_read = 0;      // valid records replayed
+  bool torn_tail = false;         // a damaged last record was cut off
+  uint64_t torn_tail_offset = 0;  // where it started (the new file size)
+  uint64_t torn_tail_bytes = 0;   // bytes cut off
 };
 
 class RepairQueue {

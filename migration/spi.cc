@@ -13,8 +13,8 @@ Status ValidateSpiOptions(const SpiOptions& o) {
         fmt::format("spi target_latency_us must be positive, got {}", o.target_latency_us));
   }
   if (o.min_samples > o.window) {
-    return Status::InvalidArgument(fmt::format(
-        "spi min_samples ({}) exceeds the window ({})", o.min_samples, o.window));
+    return Status::InvalidArgument(
+        fmt::format("spi min_samples ({}) exceeds the window ({})", o.min_samples, o.window));
   }
   return Status::OK();
 }
@@ -46,8 +46,7 @@ bool ServicePerformanceIndex::has_enough_evidence() const {
   return count_ > 0 && count_ >= options_.min_samples;
 }
 
-GateDecision CanaryGate::Evaluate(const ServicePerformanceIndex& spi,
-                                  uint64_t repair_queue_depth,
+GateDecision CanaryGate::Evaluate(const ServicePerformanceIndex& spi, uint64_t repair_queue_depth,
                                   uint64_t verifier_differences) const {
   std::string holds;
   auto hold = [&holds](const std::string& why) {
@@ -61,8 +60,8 @@ GateDecision CanaryGate::Evaluate(const ServicePerformanceIndex& spi,
     hold(fmt::format("not enough evidence: {} shadowed reads, need {}", spi.window_size(),
                      spi.options().min_samples));
   } else if (*value < threshold_) {
-    hold(fmt::format("SPI {:.4f} below threshold {:.4f} ({} of {} reads good)", *value,
-                     threshold_, spi.good_in_window(), spi.window_size()));
+    hold(fmt::format("SPI {:.4f} below threshold {:.4f} ({} of {} reads good)", *value, threshold_,
+                     spi.good_in_window(), spi.window_size()));
   }
   if (repair_queue_depth > 0) {
     hold(fmt::format("repair queue not empty: {} entries pending", repair_queue_depth));

@@ -77,7 +77,8 @@ void Keep(std::vector<DiffExample>* examples, size_t max, DiffExample e) {
 
 nlohmann::json ExamplesJson(const std::vector<DiffExample>& v) {
   nlohmann::json a = nlohmann::json::array();
-  for (const DiffExample& e : v) a.push_back({{"key", e.key}, {"source", e.source}, {"target", e.target}});
+  for (const DiffExample& e : v)
+    a.push_back({{"key", e.key}, {"source", e.source}, {"target", e.target}});
   return a;
 }
 

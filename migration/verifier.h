@@ -20,10 +20,9 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/entity_scan.h"
 #include "core/status.h"
@@ -32,8 +31,8 @@
 namespace listbench {
 
 struct VerifierOptions {
-  size_t page_size = 1000;   // entities per ScanEntities call; REQUIRES >= 1
-  size_t max_examples = 5;   // kept per kind and per kind of difference
+  size_t page_size = 1000;  // entities per ScanEntities call; REQUIRES >= 1
+  size_t max_examples = 5;  // kept per kind and per kind of difference
 };
 
 // One difference, for people: the entity key (EntityKeyToString) and each

@@ -1,13 +1,12 @@
 #include "sim/fault_plan.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "util/random.h"
 
@@ -17,8 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 double NowSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 constexpr uint32_t Bit(IoOp op) { return 1u << static_cast<int>(op); }
@@ -26,14 +24,20 @@ constexpr uint32_t Bit(IoOp op) { return 1u << static_cast<int>(op); }
 // The operations a kind matches when the rule does not say.
 uint32_t DefaultOps(FaultKind k) {
   switch (k) {
-    case FaultKind::kReadError: return Bit(IoOp::kRead);
-    case FaultKind::kWriteError: return Bit(IoOp::kWrite);
-    case FaultKind::kSyncError: return Bit(IoOp::kSync);
+    case FaultKind::kReadError:
+      return Bit(IoOp::kRead);
+    case FaultKind::kWriteError:
+      return Bit(IoOp::kWrite);
+    case FaultKind::kSyncError:
+      return Bit(IoOp::kSync);
     case FaultKind::kMetadataError:
       return Bit(IoOp::kRename) | Bit(IoOp::kDelete) | Bit(IoOp::kDirSync);
-    case FaultKind::kDiskFull: return Bit(IoOp::kWrite);
-    case FaultKind::kLatency: return Bit(IoOp::kRead) | Bit(IoOp::kWrite) | Bit(IoOp::kSync);
-    case FaultKind::kCrash: return Bit(IoOp::kWrite) | Bit(IoOp::kSync);
+    case FaultKind::kDiskFull:
+      return Bit(IoOp::kWrite);
+    case FaultKind::kLatency:
+      return Bit(IoOp::kRead) | Bit(IoOp::kWrite) | Bit(IoOp::kSync);
+    case FaultKind::kCrash:
+      return Bit(IoOp::kWrite) | Bit(IoOp::kSync);
   }
   return 0;
 }
@@ -68,8 +72,8 @@ Status WriteRange(const std::string& path, uint64_t offset, const std::string& d
   if (fd < 0) return Status::IOError(path + ": cannot open to restore a pre-image");
   uint64_t done = 0;
   while (done < data.size()) {
-    ssize_t w = ::pwrite(fd, data.data() + done, data.size() - done,
-                         static_cast<off_t>(offset + done));
+    ssize_t w =
+        ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
     if (w <= 0) {
       ::close(fd);
       return Status::IOError(path + ": cannot restore a pre-image");
@@ -84,13 +88,20 @@ Status WriteRange(const std::string& path, uint64_t offset, const std::string& d
 
 std::string_view FaultKindName(FaultKind k) {
   switch (k) {
-    case FaultKind::kReadError: return "read_error";
-    case FaultKind::kWriteError: return "write_error";
-    case FaultKind::kSyncError: return "sync_error";
-    case FaultKind::kMetadataError: return "metadata_error";
-    case FaultKind::kDiskFull: return "disk_full";
-    case FaultKind::kLatency: return "latency";
-    case FaultKind::kCrash: return "crash";
+    case FaultKind::kReadError:
+      return "read_error";
+    case FaultKind::kWriteError:
+      return "write_error";
+    case FaultKind::kSyncError:
+      return "sync_error";
+    case FaultKind::kMetadataError:
+      return "metadata_error";
+    case FaultKind::kDiskFull:
+      return "disk_full";
+    case FaultKind::kLatency:
+      return "latency";
+    case FaultKind::kCrash:
+      return "crash";
   }
   return "?";
 }
@@ -124,8 +135,8 @@ struct FaultPlan::RuleState {
 };
 
 struct FaultPlan::FileState {
-  bool is_new = false;          // created since its directory's last sync
-  uint64_t synced_size = 0;     // size at the last sync (or when first seen)
+  bool is_new = false;       // created since its directory's last sync
+  uint64_t synced_size = 0;  // size at the last sync (or when first seen)
   // Pre-images of writes that landed below synced_size, in write order.
   std::vector<std::pair<uint64_t, std::string>> undo;
   bool replaced = false;        // a rename put another file here, unsynced
@@ -261,13 +272,19 @@ IoVerdict FaultPlan::Before(IoOp op, const std::string& path, uint64_t offset, u
       e.at_seconds = NowSeconds() - start_;
       log_.push_back(std::move(e));
       switch (r.rule.kind) {
-        case FaultKind::kLatency: sleep_us += r.rule.latency_us; break;
-        case FaultKind::kDiskFull: verdict = IoVerdict::kNoSpace; break;
+        case FaultKind::kLatency:
+          sleep_us += r.rule.latency_us;
+          break;
+        case FaultKind::kDiskFull:
+          verdict = IoVerdict::kNoSpace;
+          break;
         case FaultKind::kCrash:
           crashed_ = true;
           verdict = IoVerdict::kCrashed;
           break;
-        default: verdict = IoVerdict::kIoError; break;
+        default:
+          verdict = IoVerdict::kIoError;
+          break;
       }
     }
     if (verdict == IoVerdict::kProceed && op == IoOp::kWrite) {

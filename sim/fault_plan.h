@@ -71,9 +71,9 @@ StatusOr<FaultKind> ParseFaultKind(std::string_view name);
 struct FaultRule {
   FaultKind kind = FaultKind::kWriteError;
   bool persistent = false;
-  uint64_t nth = 0;     // fire on the Nth matching call (1-based); 0 = use one_in
-  uint64_t one_in = 0;  // fire with chance 1/one_in per matching call
-  uint64_t max_fires = 1;  // transient rules: how many times before spent
+  uint64_t nth = 0;          // fire on the Nth matching call (1-based); 0 = use one_in
+  uint64_t one_in = 0;       // fire with chance 1/one_in per matching call
+  uint64_t max_fires = 1;    // transient rules: how many times before spent
   uint64_t byte_budget = 0;  // disk_full: bytes writable before the disk is full
   uint64_t latency_us = 0;   // latency
   // Bit (1 << FileKind) per kind matched; default: every kind.
@@ -81,19 +81,19 @@ struct FaultRule {
   // crash only: which calls may be the crash point (default: syncs and
   // writes). Other kinds match their own operations (read_error: reads, ...)
   // and latency matches `ops` too (default: reads, writes and syncs).
-  uint32_t ops = 0;  // bit (1 << IoOp); 0 = the kind's default
+  uint32_t ops = 0;   // bit (1 << IoOp); 0 = the kind's default
   std::string label;  // for the log; "" = the kind's name
 };
 
 // One injected fault: what, where, when.
 struct FaultEvent {
-  uint64_t call = 0;     // index of the seam call (1-based, all calls) it hit
-  size_t rule = 0;       // index of the rule in the plan
-  uint64_t match = 0;    // index among the calls the rule matched (1-based)
+  uint64_t call = 0;   // index of the seam call (1-based, all calls) it hit
+  size_t rule = 0;     // index of the rule in the plan
+  uint64_t match = 0;  // index among the calls the rule matched (1-based)
   FaultKind kind = FaultKind::kWriteError;
   IoOp op = IoOp::kRead;
   FileKind file_kind = FileKind::kOther;
-  std::string file;      // file name without its directory
+  std::string file;  // file name without its directory
   uint64_t offset = 0, bytes = 0;
   double at_seconds = 0;  // since the plan was made (not compared on replay)
   // "rule 0 match 12: write_error on write 000004.log @4096+117 (wal)". What
@@ -104,10 +104,10 @@ struct FaultEvent {
 
 struct PowerLossReport {
   uint64_t files_truncated = 0;
-  uint64_t bytes_dropped = 0;      // unsynced bytes beyond synced sizes
-  uint64_t regions_restored = 0;   // pre-images written back
-  uint64_t files_deleted = 0;      // created since their directory's last sync
-  uint64_t files_restored = 0;     // replaced by an unsynced rename
+  uint64_t bytes_dropped = 0;     // unsynced bytes beyond synced sizes
+  uint64_t regions_restored = 0;  // pre-images written back
+  uint64_t files_deleted = 0;     // created since their directory's last sync
+  uint64_t files_restored = 0;    // replaced by an unsynced rename
 };
 
 class FaultPlan final : public IoFaultInjector {

@@ -1,8 +1,8 @@
 #include "sim/scenario.h"
 
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "util/toml_file.h"
 
@@ -36,9 +36,9 @@ class Reader {
         } else if (st.ok() && v == "migration") {
           s.kind = DrillKind::kMigration;
         } else if (st.ok()) {
-          st = TomlProblem(file_, &node,
-                           "kind must be \"crash\", \"errors\" or \"migration\", not \"" + v +
-                               "\"");
+          st =
+              TomlProblem(file_, &node,
+                          "kind must be \"crash\", \"errors\" or \"migration\", not \"" + v + "\"");
         }
         have_kind = true;
       } else if (k == "durable") {
@@ -61,7 +61,8 @@ class Reader {
         } else if (st.ok() && v == "both") {
           s.crash = CrashMode::kBoth;
         } else if (st.ok()) {
-          st = TomlProblem(file_, &node, "crash must be sigkill, power_loss or both, not \"" + v + "\"");
+          st = TomlProblem(file_, &node,
+                           "crash must be sigkill, power_loss or both, not \"" + v + "\"");
         }
       } else if (k == "crash_one_in") {
         st = Count(node, k, 1, uint64_t{1} << 40, &s.crash_one_in);
@@ -74,11 +75,12 @@ class Reader {
       } else if (k == "fault") {
         st = Faults(node, &s.faults);
       } else {
-        st = TomlProblem(file_, &node,
-                 fmt::format("unknown setting \"{}\" (known: name, description, kind, durable, "
-                             "listings, operations, workload, cycles, crash, crash_one_in, "
-                             "crashes, cache_kib, reopen_at_op, [[fault]])",
-                             k));
+        st = TomlProblem(
+            file_, &node,
+            fmt::format("unknown setting \"{}\" (known: name, description, kind, durable, "
+                        "listings, operations, workload, cycles, crash, crash_one_in, "
+                        "crashes, cache_kib, reopen_at_op, [[fault]])",
+                        k));
       }
       if (!st.ok()) return st;
     }
@@ -87,9 +89,10 @@ class Reader {
       return TomlProblem(file_, nullptr, "missing kind = \"crash\" | \"errors\" | \"migration\"");
     }
     if (s.kind == DrillKind::kCrash && !s.faults.empty()) {
-      return TomlProblem(file_, root_.get("fault"),
-                 "[[fault]] timelines belong to kind = \"errors\"; a crash drill crashes by "
-                 "crash/crash_one_in");
+      return TomlProblem(
+          file_, root_.get("fault"),
+          "[[fault]] timelines belong to kind = \"errors\"; a crash drill crashes by "
+          "crash/crash_one_in");
     }
     return s;
   }
@@ -105,8 +108,7 @@ class Reader {
     *out = *n.value<bool>();
     return Status::OK();
   }
-  Status Count(const toml::node& n, const std::string& k, uint64_t lo, uint64_t hi,
-               uint64_t* out) {
+  Status Count(const toml::node& n, const std::string& k, uint64_t lo, uint64_t hi, uint64_t* out) {
     if (!n.is_integer()) return TomlProblem(file_, &n, k + " must be an integer");
     const int64_t v = *n.value<int64_t>();
     if (v < 0 || static_cast<uint64_t>(v) < lo || static_cast<uint64_t>(v) > hi) {
@@ -180,8 +182,9 @@ class Reader {
             if (FileKindName(static_cast<FileKind>(i)) == name) found = i;
           }
           if (found < 0) {
-            return TomlProblem(file_, &node, "unknown file kind \"" + name +
-                                         "\" (wal, table, journal, manifest, shm, other)");
+            return TomlProblem(
+                file_, &node,
+                "unknown file kind \"" + name + "\" (wal, table, journal, manifest, shm, other)");
           }
           f->rule.file_kinds |= 1u << found;
         }
@@ -194,16 +197,17 @@ class Reader {
             if (IoOpName(static_cast<IoOp>(i)) == name) found = i;
           }
           if (found < 0) {
-            return TomlProblem(file_, &node, "unknown operation \"" + name +
-                                         "\" (read, write, sync, open, delete, rename, dir_sync)");
+            return TomlProblem(file_, &node,
+                               "unknown operation \"" + name +
+                                   "\" (read, write, sync, open, delete, rename, dir_sync)");
           }
           f->rule.ops |= 1u << found;
         }
       } else {
         st = TomlProblem(file_, &node,
-                 "unknown fault setting \"" + k +
-                     "\" (known: kind, persistent, nth, one_in, max_fires, files, ops, "
-                     "byte_budget, latency_us, from_op, until_op, label)");
+                         "unknown fault setting \"" + k +
+                             "\" (known: kind, persistent, nth, one_in, max_fires, files, ops, "
+                             "byte_budget, latency_us, from_op, until_op, label)");
       }
       if (!st.ok()) return st;
     }
@@ -229,9 +233,12 @@ class Reader {
 
 std::string_view CrashModeName(CrashMode m) {
   switch (m) {
-    case CrashMode::kSigkill: return "sigkill";
-    case CrashMode::kPowerLoss: return "power_loss";
-    case CrashMode::kBoth: return "both";
+    case CrashMode::kSigkill:
+      return "sigkill";
+    case CrashMode::kPowerLoss:
+      return "power_loss";
+    case CrashMode::kBoth:
+      return "both";
   }
   return "?";
 }

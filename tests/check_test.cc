@@ -17,8 +17,12 @@ json Summary(double rows_read, double io_reads, double sqlite_us, double rocks_u
     return json{{"count", 100},
                 {"mean_us", us},
                 {"p50_us", us},
-                {"work", {{"queries", 2}, {"rows_read", rows_read}, {"rows_written", 0},
-                          {"io_reads", io_reads}, {"io_read_bytes", io_reads * 4096}}}};
+                {"work",
+                 {{"queries", 2},
+                  {"rows_read", rows_read},
+                  {"rows_written", 0},
+                  {"io_reads", io_reads},
+                  {"io_read_bytes", io_reads * 4096}}}};
   };
   return {{"seed", 1},
           {"listings", 1000},
@@ -36,7 +40,9 @@ size_t Regressions(const json& b, const json& c) {
   return n;
 }
 
-TEST(CheckTest, IdenticalPasses) { EXPECT_EQ(Regressions(Summary(10, 0, 30, 10), Summary(10, 0, 30, 10)), 0u); }
+TEST(CheckTest, IdenticalPasses) {
+  EXPECT_EQ(Regressions(Summary(10, 0, 30, 10), Summary(10, 0, 30, 10)), 0u);
+}
 
 TEST(CheckTest, MoreCountedWorkFails) {
   EXPECT_EQ(Regressions(Summary(10, 0, 30, 10), Summary(10.1, 0, 30, 10)), 0u);  // within 2%
@@ -71,13 +77,15 @@ TEST(CheckTest, StarvedCacheRunFailsTheCheck) {
   const std::string common = "--listings 3000 --seed 3 --ops 3000 --warmup 500 --work-dir " +
                              tmp.Sub("work") + " --workload " + LISTBENCH_SOURCE_DIR +
                              "/workloads/mixed.toml";
-  testing::CliResult normal = testing::RunListbench("compare " + common + " --out " + tmp.Sub("normal"), tmp);
+  testing::CliResult normal =
+      testing::RunListbench("compare " + common + " --out " + tmp.Sub("normal"), tmp);
   ASSERT_EQ(normal.exit_code, 0) << normal.err;
-  testing::CliResult starved = testing::RunListbench(
-      "compare " + common + " --cache-mb 1 --out " + tmp.Sub("starved"), tmp);
+  testing::CliResult starved =
+      testing::RunListbench("compare " + common + " --cache-mb 1 --out " + tmp.Sub("starved"), tmp);
   ASSERT_EQ(starved.exit_code, 0) << starved.err;
   const std::string base = tmp.Sub("normal/summary.json");
-  testing::CliResult self = testing::RunListbench("check --baseline " + base + " --current " + base, tmp);
+  testing::CliResult self =
+      testing::RunListbench("check --baseline " + base + " --current " + base, tmp);
   EXPECT_EQ(self.exit_code, 0) << self.out;
   testing::CliResult bad = testing::RunListbench(
       "check --baseline " + base + " --current " + tmp.Sub("starved/summary.json"), tmp);
@@ -88,7 +96,8 @@ TEST(CheckTest, StarvedCacheRunFailsTheCheck) {
 
 TEST(CheckTest, BadFilesAreOneLineErrors) {
   testing::TempDir tmp;
-  testing::CliResult r = testing::RunListbench("check --baseline /nonexistent.json --current /x.json", tmp);
+  testing::CliResult r =
+      testing::RunListbench("check --baseline /nonexistent.json --current /x.json", tmp);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--baseline /nonexistent.json: no such file"), std::string::npos) << r.err;
 }

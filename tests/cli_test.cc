@@ -1,6 +1,7 @@
 // The listbench command as a user meets it: bad input gets exactly one line
 // on stderr naming the input, a non-zero exit, and leaves every file on disk
 // as it was; a good verify run exits 0 and reports in JSON.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -9,8 +10,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "engine/store_dir.h"
 #include "tests/store_test_util.h"
@@ -73,9 +72,9 @@ TEST_F(CliTest, MissingOrUnwritableDataDir) {
   // /proc refuses new entries even to root, for whom permission bits are no obstacle.
   ExpectBadInput("load --listings 10 --data-dir /proc/listbench-test", "/proc/listbench-test");
   ExpectBadInput("verify --listings 10 --work-dir /proc/listbench-test", "/proc/listbench-test");
-  ExpectBadInput("verify --listings 10 --json " + tmp_.Sub("no/dir/out.json") + " --work-dir " +
-                     Data(),
-                 "--json");
+  ExpectBadInput(
+      "verify --listings 10 --json " + tmp_.Sub("no/dir/out.json") + " --work-dir " + Data(),
+      "--json");
 }
 
 TEST_F(CliTest, LoadReusesAndRefusesToOverwriteAnotherDataset) {
@@ -107,7 +106,8 @@ TEST_F(CliTest, RefusesAStoreOfTheOtherEngine) {
   // Put the SQLite store where the RocksDB one belongs.
   fs::rename(EngineDir(Data(), Engine::kSqlite), EngineDir(Data(), Engine::kRocksDb));
   const auto before = Files(Data());
-  ExpectBadInput("load --engine rocksdb --listings 40 --data-dir " + Data(), "holds a sqlite store");
+  ExpectBadInput("load --engine rocksdb --listings 40 --data-dir " + Data(),
+                 "holds a sqlite store");
   ExpectBadInput("load --engine rocksdb --listings 40 --replace --data-dir " + Data(),
                  "holds a sqlite store");
   EXPECT_EQ(Files(Data()), before);
@@ -139,8 +139,8 @@ TEST_F(CliTest, RefusesADirectoryThatIsNotOurs) {
 
 TEST_F(CliTest, VerifyRunsEndToEndAndReusesItsLoad) {
   const std::string json = tmp_.Sub("verify.json");
-  const std::string args =
-      "verify --listings 300 --ops 3000 --seed 7 --work-dir " + tmp_.Sub("work") + " --json " + json;
+  const std::string args = "verify --listings 300 --ops 3000 --seed 7 --work-dir " +
+                           tmp_.Sub("work") + " --json " + json;
   CliResult r = Run(args);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   nlohmann::json j = nlohmann::json::parse(ReadFile(json));
@@ -182,12 +182,12 @@ TEST_F(CliTest, MigrateRefusesBadInput) {
   ExpectBadInput("migrate --listings 100", "--workload is required");
   ExpectBadInput("migrate --listings 5" + wl, "--listings 5");
   ExpectBadInput("migrate --listings 100 --workload " + tmp_.Sub("none.toml"), "none.toml");
-  ExpectBadInput("migrate --listings 100" + wl + " --scenario " + src +
-                     "/sim/scenarios/crash-durable.toml",
-                 "not a migration scenario");
-  ExpectBadInput("drill --scenario " + src + "/sim/scenarios/migrate-crash.toml --work-dir " +
-                     Data(),
-                 "a migration scenario");
+  ExpectBadInput(
+      "migrate --listings 100" + wl + " --scenario " + src + "/sim/scenarios/crash-durable.toml",
+      "not a migration scenario");
+  ExpectBadInput(
+      "drill --scenario " + src + "/sim/scenarios/migrate-crash.toml --work-dir " + Data(),
+      "a migration scenario");
   ExpectBadInput("migrate --listings 100" + wl + " --gate 1.5", "gate_threshold");
   ExpectBadInput("migrate --listings 100" + wl + " --step-every 0", "--step-every");
   // A run directory migrate did not make is not touched.

@@ -1,6 +1,8 @@
 // The generator: same seed, same bytes (pinned by a golden hash); the shape
 // the issue asks for (counts per listing, skew, markets); referential
 // integrity in dependency order.
+#include "workloads/dataset.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +10,6 @@
 #include <set>
 
 #include "core/canonical.h"
-#include "workloads/dataset.h"
 
 namespace listbench {
 namespace {
@@ -133,8 +134,8 @@ TEST(DatasetTest, ShapeScalesWithListings) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->tenants, 12u);
   EXPECT_EQ(c->listings, n);
-  EXPECT_EQ(c->landlords, 3000u);     // N / 14
-  EXPECT_EQ(c->applicants, 19992u);   // 0.476 N
+  EXPECT_EQ(c->landlords, 3000u);      // N / 14
+  EXPECT_EQ(c->applicants, 19992u);    // 0.476 N
   EXPECT_EQ(c->applications, 29988u);  // 0.714 N
   EXPECT_NEAR(static_cast<double>(c->images) / n, 2.6, 0.1);
   EXPECT_NEAR(static_cast<double>(c->payments) / n, 0.595, 0.06);
@@ -180,7 +181,8 @@ TEST(DatasetTest, CatalogMatchesTheLoadedData) {
 }
 
 TEST(DatasetTest, RejectsZeroListings) {
-  EXPECT_EQ(GenerateDataset({0, 1}, nullptr, nullptr).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(GenerateDataset({0, 1}, nullptr, nullptr).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -2,11 +2,12 @@
 // dataset answer the same seeded operation stream identically, and the check
 // does catch a store that answers differently (it is not a test that cannot
 // fail).
+#include "bench/harness/differential.h"
+
 #include <gtest/gtest.h>
 
-#include "bench/harness/differential.h"
-#include "engine/store_dir.h"
 #include "core/store_wrapper.h"
+#include "engine/store_dir.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
 #include "workloads/trace.h"
@@ -43,9 +44,9 @@ TEST_F(DifferentialTest, EnginesAgreeOnASeededStream) {
   RunDifferential(*sqlite_, *rocks_, trace, &d);
   ASSERT_TRUE(CheckInvariantsOfBoth(*sqlite_, *rocks_, &d).ok());
   EXPECT_EQ(d.ops, 6000u);
-  EXPECT_EQ(d.mismatches, 0u) << d.first_mismatches.front().op << "\n sqlite:  "
-                              << d.first_mismatches.front().a << "\n rocksdb: "
-                              << d.first_mismatches.front().b;
+  EXPECT_EQ(d.mismatches, 0u) << d.first_mismatches.front().op
+                              << "\n sqlite:  " << d.first_mismatches.front().a
+                              << "\n rocksdb: " << d.first_mismatches.front().b;
   EXPECT_TRUE(d.invariant_violations.empty()) << d.invariant_violations.front();
   // Every kind ran, and every kind had successes and failures both.
   for (int k = 0; k < kNumOpKinds; ++k) {

@@ -155,7 +155,7 @@ TEST(DrillProbeTest, ALaterEqualDecisionIsNotTheFailedOneLanding) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DrillTest, ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
-                         [](const auto& info) { return std::string(EngineName(info.param)); });
+                         [](const auto& p) { return std::string(EngineName(p.param)); });
 
 }  // namespace
 }  // namespace listbench

@@ -35,13 +35,11 @@ using testing::TinyAnswers;
 constexpr DatasetSpec kSpec{200, 23};
 constexpr Engine kEngines[] = {Engine::kSqlite, Engine::kRocksDb};
 // Dependency order: every entity's parents come in an earlier kind.
-constexpr EntityKind kKinds[] = {EntityKind::kTenant,    EntityKind::kLandlord,
-                                 EntityKind::kListing,   EntityKind::kImage,
-                                 EntityKind::kApplicant, EntityKind::kApplication,
-                                 EntityKind::kPayment};
+constexpr EntityKind kKinds[] = {
+    EntityKind::kTenant,    EntityKind::kLandlord,    EntityKind::kListing, EntityKind::kImage,
+    EntityKind::kApplicant, EntityKind::kApplication, EntityKind::kPayment};
 
-std::unique_ptr<Store> OpenIn(Engine e, const std::string& dir,
-                              IoFaultInjector* faults = nullptr) {
+std::unique_ptr<Store> OpenIn(Engine e, const std::string& dir, IoFaultInjector* faults = nullptr) {
   fs::create_directories(dir);
   StoreOptions o;
   o.faults = faults;
@@ -150,8 +148,8 @@ class EntityPutTest : public ::testing::Test {
   // Both engines with the tiny dataset, bulk-loaded.
   void LoadTinyIntoBoth(std::unique_ptr<Store> (&stores)[2], IoFaultInjector* faults = nullptr) {
     for (int i = 0; i < 2; ++i) {
-      stores[i] = OpenIn(kEngines[i], scratch_.Sub("tiny-" + std::string(EngineName(kEngines[i]))),
-                         faults);
+      stores[i] =
+          OpenIn(kEngines[i], scratch_.Sub("tiny-" + std::string(EngineName(kEngines[i]))), faults);
       ASSERT_NE(stores[i], nullptr);
       ASSERT_TRUE(testing::LoadTiny(*stores[i]).ok());
     }
@@ -169,7 +167,8 @@ DatasetCatalog* EntityPutTest::catalog_ = nullptr;
 TEST_F(EntityPutTest, CopyIntoAnEmptyStoreOfEitherEngineAnswersAsTheSource) {
   for (Engine e : kEngines) {
     SCOPED_TRACE(EngineName(e));
-    const std::string source_dir = scratch_.Sub(std::string("source-") + std::string(EngineName(e)));
+    const std::string source_dir =
+        scratch_.Sub(std::string("source-") + std::string(EngineName(e)));
     ASSERT_TRUE(CloneSqliteStore(Base(Engine::kSqlite), source_dir).ok());
     std::unique_ptr<Store> source = OpenIn(Engine::kSqlite, source_dir);
     std::unique_ptr<Store> target = OpenIn(e, scratch_.Sub("copy-" + std::string(EngineName(e))));
@@ -198,17 +197,17 @@ TEST_F(EntityPutTest, CopyIntoAnEmptyStoreOfEitherEngineAnswersAsTheSource) {
     reads.seed = 5;
     DiffReport d;
     RunDifferential(*source, *target, MakeTrace(*catalog_, reads), &d);
-    EXPECT_EQ(d.mismatches, 0u) << d.first_mismatches.front().op << "\n source: "
-                                << d.first_mismatches.front().a << "\n copy:   "
-                                << d.first_mismatches.front().b;
+    EXPECT_EQ(d.mismatches, 0u) << d.first_mismatches.front().op
+                                << "\n source: " << d.first_mismatches.front().a
+                                << "\n copy:   " << d.first_mismatches.front().b;
     // ...and every write too, in lockstep, with reads of what they changed
     // (open counts, index entries and copies derived from copied entities).
     DiffReport w;
     RunDifferential(*source, *target, MakeVerifyTrace(*catalog_, {3000, 6}), &w);
     ASSERT_TRUE(CheckInvariantsOfBoth(*source, *target, &w).ok());
-    EXPECT_EQ(w.mismatches, 0u) << w.first_mismatches.front().op << "\n source: "
-                                << w.first_mismatches.front().a << "\n copy:   "
-                                << w.first_mismatches.front().b;
+    EXPECT_EQ(w.mismatches, 0u) << w.first_mismatches.front().op
+                                << "\n source: " << w.first_mismatches.front().a
+                                << "\n copy:   " << w.first_mismatches.front().b;
     EXPECT_EQ(w.invariant_violations, std::vector<std::string>{});
     for (int k = 0; k < kNumOpKinds; ++k) {
       EXPECT_GT(w.outcomes[k]["ok"], 0u) << OpKindName(static_cast<OpKind>(k));
@@ -274,8 +273,7 @@ TEST_F(EntityPutTest, GetEntityOfAnAbsentOrMalformedKey) {
               StatusCode::kInvalidArgument);
     EXPECT_EQ(s->GetEntity(EntityKind::kListing, ImageEntityKey(1, 0)).status().code(),
               StatusCode::kInvalidArgument);
-    EXPECT_EQ(s->GetEntity(EntityKind::kPayment, "").status().code(),
-              StatusCode::kInvalidArgument);
+    EXPECT_EQ(s->GetEntity(EntityKind::kPayment, "").status().code(), StatusCode::kInvalidArgument);
   }
 }
 
@@ -381,8 +379,8 @@ TEST_F(EntityPutTest, OlderCopiesAreNotAppliedNewerOnesAreWithTheirDerivedData) 
     Image img = Tiny().images_of(1)[0];
     img.url = "https://img.example/other.jpg";
     EXPECT_FALSE(Put(*s, img));
-    for (const Entity& held : {Entity(Tiny().tenants[0]), Entity(Tiny().applicant(1)),
-                               Entity(Tiny().payment(1))}) {
+    for (const Entity& held :
+         {Entity(Tiny().tenants[0]), Entity(Tiny().applicant(1)), Entity(Tiny().payment(1))}) {
       EXPECT_FALSE(Put(*s, held));
     }
 
@@ -405,11 +403,11 @@ TEST_F(EntityPutTest, OlderCopiesAreNotAppliedNewerOnesAreWithTheirDerivedData) 
     Application a7{7, 1, 7, 1, ApplicationStatus::kPaid, 1630000001, 1630000100};
     EXPECT_TRUE(Put(*s, a7));
     EXPECT_EQ(open_count(*s, 2, 7), 1);  // paid: not open
-    EXPECT_TRUE(Put(*s, Payment{3, 1, 7, 50000, "GBP", "stripe", PaymentStatus::kCaptured,
-                                1630000100}));
-    EXPECT_EQ(*s->GetEntity(EntityKind::kPayment, PaymentEntityKey(1, 3)),
-              Entity(Payment{3, 1, 7, 50000, "GBP", "stripe", PaymentStatus::kCaptured,
-                             1630000100}));
+    EXPECT_TRUE(
+        Put(*s, Payment{3, 1, 7, 50000, "GBP", "stripe", PaymentStatus::kCaptured, 1630000100}));
+    EXPECT_EQ(
+        *s->GetEntity(EntityKind::kPayment, PaymentEntityKey(1, 3)),
+        Entity(Payment{3, 1, 7, 50000, "GBP", "stripe", PaymentStatus::kCaptured, 1630000100}));
     EXPECT_EQ(Violations(*s), std::vector<std::string>{});
   }
   // Both engines did the same: every read (TinyAnswers covers listing 7)
@@ -434,8 +432,7 @@ TEST_F(EntityPutTest, AMissingParentIsNotFoundAndNothingIsWritten) {
   Application by_missing_applicant{9, 1, 1, 99, ApplicationStatus::kSubmitted, 1, 1};
   Application across_tenants{9, 1, 1, 3, ApplicationStatus::kSubmitted, 1, 1};
   Payment for_missing_application{9, 1, 99, 100, "GBP", "stripe", PaymentStatus::kCaptured, 1};
-  Payment for_other_tenants_application{9, 1, 5, 100, "GBP", "stripe",
-                                        PaymentStatus::kCaptured, 1};
+  Payment for_other_tenants_application{9, 1, 5, 100, "GBP", "stripe", PaymentStatus::kCaptured, 1};
   const Entity orphans[] = {ll,
                             by_missing_landlord,
                             by_other_tenants_landlord,

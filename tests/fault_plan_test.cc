@@ -55,12 +55,13 @@ TEST(FaultPlanTest, NthFiresOnceOnTheNthMatchingCallOnly) {
     EXPECT_EQ(plan.Before(IoOp::kRead, "/d/000001.log", 0, 10), IoVerdict::kProceed);
     v.push_back(plan.Before(IoOp::kWrite, "/d/000001.log", 0, 10));
   }
-  EXPECT_EQ(v, (std::vector<IoVerdict>{IoVerdict::kProceed, IoVerdict::kProceed,
-                                       IoVerdict::kIoError, IoVerdict::kProceed,
-                                       IoVerdict::kProceed, IoVerdict::kProceed}));
+  EXPECT_EQ(
+      v, (std::vector<IoVerdict>{IoVerdict::kProceed, IoVerdict::kProceed, IoVerdict::kIoError,
+                                 IoVerdict::kProceed, IoVerdict::kProceed, IoVerdict::kProceed}));
   ASSERT_EQ(plan.Log().size(), 1u);
   EXPECT_EQ(plan.Log()[0].call, 6u);  // the 6th seam call overall
-  EXPECT_EQ(plan.Log()[0].Describe(), "rule 0 match 3: write_error on write 000001.log @0+10 (wal)");
+  EXPECT_EQ(plan.Log()[0].Describe(),
+            "rule 0 match 3: write_error on write 000001.log @0+10 (wal)");
 }
 
 TEST(FaultPlanTest, PersistentFiresUntilClearedTransientIsSpent) {
@@ -73,7 +74,8 @@ TEST(FaultPlanTest, PersistentFiresUntilClearedTransientIsSpent) {
   t.one_in = 0;
   ASSERT_TRUE(plan.AddRule(t).ok());
   EXPECT_EQ(plan.Before(IoOp::kSync, "/d/x.sst", 0, 0), IoVerdict::kProceed);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(plan.Before(IoOp::kSync, "/d/x.sst", 0, 0), IoVerdict::kIoError);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(plan.Before(IoOp::kSync, "/d/x.sst", 0, 0), IoVerdict::kIoError);
   plan.Clear(pi);
   EXPECT_EQ(plan.Before(IoOp::kSync, "/d/x.sst", 0, 0), IoVerdict::kProceed);
   // nth = 1, max_fires = 2: fires on the 1st call only (nth names one call).
@@ -177,7 +179,7 @@ TEST(FaultPlanTest, PowerLossKeepsExactlyWhatWasSynced) {
   // A new file no directory sync covered: gone.
   plan.Created(fresh);
   WriteAll(fresh, "");
-  pwrite(durable, 50, std::string(100, 'c'));  // 3rd write: lands
+  pwrite(durable, 50, std::string(100, 'c'));                              // 3rd write: lands
   EXPECT_EQ(plan.Before(IoOp::kWrite, fresh, 0, 5), IoVerdict::kCrashed);  // 4th: power off
   EXPECT_TRUE(plan.crashed());
   EXPECT_EQ(plan.Before(IoOp::kRead, durable, 0, 1), IoVerdict::kCrashed);
@@ -272,10 +274,11 @@ TEST_P(FaultReplayTest, SameSeedSameFaultLog) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, FaultReplayTest,
                          ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
-                         [](const auto& info) { return std::string(EngineName(info.param)); });
+                         [](const auto& p) { return std::string(EngineName(p.param)); });
 
 TEST(ScenarioTest, ShippedScenariosParse) {
-  for (const char* name : {"crash-durable", "crash-relaxed", "io-errors", "disk-full", "slow-disk"}) {
+  for (const char* name :
+       {"crash-durable", "crash-relaxed", "io-errors", "disk-full", "slow-disk"}) {
     const std::string path = std::string(LISTBENCH_SOURCE_DIR) + "/sim/scenarios/" + name + ".toml";
     StatusOr<Scenario> s = ParseScenarioFile(path);
     ASSERT_TRUE(s.ok()) << s.status().ToString();

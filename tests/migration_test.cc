@@ -7,25 +7,23 @@
 // migration killed at every crash site in turn -- and at seeded sites with
 // I/O errors on the new store -- and resumed with no failed request, no lost
 // write and no difference.
-#include "migration/migrating_store.h"
-
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "bench/drivers/migrate_run.h"
 #include "core/canonical.h"
-#include "engine/store_dir.h"
 #include "core/store_wrapper.h"
+#include "engine/store_dir.h"
+#include "migration/migrating_store.h"
 #include "sim/scenario.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
@@ -112,8 +110,8 @@ struct Fixture {
       if (got != want) break;
       Status s = m.Step();
       EXPECT_TRUE(s.ok()) << s.ToString();
-      const bool final = m.phase() == MigrationPhase::kFinalized ||
-                         m.phase() == MigrationPhase::kRolledBack;
+      const bool final =
+          m.phase() == MigrationPhase::kFinalized || m.phase() == MigrationPhase::kRolledBack;
       if (final && final_at == SIZE_MAX) final_at = i;
       if (final && i >= final_at + after) break;
     }
@@ -268,9 +266,9 @@ TEST(Migration, AStaleBackfillCopyNeverReplacesANewerDualWrite) {
 }
 
 TEST(Migration, RollbackFromEveryPhaseBeforeFinalize) {
-  for (MigrationPhase p : {MigrationPhase::kDualWrite, MigrationPhase::kBackfill,
-                           MigrationPhase::kShadowVerify, MigrationPhase::kCanary,
-                           MigrationPhase::kCutover}) {
+  for (MigrationPhase p :
+       {MigrationPhase::kDualWrite, MigrationPhase::kBackfill, MigrationPhase::kShadowVerify,
+        MigrationPhase::kCanary, MigrationPhase::kCutover}) {
     SCOPED_TRACE(std::string(MigrationPhaseName(p)));
     Fixture f(30000);
     auto m = f.Open(SmallOptions());
@@ -331,8 +329,7 @@ TEST(Migration, ResumeAfterACrashRedoesAtMostOneChunk) {
     auto m = f.Open(ko, &before);
     ASSERT_NE(m, nullptr);
     ASSERT_TRUE(m->Begin().ok());
-    EXPECT_THROW(
-        for (;;) ASSERT_TRUE(m->Step().ok()), Killed);
+    EXPECT_THROW(for (;;) ASSERT_TRUE(m->Step().ok()), Killed);
   }  // the process is gone: nothing after the kill ran
   CountsPuts after(f.target.get());
   auto m = f.Open(o, &after);
@@ -402,8 +399,8 @@ TEST(Migration, StateFromAnotherFormatIsRefusedUntouched) {
   const std::string path = f.tmp.Sub("migration/migration-state.json");
   const std::string text = "{\"format\": \"listbench-migration-state/99\"}\n";
   std::ofstream(path) << text;
-  auto m = MigratingStore::Open(f.legacy.get(), f.target.get(), f.tmp.Sub("migration"),
-                                SmallOptions());
+  auto m =
+      MigratingStore::Open(f.legacy.get(), f.target.get(), f.tmp.Sub("migration"), SmallOptions());
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.status().code(), StatusCode::kNotSupported);
   EXPECT_NE(m.status().message().find("migration-state.json"), std::string::npos);
@@ -451,9 +448,10 @@ TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
   MigrateConfig c = SmallRun(tmp);
   // I/O errors on the new store until cutover, so that copies fail and the
   // repair-queue sites are reached too.
-  StatusOr<Scenario> sc = WriteScenario(
-      tmp, "name = \"t\"\nkind = \"migration\"\n"
-           "[[fault]]\nkind = \"write_error\"\none_in = 4\nmax_fires = 20\nfrom_op = 0\n");
+  StatusOr<Scenario> sc =
+      WriteScenario(tmp,
+                    "name = \"t\"\nkind = \"migration\"\n"
+                    "[[fault]]\nkind = \"write_error\"\none_in = 4\nmax_fires = 20\nfrom_op = 0\n");
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   c.scenario = *sc;
   c.crash_each_site = true;
@@ -471,10 +469,11 @@ TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
 TEST(MigrateRun, SeededKillsWithIoErrorsOnTheNewStore) {
   TempDir tmp;
   MigrateConfig c = SmallRun(tmp);
-  StatusOr<Scenario> sc = WriteScenario(
-      tmp, "name = \"t\"\nkind = \"migration\"\ncrashes = 6\ncrash_one_in = 60\n"
-           "[[fault]]\nkind = \"write_error\"\none_in = 20\nmax_fires = 50\nfrom_op = 0\n"
-           "until_op = 2000\n");
+  StatusOr<Scenario> sc =
+      WriteScenario(tmp,
+                    "name = \"t\"\nkind = \"migration\"\ncrashes = 6\ncrash_one_in = 60\n"
+                    "[[fault]]\nkind = \"write_error\"\none_in = 20\nmax_fires = 50\nfrom_op = 0\n"
+                    "until_op = 2000\n");
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   c.scenario = *sc;
   StatusOr<MigrateResult> r = RunMigrate(c);

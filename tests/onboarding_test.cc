@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/store_dir.h"
 #include "core/store_wrapper.h"
+#include "engine/store_dir.h"
 #include "tests/store_test_util.h"
 #include "workloads/trace.h"
 
@@ -46,9 +46,9 @@ TEST_P(OnboardingTest, NewTenantServesAndNothingCrossesTenants) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->onboarding_requests, 1u + 5u + 40u);
   EXPECT_EQ(r->onboarding_failures, 0u);
-  EXPECT_EQ(r->before.latency_ns.count() + r->during.latency_ns.count() +
-                r->after.latency_ns.count(),
-            trace_.size());
+  EXPECT_EQ(
+      r->before.latency_ns.count() + r->during.latency_ns.count() + r->after.latency_ns.count(),
+      trace_.size());
   EXPECT_EQ(r->before.storage_errors + r->during.storage_errors + r->after.storage_errors, 0u);
   EXPECT_EQ(r->new_tenant_reads, 45u);
   EXPECT_EQ(r->new_tenant_reads_ok, 45u);
@@ -98,7 +98,7 @@ TEST(OnboardingData, IsDeterministicAndAboveTheDatasetIds) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, OnboardingTest,
                          ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
-                         [](const auto& info) { return std::string(EngineName(info.param)); });
+                         [](const auto& p) { return std::string(EngineName(p.param)); });
 
 }  // namespace
 }  // namespace listbench

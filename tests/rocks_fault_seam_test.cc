@@ -386,7 +386,8 @@ TEST(RocksFaultSeamTest, IoErrorOnTheWalIsFatalAndTheNextWriteReopensInPlace) {
   s.reset();
   s = OpenStore(tmp.path(), nullptr);
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(testing::TinyAnswers(*s), after);  // the earlier write survived, the failed one is not there
+  EXPECT_EQ(testing::TinyAnswers(*s),
+            after);  // the earlier write survived, the failed one is not there
 }
 
 // A persistent I/O error on every write: the reopen fails too, which leaves

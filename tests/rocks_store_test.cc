@@ -355,7 +355,8 @@ TEST_F(RocksStoreTest, CapacityUnitsOfW1FollowTheRealItemSizes) {
   const std::string lst = rocks::PortfolioKey(1, l.landlord, 2);
   const WorkStats w0 = store_->work_stats();
   ASSERT_TRUE(
-      store_->SubmitApplication({10, 1, 2, 2, ApplicationStatus::kSubmitted, 1700000000, 1700000000})
+      store_
+          ->SubmitApplication({10, 1, 2, 2, ApplicationStatus::kSubmitted, 1700000000, 1700000000})
           .ok());
   const WorkStats d = store_->work_stats() - w0;
   const auto after = RawSizes();
@@ -448,11 +449,10 @@ TEST_F(RocksStoreTest, CapacityUnitsRoundLargeItemsUp) {
   ASSERT_FALSE(updated.contains(old_search));
   EXPECT_EQ(d.read_units, rocks::ReadUnitsForGet(meta) + rocks::ReadUnitsForGet(added.at(lst)) +
                               rocks::ReadUnitsForGet(added.at(rocks::ImageKey(1, 20, 0))));
-  EXPECT_EQ(d.write_units,
-            rocks::WriteUnitsForItem(meta, updated.at(rocks::ListingKey(1, 20))) +
-                rocks::WriteUnitsForItem(added.at(lst), updated.at(lst)) +
-                rocks::WriteUnitsForItem(0, 0) +
-                rocks::WriteUnitsForItem(0, updated.at(new_search)));
+  EXPECT_EQ(d.write_units, rocks::WriteUnitsForItem(meta, updated.at(rocks::ListingKey(1, 20))) +
+                               rocks::WriteUnitsForItem(added.at(lst), updated.at(lst)) +
+                               rocks::WriteUnitsForItem(0, 0) +
+                               rocks::WriteUnitsForItem(0, updated.at(new_search)));
   EXPECT_EQ(d.read_units, 4u);
   EXPECT_EQ(d.write_units, 11u);
 }
@@ -473,7 +473,9 @@ TEST_F(RocksStoreTest, CapacityUnitsOfEveryPatternOnTheTinyDataset) {
       {"R1", 1, 0, [&] { ASSERT_TRUE(store_->GetListingDetail(1, 1).ok()); }},
       {"R2", 1, 0, [&] { ASSERT_TRUE(store_->GetLandlordPortfolio(1, 1).ok()); }},
       {"R3", 1, 0,
-       [&] { ASSERT_TRUE(store_->Search({1, "London", 100000, 200000, 0, 10}).ok()); }},
+       [&] {
+         ASSERT_TRUE(store_->Search({1, "London", 100000, 200000, 0, 10}).ok());
+       }},
       {"R4", 1, 0, [&] { ASSERT_TRUE(store_->GetApplicantProfile(1, 1).ok()); }},
       {"R5", 1, 0, [&] { ASSERT_TRUE(store_->GetListingApplications(1, 1).ok()); }},
       // Gets: listing, applicant, marker (absent), LST. Puts: primary, 2
@@ -481,8 +483,8 @@ TEST_F(RocksStoreTest, CapacityUnitsOfEveryPatternOnTheTinyDataset) {
       {"W1", 4, 5,
        [&] {
          ASSERT_TRUE(store_
-                         ->SubmitApplication({10, 1, 2, 2, ApplicationStatus::kSubmitted,
-                                              1700000000, 1700000000})
+                         ->SubmitApplication(
+                             {10, 1, 2, 2, ApplicationStatus::kSubmitted, 1700000000, 1700000000})
                          .ok());
        }},
       // Gets: application, marker (absent), 2 copies, listing META, LST.
@@ -491,8 +493,8 @@ TEST_F(RocksStoreTest, CapacityUnitsOfEveryPatternOnTheTinyDataset) {
       {"W2", 6, 6,
        [&] {
          ASSERT_TRUE(store_
-                         ->RecordPayment({3, 1, 2, 5000, "GBP", "stripe",
-                                          PaymentStatus::kCaptured, 1700000001})
+                         ->RecordPayment(
+                             {3, 1, 2, 5000, "GBP", "stripe", PaymentStatus::kCaptured, 1700000001})
                          .ok());
        }},
       // Gets: META, LST, IMG#0. META, LST, delete + put of the search entry.

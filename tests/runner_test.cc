@@ -30,8 +30,8 @@ class RunnerTest : public ::testing::Test {
 
 TEST_F(RunnerTest, AttributesRequestsToPatternsAndOutcomes) {
   std::vector<Op> trace;
-  for (int i = 0; i < 10; ++i) trace.push_back(ListingDetailOp{1, 1});   // ok
-  for (int i = 0; i < 5; ++i) trace.push_back(ListingDetailOp{2, 1});    // other tenant
+  for (int i = 0; i < 10; ++i) trace.push_back(ListingDetailOp{1, 1});  // ok
+  for (int i = 0; i < 5; ++i) trace.push_back(ListingDetailOp{2, 1});   // other tenant
   for (int i = 0; i < 7; ++i) trace.push_back(SearchOp{{1, "London", 0, 1000000, 0, 10}});
   RunResult r = RunTrace(*store_, trace, RunOptions{.warmup = 2});
   const OpStats& r1 = r.ops[static_cast<int>(OpKind::kListingDetail)];

@@ -4,19 +4,20 @@
 // and leaves every listing reading back the right value; the canonical
 // results the engines are compared by do not change; a small concurrent run
 // finishes. No timing assertions: speed belongs in the benchmark.
+#include "engine/schema_change.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <map>
 #include <set>
 
-#include "bench/harness/differential.h"
 #include "bench/drivers/schema_change_bench.h"
+#include "bench/harness/differential.h"
 #include "core/canonical.h"
-#include "engine/rocks/listing_schema.h"
-#include "engine/schema_change.h"
-#include "engine/store_dir.h"
 #include "core/store_wrapper.h"
+#include "engine/rocks/listing_schema.h"
+#include "engine/store_dir.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
 #include "workloads/trace.h"
@@ -57,8 +58,8 @@ TEST(EnergyRatingTest, SqlExpressionAgreesWithCpp) {
   sqlite3_finalize(ins);
   ASSERT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
 
-  const std::string sql = std::string("SELECT id, typeof(") + kEnergyRatingSql + "), " +
-                          kEnergyRatingSql + " FROM t";
+  const std::string sql =
+      std::string("SELECT id, typeof(") + kEnergyRatingSql + "), " + kEnergyRatingSql + " FROM t";
   sqlite3_stmt* sel = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &sel, nullptr), SQLITE_OK)
       << sqlite3_errmsg(db);
@@ -72,8 +73,8 @@ TEST(EnergyRatingTest, SqlExpressionAgreesWithCpp) {
     const char want = EnergyRatingFor(id);
     ++bands[want];
     if (type != "text" || v.size() != 1 || v[0] != want) {
-      if (++mismatches <= 5) ADD_FAILURE() << "id " << id << ": SQL " << type << " '" << v
-                                           << "', C++ '" << want << "'";
+      if (++mismatches <= 5)
+        ADD_FAILURE() << "id " << id << ": SQL " << type << " '" << v << "', C++ '" << want << "'";
     }
   }
   sqlite3_finalize(sel);
@@ -116,8 +117,8 @@ class SchemaChangeTest : public ::testing::Test {
     return std::move(*s);
   }
 
-  std::unique_ptr<SchemaChange> Change(Store& store, const std::string& name,
-                                       SchemaChangeMethod m, uint64_t batch = 1000) {
+  std::unique_ptr<SchemaChange> Change(Store& store, const std::string& name, SchemaChangeMethod m,
+                                       uint64_t batch = 1000) {
     SchemaChangeOptions o;
     o.batch_size = batch;
     auto c = NewSchemaChange(store, tmp_.Sub(name), m, o);
@@ -254,9 +255,11 @@ TEST_F(SchemaChangeTest, RocksLazyRewritesNothingAndDerivesTheField) {
   EXPECT_FALSE(r->has_value());
   ASSERT_TRUE(store->UpdateListing(Update(1)).ok());
   uint64_t v2 = 0;
-  ASSERT_TRUE(hooks->ForEachListingItem([&](TenantId, const rocks::ListingItem& item) {
-    v2 += item.energy_rating != 0;
-  }).ok());
+  ASSERT_TRUE(hooks
+                  ->ForEachListingItem([&](TenantId, const rocks::ListingItem& item) {
+                    v2 += item.energy_rating != 0;
+                  })
+                  .ok());
   EXPECT_EQ(v2, 0u);
 
   auto change = Change(*store, "rocksdb", SchemaChangeMethod::kRocksLazy);
@@ -280,11 +283,13 @@ TEST_F(SchemaChangeTest, RocksLazyRewritesNothingAndDerivesTheField) {
   ASSERT_TRUE(store->UpdateListing(u).ok());
   ASSERT_TRUE(store->AddListing(NewListing(100000), {}).ok());
   std::map<EntityId, char> stored;
-  ASSERT_TRUE(hooks->ForEachListingItem([&](TenantId, const rocks::ListingItem& item) {
-    if (item.energy_rating != 0) stored[item.listing.id] = item.energy_rating;
-  }).ok());
-  EXPECT_EQ(stored, (std::map<EntityId, char>{{2, EnergyRatingFor(2)},
-                                              {100000, EnergyRatingFor(100000)}}));
+  ASSERT_TRUE(hooks
+                  ->ForEachListingItem([&](TenantId, const rocks::ListingItem& item) {
+                    if (item.energy_rating != 0) stored[item.listing.id] = item.energy_rating;
+                  })
+                  .ok());
+  EXPECT_EQ(stored,
+            (std::map<EntityId, char>{{2, EnergyRatingFor(2)}, {100000, EnergyRatingFor(100000)}}));
   // A second W3 of a v2 item keeps it v2.
   u.expected_version += 1;
   ASSERT_TRUE(store->UpdateListing(u).ok());

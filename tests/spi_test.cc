@@ -49,11 +49,11 @@ TEST(SpiTest, ExactValues) {
 
 TEST(SpiTest, MismatchIsBadEvenWhenFastAndSlowIsBadEvenWhenMatched) {
   ServicePerformanceIndex spi(Opts(10, 1));
-  spi.Record(false, 1);            // fast, mismatched
+  spi.Record(false, 1);  // fast, mismatched
   EXPECT_EQ(*spi.Value(), 0.0);
-  spi.Record(true, kTarget + 1);   // matched, slow
+  spi.Record(true, kTarget + 1);  // matched, slow
   EXPECT_EQ(*spi.Value(), 0.0);
-  spi.Record(true, kTarget);       // exactly at the target meets it
+  spi.Record(true, kTarget);  // exactly at the target meets it
   EXPECT_DOUBLE_EQ(*spi.Value(), 1.0 / 3.0);
 }
 

@@ -1,9 +1,10 @@
 // Engine-specific checks of the SQLite store: its schema and settings as seen
 // from a separate raw connection, the counting VFS, the format check that
 // refuses foreign files without touching them, and cloning.
-#include <sqlite3.h>
+#include "engine/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,6 @@
 
 #include "core/canonical.h"
 #include "engine/sqlite/schema.h"
-#include "engine/sqlite/sqlite_store.h"
 #include "tests/store_test_util.h"
 
 namespace listbench {
@@ -24,15 +24,17 @@ namespace fs = std::filesystem;
 class RawDb {
  public:
   explicit RawDb(const std::string& path) {
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db_,
-                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+        SQLITE_OK);
   }
   ~RawDb() { sqlite3_close(db_); }
   RawDb(const RawDb&) = delete;
   RawDb& operator=(const RawDb&) = delete;
 
-  int Exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+  int Exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  }
   // The first column of every result row, as text.
   std::vector<std::string> Column(const std::string& sql) {
     std::vector<std::string> out;
@@ -93,9 +95,9 @@ TEST_F(SqliteStoreTest, SevenTablesWithDeclaredForeignKeysAndIndexes) {
   auto tables = raw.Column(
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
       "ORDER BY name");
-  EXPECT_EQ(tables, (std::vector<std::string>{"applicants", "applications", "landlords",
-                                              "listing_images", "listings", "payments",
-                                              "tenants"}));
+  EXPECT_EQ(tables,
+            (std::vector<std::string>{"applicants", "applications", "landlords", "listing_images",
+                                      "listings", "payments", "tenants"}));
   // Every table but tenants references its parents.
   auto fks = raw.Column(
       "SELECT m.name || '.' || f.\"from\" || '->' || f.\"table\" FROM sqlite_schema m, "
@@ -111,8 +113,7 @@ TEST_F(SqliteStoreTest, SevenTablesWithDeclaredForeignKeysAndIndexes) {
   // An orphan row is refused once foreign keys are enforced.
   ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
   EXPECT_EQ(raw.Exec("INSERT INTO landlords VALUES(99, 42, 'x', 'x', 1, 1)"), SQLITE_CONSTRAINT);
-  EXPECT_EQ(raw.Exec("INSERT INTO listing_images VALUES(99, 0, 'u', 1, 1, 1)"),
-            SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("INSERT INTO listing_images VALUES(99, 0, 'u', 1, 1, 1)"), SQLITE_CONSTRAINT);
 }
 
 TEST_F(SqliteStoreTest, WalModeAndFormatMarks) {
@@ -180,8 +181,9 @@ TEST_F(SqliteStoreTest, WorkStatsCountStatementsRowsAndChanges) {
   EXPECT_EQ(d.rows_read, 3u);
   EXPECT_EQ(d.rows_written, 0u);
   w0 = store->work_stats();
-  ASSERT_TRUE(store->RecordPayment(
-      {10, 1, 2, 500, "GBP", "stripe", PaymentStatus::kCaptured, 1700000000}).ok());
+  ASSERT_TRUE(
+      store->RecordPayment({10, 1, 2, 500, "GBP", "stripe", PaymentStatus::kCaptured, 1700000000})
+          .ok());
   d = store->work_stats() - w0;
   EXPECT_EQ(d.rows_written, 2u);  // the payment and the application
   w0 = store->work_stats();
@@ -224,8 +226,10 @@ TEST_F(SqliteStoreTest, RefusesOtherSchemaVersionAndLeavesItUnchanged) {
 
 TEST_F(SqliteStoreTest, RefusesAFileThatIsNotSqlite) {
   const std::string path = DbFile(dir_);
-  { std::ofstream(path) << "this is not a database, but it is long enough to look like one..."
-                           "......................................................."; }
+  {
+    std::ofstream(path) << "this is not a database, but it is long enough to look like one..."
+                           ".......................................................";
+  }
   const std::string before = FileBytes(path);
   auto s = OpenSqliteStore(dir_, StoreOptions{});
   EXPECT_EQ(s.status().code(), StatusCode::kNotSupported) << s.status().ToString();

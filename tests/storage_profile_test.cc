@@ -76,7 +76,7 @@ TEST_P(ModelledByDecoratorTest, EachRequestIsChargedItsOwnIoAndRoundTrips) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, ModelledByDecoratorTest,
                          ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
-                         [](const auto& info) { return std::string(EngineName(info.param)); });
+                         [](const auto& p) { return std::string(EngineName(p.param)); });
 
 }  // namespace
 }  // namespace listbench

@@ -172,9 +172,8 @@ TEST_P(StoreContractTest, SearchIsTenantIsolated) {
 
 TEST_P(StoreContractTest, SearchRejectsInvalidArguments) {
   EXPECT_TRUE(store_->Search({1, "London", 0, 10, 0, 0}).status().IsInvalidArgument());
-  EXPECT_TRUE(store_->Search({1, "London", 0, 10, 0, kMaxSearchLimit + 1})
-                  .status()
-                  .IsInvalidArgument());
+  EXPECT_TRUE(
+      store_->Search({1, "London", 0, 10, 0, kMaxSearchLimit + 1}).status().IsInvalidArgument());
   EXPECT_TRUE(store_->Search({1, "London", 11, 10, 0, 5}).status().IsInvalidArgument());
   EXPECT_TRUE(store_->Search({1, "London", 0, 10, -1, 5}).status().IsInvalidArgument());
   // Checked before anything is read: an unknown tenant changes nothing.
@@ -187,9 +186,8 @@ TEST_P(StoreContractTest, ApplicantProfile) {
   auto r = store_->GetApplicantProfile(1, 1);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->applicant, Tiny().applicant(1));
-  std::vector<ApplicationWithListing> apps = {
-      {Tiny().application(1), Tiny().listing(1).title},
-      {Tiny().application(3), Tiny().listing(2).title}};
+  std::vector<ApplicationWithListing> apps = {{Tiny().application(1), Tiny().listing(1).title},
+                                              {Tiny().application(3), Tiny().listing(2).title}};
   EXPECT_EQ(r->applications, apps);
   EXPECT_EQ(r->payments, (std::vector<Payment>{Tiny().payment(1), Tiny().payment(2)}));
 
@@ -210,9 +208,8 @@ TEST_P(StoreContractTest, ApplicantProfileIsTenantIsolated) {
 TEST_P(StoreContractTest, ListingApplications) {
   auto r = store_->GetListingApplications(1, 1);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  std::vector<ApplicationWithApplicant> want = {
-      {Tiny().application(1), {1, "Dan Moss", 4200000}},
-      {Tiny().application(2), {2, "Eve Hart", 5100000}}};
+  std::vector<ApplicationWithApplicant> want = {{Tiny().application(1), {1, "Dan Moss", 4200000}},
+                                                {Tiny().application(2), {2, "Eve Hart", 5100000}}};
   EXPECT_EQ(r->applications, want);
   auto empty = store_->GetListingApplications(1, 3);
   ASSERT_TRUE(empty.ok());
@@ -238,8 +235,7 @@ TEST_P(StoreContractTest, SubmitApplication) {
   EXPECT_EQ(r5->applications[1].applicant.name, "Eve Hart");
   auto r4 = store_->GetApplicantProfile(1, 2);
   ASSERT_TRUE(r4.ok());
-  EXPECT_EQ(r4->applications.back(),
-            (ApplicationWithListing{want, Tiny().listing(2).title}));
+  EXPECT_EQ(r4->applications.back(), (ApplicationWithListing{want, Tiny().listing(2).title}));
   auto r2 = store_->GetLandlordPortfolio(1, 1);
   ASSERT_TRUE(r2.ok());
   EXPECT_EQ(r2->listings[1].open_applications, 1);
@@ -407,9 +403,21 @@ TEST_P(StoreContractTest, AddListingErrorsInContractOrder) {
   EXPECT_TRUE(bad([](Listing& x) { x.title.clear(); }, ok_imgs).IsInvalidArgument());
   EXPECT_TRUE(bad([](Listing&) {}, {{7, 1, "u", 1, 1, 1}}).IsInvalidArgument());  // gap at 0
   EXPECT_TRUE(bad([](Listing&) {}, {{8, 0, "u", 1, 1, 1}}).IsInvalidArgument());  // other listing
-  EXPECT_TRUE(bad([](Listing& x) { x.id = 1; x.price = 0; }, {}).IsInvalidArgument());
+  EXPECT_TRUE(bad(
+                  [](Listing& x) {
+                    x.id = 1;
+                    x.price = 0;
+                  },
+                  {})
+                  .IsInvalidArgument());
   EXPECT_TRUE(bad([](Listing& x) { x.landlord = 3; }, ok_imgs).IsNotFound());  // tenant 2's
-  EXPECT_TRUE(bad([](Listing& x) { x.landlord = 42; x.id = 1; }, {}).IsNotFound());
+  EXPECT_TRUE(bad(
+                  [](Listing& x) {
+                    x.landlord = 42;
+                    x.id = 1;
+                  },
+                  {})
+                  .IsNotFound());
   EXPECT_TRUE(bad([](Listing& x) { x.id = 1; }, {}).IsConflict());
   EXPECT_TRUE(bad([](Listing& x) { x.id = 5; }, {}).IsConflict());  // tenant 2's id
   EXPECT_EQ(Snapshot(), before);
@@ -535,8 +543,8 @@ TEST_P(StoreContractTest, CountersMoveWithWork) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContractTest,
                          ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
-                         [](const ::testing::TestParamInfo<Engine>& info) {
-                           return std::string(EngineName(info.param));
+                         [](const ::testing::TestParamInfo<Engine>& p) {
+                           return std::string(EngineName(p.param));
                          });
 
 }  // namespace

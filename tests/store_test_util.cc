@@ -1,14 +1,13 @@
 #include "tests/store_test_util.h"
 
-#include "core/canonical.h"
-
-#include <unistd.h>
-
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "core/canonical.h"
 
 namespace listbench::testing {
 namespace fs = std::filesystem;
@@ -36,9 +35,12 @@ const T& ById(const std::vector<T>& v, EntityId id) {
 }
 
 Image Img(EntityId listing, int32_t pos) {
-  return {listing, pos, "https://img.example/" + std::to_string(listing) + "/" +
-                            std::to_string(pos) + ".jpg",
-          1024 + pos, 768, 200000 + pos};
+  return {listing,
+          pos,
+          "https://img.example/" + std::to_string(listing) + "/" + std::to_string(pos) + ".jpg",
+          1024 + pos,
+          768,
+          200000 + pos};
 }
 
 TinyDataset MakeTiny() {
@@ -59,8 +61,8 @@ TinyDataset MakeTiny() {
     l.price = price;
     l.bedrooms = beds;
     l.title = std::to_string(beds) + "-bed in " + l.city + " #" + std::to_string(id);
-    l.description = "A description with a \\ backslash and \"quotes\" for listing " +
-                    std::to_string(id);
+    l.description =
+        "A description with a \\ backslash and \"quotes\" for listing " + std::to_string(id);
     l.status = st;
     l.created = 1610000000 + static_cast<int64_t>(id);
     l.updated = l.created + 10;
@@ -73,8 +75,8 @@ TinyDataset MakeTiny() {
                 listing(4, 1, 2, "Leeds", 90000, 2, ListingStatus::kLet),
                 listing(5, 2, 3, "Berlin", 110000, 2, ListingStatus::kActive),
                 listing(6, 1, 1, "London", 300000, 4, ListingStatus::kWithdrawn)};
-  d.images = {{Img(1, 0), Img(1, 1)}, {Img(2, 0)}, {}, {Img(4, 0)},
-              {Img(5, 0), Img(5, 1), Img(5, 2)}, {}};
+  d.images = {
+      {Img(1, 0), Img(1, 1)}, {Img(2, 0)}, {}, {Img(4, 0)}, {Img(5, 0), Img(5, 1), Img(5, 2)}, {}};
   d.applicants = {{1, 1, "Dan Moss", "dan@example.com", 4200000},
                   {2, 1, "Eve Hart", "eve@example.com", 5100000},
                   {3, 2, "Finn Kraus", "finn@example.de", 3900000}};
@@ -99,9 +101,7 @@ const std::vector<Image>& TinyDataset::images_of(EntityId id) const {
 }
 const Landlord& TinyDataset::landlord(EntityId id) const { return ById(landlords, id); }
 const Applicant& TinyDataset::applicant(EntityId id) const { return ById(applicants, id); }
-const Application& TinyDataset::application(EntityId id) const {
-  return ById(applications, id);
-}
+const Application& TinyDataset::application(EntityId id) const { return ById(applications, id); }
 const Payment& TinyDataset::payment(EntityId id) const { return ById(payments, id); }
 
 const TinyDataset& Tiny() {

@@ -1,6 +1,7 @@
 // listbench sweep: the power-law fit, bad flags (exit 2, one line naming the
 // flag, nothing written), a failing child named by engine and scale, and a
 // tiny end-to-end sweep of both engines run from the test binary.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -9,8 +10,6 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "bench/cli/commands.h"
 #include "bench/model/fit.h"
@@ -54,15 +53,15 @@ TEST(SweepFitTest, RejectsBadInput) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   using V = std::vector<double>;
   const std::vector<std::pair<V, V>> bad = {
-      {{}, {}},                    // no points
-      {{10}, {1}},                 // one point
-      {{10, 20}, {1}},             // lengths differ
-      {{10, 20}, {1, 0}},          // zero y
-      {{10, 20}, {1, -2}},         // negative y
-      {{0, 20}, {1, 2}},           // zero x
-      {{10, 20}, {1, nan}},        // not finite
+      {{}, {}},              // no points
+      {{10}, {1}},           // one point
+      {{10, 20}, {1}},       // lengths differ
+      {{10, 20}, {1, 0}},    // zero y
+      {{10, 20}, {1, -2}},   // negative y
+      {{0, 20}, {1, 2}},     // zero x
+      {{10, 20}, {1, nan}},  // not finite
       {{10, 20, 30}, {1, 2, std::numeric_limits<double>::infinity()}},
-      {{10, 10, 10}, {1, 2, 3}},   // all x equal
+      {{10, 10, 10}, {1, 2, 3}},  // all x equal
   };
   for (const auto& [x, y] : bad) {
     StatusOr<PowerFit> fit = FitPowerLaw(x, y);
@@ -137,10 +136,10 @@ TEST_F(SweepCliTest, FailingChildIsNamedByEngineAndScale) {
   std::ofstream(fake) << "#!/bin/sh\n[ \"$1\" = --version ] && exit 0\n"
                          "echo 'loading...' >&2\necho 'listbench load: disk on fire' >&2\nexit 3\n";
   ::chmod(fake.c_str(), 0755);
-  testing::CliResult r = testing::RunListbench("sweep --listings 300 --engine rocksdb --listbench " +
-                                                   fake + " --out " + Out() + " --work-dir " +
-                                                   Work() + Workload(),
-                                               tmp_);
+  testing::CliResult r =
+      testing::RunListbench("sweep --listings 300 --engine rocksdb --listbench " + fake +
+                                " --out " + Out() + " --work-dir " + Work() + Workload(),
+                            tmp_);
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("rocksdb at 300 listings: load"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("exit 3"), std::string::npos) << r.err;
@@ -154,12 +153,13 @@ TEST_F(SweepCliTest, FailingChildIsNamedByEngineAndScale) {
 }
 
 TEST_F(SweepCliTest, TinySweepOfBothEngines) {
-  std::vector<std::string> args = {"sweep",      "--listings", "300,600",         "--ops",
-                                   "200",        "--warmup",   "50",              "--engine",
-                                   "both",       "--out",      Out(),             "--work-dir",
-                                   Work(),       "--workload",
-                                   std::string(LISTBENCH_SOURCE_DIR) + "/workloads/mixed.toml",
-                                   "--listbench", LISTBENCH_BINARY};
+  std::vector<std::string> args = {
+      "sweep",       "--listings",    "300,600",
+      "--ops",       "200",           "--warmup",
+      "50",          "--engine",      "both",
+      "--out",       Out(),           "--work-dir",
+      Work(),        "--workload",    std::string(LISTBENCH_SOURCE_DIR) + "/workloads/mixed.toml",
+      "--listbench", LISTBENCH_BINARY};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -82,7 +82,8 @@ TEST_F(TraceTest, KeyDistributions) {
 
   t.keys.distribution = KeyDistribution::kLatest;
   int newest = 0;
-  for (const Op& op : MakeTrace(*catalog_, t)) newest += std::get<ListingDetailOp>(op).listing > 3960;
+  for (const Op& op : MakeTrace(*catalog_, t))
+    newest += std::get<ListingDetailOp>(op).listing > 3960;
   EXPECT_GT(newest / 40000.0, 0.4);
 
   t.keys.distribution = KeyDistribution::kHotspot;

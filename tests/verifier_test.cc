@@ -8,11 +8,10 @@
 // persisted checkpoint ends with the same report.
 #include "migration/verifier.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <sqlite3.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -22,12 +21,12 @@
 #include <tuple>
 #include <vector>
 
+#include "core/store_wrapper.h"
 #include "engine/rocks/item_access.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/rocks_store.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "engine/store_dir.h"
-#include "core/store_wrapper.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
 
@@ -37,23 +36,29 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr DatasetSpec kSpec{300, 17};
-constexpr EntityId kNewId = 1000000;   // an id no generated entity has
+constexpr EntityId kNewId = 1000000;  // an id no generated entity has
 constexpr int32_t kNewPosition = 99;  // an image position no listing has
 
-const EntityKind kAllKinds[] = {EntityKind::kTenant,    EntityKind::kLandlord,
-                                EntityKind::kListing,   EntityKind::kImage,
-                                EntityKind::kApplicant, EntityKind::kApplication,
-                                EntityKind::kPayment};
+const EntityKind kAllKinds[] = {
+    EntityKind::kTenant,    EntityKind::kLandlord,    EntityKind::kListing, EntityKind::kImage,
+    EntityKind::kApplicant, EntityKind::kApplication, EntityKind::kPayment};
 
 uint64_t CountOf(const DatasetCounts& c, EntityKind k) {
   switch (k) {
-    case EntityKind::kTenant: return c.tenants;
-    case EntityKind::kLandlord: return c.landlords;
-    case EntityKind::kListing: return c.listings;
-    case EntityKind::kImage: return c.images;
-    case EntityKind::kApplicant: return c.applicants;
-    case EntityKind::kApplication: return c.applications;
-    case EntityKind::kPayment: return c.payments;
+    case EntityKind::kTenant:
+      return c.tenants;
+    case EntityKind::kLandlord:
+      return c.landlords;
+    case EntityKind::kListing:
+      return c.listings;
+    case EntityKind::kImage:
+      return c.images;
+    case EntityKind::kApplicant:
+      return c.applicants;
+    case EntityKind::kApplication:
+      return c.applications;
+    case EntityKind::kPayment:
+      return c.payments;
   }
   return 0;
 }
@@ -284,8 +289,7 @@ void MutateSqlite(const std::string& dir, const Target& t, Mutation m) {
       {"listings", "id = {0}", "", ""},
       {"listing_images", "listing_id = {0} AND position = {1}", "width = width + 1",
        "listing_id, 99, url, width, height, bytes"},
-      {"applicants", "id = {0}", "income = income + 1",
-       "1000000, tenant_id, name, email, income"},
+      {"applicants", "id = {0}", "income = income + 1", "1000000, tenant_id, name, email, income"},
       {"applications", "id = {0}", "", ""},
       {"payments", "id = {1}", "amount = amount + 1",
        "1000000, tenant_id, application_id, amount, currency, gateway, status, created"},
@@ -313,13 +317,27 @@ void MutateRocks(const std::string& dir, const Target& t, Mutation m) {
   const TenantId tn = t.tenant;
   std::string key;
   switch (t.kind) {
-    case EntityKind::kTenant: key = TenantKey(tn); break;
-    case EntityKind::kLandlord: key = LandlordKey(tn, t.a); break;
-    case EntityKind::kListing: key = ListingKey(tn, t.a); break;
-    case EntityKind::kImage: key = ImageKey(tn, t.a, static_cast<int32_t>(t.b)); break;
-    case EntityKind::kApplicant: key = ApplicantKey(tn, t.a); break;
-    case EntityKind::kApplication: key = ApplicationKey(tn, t.a); break;
-    case EntityKind::kPayment: key = PaymentKey(tn, t.a, t.b); break;
+    case EntityKind::kTenant:
+      key = TenantKey(tn);
+      break;
+    case EntityKind::kLandlord:
+      key = LandlordKey(tn, t.a);
+      break;
+    case EntityKind::kListing:
+      key = ListingKey(tn, t.a);
+      break;
+    case EntityKind::kImage:
+      key = ImageKey(tn, t.a, static_cast<int32_t>(t.b));
+      break;
+    case EntityKind::kApplicant:
+      key = ApplicantKey(tn, t.a);
+      break;
+    case EntityKind::kApplication:
+      key = ApplicationKey(tn, t.a);
+      break;
+    case EntityKind::kPayment:
+      key = PaymentKey(tn, t.a, t.b);
+      break;
   }
   WithRocks(dir, [&](rocksdb::DB* db) {
     if (m == Mutation::kMissing) {
@@ -337,22 +355,28 @@ void MutateRocks(const std::string& dir, const Target& t, Mutation m) {
         CopyItem<Landlord>(db, key, key, [](Landlord& v) { ++v.rating; });
         break;
       case EntityKind::kImage:
-        CopyItem<Image>(db, key, alter ? key : ImageKey(tn, t.a, kNewPosition),
-                        [&](Image& v) {
-                          if (alter) ++v.width; else v.position = kNewPosition;
-                        });
+        CopyItem<Image>(db, key, alter ? key : ImageKey(tn, t.a, kNewPosition), [&](Image& v) {
+          if (alter)
+            ++v.width;
+          else
+            v.position = kNewPosition;
+        });
         break;
       case EntityKind::kApplicant:
-        CopyItem<Applicant>(db, key, alter ? key : ApplicantKey(tn, kNewId),
-                            [&](Applicant& v) {
-                              if (alter) ++v.income; else v.id = kNewId;
-                            });
+        CopyItem<Applicant>(db, key, alter ? key : ApplicantKey(tn, kNewId), [&](Applicant& v) {
+          if (alter)
+            ++v.income;
+          else
+            v.id = kNewId;
+        });
         break;
       case EntityKind::kPayment:
-        CopyItem<Payment>(db, key, alter ? key : PaymentKey(tn, t.a, kNewId),
-                          [&](Payment& v) {
-                            if (alter) ++v.amount; else v.id = kNewId;
-                          });
+        CopyItem<Payment>(db, key, alter ? key : PaymentKey(tn, t.a, kNewId), [&](Payment& v) {
+          if (alter)
+            ++v.amount;
+          else
+            v.id = kNewId;
+        });
         break;
       default:
         FAIL() << "mutated through the API";
@@ -425,9 +449,12 @@ class VerifierMutationTest
     switch (t.kind) {
       case EntityKind::kImage:
         return ImageEntityKey(t.a, add ? kNewPosition : static_cast<int32_t>(t.b));
-      case EntityKind::kPayment: return PaymentEntityKey(t.a, add ? kNewId : t.b);
-      case EntityKind::kTenant: return EntityKey(add ? 1000 : t.a);
-      default: return EntityKey(add ? kNewId : t.a);
+      case EntityKind::kPayment:
+        return PaymentEntityKey(t.a, add ? kNewId : t.b);
+      case EntityKind::kTenant:
+        return EntityKey(add ? 1000 : t.a);
+      default:
+        return EntityKey(add ? kNewId : t.a);
     }
   }
 
@@ -453,13 +480,14 @@ class VerifierMutationTest
         }
         case EntityKind::kApplication: {
           const auto& a = c.applications[t.a - 1];
-          EXPECT_TRUE(s.SubmitApplication({kNewId, t.tenant, a.listing, a.applicant,
-                                           ApplicationStatus::kSubmitted, c.max_time + 1,
-                                           c.max_time + 1})
-                          .ok());
+          EXPECT_TRUE(
+              s.SubmitApplication({kNewId, t.tenant, a.listing, a.applicant,
+                                   ApplicationStatus::kSubmitted, c.max_time + 1, c.max_time + 1})
+                  .ok());
           return true;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     if (m == Mutation::kAltered && t.kind == EntityKind::kListing) {
@@ -474,7 +502,6 @@ class VerifierMutationTest
     }
     return false;
   }
-
 };
 
 TEST_P(VerifierMutationTest, ReportsExactlyTheOneChangedRecord) {
@@ -535,12 +562,11 @@ INSTANTIATE_TEST_SUITE_P(
     EveryKindEveryMutation, VerifierMutationTest,
     ::testing::Combine(::testing::Values(Engine::kSqlite, Engine::kRocksDb),
                        ::testing::ValuesIn(kAllKinds),
-                       ::testing::Values(Mutation::kMissing, Mutation::kExtra,
-                                         Mutation::kAltered)),
-    [](const ::testing::TestParamInfo<std::tuple<Engine, EntityKind, Mutation>>& info) {
-      return std::string(EngineName(std::get<0>(info.param))) + "_" +
-             std::string(EntityKindName(std::get<1>(info.param))) + "_" +
-             std::string(MutationName(std::get<2>(info.param)));
+                       ::testing::Values(Mutation::kMissing, Mutation::kExtra, Mutation::kAltered)),
+    [](const ::testing::TestParamInfo<std::tuple<Engine, EntityKind, Mutation>>& p) {
+      return std::string(EngineName(std::get<0>(p.param))) + "_" +
+             std::string(EntityKindName(std::get<1>(p.param))) + "_" +
+             std::string(MutationName(std::get<2>(p.param)));
     });
 
 // ---- Resume --------------------------------------------------------------------

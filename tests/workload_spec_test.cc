@@ -24,7 +24,8 @@ TEST(WorkloadSpecTest, ShippedWorkloadsParse) {
     EXPECT_EQ(w->name, name);
     EXPECT_GT(w->operations, 0u);
   }
-  StatusOr<WorkloadSpec> w = ParseWorkloadFile(std::string(LISTBENCH_SOURCE_DIR) + "/workloads/landlord.toml");
+  StatusOr<WorkloadSpec> w =
+      ParseWorkloadFile(std::string(LISTBENCH_SOURCE_DIR) + "/workloads/landlord.toml");
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->keys.distribution, KeyDistribution::kHotspot);
   EXPECT_EQ(w->mix[static_cast<int>(OpKind::kLandlordPortfolio)], 30);
@@ -42,7 +43,8 @@ search = 1.5
 [keys]
 distribution = "zipfian"
 theta = 0.8
-)", "w.toml");
+)",
+                                               "w.toml");
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   EXPECT_EQ(w->duration_s, 2.5);
   EXPECT_EQ(w->operations, 0u);
@@ -63,7 +65,8 @@ TEST(WorkloadSpecTest, BadFilesNameFileLineAndProblem) {
   EXPECT_EQ(Error(head + "[mix]\nsearch = -1\n"),
             "w.toml:4: mix.search = -1 is out of range [0, 1000000000]");
   EXPECT_EQ(Error(head + "[mix]\nsearch = \"lots\"\n"), "w.toml:4: mix.search must be a number");
-  EXPECT_EQ(Error(head + "[mix]\nsearch = 0\n"), "w.toml:3: [mix] needs at least one positive weight");
+  EXPECT_EQ(Error(head + "[mix]\nsearch = 0\n"),
+            "w.toml:3: [mix] needs at least one positive weight");
   EXPECT_EQ(Error(head + "[mix]\nsearch = 1\n[keys]\ndistribution = \"zipf\"\n"),
             "w.toml:6: unknown distribution \"zipf\" (known: uniform, zipfian, latest, hotspot)");
   EXPECT_EQ(Error(head + "thread = 2\n[mix]\nsearch = 1\n").substr(0, 36),

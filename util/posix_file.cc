@@ -1,10 +1,9 @@
 #include "util/posix_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>

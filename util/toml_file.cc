@@ -1,16 +1,17 @@
 #include "util/toml_file.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace listbench {
 
 Status TomlProblem(const std::string& file, const toml::node* at, const std::string& problem) {
   if (at != nullptr && at->source().begin.line > 0) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", file, at->source().begin.line, problem));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}: {}", file, at->source().begin.line, problem));
   }
   return Status::InvalidArgument(fmt::format("{}: {}", file, problem));
 }
@@ -19,8 +20,8 @@ StatusOr<toml::table> ParseTomlText(const std::string& text, const std::string& 
   try {
     return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", name, e.source().begin.line,
-                                               std::string(e.description())));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}: {}", name, e.source().begin.line, std::string(e.description())));
   }
 }
 

@@ -4,10 +4,10 @@
 #ifndef LISTBENCH_UTIL_TOML_FILE_H_
 #define LISTBENCH_UTIL_TOML_FILE_H_
 
+#include <toml++/toml.h>
+
 #include <string>
 #include <string_view>
-
-#include <toml++/toml.h>
 
 #include "core/status.h"
 

@@ -10,8 +10,8 @@
 #include <array>
 #include <cmath>
 
-#include "workloads/places.h"
 #include "util/random.h"
+#include "workloads/places.h"
 
 namespace listbench {
 namespace {
@@ -21,8 +21,8 @@ constexpr int64_t kDay = 86400;
 constexpr int64_t kYear = 365 * kDay;
 
 // Ratios to the number of listings (420,000 at full scale).
-constexpr double kListingsPerLandlord = 14.0;  // ~30,000 landlords
-constexpr double kApplicantsPerListing = 0.476;  // ~200,000
+constexpr double kListingsPerLandlord = 14.0;      // ~30,000 landlords
+constexpr double kApplicantsPerListing = 0.476;    // ~200,000
 constexpr double kApplicationsPerListing = 0.714;  // ~300,000
 
 struct TenantSeed {
@@ -31,12 +31,18 @@ struct TenantSeed {
   double weight;  // share of landlords and listings
 };
 constexpr std::array<TenantSeed, 12> kTenants = {{
-    {"Harbour Lettings", "GB", 16},     {"Northern Homes", "GB", 11},
-    {"Capital Rentals", "GB", 9},       {"Thistle Property", "GB", 6},
-    {"Westcountry Lets", "GB", 4},      {"Liffey Lettings", "IE", 5},
-    {"Kanal Wohnen", "DE", 10},         {"Rhein Mieten", "DE", 6},
-    {"Clé en Main Location", "FR", 9},  {"Grachtenhuis Verhuur", "NL", 7},
-    {"Casa Alquiler", "ES", 9},         {"Affitti Italia", "IT", 8},
+    {"Harbour Lettings", "GB", 16},
+    {"Northern Homes", "GB", 11},
+    {"Capital Rentals", "GB", 9},
+    {"Thistle Property", "GB", 6},
+    {"Westcountry Lets", "GB", 4},
+    {"Liffey Lettings", "IE", 5},
+    {"Kanal Wohnen", "DE", 10},
+    {"Rhein Mieten", "DE", 6},
+    {"Clé en Main Location", "FR", 9},
+    {"Grachtenhuis Verhuur", "NL", 7},
+    {"Casa Alquiler", "ES", 9},
+    {"Affitti Italia", "IT", 8},
 }};
 
 // Median monthly rent of a two-bedroom flat in the largest city, in whole
@@ -157,8 +163,8 @@ class Generator {
       l.tenant = static_cast<TenantId>(tenant_pick.Sample(rng) + 1);
       l.name = PersonName(rng);
       l.email = fmt::format("landlord{}@t{}.listbench.example", l.id, l.tenant);
-      l.rating = static_cast<int32_t>(std::clamp<int64_t>(
-          std::llround(38 + 7 * rng.Normal()), 0, 50));
+      l.rating =
+          static_cast<int32_t>(std::clamp<int64_t>(std::llround(38 + 7 * rng.Normal()), 0, 50));
       l.created = kEpoch - 3 * kYear + rng.Range(0, 5 * kYear);
       // Skewed portfolio sizes: a few landlords own many listings.
       landlord_weight_.push_back(rng.LogNormal(0, 1.1));
@@ -197,13 +203,13 @@ class Generator {
       l.bedrooms = static_cast<int32_t>(bedrooms_pick.Sample(rng));
       const double city_factor = 0.75 + 0.45 / (1.0 + static_cast<double>(rank) / 3.0);
       const double bedroom_factor = 0.56 + 0.22 * l.bedrooms;
-      l.price = RoundTo(100 * BaseRent(m.country) * city_factor * bedroom_factor *
-                            rng.LogNormal(0, 0.3),
-                        500);
+      l.price = RoundTo(
+          100 * BaseRent(m.country) * city_factor * bedroom_factor * rng.LogNormal(0, 0.3), 500);
       static constexpr std::array<std::string_view, 3> kKinds = {"flat", "house", "maisonette"};
       const std::string_view kind = kKinds[rng.Uniform(kKinds.size())];
-      l.title = l.bedrooms == 0 ? fmt::format("Studio {} in {}", kind == "house" ? "cottage" : "flat", l.city)
-                                : fmt::format("{}-bed {} in {}", l.bedrooms, kind, l.city);
+      l.title = l.bedrooms == 0
+                    ? fmt::format("Studio {} in {}", kind == "house" ? "cottage" : "flat", l.city)
+                    : fmt::format("{}-bed {} in {}", l.bedrooms, kind, l.city);
       l.description = Description(rng);
       l.status = static_cast<ListingStatus>(status_pick.Sample(rng));
       l.created = kEpoch + rng.Range(0, 5 * kYear);
@@ -312,8 +318,9 @@ class Generator {
         p.currency = std::string(m.currency);
         p.gateway = std::string(m.gateway);
         const double u = rng.UniformDouble();
-        p.status = u < 0.92 ? PaymentStatus::kCaptured
-                            : u < 0.97 ? PaymentStatus::kRefunded : PaymentStatus::kFailed;
+        p.status = u < 0.92   ? PaymentStatus::kCaptured
+                   : u < 0.97 ? PaymentStatus::kRefunded
+                              : PaymentStatus::kFailed;
         p.created = pp.first_time + k * 2 * kDay;
         Seen(p.created);
         if (loader_ != nullptr) LB_RETURN_IF_ERROR(loader_->AddPayment(p));

@@ -34,8 +34,8 @@ struct DatasetSpec {
 
 // Entity counts a spec produces (images are known only after generation).
 struct DatasetCounts {
-  uint64_t tenants = 0, landlords = 0, listings = 0, images = 0, applicants = 0,
-           applications = 0, payments = 0;
+  uint64_t tenants = 0, landlords = 0, listings = 0, images = 0, applicants = 0, applications = 0,
+           payments = 0;
   uint64_t Total() const {
     return tenants + landlords + listings + images + applicants + applications + payments;
   }
@@ -48,19 +48,26 @@ struct DatasetCatalog {
   std::vector<Tenant> tenants;
   std::vector<std::vector<std::string>> cities_by_tenant;  // [tenant id - 1]
   struct ListingInfo {
-    TenantId tenant; EntityId landlord; uint32_t city; int64_t price;
-    ListingStatus status; uint64_t version;
+    TenantId tenant;
+    EntityId landlord;
+    uint32_t city;
+    int64_t price;
+    ListingStatus status;
+    uint64_t version;
   };
   struct ApplicationInfo {
-    TenantId tenant; EntityId listing; EntityId applicant; ApplicationStatus status;
+    TenantId tenant;
+    EntityId listing;
+    EntityId applicant;
+    ApplicationStatus status;
   };
-  std::vector<TenantId> landlord_tenant;  // [landlord id - 1]
-  std::vector<ListingInfo> listings;      // [listing id - 1]
-  std::vector<TenantId> applicant_tenant;  // [applicant id - 1]
+  std::vector<TenantId> landlord_tenant;      // [landlord id - 1]
+  std::vector<ListingInfo> listings;          // [listing id - 1]
+  std::vector<TenantId> applicant_tenant;     // [applicant id - 1]
   std::vector<ApplicationInfo> applications;  // [application id - 1]
-  uint64_t payments = 0;  // payment ids are 1..payments
-  std::vector<std::string> cities;  // ListingInfo::city indexes this
-  int64_t max_time = 0;  // latest timestamp in the data
+  uint64_t payments = 0;                      // payment ids are 1..payments
+  std::vector<std::string> cities;            // ListingInfo::city indexes this
+  int64_t max_time = 0;                       // latest timestamp in the data
 };
 
 // Called about every 10,000 listings with the number generated so far.

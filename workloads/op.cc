@@ -8,9 +8,9 @@ namespace listbench {
 namespace {
 
 constexpr std::array<std::string_view, kNumOpKinds> kNames = {
-    "listing_detail",     "landlord_portfolio", "search",         "applicant_profile",
+    "listing_detail",       "landlord_portfolio", "search",         "applicant_profile",
     "listing_applications", "submit_application", "record_payment", "update_listing",
-    "add_listing",        "decide_application"};
+    "add_listing",          "decide_application"};
 constexpr std::array<std::string_view, kNumOpKinds> kCodes = {"R1", "R2", "R3", "R4", "R5",
                                                               "W1", "W2", "W3", "W4", "W5"};
 
@@ -45,7 +45,9 @@ std::string ExecuteOp(Store& store, const Op& op) {
           [&](const SubmitApplicationOp& o) {
             return CanonicalOutcome(store.SubmitApplication(o.application));
           },
-          [&](const RecordPaymentOp& o) { return CanonicalOutcome(store.RecordPayment(o.payment)); },
+          [&](const RecordPaymentOp& o) {
+            return CanonicalOutcome(store.RecordPayment(o.payment));
+          },
           [&](const UpdateListingOp& o) { return CanonicalOutcome(store.UpdateListing(o.update)); },
           [&](const AddListingOp& o) {
             return CanonicalOutcome(store.AddListing(o.listing, o.images));
@@ -61,7 +63,9 @@ std::string ExecuteOp(Store& store, const Op& op) {
 Status RunOp(Store& store, const Op& op) {
   return std::visit(
       Overloaded{
-          [&](const ListingDetailOp& o) { return store.GetListingDetail(o.tenant, o.listing).status(); },
+          [&](const ListingDetailOp& o) {
+            return store.GetListingDetail(o.tenant, o.listing).status();
+          },
           [&](const LandlordPortfolioOp& o) {
             return store.GetLandlordPortfolio(o.tenant, o.landlord).status();
           },
@@ -95,8 +99,7 @@ std::string DescribeOp(const Op& op) {
           [](const SearchOp& o) {
             const SearchQuery& q = o.query;
             return fmt::format("tenant={} city=\"{}\" price={}..{} min_bedrooms={} limit={}",
-                               q.tenant, q.city, q.min_price, q.max_price, q.min_bedrooms,
-                               q.limit);
+                               q.tenant, q.city, q.min_price, q.max_price, q.min_bedrooms, q.limit);
           },
           [](const ApplicantProfileOp& o) {
             return fmt::format("tenant={} applicant={}", o.tenant, o.applicant);

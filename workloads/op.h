@@ -15,16 +15,39 @@
 
 namespace listbench {
 
-struct ListingDetailOp { TenantId tenant = 0; EntityId listing = 0; };          // R1
-struct LandlordPortfolioOp { TenantId tenant = 0; EntityId landlord = 0; };     // R2
-struct SearchOp { SearchQuery query; };                                           // R3
-struct ApplicantProfileOp { TenantId tenant = 0; EntityId applicant = 0; };     // R4
-struct ListingApplicationsOp { TenantId tenant = 0; EntityId listing = 0; };    // R5
-struct SubmitApplicationOp { Application application; };                          // W1
-struct RecordPaymentOp { Payment payment; };                                      // W2
-struct UpdateListingOp { ListingUpdate update; };                                 // W3
-struct AddListingOp { Listing listing; std::vector<Image> images; };             // W4
-struct DecideApplicationOp {                                                      // W5
+struct ListingDetailOp {
+  TenantId tenant = 0;
+  EntityId listing = 0;
+};  // R1
+struct LandlordPortfolioOp {
+  TenantId tenant = 0;
+  EntityId landlord = 0;
+};  // R2
+struct SearchOp {
+  SearchQuery query;
+};  // R3
+struct ApplicantProfileOp {
+  TenantId tenant = 0;
+  EntityId applicant = 0;
+};  // R4
+struct ListingApplicationsOp {
+  TenantId tenant = 0;
+  EntityId listing = 0;
+};  // R5
+struct SubmitApplicationOp {
+  Application application;
+};  // W1
+struct RecordPaymentOp {
+  Payment payment;
+};  // W2
+struct UpdateListingOp {
+  ListingUpdate update;
+};  // W3
+struct AddListingOp {
+  Listing listing;
+  std::vector<Image> images;
+};                            // W4
+struct DecideApplicationOp {  // W5
   TenantId tenant = 0;
   EntityId application = 0;
   bool approve = false;

@@ -10,9 +10,9 @@
 namespace listbench {
 
 struct Market {
-  std::string_view country;   // ISO 3166 alpha-2
-  std::string_view currency;  // ISO 4217
-  std::string_view gateway;   // "stripe" for the UK, "adyen" for the EU
+  std::string_view country;                  // ISO 3166 alpha-2
+  std::string_view currency;                 // ISO 4217
+  std::string_view gateway;                  // "stripe" for the UK, "adyen" for the EU
   std::span<const std::string_view> cities;  // largest first
   std::string_view postcode_prefix;          // a letter or two for synthetic postcodes
 };

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <array>
 
-#include "workloads/key_chooser.h"
 #include "util/random.h"
+#include "workloads/key_chooser.h"
 
 namespace listbench {
 namespace {
@@ -58,18 +58,26 @@ class TraceBuilder {
         const auto [t, id] = ListingRef(fail);
         return ListingDetailOp{t, id};
       }
-      case OpKind::kLandlordPortfolio: return Portfolio(fail);
-      case OpKind::kSearch: return SearchFor(fail);
-      case OpKind::kApplicantProfile: return Profile(fail);
+      case OpKind::kLandlordPortfolio:
+        return Portfolio(fail);
+      case OpKind::kSearch:
+        return SearchFor(fail);
+      case OpKind::kApplicantProfile:
+        return Profile(fail);
       case OpKind::kListingApplications: {
         const auto [t, id] = ListingRef(fail);
         return ListingApplicationsOp{t, id};
       }
-      case OpKind::kSubmitApplication: return Submit(fail);
-      case OpKind::kRecordPayment: return Pay(fail);
-      case OpKind::kUpdateListing: return Update(fail);
-      case OpKind::kAddListing: return AddListing(fail);
-      case OpKind::kDecideApplication: return Decide(fail);
+      case OpKind::kSubmitApplication:
+        return Submit(fail);
+      case OpKind::kRecordPayment:
+        return Pay(fail);
+      case OpKind::kUpdateListing:
+        return Update(fail);
+      case OpKind::kAddListing:
+        return AddListing(fail);
+      case OpKind::kDecideApplication:
+        return Decide(fail);
     }
     return ListingDetailOp{};
   }
@@ -143,9 +151,16 @@ class TraceBuilder {
     if (rng_.Bernoulli(0.05)) q.tenant = OtherTenant(q.tenant);  // usually another market: empty
     if (fail) {
       switch (rng_.Uniform(3)) {
-        case 0: q.limit = rng_.Bernoulli(0.5) ? 0 : kMaxSearchLimit + 1; break;
-        case 1: std::swap(q.min_price, q.max_price); q.min_price += 1; break;
-        default: q.min_bedrooms = -1; break;
+        case 0:
+          q.limit = rng_.Bernoulli(0.5) ? 0 : kMaxSearchLimit + 1;
+          break;
+        case 1:
+          std::swap(q.min_price, q.max_price);
+          q.min_price += 1;
+          break;
+        default:
+          q.min_bedrooms = -1;
+          break;
       }
     }
     return SearchOp{q};
@@ -167,10 +182,18 @@ class TraceBuilder {
     a.submitted = now_;
     if (fail) {
       switch (rng_.Uniform(4)) {
-        case 0: a.id = AnyApplication(); break;  // duplicate id: Conflict
-        case 1: a.listing = listings_.size() + 500; break;  // NotFound listing
-        case 2: a.tenant = OtherTenant(a.tenant); break;  // NotFound listing/applicant
-        default: a.applicant = c_.applicant_tenant.size() + 500; break;  // NotFound applicant
+        case 0:
+          a.id = AnyApplication();
+          break;  // duplicate id: Conflict
+        case 1:
+          a.listing = listings_.size() + 500;
+          break;  // NotFound listing
+        case 2:
+          a.tenant = OtherTenant(a.tenant);
+          break;  // NotFound listing/applicant
+        default:
+          a.applicant = c_.applicant_tenant.size() + 500;
+          break;  // NotFound applicant
       }
     }
     if (Ok(a)) {
@@ -193,7 +216,7 @@ class TraceBuilder {
     // Mostly approved applications; sometimes an already paid one (a second
     // payment is allowed).
     EntityId app = rng_.Bernoulli(0.85) ? DrawInStatus(approved_, ApplicationStatus::kApproved)
-                                         : AnyApplication();
+                                        : AnyApplication();
     Payment p;
     p.id = next_payment_;
     p.application = app;
@@ -206,10 +229,18 @@ class TraceBuilder {
     p.created = now_;
     if (fail) {
       switch (rng_.Uniform(4)) {
-        case 0: p.amount = -static_cast<int64_t>(rng_.Uniform(2)); break;  // InvalidArgument
-        case 1: p.tenant = OtherTenant(p.tenant); break;  // NotFound
-        case 2: p.id = 1 + rng_.Uniform(next_payment_ - 1 == 0 ? 1 : next_payment_ - 1); break;
-        default: p.application = applications_.size() + 700; break;  // NotFound
+        case 0:
+          p.amount = -static_cast<int64_t>(rng_.Uniform(2));
+          break;  // InvalidArgument
+        case 1:
+          p.tenant = OtherTenant(p.tenant);
+          break;  // NotFound
+        case 2:
+          p.id = 1 + rng_.Uniform(next_payment_ - 1 == 0 ? 1 : next_payment_ - 1);
+          break;
+        default:
+          p.application = applications_.size() + 700;
+          break;  // NotFound
       }
     }
     const bool ok = p.amount > 0 && p.application <= applications_.size() &&
@@ -234,7 +265,8 @@ class TraceBuilder {
     u.now = now_;
     const uint64_t what = rng_.Uniform(3);
     if (what != 1) {
-      u.price = std::max<int64_t>(500, l.price + (static_cast<int64_t>(rng_.Uniform(41)) - 20) * 500);
+      u.price =
+          std::max<int64_t>(500, l.price + (static_cast<int64_t>(rng_.Uniform(41)) - 20) * 500);
     }
     if (what != 0) {
       static constexpr std::array<double, 3> kTo = {60, 25, 15};
@@ -242,10 +274,19 @@ class TraceBuilder {
     }
     if (fail) {
       switch (rng_.Uniform(4)) {
-        case 0: u.expected_version = l.version + 1 + rng_.Uniform(2); break;  // stale: Conflict
-        case 1: u.tenant = OtherTenant(u.tenant); break;  // NotFound
-        case 2: u.price.reset(); u.status.reset(); break;  // InvalidArgument
-        default: u.price = 0; break;  // InvalidArgument
+        case 0:
+          u.expected_version = l.version + 1 + rng_.Uniform(2);
+          break;  // stale: Conflict
+        case 1:
+          u.tenant = OtherTenant(u.tenant);
+          break;  // NotFound
+        case 2:
+          u.price.reset();
+          u.status.reset();
+          break;  // InvalidArgument
+        default:
+          u.price = 0;
+          break;  // InvalidArgument
       }
     }
     const bool ok = (u.price || u.status) && (!u.price || *u.price > 0) && u.tenant == l.tenant &&
@@ -265,7 +306,8 @@ class TraceBuilder {
     l.landlord = KeyLandlord();
     l.tenant = c_.landlord_tenant[l.landlord - 1];
     const auto& cities = c_.cities_by_tenant[l.tenant - 1];
-    const uint32_t city_in_tenant = static_cast<uint32_t>(rng_.Uniform(std::min<size_t>(cities.size(), 8)));
+    const uint32_t city_in_tenant =
+        static_cast<uint32_t>(rng_.Uniform(std::min<size_t>(cities.size(), 8)));
     l.city = cities[city_in_tenant];
     l.postcode = fmt::format("NEW{}", l.id);
     l.bedrooms = static_cast<int32_t>(rng_.Uniform(5));
@@ -277,25 +319,37 @@ class TraceBuilder {
     l.version = 1;
     const int n_images = static_cast<int>(rng_.Uniform(4));
     for (int p = 0; p < n_images; ++p) {
-      op.images.push_back({l.id, p, fmt::format("https://img.listbench.example/new/{}/{}.jpg", l.id, p),
+      op.images.push_back({l.id, p,
+                           fmt::format("https://img.listbench.example/new/{}/{}.jpg", l.id, p),
                            1600, 1200, 250000 + p});
     }
     if (fail) {
       switch (rng_.Uniform(5)) {
-        case 0: l.id = AnyListing(); for (auto& img : op.images) img.listing = l.id; break;
-        case 1: l.tenant = OtherTenant(l.tenant); break;  // NotFound landlord
-        case 2: l.price = 0; break;  // InvalidArgument
-        case 3: l.title.clear(); break;  // InvalidArgument
+        case 0:
+          l.id = AnyListing();
+          for (auto& img : op.images) img.listing = l.id;
+          break;
+        case 1:
+          l.tenant = OtherTenant(l.tenant);
+          break;  // NotFound landlord
+        case 2:
+          l.price = 0;
+          break;  // InvalidArgument
+        case 3:
+          l.title.clear();
+          break;  // InvalidArgument
         default:  // InvalidArgument: positions with a gap
-          op.images.push_back({l.id, n_images + 1, "https://img.listbench.example/gap.jpg", 1, 1, 1});
+          op.images.push_back(
+              {l.id, n_images + 1, "https://img.listbench.example/gap.jpg", 1, 1, 1});
           break;
       }
     }
-    const bool ok = l.id == listings_.size() + 1 && l.tenant == c_.landlord_tenant[l.landlord - 1] &&
-                    l.price > 0 && !l.title.empty() &&
-                    std::all_of(op.images.begin(), op.images.end(), [&, i = 0](const Image& img) mutable {
-                      return img.listing == l.id && img.position == i++;
-                    });
+    const bool ok =
+        l.id == listings_.size() + 1 && l.tenant == c_.landlord_tenant[l.landlord - 1] &&
+        l.price > 0 && !l.title.empty() &&
+        std::all_of(op.images.begin(), op.images.end(), [&, i = 0](const Image& img) mutable {
+          return img.listing == l.id && img.position == i++;
+        });
     if (ok) {
       // City index in the catalog's global list.
       const auto it = std::find(c_.cities.begin(), c_.cities.end(), l.city);
@@ -307,13 +361,18 @@ class TraceBuilder {
   }
 
   Op Decide(bool fail) {
-    const EntityId app = rng_.Bernoulli(0.9) ? DrawInStatus(submitted_, ApplicationStatus::kSubmitted)
-                                              : AnyApplication();
+    const EntityId app = rng_.Bernoulli(0.9)
+                             ? DrawInStatus(submitted_, ApplicationStatus::kSubmitted)
+                             : AnyApplication();
     DecideApplicationOp d{applications_[app - 1].tenant, app, rng_.Bernoulli(0.6), now_};
     if (fail) {
       switch (rng_.Uniform(2)) {
-        case 0: d.tenant = OtherTenant(d.tenant); break;
-        default: d.application = applications_.size() + 900; break;
+        case 0:
+          d.tenant = OtherTenant(d.tenant);
+          break;
+        default:
+          d.application = applications_.size() + 900;
+          break;
       }
     }
     const bool ok = d.application <= applications_.size() &&

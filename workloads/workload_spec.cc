@@ -53,9 +53,9 @@ class Reader {
         s = Keys(node, &w.keys);
       } else {
         s = TomlProblem(file_, &node,
-                fmt::format("unknown setting \"{}\" (known: name, description, operations, "
-                            "duration_s, warmup, threads, target_rate, [mix], [keys])",
-                            k));
+                        fmt::format("unknown setting \"{}\" (known: name, description, operations, "
+                                    "duration_s, warmup, threads, target_rate, [mix], [keys])",
+                                    k));
       }
       if (!s.ok()) return s;
     }
@@ -65,7 +65,8 @@ class Reader {
     }
     double total = 0;
     for (double x : w.mix) total += x;
-    if (total <= 0) return TomlProblem(file_, root_.get("mix"), "[mix] needs at least one positive weight");
+    if (total <= 0)
+      return TomlProblem(file_, root_.get("mix"), "[mix] needs at least one positive weight");
     return w;
   }
 
@@ -103,8 +104,9 @@ class Reader {
         if (OpKindName(static_cast<OpKind>(i)) == k) kind = i;
       }
       if (kind < 0) {
-        return TomlProblem(file_, &node,
-                   fmt::format("unknown operation \"{}\" in [mix] (known: {})", k, KnownOps()));
+        return TomlProblem(
+            file_, &node,
+            fmt::format("unknown operation \"{}\" in [mix] (known: {})", k, KnownOps()));
       }
       LB_RETURN_IF_ERROR(Number(node, "mix." + k, 0, 1e9, &w->mix[kind]));
     }
@@ -127,10 +129,11 @@ class Reader {
           }
         }
         if (!found) {
-          return TomlProblem(file_, &node,
-                     fmt::format("unknown distribution \"{}\" (known: uniform, zipfian, latest, "
-                                 "hotspot)",
-                                 d));
+          return TomlProblem(
+              file_, &node,
+              fmt::format("unknown distribution \"{}\" (known: uniform, zipfian, latest, "
+                          "hotspot)",
+                          d));
         }
       } else if (k == "theta") {
         LB_RETURN_IF_ERROR(Number(node, k, 0.01, 5, &keys->theta));
@@ -139,10 +142,11 @@ class Reader {
       } else if (k == "hot_op_fraction") {
         LB_RETURN_IF_ERROR(Number(node, k, 0, 1, &keys->hot_op_fraction));
       } else {
-        return TomlProblem(file_, &node,
-                   fmt::format("unknown setting \"{}\" in [keys] (known: distribution, theta, "
-                               "hot_fraction, hot_op_fraction)",
-                               k));
+        return TomlProblem(
+            file_, &node,
+            fmt::format("unknown setting \"{}\" in [keys] (known: distribution, theta, "
+                        "hot_fraction, hot_op_fraction)",
+                        k));
       }
     }
     return Status::OK();

@@ -41,14 +41,14 @@ struct KeySpec {
 
 struct WorkloadSpec {
   std::string name;
-  std::string file;  // where it was read from
+  std::string file;                       // where it was read from
   std::array<double, kNumOpKinds> mix{};  // weights, indexed by OpKind
   KeySpec keys;
   uint64_t operations = 0;  // measured operations; 0 when duration_s is used
   double duration_s = 0;    // measured seconds; 0 when operations is used
   uint64_t warmup = 0;      // operations run before measuring
   int threads = 1;
-  double target_rate = 0;   // operations per second; 0 = closed loop
+  double target_rate = 0;  // operations per second; 0 = closed loop
 };
 
 // Reads and validates a workload file. On any problem returns

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "bench/drivers/check.h"
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
+#include "bench/drivers/check.h"
 
 namespace listbench {
 namespace {
@@ -32,17 +32,16 @@ int CheckCommand(int argc, char** argv) {
   cxxopts::Options options("listbench check",
                            "Compare a summary.json with a baseline; exit 1 on a regression.");
   CheckTolerances d;
-  options.add_options()
-      ("baseline", "baseline summary.json", cxxopts::value<std::string>())
-      ("current", "current summary.json", cxxopts::value<std::string>())
-      ("work-tolerance", "allowed growth of counted work per request",
-       cxxopts::value<double>()->default_value(fmt::format("{}", d.work)))
-      ("io-tolerance", "allowed growth of seam reads per request",
-       cxxopts::value<double>()->default_value(fmt::format("{}", d.io)))
-      ("ratio-tolerance", "allowed move of the sqlite/rocksdb latency ratio",
-       cxxopts::value<double>()->default_value(fmt::format("{}", d.ratio)))
-      ("time-tolerance", "allowed growth of absolute median (p50) latency",
-       cxxopts::value<double>()->default_value(fmt::format("{}", d.time)));
+  options.add_options()("baseline", "baseline summary.json", cxxopts::value<std::string>())(
+      "current", "current summary.json", cxxopts::value<std::string>())(
+      "work-tolerance", "allowed growth of counted work per request",
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.work)))(
+      "io-tolerance", "allowed growth of seam reads per request",
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.io)))(
+      "ratio-tolerance", "allowed move of the sqlite/rocksdb latency ratio",
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.ratio)))(
+      "time-tolerance", "allowed growth of absolute median (p50) latency",
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.time)));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("check", flags.status());
@@ -75,9 +74,8 @@ int CheckCommand(int argc, char** argv) {
   }
   for (const CheckFinding& f : *findings) {
     regressions += f.regression;
-    fmt::print("{:<15} {:<22} {:<14} {:>12.3f} {:>12.3f} {:>12.3f}  {}\n", f.engine, f.op,
-               f.metric, f.baseline, f.current, f.limit,
-               f.regression ? "REGRESSED" : "changed (better)");
+    fmt::print("{:<15} {:<22} {:<14} {:>12.3f} {:>12.3f} {:>12.3f}  {}\n", f.engine, f.op, f.metric,
+               f.baseline, f.current, f.limit, f.regression ? "REGRESSED" : "changed (better)");
   }
   fmt::print("check: {} regression(s) against {}\n", regressions, r["baseline"].as<std::string>());
   return regressions > 0 ? kExitCheckFailed : kExitOk;

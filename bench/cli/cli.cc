@@ -2,8 +2,8 @@
 #include <cstring>
 #include <string>
 
-#include "bench/harness/build_info.h"
 #include "bench/cli/commands.h"
+#include "bench/harness/build_info.h"
 
 namespace listbench {
 namespace {
@@ -70,8 +70,7 @@ int RunListbench(int argc, char** argv) {
   if (command == "drill-child") return DrillChildCommand(argc - 1, argv + 1);
   if (command == "migrate") return MigrateCommand(argc - 1, argv + 1);
   if (command == "migrate-child") return MigrateChildCommand(argc - 1, argv + 1);
-  std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n",
-               command.c_str());
+  std::fprintf(stderr, "listbench: unknown command '%s' (try listbench --help)\n", command.c_str());
   return kExitBadInput;
 }
 

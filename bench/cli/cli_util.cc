@@ -1,13 +1,13 @@
 #include "bench/cli/cli_util.h"
 
+#include <rocksdb/version.h>
+#include <sqlite3.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <rocksdb/version.h>
-#include <sqlite3.h>
 
 #include "bench/harness/build_info.h"
 
@@ -15,12 +15,11 @@ namespace listbench {
 namespace fs = std::filesystem;
 
 void AddDatasetFlags(cxxopts::Options& options) {
-  options.add_options("dataset")
-      ("listings", "number of listings to generate (>= 1)",
-       cxxopts::value<uint64_t>()->default_value("420000"))
-      ("seed", "generator and operation-stream seed",
-       cxxopts::value<uint64_t>()->default_value("1"))
-      ("durable", "durable configuration: RocksDB syncs every write, SQLite synchronous=FULL");
+  options.add_options("dataset")("listings", "number of listings to generate (>= 1)",
+                                 cxxopts::value<uint64_t>()->default_value("420000"))(
+      "seed", "generator and operation-stream seed",
+      cxxopts::value<uint64_t>()->default_value("1"))(
+      "durable", "durable configuration: RocksDB syncs every write, SQLite synchronous=FULL");
 }
 
 StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r) {
@@ -48,8 +47,8 @@ std::string NameTheFlag(std::string message, int argc, char** argv) {
     const size_t eq = arg.find('=');
     if (arg.rfind("--", 0) != 0) continue;
     const std::string value = eq != std::string::npos ? arg.substr(eq + 1)
-                              : i + 1 < argc         ? std::string(argv[i + 1])
-                                                     : std::string();
+                              : i + 1 < argc          ? std::string(argv[i + 1])
+                                                      : std::string();
     if (!value.empty() && message.find(value) != std::string::npos) {
       return arg.substr(0, eq) + " " + value + ": not a valid value";
     }
@@ -108,7 +107,8 @@ nlohmann::json BuildInfoJson() {
   ::gethostname(host, sizeof(host) - 1);
   nlohmann::json warnings = nlohmann::json::array();
 #ifndef NDEBUG
-  warnings.push_back("listbench built without NDEBUG (assertions on): timings are not representative");
+  warnings.push_back(
+      "listbench built without NDEBUG (assertions on): timings are not representative");
 #endif
   if (BuildType() != "Release" && BuildType() != "RelWithDebInfo") {
     warnings.push_back("build type " + BuildType() + " is not an optimized build");
@@ -149,7 +149,8 @@ Status WriteJsonFile(const std::string& path, const nlohmann::json& j) {
 Status CheckOutputPath(const std::string& flag, const std::string& path) {
   std::error_code ec;
   const fs::path p(path);
-  if (fs::is_directory(p, ec)) return Status::InvalidArgument(flag + " " + path + ": is a directory");
+  if (fs::is_directory(p, ec))
+    return Status::InvalidArgument(flag + " " + path + ": is a directory");
   const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
   if (!fs::is_directory(parent, ec)) {
     return Status::InvalidArgument(flag + " " + path + ": directory " + parent.string() +

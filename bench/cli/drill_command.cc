@@ -1,6 +1,7 @@
 // listbench drill: run a fault scenario (sim/scenarios/*.toml) against one or
 // both engines and report what each lost (bench/drivers/drill.h). Also the hidden
 // `drill-child` command a crash drill runs in its child processes.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,14 +9,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include <fmt/format.h>
-
-#include "bench/harness/child_process.h"
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
-#include "bench/report/plot.h"
-#include "bench/harness/store_setup.h"
 #include "bench/drivers/drill.h"
+#include "bench/harness/child_process.h"
+#include "bench/harness/store_setup.h"
+#include "bench/report/plot.h"
 #include "sim/scenario.h"
 
 namespace listbench {
@@ -30,28 +29,30 @@ double Percentile(std::vector<double> v, double q) {
 }
 
 nlohmann::json ResultJson(const DrillResult& r) {
-  nlohmann::json j = {{"cycles", r.cycles},
-                      {"operations", r.operations},
-                      {"outcomes", r.outcomes},
-                      {"acknowledged_writes", r.acknowledged_writes},
-                      {"lost_acknowledged_writes", r.lost_acknowledged_writes},
-                      {"unknown_outcome_writes", r.unknown_outcome_writes},
-                      {"unknown_outcome_present", r.unknown_outcome_present},
-                      {"holes", r.holes},
-                      {"integrity_failures", r.integrity_failures},
-                      {"differential_failures", r.differential_failures},
-                      {"wrong_results", r.wrong_results},
-                      {"not_recovered", r.not_recovered},
-                      {"crashes", {{"sigkill", r.crashes_sigkill},
-                                   {"power_loss", r.crashes_power_loss},
-                                   {"none", r.runs_without_crash}}},
-                      {"faults_injected", r.faults_injected},
-                      {"acknowledged_writes_by_crash", r.acknowledged_by_crash},
-                      {"lost_acknowledged_writes_by_crash", r.lost_by_crash},
-                      {"recovery_ms", {{"p50", Percentile(r.recovery_ms, 0.5)},
-                                       {"max", Percentile(r.recovery_ms, 1.0)}}},
-                      {"seconds", r.seconds},
-                      {"failed", r.Failed()}};
+  nlohmann::json j = {
+      {"cycles", r.cycles},
+      {"operations", r.operations},
+      {"outcomes", r.outcomes},
+      {"acknowledged_writes", r.acknowledged_writes},
+      {"lost_acknowledged_writes", r.lost_acknowledged_writes},
+      {"unknown_outcome_writes", r.unknown_outcome_writes},
+      {"unknown_outcome_present", r.unknown_outcome_present},
+      {"holes", r.holes},
+      {"integrity_failures", r.integrity_failures},
+      {"differential_failures", r.differential_failures},
+      {"wrong_results", r.wrong_results},
+      {"not_recovered", r.not_recovered},
+      {"crashes",
+       {{"sigkill", r.crashes_sigkill},
+        {"power_loss", r.crashes_power_loss},
+        {"none", r.runs_without_crash}}},
+      {"faults_injected", r.faults_injected},
+      {"acknowledged_writes_by_crash", r.acknowledged_by_crash},
+      {"lost_acknowledged_writes_by_crash", r.lost_by_crash},
+      {"recovery_ms",
+       {{"p50", Percentile(r.recovery_ms, 0.5)}, {"max", Percentile(r.recovery_ms, 1.0)}}},
+      {"seconds", r.seconds},
+      {"failed", r.Failed()}};
   nlohmann::json problems = nlohmann::json::array();
   for (const CycleRecord& c : r.cycle_records) {
     for (const std::string& p : c.problems) {
@@ -80,19 +81,22 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
   fmt::print("  acknowledged writes {}, lost {}, unknown outcome {} ({} present), holes {}\n",
              r.acknowledged_writes, r.lost_acknowledged_writes, r.unknown_outcome_writes,
              r.unknown_outcome_present, r.holes);
-  fmt::print("  integrity failures {}, differential failures {}, wrong results {}, not "
-             "recovered {}\n",
-             r.integrity_failures, r.differential_failures, r.wrong_results, r.not_recovered);
+  fmt::print(
+      "  integrity failures {}, differential failures {}, wrong results {}, not "
+      "recovered {}\n",
+      r.integrity_failures, r.differential_failures, r.wrong_results, r.not_recovered);
   if (sc.kind == DrillKind::kCrash) {
     std::string by;
     for (const auto& [k, v] : r.lost_by_crash) {
-      by += fmt::format(" {}={}/{}", k, v, r.acknowledged_by_crash.count(k) ? r.acknowledged_by_crash.at(k) : 0);
+      by += fmt::format(" {}={}/{}", k, v,
+                        r.acknowledged_by_crash.count(k) ? r.acknowledged_by_crash.at(k) : 0);
     }
     fmt::print("  lost/acknowledged by crash:{}\n", by);
-    fmt::print("  crashes: sigkill {}, power loss {}, ran to the end {}; recovery p50 {:.1f} ms, "
-               "max {:.1f} ms\n",
-               r.crashes_sigkill, r.crashes_power_loss, r.runs_without_crash,
-               Percentile(r.recovery_ms, 0.5), Percentile(r.recovery_ms, 1.0));
+    fmt::print(
+        "  crashes: sigkill {}, power loss {}, ran to the end {}; recovery p50 {:.1f} ms, "
+        "max {:.1f} ms\n",
+        r.crashes_sigkill, r.crashes_power_loss, r.runs_without_crash,
+        Percentile(r.recovery_ms, 0.5), Percentile(r.recovery_ms, 1.0));
   } else {
     fmt::print("  faults injected {}; reopen p50 {:.1f} ms\n", r.faults_injected,
                Percentile(r.recovery_ms, 0.5));
@@ -101,8 +105,8 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
   for (const CycleRecord& c : r.cycle_records) {
     for (const std::string& p : c.problems) {
       if (shown++ < 5) {
-        fmt::print("  FAIL cycle {} (replay: --seed {} --cycles 1 --first-cycle {}): {}\n",
-                   c.cycle, r.seed, c.cycle, p);
+        fmt::print("  FAIL cycle {} (replay: --seed {} --cycles 1 --first-cycle {}): {}\n", c.cycle,
+                   r.seed, c.cycle, p);
       }
     }
   }
@@ -133,9 +137,10 @@ void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r
     int n = 0;
     for (const FaultEvent& e : r.first_cycle_faults) {
       if (n++ >= 50) break;
-      script += fmt::format("set arrow from {:.6f}, graph 0 to {:.6f}, graph 1 nohead lc rgb "
-                            "'#cc0000' dt 2\n",
-                            e.at_seconds, e.at_seconds);
+      script += fmt::format(
+          "set arrow from {:.6f}, graph 0 to {:.6f}, graph 1 nohead lc rgb "
+          "'#cc0000' dt 2\n",
+          e.at_seconds, e.at_seconds);
     }
     script += fmt::format(
         "plot '{0}.dat' using 1:2 with lines lw 2 title 'ops/s', '{0}.dat' using 1:3 axes x1y2 "
@@ -145,7 +150,9 @@ void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r
     for (const CycleRecord& c : r.cycle_records) {
       const double per_s = c.workload_seconds > 0 ? c.acknowledged / c.workload_seconds : 0;
       data += fmt::format("{:.3f} {:.3f} {:.1f} {}\n", c.started_at_s, c.recovery_ms, per_s,
-                          c.crash == "sigkill" ? 1 : c.crash == "power_loss" ? 2 : 0);
+                          c.crash == "sigkill"      ? 1
+                          : c.crash == "power_loss" ? 2
+                                                    : 0);
     }
     script += fmt::format(
         "set title '{} on {}: throughput of each cycle and the recovery after its crash'\n"
@@ -163,7 +170,6 @@ void Plot(const std::string& json_path, const Scenario& sc, const DrillResult& r
   (void)WriteTextFile(dir + "/" + stem + ".dat", data);
   (void)RunGnuplot(dir, stem, script);
 }
-
 
 // ---- The error matrix ------------------------------------------------------
 
@@ -203,16 +209,17 @@ std::string MatrixCell(const nlohmann::json& e, const ChildResult& child) {
   for (const auto& [k, v] : outcomes.items()) {
     if (k == "io_error" || k == "corruption" || k == "open_failed") errors += v.get<uint64_t>();
   }
-  std::string cell = fmt::format("{} faults, {} error statuses, {} wrong results, {} lost acks",
-                                 n("faults_injected"), errors, n("wrong_results"),
-                                 n("lost_acknowledged_writes"));
+  std::string cell =
+      fmt::format("{} faults, {} error statuses, {} wrong results, {} lost acks",
+                  n("faults_injected"), errors, n("wrong_results"), n("lost_acknowledged_writes"));
   const uint64_t later = outcomes.value("io_error_applied_later", uint64_t{0}) +
                          outcomes.value("io_error_applied_after_restart", uint64_t{0});
   if (later > 0) {
-    cell += fmt::format(", {} failed writes took effect later, at a recovery (unknown outcome)",
-                        later);
+    cell +=
+        fmt::format(", {} failed writes took effect later, at a recovery (unknown outcome)", later);
   }
-  if (n("integrity_failures") > 0) cell += fmt::format(", {} integrity failures", n("integrity_failures"));
+  if (n("integrity_failures") > 0)
+    cell += fmt::format(", {} integrity failures", n("integrity_failures"));
   if (n("differential_failures") > 0) {
     cell += fmt::format(", {} differential failures", n("differential_failures"));
   }
@@ -288,13 +295,12 @@ int RunMatrix(const std::string& binary, const std::vector<Engine>& engines, uin
     for (Engine e : engines) {
       const std::string cell_json =
           (fs::path(dir) / fmt::format("{}-{}.json", name, EngineName(e))).string();
-      std::fprintf(stderr, "matrix: %s on %s\n", name.c_str(),
-                   std::string(EngineName(e)).c_str());
-      StatusOr<ChildResult> child = RunChild(
-          binary,
-          {binary, "drill", "--scenario", scenario, "--engine", std::string(EngineName(e)),
-           "--seed", std::to_string(seed), "--work-dir", dir, "--json", cell_json},
-          cell_json + ".out", cell_json + ".err");
+      std::fprintf(stderr, "matrix: %s on %s\n", name.c_str(), std::string(EngineName(e)).c_str());
+      StatusOr<ChildResult> child =
+          RunChild(binary,
+                   {binary, "drill", "--scenario", scenario, "--engine", std::string(EngineName(e)),
+                    "--seed", std::to_string(seed), "--work-dir", dir, "--json", cell_json},
+                   cell_json + ".out", cell_json + ".err");
       if (!child.ok()) return ReportError("drill", child.status());
       nlohmann::json cell;
       std::ifstream in(cell_json);
@@ -336,23 +342,25 @@ int DrillCommand(int argc, char** argv) {
                            "crash drills (SIGKILL, power loss) and error drills (I/O errors, "
                            "disk full, latency). Exit 1 when a durable configuration lost an "
                            "acknowledged write or a check failed.");
-  options.add_options()
-      ("scenario", "scenario file (required unless --matrix)", cxxopts::value<std::string>())
-      ("matrix", "run the error matrix: every fault kind, transient and persistent, on each "
-       "engine, each cell in a child process; --json names the matrix JSON (a .md table goes "
-       "next to it)")
-      ("engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))
-      ("seed", "drill seed; cycle c uses seed + c", cxxopts::value<uint64_t>()->default_value("1"))
-      ("cycles", "cycles (0 = the scenario's)", cxxopts::value<uint64_t>()->default_value("0"))
-      ("first-cycle", "start at this cycle (to replay one: --cycles 1 --first-cycle C)",
-       cxxopts::value<uint64_t>()->default_value("0"))
-      ("kill-point-sweep", "crash scenarios: crash at the 1st, 2nd, ... write/sync call until a "
-       "run completes")
-      ("work-dir", "work directory", cxxopts::value<std::string>()->default_value("work"))
-      ("json", "write the results to this JSON file (plots go next to it)",
-       cxxopts::value<std::string>())
-      ("listbench", "the listbench binary the crash children run",
-       cxxopts::value<std::string>()->default_value("/proc/self/exe"));
+  options.add_options()("scenario", "scenario file (required unless --matrix)",
+                        cxxopts::value<std::string>())(
+      "matrix",
+      "run the error matrix: every fault kind, transient and persistent, on each "
+      "engine, each cell in a child process; --json names the matrix JSON (a .md table goes "
+      "next to it)")("engine", "sqlite, rocksdb or both",
+                     cxxopts::value<std::string>()->default_value("both"))(
+      "seed", "drill seed; cycle c uses seed + c", cxxopts::value<uint64_t>()->default_value("1"))(
+      "cycles", "cycles (0 = the scenario's)", cxxopts::value<uint64_t>()->default_value("0"))(
+      "first-cycle", "start at this cycle (to replay one: --cycles 1 --first-cycle C)",
+      cxxopts::value<uint64_t>()->default_value("0"))(
+      "kill-point-sweep",
+      "crash scenarios: crash at the 1st, 2nd, ... write/sync call until a "
+      "run completes")("work-dir", "work directory",
+                       cxxopts::value<std::string>()->default_value("work"))(
+      "json", "write the results to this JSON file (plots go next to it)",
+      cxxopts::value<std::string>())(
+      "listbench", "the listbench binary the crash children run",
+      cxxopts::value<std::string>()->default_value("/proc/self/exe"));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("drill", flags.status());
@@ -368,8 +376,9 @@ int DrillCommand(int argc, char** argv) {
   }
   std::optional<std::vector<Engine>> engines = ParseEngineList(r["engine"].as<std::string>());
   if (!engines) {
-    return ReportError("drill", Status::InvalidArgument("--engine " + r["engine"].as<std::string>() +
-                                                        ": expected sqlite, rocksdb or both"));
+    return ReportError("drill",
+                       Status::InvalidArgument("--engine " + r["engine"].as<std::string>() +
+                                               ": expected sqlite, rocksdb or both"));
   }
   if (matrix) {
     std::error_code ec;
@@ -395,15 +404,15 @@ int DrillCommand(int argc, char** argv) {
   opts.work_dir = r["work-dir"].as<std::string>();
   opts.progress = true;
   if (opts.kill_point_sweep && sc->kind != DrillKind::kCrash) {
-    return ReportError("drill", Status::InvalidArgument(
-                                    "--kill-point-sweep: " + sc->file + " is not a crash scenario"));
+    return ReportError("drill", Status::InvalidArgument("--kill-point-sweep: " + sc->file +
+                                                        " is not a crash scenario"));
   }
   std::error_code ec;
   opts.binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
   if (ec || ::access(opts.binary.c_str(), X_OK) != 0) {
-    return ReportError("drill", Status::InvalidArgument("--listbench " +
-                                                        r["listbench"].as<std::string>() +
-                                                        ": not an executable file"));
+    return ReportError("drill",
+                       Status::InvalidArgument("--listbench " + r["listbench"].as<std::string>() +
+                                               ": not an executable file"));
   }
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
   if (!json_path.empty()) {
@@ -447,26 +456,23 @@ int DrillCommand(int argc, char** argv) {
 
 int DrillChildCommand(int argc, char** argv) {
   cxxopts::Options options("listbench drill-child", "(internal) the child of a crash drill");
-  options.add_options()
-      ("engine", "", cxxopts::value<std::string>())
-      ("dir", "", cxxopts::value<std::string>())
-      ("workload", "", cxxopts::value<std::string>())
-      ("listings", "", cxxopts::value<uint64_t>())
-      ("operations", "", cxxopts::value<uint64_t>())
-      ("trace-seed", "", cxxopts::value<uint64_t>())
-      ("durable", "", cxxopts::value<int>())
-      ("plan-seed", "", cxxopts::value<uint64_t>()->default_value("1"))
-      ("crash-nth", "", cxxopts::value<uint64_t>()->default_value("0"))
-      ("crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"));
+  options.add_options()("engine", "", cxxopts::value<std::string>())(
+      "dir", "", cxxopts::value<std::string>())("workload", "", cxxopts::value<std::string>())(
+      "listings", "", cxxopts::value<uint64_t>())("operations", "", cxxopts::value<uint64_t>())(
+      "trace-seed", "", cxxopts::value<uint64_t>())("durable", "", cxxopts::value<int>())(
+      "plan-seed", "", cxxopts::value<uint64_t>()->default_value("1"))(
+      "crash-nth", "", cxxopts::value<uint64_t>()->default_value("0"))(
+      "crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("drill-child", flags.status());
   if (help) return kExitOk;
   const cxxopts::ParseResult& r = *flags;
-  for (const char* f : {"engine", "dir", "workload", "listings", "operations", "trace-seed",
-                        "durable"}) {
+  for (const char* f :
+       {"engine", "dir", "workload", "listings", "operations", "trace-seed", "durable"}) {
     if (r.count(f) == 0) {
-      return ReportError("drill-child", Status::InvalidArgument(fmt::format("--{} is required", f)));
+      return ReportError("drill-child",
+                         Status::InvalidArgument(fmt::format("--{} is required", f)));
     }
   }
   std::optional<Engine> e = ParseEngine(r["engine"].as<std::string>());

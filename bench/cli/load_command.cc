@@ -36,12 +36,12 @@ nlohmann::json LoadJson(const LoadReport& r) {
 int LoadCommand(int argc, char** argv) {
   cxxopts::Options options("listbench load",
                            "Generate the seeded dataset and bulk-load it into each engine.");
-  options.add_options()
-      ("engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))
-      ("data-dir", "data directory; each engine gets DIR/<engine>/",
-       cxxopts::value<std::string>()->default_value("data"))
-      ("replace", "replace a different dataset already loaded in DIR/<engine>")
-      ("json", "also write the load report to this JSON file", cxxopts::value<std::string>());
+  options.add_options()("engine", "sqlite, rocksdb or both",
+                        cxxopts::value<std::string>()->default_value("both"))(
+      "data-dir", "data directory; each engine gets DIR/<engine>/",
+      cxxopts::value<std::string>()->default_value("data"))(
+      "replace", "replace a different dataset already loaded in DIR/<engine>")(
+      "json", "also write the load report to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -85,9 +85,8 @@ int LoadCommand(int argc, char** argv) {
                  "-", "-", "-", "-", "-", "-");
     } else {
       fmt::print("{:<8} {:>7} {:>9.2f} {:>10} {:>12.0f} {:>13} {:>16.0f} {:>10.1f}\n",
-                 EngineName(e), "no", rep->seconds, rep->counts.Total(),
-                 rep->counts.Total() / secs, rep->rows_written, rep->rows_written / secs,
-                 rep->disk_bytes / 1048576.0);
+                 EngineName(e), "no", rep->seconds, rep->counts.Total(), rep->counts.Total() / secs,
+                 rep->rows_written, rep->rows_written / secs, rep->disk_bytes / 1048576.0);
     }
     out["engines"][std::string(EngineName(e))] = LoadJson(*rep);
   }

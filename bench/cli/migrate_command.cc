@@ -5,12 +5,12 @@
 
 #include <filesystem>
 
-#include "bench/harness/build_info.h"
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
 #include "bench/drivers/migrate_run.h"
-#include "bench/report/plot.h"
+#include "bench/harness/build_info.h"
 #include "bench/harness/store_setup.h"
+#include "bench/report/plot.h"
 #include "sim/scenario.h"
 
 namespace listbench {
@@ -67,9 +67,18 @@ nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
       {"crash_sites", r.crash_sites},
       {"faults_injected_in_last_process", r.faults_injected},
       {"latency",
-       {{"before", {{"requests", r.before_ns.count()}, {"p50_us", r.before_ns.Percentile(0.5) / 1000.0}, {"p99_us", before}}},
-        {"during", {{"requests", r.during_ns.count()}, {"p50_us", r.during_ns.Percentile(0.5) / 1000.0}, {"p99_us", during}}},
-        {"after", {{"requests", r.after_ns.count()}, {"p50_us", r.after_ns.Percentile(0.5) / 1000.0}, {"p99_us", P99Us(r.after_ns)}}},
+       {{"before",
+         {{"requests", r.before_ns.count()},
+          {"p50_us", r.before_ns.Percentile(0.5) / 1000.0},
+          {"p99_us", before}}},
+        {"during",
+         {{"requests", r.during_ns.count()},
+          {"p50_us", r.during_ns.Percentile(0.5) / 1000.0},
+          {"p99_us", during}}},
+        {"after",
+         {{"requests", r.after_ns.count()},
+          {"p50_us", r.after_ns.Percentile(0.5) / 1000.0},
+          {"p99_us", P99Us(r.after_ns)}}},
         {"p99_during_over_before", before > 0 ? during / before : 0}}},
       {"migration_seconds", r.migration_seconds},
       {"total_seconds", r.total_seconds},
@@ -126,43 +135,43 @@ int MigrateCommand(int argc, char** argv) {
       "Migrates the normalized SQLite store to the single-table RocksDB store with the live "
       "workload running: dual write, backfill, shadow reads, gated canary, cutover, finalize "
       "(or rollback); every answer is checked against a plain legacy store run in lockstep.");
-  options.add_options()
-      ("listings", "dataset size (required)", cxxopts::value<uint64_t>())
-      ("workload", "workload file, workloads/*.toml (required)", cxxopts::value<std::string>())
-      ("scenario", "migration scenario: kills and I/O faults (sim/scenarios/migrate-*.toml)",
-       cxxopts::value<std::string>())
-      ("seed", "trace, canary and crash seed", cxxopts::value<uint64_t>()->default_value("1"))
-      ("work-dir", "where stores and migration state go",
-       cxxopts::value<std::string>()->default_value("work"))
-      ("json", "write the result (and a timeline plot next to it)", cxxopts::value<std::string>())
-      ("ops-before", "requests on the legacy store before the migration begins",
-       cxxopts::value<uint64_t>()->default_value("20000"))
-      ("ops-after", "requests after the final phase",
-       cxxopts::value<uint64_t>()->default_value("2000"))
-      ("max-ops", "trace length; the migration must finish within it",
-       cxxopts::value<uint64_t>()->default_value("2000000"))
-      ("step-every", "one migration step after every N requests",
-       cxxopts::value<uint64_t>()->default_value("4"))
-      ("verifier-pages", "verifier pages per step", cxxopts::value<uint64_t>()->default_value("4"))
-      ("dual-write-steps", "steps of dual write before the backfill",
-       cxxopts::value<uint64_t>()->default_value("1000"))
-      ("chunk-rows", "backfill chunk", cxxopts::value<uint64_t>()->default_value("1000"))
-      ("backfill-rows-per-s", "backfill rate limit (0 = none)",
-       cxxopts::value<double>()->default_value("0"))
-      ("backoff-p99-us", "pause the backfill while the foreground p99 is above this (0 = never)",
-       cxxopts::value<double>()->default_value("0"))
-      ("spi-target-us", "SPI latency target on the new store",
-       cxxopts::value<double>()->default_value("2000"))
-      ("spi-window", "SPI window (shadowed reads)", cxxopts::value<uint64_t>()->default_value("1000"))
-      ("min-samples", "shadowed reads the gate needs at each canary share",
-       cxxopts::value<uint64_t>()->default_value("200"))
-      ("gate", "SPI threshold of the canary gate", cxxopts::value<double>()->default_value("0.96"))
-      ("degraded-steps", "steps after a failed copy during which writes queue their copies",
-       cxxopts::value<uint64_t>()->default_value("100"))
-      ("cutover-steps", "steps in cutover before finalizing",
-       cxxopts::value<uint64_t>()->default_value("1000"))
-      ("rollback-after-cutover", "roll back instead of finalizing")
-      ("progress", "progress on stderr");
+  options.add_options()("listings", "dataset size (required)", cxxopts::value<uint64_t>())(
+      "workload", "workload file, workloads/*.toml (required)", cxxopts::value<std::string>())(
+      "scenario", "migration scenario: kills and I/O faults (sim/scenarios/migrate-*.toml)",
+      cxxopts::value<std::string>())("seed", "trace, canary and crash seed",
+                                     cxxopts::value<uint64_t>()->default_value("1"))(
+      "work-dir", "where stores and migration state go",
+      cxxopts::value<std::string>()->default_value("work"))(
+      "json", "write the result (and a timeline plot next to it)", cxxopts::value<std::string>())(
+      "ops-before", "requests on the legacy store before the migration begins",
+      cxxopts::value<uint64_t>()->default_value("20000"))(
+      "ops-after", "requests after the final phase",
+      cxxopts::value<uint64_t>()->default_value("2000"))(
+      "max-ops", "trace length; the migration must finish within it",
+      cxxopts::value<uint64_t>()->default_value("2000000"))(
+      "step-every", "one migration step after every N requests",
+      cxxopts::value<uint64_t>()->default_value("4"))(
+      "verifier-pages", "verifier pages per step", cxxopts::value<uint64_t>()->default_value("4"))(
+      "dual-write-steps", "steps of dual write before the backfill",
+      cxxopts::value<uint64_t>()->default_value("1000"))(
+      "chunk-rows", "backfill chunk", cxxopts::value<uint64_t>()->default_value("1000"))(
+      "backfill-rows-per-s", "backfill rate limit (0 = none)",
+      cxxopts::value<double>()->default_value("0"))(
+      "backoff-p99-us", "pause the backfill while the foreground p99 is above this (0 = never)",
+      cxxopts::value<double>()->default_value("0"))(
+      "spi-target-us", "SPI latency target on the new store",
+      cxxopts::value<double>()->default_value("2000"))(
+      "spi-window", "SPI window (shadowed reads)",
+      cxxopts::value<uint64_t>()->default_value("1000"))(
+      "min-samples", "shadowed reads the gate needs at each canary share",
+      cxxopts::value<uint64_t>()->default_value("200"))(
+      "gate", "SPI threshold of the canary gate", cxxopts::value<double>()->default_value("0.96"))(
+      "degraded-steps", "steps after a failed copy during which writes queue their copies",
+      cxxopts::value<uint64_t>()->default_value("100"))(
+      "cutover-steps", "steps in cutover before finalizing",
+      cxxopts::value<uint64_t>()->default_value("1000"))(
+      "rollback-after-cutover", "roll back instead of finalizing")("progress",
+                                                                   "progress on stderr");
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("migrate", flags.status());
@@ -176,24 +185,23 @@ int MigrateCommand(int argc, char** argv) {
   MigrateConfig cfg;
   cfg.listings = r["listings"].as<uint64_t>();
   if (cfg.listings < 10 || cfg.listings > 10000000) {
-    return ReportError("migrate", Status::InvalidArgument(
-                                      fmt::format("--listings {}: expected 10..10000000",
-                                                  cfg.listings)));
+    return ReportError("migrate", Status::InvalidArgument(fmt::format(
+                                      "--listings {}: expected 10..10000000", cfg.listings)));
   }
   cfg.workload_file = r["workload"].as<std::string>();
   std::error_code ec;
   if (!fs::is_regular_file(cfg.workload_file, ec)) {
-    return ReportError("migrate", Status::InvalidArgument("--workload " + cfg.workload_file +
-                                                          ": no such file"));
+    return ReportError(
+        "migrate", Status::InvalidArgument("--workload " + cfg.workload_file + ": no such file"));
   }
   if (r.count("scenario")) {
     StatusOr<Scenario> sc = ParseScenarioFile(r["scenario"].as<std::string>());
     if (!sc.ok()) return ReportError("migrate", sc.status());
     if (sc->kind != DrillKind::kMigration) {
-      return ReportError("migrate", Status::InvalidArgument(
-                                        "--scenario " + sc->file +
-                                        ": not a migration scenario (kind = \"migration\"); "
-                                        "run it with listbench drill"));
+      return ReportError(
+          "migrate", Status::InvalidArgument("--scenario " + sc->file +
+                                             ": not a migration scenario (kind = \"migration\"); "
+                                             "run it with listbench drill"));
     }
     cfg.scenario = *sc;
   }
@@ -247,13 +255,15 @@ int MigrateCommand(int argc, char** argv) {
                  t["reason"].get<std::string>());
     }
   }
-  fmt::print("  requests: {} answered, {} failed (answer differs from the reference), {} "
-             "interrupted by a kill ({} of them writes that had landed)\n",
-             m.requests, m.failed_requests, m.interrupted_requests, m.interrupted_writes_landed);
+  fmt::print(
+      "  requests: {} answered, {} failed (answer differs from the reference), {} "
+      "interrupted by a kill ({} of them writes that had landed)\n",
+      m.requests, m.failed_requests, m.interrupted_requests, m.interrupted_writes_landed);
   for (const std::string& f : m.failures) fmt::print("    FAIL {}\n", f);
-  fmt::print("  acknowledged writes: {}, lost: {}; final source of truth vs reference: {} "
-             "differences\n",
-             m.acknowledged_writes, m.lost_writes, m.reference_differences);
+  fmt::print(
+      "  acknowledged writes: {}, lost: {}; final source of truth vs reference: {} "
+      "differences\n",
+      m.acknowledged_writes, m.lost_writes, m.reference_differences);
   if (m.final_diff) {
     fmt::print("  final diff legacy vs new: {} missing, {} extra, {} mismatched\n",
                m.final_diff->missing(), m.final_diff->extra(), m.final_diff->mismatched());
@@ -276,14 +286,14 @@ int MigrateCommand(int argc, char** argv) {
 }
 
 int MigrateChildCommand(int argc, char** argv) {
-  cxxopts::Options options("listbench migrate-child", "(internal) the migration process of migrate");
-  options.add_options()
-      ("config", "", cxxopts::value<std::string>())
-      ("start", "", cxxopts::value<uint64_t>()->default_value("0"))
-      ("probe", "", cxxopts::value<int64_t>()->default_value("-1"))
-      ("crash-at", "", cxxopts::value<uint64_t>()->default_value("0"))
-      ("site", "", cxxopts::value<int>()->default_value("-1"))
-      ("t-offset", "", cxxopts::value<double>()->default_value("0"));
+  cxxopts::Options options("listbench migrate-child",
+                           "(internal) the migration process of migrate");
+  options.add_options()("config", "", cxxopts::value<std::string>())(
+      "start", "", cxxopts::value<uint64_t>()->default_value("0"))(
+      "probe", "", cxxopts::value<int64_t>()->default_value("-1"))(
+      "crash-at", "", cxxopts::value<uint64_t>()->default_value("0"))(
+      "site", "", cxxopts::value<int>()->default_value("-1"))(
+      "t-offset", "", cxxopts::value<double>()->default_value("0"));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("migrate-child", flags.status());

@@ -14,9 +14,9 @@
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
 #include "bench/drivers/experiments.h"
-#include "bench/report/report.h"
 #include "bench/harness/runner.h"
 #include "bench/harness/store_setup.h"
+#include "bench/report/report.h"
 #include "bench/report/summary.h"
 #include "workloads/trace.h"
 
@@ -30,19 +30,20 @@ namespace fs = std::filesystem;
 constexpr uint64_t kMaxDurationTrace = 2'000'000;
 
 void AddRunFlags(cxxopts::Options& options) {
-  options.add_options()
-      ("workload", "workload file (see workloads/*.toml)",
-       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))
-      ("work-dir", "work directory (pristine loads are reused across runs)",
-       cxxopts::value<std::string>()->default_value("work"))
-      ("ops", "measured operations (overrides the workload's operations/duration)",
-       cxxopts::value<uint64_t>())
-      ("warmup", "warm-up operations (overrides the workload's warmup)", cxxopts::value<uint64_t>())
-      ("cache-mb", "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
-       cxxopts::value<uint64_t>()->default_value("64"))
-      ("cache-share", "instead of --cache-mb: each engine's cache as this share (0..1] of "
-       "its own data on disk", cxxopts::value<double>())
-      ("json", "also write the summary to this JSON file", cxxopts::value<std::string>());
+  options.add_options()("workload", "workload file (see workloads/*.toml)",
+                        cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
+      "work-dir", "work directory (pristine loads are reused across runs)",
+      cxxopts::value<std::string>()->default_value("work"))(
+      "ops", "measured operations (overrides the workload's operations/duration)",
+      cxxopts::value<uint64_t>())("warmup", "warm-up operations (overrides the workload's warmup)",
+                                  cxxopts::value<uint64_t>())(
+      "cache-mb", "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
+      cxxopts::value<uint64_t>()->default_value("64"))(
+      "cache-share",
+      "instead of --cache-mb: each engine's cache as this share (0..1] of "
+      "its own data on disk",
+      cxxopts::value<double>())("json", "also write the summary to this JSON file",
+                                cxxopts::value<std::string>());
   AddDatasetFlags(options);
 }
 
@@ -65,10 +66,10 @@ StatusOr<RunSetup> ReadRunFlags(const cxxopts::ParseResult& r) {
   if (!w.ok()) return w.status();
   s.workload = *w;
   if (s.workload.threads != 1) {
-    return Status::InvalidArgument(fmt::format(
-        "{}: threads = {}: listbench's stores are single-threaded (core/store.h); use "
-        "threads = 1",
-        s.workload.file, s.workload.threads));
+    return Status::InvalidArgument(
+        fmt::format("{}: threads = {}: listbench's stores are single-threaded (core/store.h); use "
+                    "threads = 1",
+                    s.workload.file, s.workload.threads));
   }
   if (r.count("ops")) {
     const uint64_t ops = r["ops"].as<uint64_t>();
@@ -196,8 +197,8 @@ int RunCommand(int argc, char** argv) {
   const std::string engine_flag = r["engine"].as<std::string>();
   const std::optional<Engine> engine = ParseEngine(engine_flag);
   if (!engine) {
-    return ReportError("run", Status::InvalidArgument("--engine " + engine_flag +
-                                                      ": must be sqlite or rocksdb"));
+    return ReportError(
+        "run", Status::InvalidArgument("--engine " + engine_flag + ": must be sqlite or rocksdb"));
   }
   StatusOr<RunSetup> setup = ReadRunFlags(r);
   if (!setup.ok()) return ReportError("run", setup.status());
@@ -216,10 +217,11 @@ int CompareCommand(int argc, char** argv) {
   cxxopts::Options options("listbench compare",
                            "Run one workload's identical trace against both engines.");
   options.add_options()("out", "directory for summary.json, ops.csv and series.csv",
-                        cxxopts::value<std::string>()->default_value("compare-out"))
-      ("report", "also write report.md with plots (gnuplot) into the --out directory, after "
-       "the onboarding and schema-change runs (whose writer reads writes.toml next to the "
-       "--workload file)");
+                        cxxopts::value<std::string>()->default_value("compare-out"))(
+      "report",
+      "also write report.md with plots (gnuplot) into the --out directory, after "
+      "the onboarding and schema-change runs (whose writer reads writes.toml next to the "
+      "--workload file)");
   AddRunFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -233,7 +235,8 @@ int CompareCommand(int argc, char** argv) {
   if (!s.ok()) return ReportError("compare", s);
   std::error_code ec;
   fs::create_directories(out_dir, ec);
-  if (ec) return ReportError("compare", Status::IOError(out_dir + ": cannot create: " + ec.message()));
+  if (ec)
+    return ReportError("compare", Status::IOError(out_dir + ": cannot create: " + ec.message()));
 
   nlohmann::json out = Header("compare", *setup);
   StatusOr<std::map<std::string, RunResult>> results =
@@ -242,7 +245,10 @@ int CompareCommand(int argc, char** argv) {
   PrintComparison(*results);
   if (r.count("report")) {
     // The report's other rows: on fresh clones, after the timed runs.
-    ExperimentSetup ex{setup->work_dir, setup->spec, setup->store_options, {},
+    ExperimentSetup ex{setup->work_dir,
+                       setup->spec,
+                       setup->store_options,
+                       {},
                        (fs::path(setup->workload.file).parent_path() / "writes.toml").string()};
     DatasetCatalog catalog;
     StatusOr<std::vector<Op>> trace = BuildTrace(*setup, &catalog);

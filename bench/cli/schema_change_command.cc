@@ -18,30 +18,30 @@ int SchemaChangeCommand(int argc, char** argv) {
   cxxopts::Options options(
       "listbench schema-change",
       "Add a backfilled field to listings while a write workload runs, with each method.");
-  options.add_options()
-      ("work-dir", "work directory (pristine loads are reused across runs)",
-       cxxopts::value<std::string>()->default_value("work"))
-      ("workload", "write-only workload file (its mix and keys; the rate is --rate)",
-       cxxopts::value<std::string>()->default_value("workloads/writes.toml"))
-      ("rate", "writes per second, open loop (> 0)",
-       cxxopts::value<double>()->default_value("2000"))
-      ("batch", "rows per transaction of the SQLite batched backfill (>= 1)",
-       cxxopts::value<uint64_t>()->default_value("1000"))
-      ("batch-pause-ms", "SQLite batched: pause between batches, letting writes in (>= 0)",
-       cxxopts::value<double>()->default_value("10"))
-      ("before", "seconds of writes before the change starts",
-       cxxopts::value<double>()->default_value("1"))
-      ("after", "seconds of writes after it completes",
-       cxxopts::value<double>()->default_value("1"))
-      ("max-seconds", "longest run the write trace covers (trace = rate x this)",
-       cxxopts::value<double>()->default_value("120"))
-      ("busy-timeout-ms", "SQLite: how long a write waits for the change's lock before it "
-       "fails (and the change for the store's)", cxxopts::value<int>()->default_value("5000"))
-      ("method", "only this method (sqlite-blocking, sqlite-batched, rocksdb-lazy)",
-       cxxopts::value<std::string>())
-      ("cache-mb", "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
-       cxxopts::value<uint64_t>()->default_value("64"))
-      ("json", "also write the results to this JSON file", cxxopts::value<std::string>());
+  options.add_options()("work-dir", "work directory (pristine loads are reused across runs)",
+                        cxxopts::value<std::string>()->default_value("work"))(
+      "workload", "write-only workload file (its mix and keys; the rate is --rate)",
+      cxxopts::value<std::string>()->default_value("workloads/writes.toml"))(
+      "rate", "writes per second, open loop (> 0)",
+      cxxopts::value<double>()->default_value("2000"))(
+      "batch", "rows per transaction of the SQLite batched backfill (>= 1)",
+      cxxopts::value<uint64_t>()->default_value("1000"))(
+      "batch-pause-ms", "SQLite batched: pause between batches, letting writes in (>= 0)",
+      cxxopts::value<double>()->default_value("10"))(
+      "before", "seconds of writes before the change starts",
+      cxxopts::value<double>()->default_value("1"))("after", "seconds of writes after it completes",
+                                                    cxxopts::value<double>()->default_value("1"))(
+      "max-seconds", "longest run the write trace covers (trace = rate x this)",
+      cxxopts::value<double>()->default_value("120"))(
+      "busy-timeout-ms",
+      "SQLite: how long a write waits for the change's lock before it "
+      "fails (and the change for the store's)",
+      cxxopts::value<int>()->default_value("5000"))(
+      "method", "only this method (sqlite-blocking, sqlite-batched, rocksdb-lazy)",
+      cxxopts::value<std::string>())("cache-mb",
+                                     "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
+                                     cxxopts::value<uint64_t>()->default_value("64"))(
+      "json", "also write the results to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);

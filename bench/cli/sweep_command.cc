@@ -8,8 +8,8 @@
 
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
-#include "bench/harness/store_setup.h"
 #include "bench/drivers/sweep.h"
+#include "bench/harness/store_setup.h"
 
 namespace listbench {
 namespace {
@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 // Parses "25000,50000,..." into ascending, distinct scales >= 1.
 StatusOr<std::vector<uint64_t>> ParseListingsList(const std::string& text) {
   const std::string flag = "--listings '" + text + "'";
-  if (text.empty()) return Status::InvalidArgument(flag + ": needs a comma-separated list of scales");
+  if (text.empty())
+    return Status::InvalidArgument(flag + ": needs a comma-separated list of scales");
   std::vector<uint64_t> scales;
   size_t start = 0;
   while (start <= text.size()) {
@@ -30,7 +31,8 @@ StatusOr<std::vector<uint64_t>> ParseListingsList(const std::string& text) {
     if (item.empty() || ec != std::errc() || end != item.data() + item.size()) {
       return Status::InvalidArgument(flag + ": '" + item + "' is not a whole number of listings");
     }
-    if (n == 0) return Status::InvalidArgument(flag + ": 0 listings; each scale must be at least 1");
+    if (n == 0)
+      return Status::InvalidArgument(flag + ": 0 listings; each scale must be at least 1");
     if (std::find(scales.begin(), scales.end(), n) != scales.end()) {
       return Status::InvalidArgument(flag + ": " + item + " is listed twice");
     }
@@ -79,9 +81,9 @@ StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, ch
   StatusOr<WorkloadSpec> w = ParseWorkloadFile(c.workload_path);
   if (!w.ok()) return w.status();
   if (w->threads != 1) {
-    return Status::InvalidArgument(fmt::format(
-        "{}: threads = {}: listbench's stores are single-threaded; use threads = 1", w->file,
-        w->threads));
+    return Status::InvalidArgument(
+        fmt::format("{}: threads = {}: listbench's stores are single-threaded; use threads = 1",
+                    w->file, w->threads));
   }
   c.workload = *w;
   c.binary = r["listbench"].as<std::string>();
@@ -122,24 +124,24 @@ int SweepCommand(int argc, char** argv) {
       "listbench sweep",
       "Load and run each engine at several scales, each in child processes; fit how load time, "
       "disk, peak RSS and latency grow with the number of listings.");
-  options.add_options()
-      ("listings", "comma-separated scales, e.g. 25000,50000,100000", cxxopts::value<std::string>())
-      ("engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))
-      ("workload", "workload file (see workloads/*.toml)",
-       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))
-      ("ops", "measured operations per run (overrides the workload's)", cxxopts::value<uint64_t>())
-      ("warmup", "warm-up operations per run (overrides the workload's)", cxxopts::value<uint64_t>())
-      ("cache-mb", "RocksDB block cache and SQLite page cache, MiB (run's default: 64)",
-       cxxopts::value<uint64_t>())
-      ("seed", "generator and operation-stream seed", cxxopts::value<uint64_t>()->default_value("1"))
-      ("work-dir", "work directory; each scale N uses WORK/N, which must not exist yet",
-       cxxopts::value<std::string>()->default_value("work"))
-      ("out", "results directory: sweep.json, sweep.csv, sweep.md, sweep.log, plots",
-       cxxopts::value<std::string>())
-      ("keep", "keep each scale's stores and the children's JSON reports in WORK/N");
-  options.add_options("testing")
-      ("listbench", "the listbench executable to run the children with",
-       cxxopts::value<std::string>()->default_value("/proc/self/exe"));
+  options.add_options()("listings", "comma-separated scales, e.g. 25000,50000,100000",
+                        cxxopts::value<std::string>())(
+      "engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))(
+      "workload", "workload file (see workloads/*.toml)",
+      cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
+      "ops", "measured operations per run (overrides the workload's)", cxxopts::value<uint64_t>())(
+      "warmup", "warm-up operations per run (overrides the workload's)",
+      cxxopts::value<uint64_t>())(
+      "cache-mb", "RocksDB block cache and SQLite page cache, MiB (run's default: 64)",
+      cxxopts::value<uint64_t>())("seed", "generator and operation-stream seed",
+                                  cxxopts::value<uint64_t>()->default_value("1"))(
+      "work-dir", "work directory; each scale N uses WORK/N, which must not exist yet",
+      cxxopts::value<std::string>()->default_value("work"))(
+      "out", "results directory: sweep.json, sweep.csv, sweep.md, sweep.log, plots",
+      cxxopts::value<std::string>())(
+      "keep", "keep each scale's stores and the children's JSON reports in WORK/N");
+  options.add_options("testing")("listbench", "the listbench executable to run the children with",
+                                 cxxopts::value<std::string>()->default_value("/proc/self/exe"));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("sweep", flags.status());

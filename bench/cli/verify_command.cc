@@ -34,9 +34,10 @@ StatusOr<RunStores> OpenRunStores(const std::string& work_dir, const StoreOption
 }
 
 void PrintOutcomes(const DiffReport& d) {
-  fmt::print("{:<4} {:<22} {:>8}  outcomes (identical on both engines unless a mismatch "
-             "says otherwise)\n",
-             "op", "name", "count");
+  fmt::print(
+      "{:<4} {:<22} {:>8}  outcomes (identical on both engines unless a mismatch "
+      "says otherwise)\n",
+      "op", "name", "count");
   for (int k = 0; k < kNumOpKinds; ++k) {
     uint64_t n = 0;
     std::string parts;
@@ -72,11 +73,11 @@ int VerifyCommand(int argc, char** argv) {
   cxxopts::Options options("listbench verify",
                            "Load both engines, run one seeded operation stream against both, "
                            "compare the results op by op and check invariants.");
-  options.add_options()
-      ("ops", "operations in the stream (>= 1)", cxxopts::value<uint64_t>()->default_value("50000"))
-      ("work-dir", "work directory (base loads are reused across runs)",
-       cxxopts::value<std::string>()->default_value("work"))
-      ("json", "also write the report to this JSON file", cxxopts::value<std::string>());
+  options.add_options()("ops", "operations in the stream (>= 1)",
+                        cxxopts::value<uint64_t>()->default_value("50000"))(
+      "work-dir", "work directory (base loads are reused across runs)",
+      cxxopts::value<std::string>()->default_value("work"))(
+      "json", "also write the report to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -87,7 +88,8 @@ int VerifyCommand(int argc, char** argv) {
   StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
   if (!spec.ok()) return ReportError("verify", spec.status());
   const uint64_t num_ops = r["ops"].as<uint64_t>();
-  if (num_ops == 0) return ReportError("verify", Status::InvalidArgument("--ops 0: must be at least 1"));
+  if (num_ops == 0)
+    return ReportError("verify", Status::InvalidArgument("--ops 0: must be at least 1"));
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
   if (!json_path.empty()) {
     Status s = CheckOutputPath("--json", json_path);
@@ -109,8 +111,7 @@ int VerifyCommand(int argc, char** argv) {
     StatusOr<LoadReport> rep =
         PrepareStore(e, base, *spec, store_options, ExistingLoad::kReplace, /*progress=*/true);
     if (!rep.ok()) return ReportError("verify", rep.status());
-    out["load"][std::string(EngineName(e))] = {{"reused", rep->reused},
-                                               {"seconds", rep->seconds}};
+    out["load"][std::string(EngineName(e))] = {{"reused", rep->reused}, {"seconds", rep->seconds}};
   }
   StatusOr<RunStores> stores = OpenRunStores(work_dir, store_options);
   if (!stores.ok()) return ReportError("verify", stores.status());
@@ -133,9 +134,10 @@ int VerifyCommand(int argc, char** argv) {
     fmt::print("MISMATCH at op {}: {}\n  sqlite:  {}\n  rocksdb: {}\n", m.index, m.op, m.a, m.b);
   }
   for (const std::string& v : diff.invariant_violations) fmt::print("INVARIANT {}\n", v);
-  fmt::print("verify: listings={} seed={} ops={} mismatches={} invariant_violations={} ({:.1f} s)\n",
-             spec->listings, spec->seed, diff.ops, diff.mismatches,
-             diff.invariant_violations.size(), seconds);
+  fmt::print(
+      "verify: listings={} seed={} ops={} mismatches={} invariant_violations={} ({:.1f} s)\n",
+      spec->listings, spec->seed, diff.ops, diff.mismatches, diff.invariant_violations.size(),
+      seconds);
 
   if (!json_path.empty()) {
     out.update(ReportJson(diff));

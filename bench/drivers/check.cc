@@ -44,7 +44,8 @@ StatusOr<std::vector<CheckFinding>> CheckSummaries(const json& baseline, const j
   const json& ce = current["engines"];
   for (const auto& [engine, bj] : be.items()) {
     if (!ce.contains(engine)) {
-      return Status::InvalidArgument(fmt::format("not comparable: no {} in the current run", engine));
+      return Status::InvalidArgument(
+          fmt::format("not comparable: no {} in the current run", engine));
     }
     const json bops = bj.value("ops", json::object());
     const json cops = ce[engine].value("ops", json::object());
@@ -54,9 +55,8 @@ StatusOr<std::vector<CheckFinding>> CheckSummaries(const json& baseline, const j
       }
       const json& c = cops[op];
       if (Num(b, "count") != Num(c, "count")) {
-        return Status::InvalidArgument(
-            fmt::format("not comparable: {} {} count {} vs {}", engine, op, Num(b, "count"),
-                        Num(c, "count")));
+        return Status::InvalidArgument(fmt::format("not comparable: {} {} count {} vs {}", engine,
+                                                   op, Num(b, "count"), Num(c, "count")));
       }
       const json bw = b.value("work", json::object()), cw = c.value("work", json::object());
       for (const char* m : {"queries", "rows_read", "rows_written", "read_units", "write_units"}) {

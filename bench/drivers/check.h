@@ -22,11 +22,11 @@
 namespace listbench {
 
 struct CheckTolerances {
-  double work = 0.02;    // counted work may grow 2%
-  double io = 0.5;       // seam reads may grow 50% ...
-  double io_slack = 0.5; // ... plus half a read per request
-  double ratio = 0.5;    // SQLite/RocksDB mean-latency ratio may move by 50% either way
-  double time = 3.0;     // absolute median latency may grow 4x (machines differ)
+  double work = 0.02;     // counted work may grow 2%
+  double io = 0.5;        // seam reads may grow 50% ...
+  double io_slack = 0.5;  // ... plus half a read per request
+  double ratio = 0.5;     // SQLite/RocksDB mean-latency ratio may move by 50% either way
+  double time = 3.0;      // absolute median latency may grow 4x (machines differ)
 };
 
 struct CheckFinding {

@@ -1,6 +1,7 @@
 #include "bench/drivers/drill.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,16 +14,14 @@
 #include <thread>
 #include <unordered_map>
 
-#include <fmt/format.h>
-
 #include "bench/harness/child_process.h"
 #include "bench/harness/differential.h"
 #include "bench/harness/store_setup.h"
-#include "core/canonical.h"
 #include "bench/harness/write_probe.h"
+#include "core/canonical.h"
+#include "util/random.h"
 #include "workloads/dataset.h"
 #include "workloads/op.h"
-#include "util/random.h"
 #include "workloads/trace.h"
 #include "workloads/workload_spec.h"
 
@@ -50,18 +49,18 @@ std::vector<Op> CheckReads(const WorkloadData& d, uint64_t seed) {
   std::set<std::pair<TenantId, EntityId>> listings, applicants;
   for (const Op& op : d.trace) {
     const TenantId t = TenantOf(op);
-    if (const auto* o = std::get_if<SubmitApplicationOp>(&op)) {
-      listings.insert({t, o->application.listing});
-      applicants.insert({t, o->application.applicant});
-    } else if (const auto* o = std::get_if<UpdateListingOp>(&op)) {
-      listings.insert({t, o->update.listing});
-    } else if (const auto* o = std::get_if<AddListingOp>(&op)) {
-      listings.insert({t, o->listing.id});
-    } else if (const auto* o = std::get_if<RecordPaymentOp>(&op)) {
-      auto it = d.applications.find(o->payment.application);
+    if (const auto* sub = std::get_if<SubmitApplicationOp>(&op)) {
+      listings.insert({t, sub->application.listing});
+      applicants.insert({t, sub->application.applicant});
+    } else if (const auto* upd = std::get_if<UpdateListingOp>(&op)) {
+      listings.insert({t, upd->update.listing});
+    } else if (const auto* add = std::get_if<AddListingOp>(&op)) {
+      listings.insert({t, add->listing.id});
+    } else if (const auto* pay = std::get_if<RecordPaymentOp>(&op)) {
+      auto it = d.applications.find(pay->payment.application);
       if (it != d.applications.end()) applicants.insert({t, it->second.second});
-    } else if (const auto* o = std::get_if<DecideApplicationOp>(&op)) {
-      auto it = d.applications.find(o->application);
+    } else if (const auto* dec = std::get_if<DecideApplicationOp>(&op)) {
+      auto it = d.applications.find(dec->application);
       if (it != d.applications.end()) listings.insert({t, it->second.first});
     }
   }
@@ -93,9 +92,9 @@ void DiffAgainstReference(Store& store, Store& ref, const WorkloadData& d, uint6
   if (diff.mismatches == 0) return;
   rec->differential_ok = false;
   const Mismatch& m = diff.first_mismatches.front();
-  rec->problems.push_back(fmt::format(
-      "differential: {} of {} reads differ; first {}: store {} vs reference {}", diff.mismatches,
-      diff.ops, m.op, m.a.substr(0, 200), m.b.substr(0, 200)));
+  rec->problems.push_back(
+      fmt::format("differential: {} of {} reads differ; first {}: store {} vs reference {}",
+                  diff.mismatches, diff.ops, m.op, m.a.substr(0, 200), m.b.substr(0, 200)));
 }
 
 // ---- Crash drill: the parent side -----------------------------------------
@@ -105,8 +104,8 @@ struct ChildRun {
   int term_signal = 0;
   // Per trace index of a write: started, and its outcome once acknowledged.
   std::map<uint64_t, std::string> outcome;  // "" = started, no outcome
-  uint64_t started = 0;                      // ops started (reads included)
-  std::string power_loss;                     // the child's report line
+  uint64_t started = 0;                     // ops started (reads included)
+  std::string power_loss;                   // the child's report line
   std::string stderr_text;
   // The parent's clock: when the first write was announced and the last
   // outcome arrived (the child's throughput, without its start-up).
@@ -135,7 +134,8 @@ StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::
         if (run.outcome.empty()) run.first_write = Clock::now();
         run.outcome[i] = "";
         if (!killed && kill_at_write >= 0 && static_cast<int64_t>(i) >= kill_at_write) {
-          if (kill_delay_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(kill_delay_us));
+          if (kill_delay_us > 0)
+            std::this_thread::sleep_for(std::chrono::microseconds(kill_delay_us));
           ::kill(pid, SIGKILL);
           killed = true;
         }
@@ -189,24 +189,15 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   uint64_t writes = 0;
   for (const Op& op : data->trace) writes += IsWrite(KindOf(op)) ? 1 : 0;
 
-  std::vector<std::string> args = {c.opts->binary,
-                                   "drill-child",
-                                   "--engine",
-                                   std::string(EngineName(c.engine)),
-                                   "--dir",
-                                   c.cycle_dir,
-                                   "--workload",
-                                   c.workload_file,
-                                   "--listings",
-                                   std::to_string(sc.listings),
-                                   "--operations",
-                                   std::to_string(sc.operations),
-                                   "--trace-seed",
-                                   std::to_string(seed),
-                                   "--durable",
-                                   sc.durable ? "1" : "0",
-                                   "--plan-seed",
-                                   std::to_string(seed)};
+  std::vector<std::string> args = {c.opts->binary, "drill-child",
+                                   "--engine",     std::string(EngineName(c.engine)),
+                                   "--dir",        c.cycle_dir,
+                                   "--workload",   c.workload_file,
+                                   "--listings",   std::to_string(sc.listings),
+                                   "--operations", std::to_string(sc.operations),
+                                   "--trace-seed", std::to_string(seed),
+                                   "--durable",    sc.durable ? "1" : "0",
+                                   "--plan-seed",  std::to_string(seed)};
   int64_t kill_at = -1;
   uint64_t kill_delay = 0;
   if (power_loss) {
@@ -244,11 +235,11 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
     ++res->runs_without_crash;
     if (sweep_done != nullptr) *sweep_done = true;
   } else {
-    return Status::IOError(fmt::format(
-        "drill: the child for cycle {} (seed {}) failed ({}): {}", cycle, seed,
-        run->term_signal != 0 ? fmt::format("signal {}", run->term_signal)
-                              : fmt::format("exit {}", run->exit_code),
-        run->stderr_text));
+    return Status::IOError(
+        fmt::format("drill: the child for cycle {} (seed {}) failed ({}): {}", cycle, seed,
+                    run->term_signal != 0 ? fmt::format("signal {}", run->term_signal)
+                                          : fmt::format("exit {}", run->exit_code),
+                    run->stderr_text));
   }
 
   // Recovery: open and serve the first read.
@@ -265,7 +256,8 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   Store& s = **store;
   {
     StatusOr<ListingDetail> first = s.GetListingDetail(data->catalog.listings[0].tenant, 1);
-    if (!first.ok()) rec->problems.push_back("first read after reopen: " + first.status().ToString());
+    if (!first.ok())
+      rec->problems.push_back("first read after reopen: " + first.status().ToString());
   }
   rec->recovery_ms = MsSince(t0);
 
@@ -283,8 +275,8 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
     ++res->outcomes[acked ? "ok" : (outcome.empty() ? "no_outcome" : outcome)];
     StatusOr<bool> present = Present(s, *data, op, acked ? VersionOf(outcome) : 0);
     if (!present.ok()) {
-      rec->problems.push_back(fmt::format("probe of write {} failed: {}", i,
-                                          present.status().ToString()));
+      rec->problems.push_back(
+          fmt::format("probe of write {} failed: {}", i, present.status().ToString()));
       continue;
     }
     if (*present) present_writes.push_back(i);
@@ -330,8 +322,8 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
       if ((acked || unknown) && keep.count(i) == 0) {
         for (auto later = keep.upper_bound(i); later != keep.end(); ++later) {
           ++res->holes;
-          rec->problems.push_back(fmt::format(
-              "hole: write {} did not survive but later write {} did", i, *later));
+          rec->problems.push_back(
+              fmt::format("hole: write {} did not survive but later write {} did", i, *later));
           break;
         }
         break;
@@ -342,7 +334,8 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   }
   rec->ops_started = run->started;
   if (run->last_outcome > run->first_write) {
-    rec->workload_seconds = std::chrono::duration<double>(run->last_outcome - run->first_write).count();
+    rec->workload_seconds =
+        std::chrono::duration<double>(run->last_outcome - run->first_write).count();
   }
   return Status::OK();
 }
@@ -404,7 +397,10 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
     }
     plan.SetEnabled(true);
   };
-  struct Sample { double start_s, latency_us; bool error; };
+  struct Sample {
+    double start_s, latency_us;
+    bool error;
+  };
   std::vector<Sample> samples;
   const auto t_start = Clock::now();
   const size_t n = data->trace.size();
@@ -444,8 +440,10 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
         ++res->outcomes["open_failed"];
         if (in_tail) {
           ++res->not_recovered;
-          rec->problems.push_back("after the faults were cleared the store still does not "
-                                  "open: " + again.status().ToString());
+          rec->problems.push_back(
+              "after the faults were cleared the store still does not "
+              "open: " +
+              again.status().ToString());
           break;
         }
         continue;
@@ -488,8 +486,8 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
       StatusOr<bool> present = Present(*store, *data, op, 0);
       plan.SetEnabled(true);
       if (!present.ok()) {
-        rec->problems.push_back(fmt::format("probe of write {} failed: {}", i,
-                                            present.status().ToString()));
+        rec->problems.push_back(
+            fmt::format("probe of write {} failed: {}", i, present.status().ToString()));
         continue;
       }
       unknown.push_back(i);
@@ -549,10 +547,10 @@ Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
     Status inv = s.CheckInvariants(&violations);
     if (!inv.ok() || !violations.empty()) {
       rec->integrity_ok = false;
-      rec->problems.push_back(fmt::format(
-          "{}: {}", when,
-          !inv.ok() ? "invariant check could not run: " + inv.ToString()
-                    : "invariant violation: " + violations.front()));
+      rec->problems.push_back(fmt::format("{}: {}", when,
+                                          !inv.ok()
+                                              ? "invariant check could not run: " + inv.ToString()
+                                              : "invariant violation: " + violations.front()));
     }
     for (const auto& [i, outcome] : acked) {
       StatusOr<bool> present = Present(s, *data, data->trace[i], VersionOf(outcome));
@@ -605,8 +603,8 @@ bool DrillResult::Failed() const {
 
 StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOptions& opts) {
   if (sc.kind == DrillKind::kMigration) {
-    return Status::InvalidArgument(sc.file +
-                                   ": a migration scenario; run it with listbench migrate --scenario");
+    return Status::InvalidArgument(
+        sc.file + ": a migration scenario; run it with listbench migrate --scenario");
   }
   const auto t_start = Clock::now();
   DrillResult res;
@@ -635,7 +633,7 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
   if (sc.kind == DrillKind::kCrash && opts.binary.empty()) {
     return Status::InvalidArgument("drill: crash scenarios need the listbench binary");
   }
-  CrashCycleCtx ctx{engine, &sc, &opts, base->dir, work + "/cycle", work + "/reference",
+  CrashCycleCtx ctx{engine,       &sc, &opts, base->dir, work + "/cycle", work + "/reference",
                     workload_file};
   bool sweep_done = false;
   for (uint64_t k = 0; k < cycles || (opts.kill_point_sweep && !sweep_done); ++k) {
@@ -665,8 +663,8 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
     if (rec.crash != "none") res.recovery_ms.push_back(rec.recovery_ms);
     if (opts.progress && cycles >= 10 && (k + 1) % (cycles / 10) == 0) {
       std::fprintf(stderr, "drill %s on %s: %llu/%llu cycles\n", sc.name.c_str(),
-                   std::string(EngineName(engine)).c_str(),
-                   static_cast<unsigned long long>(k + 1), static_cast<unsigned long long>(cycles));
+                   std::string(EngineName(engine)).c_str(), static_cast<unsigned long long>(k + 1),
+                   static_cast<unsigned long long>(cycles));
     }
     res.cycle_records.push_back(std::move(rec));
   }
@@ -681,7 +679,8 @@ int RunDrillChild(const DrillChildArgs& a) {
     std::fprintf(stderr, "listbench drill-child: %s\n", m.c_str());
     return 2;
   };
-  StatusOr<WorkloadData> data = MakeWorkloadData(a.listings, a.workload_file, a.operations, a.trace_seed);
+  StatusOr<WorkloadData> data =
+      MakeWorkloadData(a.listings, a.workload_file, a.operations, a.trace_seed);
   if (!data.ok()) return fail(data.status().ToString());
   FaultPlan plan(a.plan_seed);
   const bool power_loss = a.crash_nth > 0 || a.crash_one_in > 0;
@@ -711,8 +710,8 @@ int RunDrillChild(const DrillChildArgs& a) {
     StatusOr<PowerLossReport> pl = plan.SimulatePowerLoss();
     if (!pl.ok()) return fail(pl.status().ToString());
     say(fmt::format("P truncated {} dropped_bytes {} restored {} deleted {} renames_undone {}",
-                    pl->files_truncated, pl->bytes_dropped, pl->regions_restored,
-                    pl->files_deleted, pl->files_restored));
+                    pl->files_truncated, pl->bytes_dropped, pl->regions_restored, pl->files_deleted,
+                    pl->files_restored));
     return 3;
   };
   StatusOr<std::unique_ptr<Store>> opened = OpenStore(a.engine, a.dir, so);

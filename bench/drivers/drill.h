@@ -49,16 +49,16 @@
 namespace listbench {
 
 struct DrillOptions {
-  std::string work_dir;       // base copies, cycle copies, references
-  std::string binary;         // the listbench executable (crash children)
-  uint64_t seed = 1;          // cycle c uses seed + c (printed on failure)
-  uint64_t cycles = 0;        // 0 = the scenario's
-  uint64_t first_cycle = 0;   // replay one cycle: --seed S --first-cycle C --cycles 1
+  std::string work_dir;      // base copies, cycle copies, references
+  std::string binary;        // the listbench executable (crash children)
+  uint64_t seed = 1;         // cycle c uses seed + c (printed on failure)
+  uint64_t cycles = 0;       // 0 = the scenario's
+  uint64_t first_cycle = 0;  // replay one cycle: --seed S --first-cycle C --cycles 1
   // Kill-point sweep (crash scenarios): instead of seeded crash points,
   // cycle c crashes the child at its (c+1)-th write or sync call, until a
   // cycle completes without reaching its crash point.
   bool kill_point_sweep = false;
-  bool progress = false;      // a line per 10% on stderr
+  bool progress = false;  // a line per 10% on stderr
 };
 
 struct CycleRecord {
@@ -73,14 +73,14 @@ struct CycleRecord {
   bool integrity_ok = true;
   bool differential_ok = true;
   double recovery_ms = 0;
-  double started_at_s = 0;      // since the drill started
-  double workload_seconds = 0;  // crash drills: first write announced to last outcome
+  double started_at_s = 0;            // since the drill started
+  double workload_seconds = 0;        // crash drills: first write announced to last outcome
   std::vector<std::string> problems;  // empty = clean cycle
 };
 
 // A per-interval point of an errors drill's timeline (first cycle).
 struct SeriesPoint {
-  double t = 0;          // seconds since the workload started (interval start)
+  double t = 0;  // seconds since the workload started (interval start)
   uint64_t ops = 0;
   double ops_per_s = 0;
   double p99_us = 0;
@@ -108,7 +108,7 @@ struct DrillResult {
   // Crash drills: acknowledged writes and losses by kind of crash.
   std::map<std::string, uint64_t> acknowledged_by_crash, lost_by_crash;
   uint64_t faults_injected = 0;
-  std::vector<double> recovery_ms;     // per crashed cycle
+  std::vector<double> recovery_ms;  // per crashed cycle
   std::vector<CycleRecord> cycle_records;
   std::vector<FaultEvent> first_cycle_faults;  // errors drill; at_seconds on the series' clock
   std::vector<SeriesPoint> series;             // errors drill, first cycle

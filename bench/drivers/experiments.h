@@ -9,14 +9,13 @@
 #ifndef LISTBENCH_BENCH_DRIVERS_EXPERIMENTS_H_
 #define LISTBENCH_BENCH_DRIVERS_EXPERIMENTS_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/status.h"
-#include "engine/store_dir.h"
 #include "core/store_options.h"
+#include "engine/store_dir.h"
 #include "workloads/dataset.h"
 #include "workloads/op.h"
 

@@ -1,11 +1,10 @@
 #include "bench/drivers/migrate_run.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,12 +15,12 @@
 
 #include "bench/harness/child_process.h"
 #include "bench/harness/store_setup.h"
+#include "bench/harness/write_probe.h"
 #include "core/canonical.h"
 #include "engine/store_dir.h"
 #include "sim/fault_plan.h"
-#include "bench/harness/write_probe.h"
-#include "workloads/op.h"
 #include "util/random.h"
+#include "workloads/op.h"
 
 namespace listbench {
 namespace {
@@ -46,7 +45,6 @@ struct Paths {
   std::string root, base, legacy, target, reference, migration;
 };
 
-
 // Writes one line to the parent.
 void Send(FILE* out, const std::string& line) {
   std::fputs(line.c_str(), out);
@@ -54,16 +52,17 @@ void Send(FILE* out, const std::string& line) {
 }
 
 nlohmann::json ConfigJson(const MigrateConfig& c) {
-  return {{"listings", c.listings},
-          {"workload_file", c.workload_file},
-          {"seed", c.seed},
-          {"work_dir", c.work_dir},
-          {"ops_before", c.ops_before},
-          {"max_ops", c.max_ops},
-          {"ops_after", c.ops_after},
-          {"step_every", c.step_every},
-          {"scenario_file", c.scenario ? nlohmann::json(c.scenario->file) : nlohmann::json(nullptr)},
-          {"migration", c.migration}};
+  return {
+      {"listings", c.listings},
+      {"workload_file", c.workload_file},
+      {"seed", c.seed},
+      {"work_dir", c.work_dir},
+      {"ops_before", c.ops_before},
+      {"max_ops", c.max_ops},
+      {"ops_after", c.ops_after},
+      {"step_every", c.step_every},
+      {"scenario_file", c.scenario ? nlohmann::json(c.scenario->file) : nlohmann::json(nullptr)},
+      {"migration", c.migration}};
 }
 
 StatusOr<MigrateConfig> ConfigFromJson(const std::string& path) {
@@ -156,8 +155,7 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
   auto arm = [&](uint64_t rel, bool enabled) {
     for (size_t f = 0; f < rule_of.size(); ++f) {
       const TimedFault& tf = cfg.scenario->faults[f];
-      const bool want =
-          enabled && rel >= tf.from_op && (tf.until_op == 0 || rel < tf.until_op);
+      const bool want = enabled && rel >= tf.from_op && (tf.until_op == 0 || rel < tf.until_op);
       if (want && rule_of[f] == SIZE_MAX) {
         StatusOr<size_t> r = faults.AddRule(tf.rule);
         if (r.ok()) rule_of[f] = *r;
@@ -193,8 +191,8 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
     second_start = now_s;
   };
 
-  bool final_sent = m.phase() == MigrationPhase::kFinalized ||
-                    m.phase() == MigrationPhase::kRolledBack;
+  bool final_sent =
+      m.phase() == MigrationPhase::kFinalized || m.phase() == MigrationPhase::kRolledBack;
   uint64_t final_at = final_sent ? plan.start : 0;
   auto send_final = [&]() -> int {
     flush_second(elapsed());
@@ -235,8 +233,8 @@ int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data
       Status s = m.Step();
       if (!s.ok()) return fail("migration step", s);
     }
-    if (!final_sent && (m.phase() == MigrationPhase::kFinalized ||
-                        m.phase() == MigrationPhase::kRolledBack)) {
+    if (!final_sent &&
+        (m.phase() == MigrationPhase::kFinalized || m.phase() == MigrationPhase::kRolledBack)) {
       if (int rc = send_final(); rc != 0) return rc;
       final_sent = true;
       final_at = i + 1;
@@ -273,10 +271,10 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   LB_RETURN_IF_ERROR(ValidateMigrationOptions(cfg.migration));
   if (cfg.step_every == 0) return Status::InvalidArgument("migrate: step_every must be >= 1");
   if (cfg.scenario && cfg.scenario->kind != DrillKind::kMigration) {
-    return Status::InvalidArgument(cfg.scenario->file + ": not a migration scenario (kind = \"" +
-                                   std::string(cfg.scenario->kind == DrillKind::kCrash ? "crash"
-                                                                                        : "errors") +
-                                   "\"); use listbench drill");
+    return Status::InvalidArgument(
+        cfg.scenario->file + ": not a migration scenario (kind = \"" +
+        std::string(cfg.scenario->kind == DrillKind::kCrash ? "crash" : "errors") +
+        "\"); use listbench drill");
   }
   const Clock::time_point t_start = Clock::now();
   const Paths p = PathsFor(cfg.work_dir);
@@ -291,8 +289,9 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   const std::string marker = run + "/LISTBENCH-MIGRATE-RUN";
   if (fs::exists(run, ec)) {
     if (!fs::exists(marker, ec)) {
-      return Status::InvalidArgument(run + ": exists and was not made by listbench migrate; "
-                                           "not touching it");
+      return Status::InvalidArgument(run +
+                                     ": exists and was not made by listbench migrate; "
+                                     "not touching it");
     }
     fs::remove_all(run, ec);
     if (ec) return Status::IOError(run + ": cannot remove: " + ec.message());
@@ -300,9 +299,8 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   DatasetSpec spec;
   spec.listings = cfg.listings;
   spec.seed = 1;
-  StatusOr<LoadReport> base =
-      PrepareStore(Engine::kSqlite, p.base, spec, StoreOptions{}, ExistingLoad::kReplace,
-                   cfg.progress);
+  StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, p.base, spec, StoreOptions{},
+                                           ExistingLoad::kReplace, cfg.progress);
   if (!base.ok()) return base.status();
   fs::create_directories(p.target, ec);
   if (ec) return Status::IOError(p.target + ": cannot create: " + ec.message());
@@ -337,20 +335,13 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   for (uint64_t child = 0;; ++child) {
     plan.crash_at = child < crashes ? 1 + MixBits(cfg.seed ^ MixBits(child + 1)) % (2 * mean) : 0;
     plan.site = cfg.crash_each_site && child < kNumCrashSites ? static_cast<int>(child) : -1;
-    std::vector<std::string> args = {cfg.binary,
-                                     "migrate-child",
-                                     "--config",
-                                     config_file,
-                                     "--start",
-                                     std::to_string(plan.start),
-                                     "--probe",
-                                     std::to_string(plan.probe),
-                                     "--crash-at",
-                                     std::to_string(plan.crash_at),
-                                     "--site",
-                                     std::to_string(plan.site),
-                                     "--t-offset",
-                                     fmt::format("{:.6f}", plan.t_offset)};
+    std::vector<std::string> args = {cfg.binary,   "migrate-child",
+                                     "--config",   config_file,
+                                     "--start",    std::to_string(plan.start),
+                                     "--probe",    std::to_string(plan.probe),
+                                     "--crash-at", std::to_string(plan.crash_at),
+                                     "--site",     std::to_string(plan.site),
+                                     "--t-offset", fmt::format("{:.6f}", plan.t_offset)};
     const std::string err_path = fmt::format("{}/child-{}.stderr", run, child);
     StatusOr<PipedChild> spawned = SpawnPiped(cfg.binary, args, err_path);
     if (!spawned.ok()) return spawned.status();
@@ -391,9 +382,9 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
         if (want != outcome) {
           res.failed_requests++;
           if (res.failures.size() < 10) {
-            res.failures.push_back(fmt::format("request {} ({}), phase {}: got {}, the reference {}",
-                                               i, DescribeOp(op), MigrationPhaseName(phase),
-                                               outcome.substr(0, 200), want.substr(0, 200)));
+            res.failures.push_back(fmt::format(
+                "request {} ({}), phase {}: got {}, the reference {}", i, DescribeOp(op),
+                MigrationPhaseName(phase), outcome.substr(0, 200), want.substr(0, 200)));
           }
         }
         if (IsWrite(KindOf(op)) && outcome.rfind("ok", 0) == 0) {
@@ -456,11 +447,11 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
       continue;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) break;
-    return Status::IOError(fmt::format(
-        "migrate: the migration process failed ({}): {}",
-        WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status))
-                            : fmt::format("exit {}", WEXITSTATUS(status)),
-        co.error.empty() ? "no message" : co.error));
+    return Status::IOError(fmt::format("migrate: the migration process failed ({}): {}",
+                                       WIFSIGNALED(status)
+                                           ? fmt::format("signal {}", WTERMSIG(status))
+                                           : fmt::format("exit {}", WEXITSTATUS(status)),
+                                       co.error.empty() ? "no message" : co.error));
   }
   if (!final_report) return Status::IOError("migrate: the migration never reached a final phase");
   res.migration = *final_report;

@@ -29,68 +29,67 @@
 #define LISTBENCH_BENCH_DRIVERS_MIGRATE_RUN_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "bench/harness/histogram.h"
 #include "core/status.h"
 #include "migration/migrating_store.h"
-#include "sim/scenario.h"
 #include "migration/verifier.h"
+#include "sim/scenario.h"
 
 namespace listbench {
 
 struct MigrateConfig {
-  std::string binary;            // the listbench executable (runs the child)
+  std::string binary;  // the listbench executable (runs the child)
   uint64_t listings = 1000;
-  std::string workload_file;     // workloads/*.toml
-  uint64_t seed = 1;             // trace seed; also the migration's and the crashes' seed
-  std::string work_dir = "work"; // <work_dir>/migrate/...
-  uint64_t ops_before = 20000;   // requests on the legacy store before the migration begins
-  uint64_t max_ops = 2000000;    // trace length: the migration must finish within it
-  uint64_t ops_after = 2000;     // requests after the final phase
-  uint64_t step_every = 4;       // one migration Step after every this many requests
-  MigrationOptions migration;    // crash_hook and clock are the driver's
+  std::string workload_file;         // workloads/*.toml
+  uint64_t seed = 1;                 // trace seed; also the migration's and the crashes' seed
+  std::string work_dir = "work";     // <work_dir>/migrate/...
+  uint64_t ops_before = 20000;       // requests on the legacy store before the migration begins
+  uint64_t max_ops = 2000000;        // trace length: the migration must finish within it
+  uint64_t ops_after = 2000;         // requests after the final phase
+  uint64_t step_every = 4;           // one migration Step after every this many requests
+  MigrationOptions migration;        // crash_hook and clock are the driver's
   std::optional<Scenario> scenario;  // kind = "migration"; the child reads scenario->file
   // Instead of the scenario's seeded kills: the k-th process (k = 0..9) is
   // killed at the first call of crash site k (migration/migrating_store.h CrashSite),
   // so that every site is hit once and resumed from (a site the rest of the
   // run never reaches ends the kills there).
   bool crash_each_site = false;
-  bool progress = false;             // progress lines on stderr
+  bool progress = false;  // progress lines on stderr
 };
 
 // One second of the run (the child's clock, continued across restarts).
 struct MigrateSecond {
-  double t = 0;             // seconds since the first request
+  double t = 0;  // seconds since the first request
   uint64_t requests = 0;
   double p99_us = 0;
   std::string phase;
   double canary_share = 0;
-  double spi = -1;          // -1: no value
+  double spi = -1;  // -1: no value
   uint64_t repair_queue = 0;
   uint64_t backfill_rows = 0;
 };
 
 struct MigrateResult {
-  uint64_t requests = 0;               // answered requests
-  uint64_t failed_requests = 0;        // answers that differ from the reference's
-  std::vector<std::string> failures;   // the first few, described
-  uint64_t interrupted_requests = 0;   // requests a kill left unanswered
+  uint64_t requests = 0;              // answered requests
+  uint64_t failed_requests = 0;       // answers that differ from the reference's
+  std::vector<std::string> failures;  // the first few, described
+  uint64_t interrupted_requests = 0;  // requests a kill left unanswered
   uint64_t interrupted_writes_landed = 0;
   uint64_t acknowledged_writes = 0;
-  uint64_t lost_writes = 0;            // acknowledged, absent from the final source of truth
-  uint64_t reference_differences = 0;  // final source of truth vs the reference, all kinds
+  uint64_t lost_writes = 0;                  // acknowledged, absent from the final source of truth
+  uint64_t reference_differences = 0;        // final source of truth vs the reference, all kinds
   std::optional<VerifierReport> final_diff;  // legacy vs new at the final phase
   std::string final_phase;
   uint64_t crashes = 0;
   std::vector<std::string> crash_sites;  // where each kill hit
   uint64_t faults_injected = 0;
   Histogram before_ns, during_ns, after_ns;  // request latency by period
-  double migration_seconds = 0;  // Begin to the final phase
+  double migration_seconds = 0;              // Begin to the final phase
   double total_seconds = 0;
   std::vector<MigrateSecond> timeline;
   nlohmann::json migration;  // the final child's report: counters, transitions, options

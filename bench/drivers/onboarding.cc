@@ -176,7 +176,8 @@ StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace
   for (TenantId t = 1; t <= catalog.tenants.size(); ++t) {
     for (size_t i = 0; i < n_new; ++i) {
       const EntityId id = nt.listings[i].id;
-      probe.ExpectNotFound(store.GetListingDetail(t, id), fmt::format("tenant {}: listing {}", t, id));
+      probe.ExpectNotFound(store.GetListingDetail(t, id),
+                           fmt::format("tenant {}: listing {}", t, id));
       probe.ExpectNotFound(store.GetListingApplications(t, id),
                            fmt::format("tenant {}: applications of listing {}", t, id));
     }

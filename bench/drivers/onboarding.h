@@ -14,10 +14,9 @@
 #define LISTBENCH_BENCH_DRIVERS_ONBOARDING_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/harness/histogram.h"
 #include "core/model.h"
@@ -52,8 +51,8 @@ struct NewTenant {
 NewTenant MakeNewTenant(const DatasetCatalog& catalog, const OnboardingSpec& spec);
 
 struct PhaseStats {
-  Histogram latency_ns;  // the workload's requests in this phase
-  uint64_t errors = 0;   // non-OK outcomes (contract outcomes included)
+  Histogram latency_ns;         // the workload's requests in this phase
+  uint64_t errors = 0;          // non-OK outcomes (contract outcomes included)
   uint64_t storage_errors = 0;  // IOError or Corruption
 };
 
@@ -65,7 +64,7 @@ struct OnboardingResult {
   uint64_t longest_onboarding_request_ns = 0;
   uint64_t new_tenant_reads = 0, new_tenant_reads_ok = 0;  // R1/R2/R3 of the new data
   uint64_t probe_requests = 0;
-  uint64_t probe_leaks = 0;  // a foreign entity returned (must be 0)
+  uint64_t probe_leaks = 0;                // a foreign entity returned (must be 0)
   std::vector<std::string> leak_examples;  // up to 5
 };
 
@@ -75,8 +74,7 @@ struct OnboardingResult {
 // Returns non-OK only if an onboarding request failed for a storage reason
 // (IOError/Corruption); contract failures are counted.
 StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace,
-                                         const DatasetCatalog& catalog,
-                                         const OnboardingSpec& spec);
+                                         const DatasetCatalog& catalog, const OnboardingSpec& spec);
 
 nlohmann::json OnboardingJson(const OnboardingResult& r, const OnboardingSpec& spec);
 

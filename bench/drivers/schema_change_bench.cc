@@ -152,8 +152,8 @@ StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
   if (!(write_rate_per_s > 0)) return Status::InvalidArgument("schema-change: rate must be > 0");
   for (const Op& op : write_trace) {
     if (!IsWrite(KindOf(op))) {
-      return Status::InvalidArgument(fmt::format("schema-change: the write trace holds a {}",
-                                                 OpKindCode(KindOf(op))));
+      return Status::InvalidArgument(
+          fmt::format("schema-change: the write trace holds a {}", OpKindCode(KindOf(op))));
     }
   }
   StatusOr<std::unique_ptr<SchemaChange>> made =
@@ -340,9 +340,9 @@ StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec)
 }
 
 std::string SchemaChangeTable(const nlohmann::json& suite) {
-  std::string t = fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n",
-                              "method", "change_ms", "stall_ms", "gap_ms", "base_ms",
-                              "p99_during_ms(n)", "failed", "no_field");
+  std::string t =
+      fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n", "method", "change_ms",
+                  "stall_ms", "gap_ms", "base_ms", "p99_during_ms(n)", "failed", "no_field");
   for (const nlohmann::json& m : suite.at("methods")) {
     const nlohmann::json& w = m.at("writes");
     const nlohmann::json& during = w.at("during");
@@ -354,19 +354,18 @@ std::string SchemaChangeTable(const nlohmann::json& suite) {
         m.at("completed").get<bool>()
             ? std::to_string(m.at("end_state").at("missing").get<uint64_t>())
             : std::string("incomplete");
-    t += fmt::format("{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
-                     m.at("method").get<std::string>(), m.at("change_seconds").get<double>() * 1e3,
-                     w.at("longest_stall_ms").get<double>(), w.at("longest_gap_ms").get<double>(),
-                     w.at("before").at("max_us").get<double>() / 1000.0, p99,
-                     fmt::format("{}/{}", w.at("failed").get<uint64_t>(),
-                                 w.at("attempted").get<uint64_t>()),
-                     missing);
+    t += fmt::format(
+        "{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
+        m.at("method").get<std::string>(), m.at("change_seconds").get<double>() * 1e3,
+        w.at("longest_stall_ms").get<double>(), w.at("longest_gap_ms").get<double>(),
+        w.at("before").at("max_us").get<double>() / 1000.0, p99,
+        fmt::format("{}/{}", w.at("failed").get<uint64_t>(), w.at("attempted").get<uint64_t>()),
+        missing);
   }
-  t +=
-      "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
-      "completions; base_ms: longest stall before the change started (the same run, no change);\n"
-      "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
-      "no_field: listings a reader sees without energy_rating afterwards.\n";
+  t += "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
+       "completions; base_ms: longest stall before the change started (the same run, no change);\n"
+       "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
+       "no_field: listings a reader sees without energy_rating afterwards.\n";
   return t;
 }
 

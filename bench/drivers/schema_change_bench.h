@@ -24,10 +24,10 @@
 #include <vector>
 
 #include "bench/harness/histogram.h"
-#include "engine/schema_change.h"
 #include "core/status.h"
 #include "core/store.h"
 #include "core/store_options.h"
+#include "engine/schema_change.h"
 #include "workloads/dataset.h"
 #include "workloads/op.h"
 
@@ -60,22 +60,22 @@ struct SchemaChangeResult {
   bool completed = false;
   std::string change_error;  // the last failed step's status, if any
   uint64_t step_failures = 0;
-  double change_seconds = 0;   // first step start to last step end
-  double change_start_s = 0;   // after the writer's start
+  double change_seconds = 0;  // first step start to last step end
+  double change_start_s = 0;  // after the writer's start
   SchemaChangeStats change;
-  SchemaChangeCheck check;     // only when completed
+  SchemaChangeCheck check;  // only when completed
 
-  double rate = 0;             // writes per second asked for
-  double writer_seconds = 0;   // first due time to last completion
+  double rate = 0;               // writes per second asked for
+  double writer_seconds = 0;     // first due time to last completion
   bool trace_exhausted = false;  // the trace ran out before after_s was over
   uint64_t attempted = 0;
-  uint64_t failed = 0;         // storage failures (IOError, Corruption, ...)
+  uint64_t failed = 0;  // storage failures (IOError, Corruption, ...)
   // Contract outcomes (NotFound, Conflict, InvalidArgument): not failures.
   // With a trace whose writes are aimed to succeed, these are knock-on
   // effects of earlier failed writes (e.g. paying an application whose
   // approval failed).
   uint64_t contract_outcomes = 0;
-  std::array<uint64_t, 7> outcomes{};  // by StatusCode
+  std::array<uint64_t, 7> outcomes{};                                 // by StatusCode
   std::array<std::array<uint64_t, 7>, kNumOpKinds> outcomes_by_op{};  // [OpKind][StatusCode]
   std::string first_failure;
   WritePhase all, before, during, after;

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "bench/harness/child_process.h"
 #include "bench/cli/cli_util.h"
+#include "bench/harness/child_process.h"
 #include "bench/harness/store_setup.h"
 #include "bench/report/summary.h"
 #include "workloads/op.h"
@@ -83,8 +83,9 @@ Status ReadRunReport(const std::string& path, Engine engine, SweepPoint* p) {
     const json j = json::parse(ReadAll(path));
     const json& e = j.at("engines").at(std::string(EngineName(engine)));
     if (!e.at("load").at("reused").get<bool>()) {
-      return Status::Corruption(path + ": the run loaded its own store instead of reusing the "
-                                       "sweep's load");
+      return Status::Corruption(path +
+                                ": the run loaded its own store instead of reusing the "
+                                "sweep's load");
     }
     p->run_seconds = e.at("seconds").get<double>();
     p->throughput = e.at("throughput").get<double>();
@@ -143,16 +144,17 @@ class ChildRunner {
       log_.flush();
       return r.status();
     }
-    log_ << fmt::format("=== {}: {}, {:.2f} s wall, {:.2f} s CPU, peak RSS {} KiB, load "
-                        "average {:.2f} at start\n",
-                        what, r->Describe(), r->wall_seconds, r->user_seconds + r->system_seconds,
-                        r->max_rss_kib, loadavg);
+    log_ << fmt::format(
+        "=== {}: {}, {:.2f} s wall, {:.2f} s CPU, peak RSS {} KiB, load "
+        "average {:.2f} at start\n",
+        what, r->Describe(), r->wall_seconds, r->user_seconds + r->system_seconds, r->max_rss_kib,
+        loadavg);
     log_.flush();
-    std::fprintf(stderr, " %s, %.1f s, peak RSS %.1f MiB\n", r->ok() ? "done" : r->Describe().c_str(),
-                 r->wall_seconds, MiB(r->max_rss_kib));
+    std::fprintf(stderr, " %s, %.1f s, peak RSS %.1f MiB\n",
+                 r->ok() ? "done" : r->Describe().c_str(), r->wall_seconds, MiB(r->max_rss_kib));
     if (!r->ok()) {
-      return Status::IOError(fmt::format("{}: failed ({}): {}", what, r->Describe(),
-                                         LastLine(err_text)));
+      return Status::IOError(
+          fmt::format("{}: failed ({}): {}", what, r->Describe(), LastLine(err_text)));
     }
     last_loadavg_ = loadavg;
     return r;
@@ -171,12 +173,19 @@ class ChildRunner {
 
 std::vector<std::string> RunArgs(const SweepConfig& c, Engine e, uint64_t n,
                                  const std::string& json_path) {
-  std::vector<std::string> a = {"run",        "--engine",   std::string(EngineName(e)),
-                                "--listings", std::to_string(n),
-                                "--seed",     std::to_string(c.seed),
-                                "--work-dir", ScaleDir(c, n),
-                                "--workload", c.workload_path,
-                                "--json",     json_path};
+  std::vector<std::string> a = {"run",
+                                "--engine",
+                                std::string(EngineName(e)),
+                                "--listings",
+                                std::to_string(n),
+                                "--seed",
+                                std::to_string(c.seed),
+                                "--work-dir",
+                                ScaleDir(c, n),
+                                "--workload",
+                                c.workload_path,
+                                "--json",
+                                json_path};
   if (c.ops) a.insert(a.end(), {"--ops", std::to_string(*c.ops)});
   if (c.warmup) a.insert(a.end(), {"--warmup", std::to_string(*c.warmup)});
   if (c.cache_mb) a.insert(a.end(), {"--cache-mb", std::to_string(*c.cache_mb)});
@@ -204,12 +213,12 @@ Status MeasurePoint(const SweepConfig& c, Engine e, uint64_t n, ChildRunner& run
   p->listings = n;
 
   const std::string load_json = prefix + "-load.json";
-  StatusOr<ChildResult> load = runner.Run(
-      fmt::format("{} at {} listings: load", engine, n),
-      {"load", "--engine", engine, "--listings", std::to_string(n), "--seed",
-       std::to_string(c.seed), "--data-dir", (fs::path(dir) / "base").string(), "--json",
-       load_json},
-      prefix + "-load");
+  StatusOr<ChildResult> load =
+      runner.Run(fmt::format("{} at {} listings: load", engine, n),
+                 {"load", "--engine", engine, "--listings", std::to_string(n), "--seed",
+                  std::to_string(c.seed), "--data-dir", (fs::path(dir) / "base").string(), "--json",
+                  load_json},
+                 prefix + "-load");
   if (!load.ok()) return load.status();
   p->load_child = ChildStatsOf(*load, runner.last_loadavg());
   LB_RETURN_IF_ERROR(ReadLoadReport(load_json, e, p));
@@ -400,8 +409,9 @@ json SweepJson(const SweepConfig& c, const SweepResult& r) {
     for (const SweepFit& fit : FitSweep(r.points, e)) f[fit.metric] = FitJson(fit);
     fits[std::string(EngineName(e))] = f;
   }
-  out["fits"] = {{"model", "y = a * listings^b, least squares on (ln listings, ln y); r2 in "
-                           "log-log space"},
+  out["fits"] = {{"model",
+                  "y = a * listings^b, least squares on (ln listings, ln y); r2 in "
+                  "log-log space"},
                  {"engines", fits}};
   return out;
 }

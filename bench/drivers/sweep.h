@@ -38,12 +38,12 @@ struct SweepConfig {
   std::vector<Engine> engines;
   std::vector<uint64_t> listings;  // ascending, distinct, >= 1
   uint64_t seed = 1;
-  WorkloadSpec workload;           // as parsed, before --ops/--warmup
+  WorkloadSpec workload;  // as parsed, before --ops/--warmup
   std::string workload_path;
   std::optional<uint64_t> ops, warmup, cache_mb;  // passed on to `listbench run`
   std::string work_dir, out_dir;
-  std::string binary;              // the listbench executable run for children
-  bool keep = false;               // keep WORK/N and the children's reports
+  std::string binary;  // the listbench executable run for children
+  bool keep = false;   // keep WORK/N and the children's reports
   std::vector<std::string> command_line;
 };
 

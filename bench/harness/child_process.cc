@@ -45,7 +45,8 @@ class FileActions {
 
 std::string ChildResult::Describe() const {
   if (term_signal != 0) {
-    return "killed by signal " + std::to_string(term_signal) + " (" + ::strsignal(term_signal) + ")";
+    return "killed by signal " + std::to_string(term_signal) + " (" + ::strsignal(term_signal) +
+           ")";
   }
   return "exit " + std::to_string(exit_code);
 }
@@ -79,8 +80,7 @@ StatusOr<ChildResult> RunChild(const std::string& binary, const std::vector<std:
                            std::strerror(errno));
   }
   ChildResult r;
-  r.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) r.term_signal = WTERMSIG(status);
   r.max_rss_kib = usage.ru_maxrss > 0 ? static_cast<uint64_t>(usage.ru_maxrss) : 0;

@@ -31,8 +31,8 @@ auto MeasuredStore::Measure(OpKind kind, F&& call) {
   auto result = call(t);
   const Clock::time_point end = Clock::now();
   intended_.reset();
-  last_ns_ = static_cast<uint64_t>(
-      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()));
+  last_ns_ = static_cast<uint64_t>(std::max<int64_t>(
+      0, std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()));
   last_kind_ = kind;
   if (recording_) {
     OpStats& s = stats_[static_cast<int>(kind)];
@@ -64,8 +64,7 @@ StatusOr<SearchResult> MeasuredStore::Search(const SearchQuery& q) {
   return Measure(OpKind::kSearch, [&](Store* s) { return s->Search(q); });
 }
 StatusOr<ApplicantProfile> MeasuredStore::GetApplicantProfile(TenantId t, EntityId a) {
-  return Measure(OpKind::kApplicantProfile,
-                 [&](Store* s) { return s->GetApplicantProfile(t, a); });
+  return Measure(OpKind::kApplicantProfile, [&](Store* s) { return s->GetApplicantProfile(t, a); });
 }
 StatusOr<ListingApplications> MeasuredStore::GetListingApplications(TenantId t, EntityId l) {
   return Measure(OpKind::kListingApplications,

@@ -63,7 +63,8 @@ RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& op
     const uint64_t n = i - warmup;
     if (r.open_loop) {
       const Clock::time_point due =
-          start + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(n) * interval_ns));
+          start +
+          std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(n) * interval_ns));
       if (due >= deadline) break;
       // Sleep most of the way, then spin for precision.
       Clock::time_point now = Clock::now();

@@ -24,15 +24,15 @@
 namespace listbench {
 
 struct RunOptions {
-  uint64_t warmup = 0;      // leading trace ops run unrecorded
-  double duration_s = 0;    // > 0: stop measuring after this long (or at trace end)
-  double target_rate = 0;   // ops/s; > 0 means open loop
+  uint64_t warmup = 0;     // leading trace ops run unrecorded
+  double duration_s = 0;   // > 0: stop measuring after this long (or at trace end)
+  double target_rate = 0;  // ops/s; > 0 means open loop
 };
 
 // One second of the measured run.
 struct Second {
   uint64_t ops = 0;
-  uint64_t errors = 0;      // non-ok outcomes
+  uint64_t errors = 0;  // non-ok outcomes
   double mean_us = 0;
   double p99_us = 0;
   double max_us = 0;
@@ -42,8 +42,8 @@ struct RunResult {
   std::array<OpStats, kNumOpKinds> ops;  // measured requests by pattern
   OpStats all;                           // every measured request
   uint64_t measured = 0;
-  double seconds = 0;      // wall time of the measured part
-  double throughput = 0;   // measured / seconds
+  double seconds = 0;     // wall time of the measured part
+  double throughput = 0;  // measured / seconds
   bool open_loop = false;
   double target_rate = 0;
   bool trace_exhausted = false;  // duration mode ran out of trace first

@@ -90,8 +90,7 @@ StatusOr<LoadReport> LoadInto(Engine engine, const std::string& dir, const Datas
       line.Done(std::string("loaded ") + std::string(EngineName(engine)) + " into " + dir);
     }
   }  // the store closes here; closing is part of the load time
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.complete = true;
   LB_RETURN_IF_ERROR(WriteManifest(dir, m));
   return report;
@@ -155,7 +154,8 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
     StatusOr<Manifest> m = ReadManifest(dir);
     if (!m.ok()) {
       if (m.status().IsNotFound()) {
-        return Status::InvalidArgument(dir + ": exists and is not a listbench store; "
+        return Status::InvalidArgument(dir +
+                                       ": exists and is not a listbench store; "
                                        "refusing to touch it");
       }
       return m.status();  // unreadable manifest or another format version
@@ -179,12 +179,12 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
       return report;
     }
     if (existing == ExistingLoad::kRefuse) {
-      return Status::InvalidArgument(
-          dir + ": already holds " + (m->complete ? "" : "an incomplete load of ") +
-          "another dataset (listings=" + std::to_string(m->listings) +
-          " seed=" + std::to_string(m->seed) +
-          " generator=" + std::to_string(m->generator_version) +
-          "); use --replace or another --data-dir");
+      return Status::InvalidArgument(dir + ": already holds " +
+                                     (m->complete ? "" : "an incomplete load of ") +
+                                     "another dataset (listings=" + std::to_string(m->listings) +
+                                     " seed=" + std::to_string(m->seed) +
+                                     " generator=" + std::to_string(m->generator_version) +
+                                     "); use --replace or another --data-dir");
     }
     LB_RETURN_IF_ERROR(RemoveStoreDir(dir));
   }

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/status.h"
-#include "engine/store_dir.h"
 #include "core/store_options.h"
+#include "engine/store_dir.h"
 #include "workloads/dataset.h"
 
 namespace listbench {
@@ -18,10 +18,10 @@ namespace listbench {
 struct LoadReport {
   Engine engine = Engine::kSqlite;
   std::string dir;
-  bool reused = false;       // a matching complete load was already there
-  double seconds = 0;        // open + bulk load + Finish + close
-  DatasetCounts counts;      // entities generated (rows for SQLite)
-  uint64_t rows_written = 0; // rows (SQLite) or items (RocksDB) written by the engine
+  bool reused = false;        // a matching complete load was already there
+  double seconds = 0;         // open + bulk load + Finish + close
+  DatasetCounts counts;       // entities generated (rows for SQLite)
+  uint64_t rows_written = 0;  // rows (SQLite) or items (RocksDB) written by the engine
   uint64_t disk_bytes = 0;
 };
 

@@ -7,9 +7,8 @@
 
 namespace listbench {
 
-
 StatusOr<WorkloadData> MakeWorkloadData(uint64_t listings, const std::string& workload_file,
-                                  uint64_t ops, uint64_t trace_seed) {
+                                        uint64_t ops, uint64_t trace_seed) {
   WorkloadData d;
   DatasetSpec spec;
   spec.listings = listings;
@@ -58,8 +57,7 @@ StatusOr<bool> Present(Store& store, const WorkloadData& d, const Op& op, uint64
   // decided_at != 0: the application must carry this W5's decision -- a
   // later W5 of the same application (possible only if this one did not
   // land) leaves another `updated`; paid implies a decision that landed.
-  auto app_in_listing = [&](EntityId listing, EntityId app,
-                            int64_t decided_at) -> StatusOr<bool> {
+  auto app_in_listing = [&](EntityId listing, EntityId app, int64_t decided_at) -> StatusOr<bool> {
     StatusOr<ListingApplications> r = store.GetListingApplications(tenant, listing);
     if (r.status().code() == StatusCode::kNotFound) return false;
     if (!r.ok()) return r.status();

@@ -110,7 +110,8 @@ void BM_Pattern(benchmark::State& state, Engine engine, OpKind kind) {
     const auto start = std::chrono::steady_clock::now();
     const Status s = RunOp(*l.store, trace[i]);
     const auto end = std::chrono::steady_clock::now();
-    h.Add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()));
+    h.Add(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count()));
     if (!s.ok()) {
       if (s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption) {
         state.SkipWithError(s.ToString().c_str());
@@ -233,7 +234,8 @@ int main(int argc, char** argv) {
       const std::string name = std::string(OpKindCode(kind)) + "_" + std::string(OpKindName(kind)) +
                                "/" + std::string(EngineName(e)) +
                                "/listings:" + std::to_string(g_listings);
-      benchmark::RegisterBenchmark(name.c_str(), BM_Pattern, e, kind)->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(name.c_str(), BM_Pattern, e, kind)
+          ->Unit(benchmark::kMicrosecond);
     }
   }
   benchmark::RegisterBenchmark("runner_overhead/bare_loop", BM_RunnerOverhead, false)

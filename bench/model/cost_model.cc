@@ -4,10 +4,9 @@ namespace listbench {
 
 double DynamoUsdPer1000Calls(const CostInputs& in, double read_units_per_call,
                              double write_units_per_call) {
-  const double per_call = read_units_per_call * in.read_unit_multiplier *
-                              in.usd_per_million_read_units / 1e6 +
-                          write_units_per_call * in.write_unit_multiplier *
-                              in.usd_per_million_write_units / 1e6;
+  const double per_call =
+      read_units_per_call * in.read_unit_multiplier * in.usd_per_million_read_units / 1e6 +
+      write_units_per_call * in.write_unit_multiplier * in.usd_per_million_write_units / 1e6;
   return per_call * 1000.0;
 }
 

@@ -23,9 +23,9 @@ namespace listbench {
 struct CostInputs {
   double usd_per_million_read_units = 0.125;   // DynamoDB on-demand, us-east-1
   double usd_per_million_write_units = 0.625;  // DynamoDB on-demand, us-east-1
-  double read_unit_multiplier = 0.5;   // eventually consistent reads (DynamoDB's default)
-  double write_unit_multiplier = 2.0;  // multi-item atomic writes are TransactWriteItems
-  double sql_instance_usd_per_hour = 0.225;  // a 2-vCPU provisioned SQL instance
+  double read_unit_multiplier = 0.5;           // eventually consistent reads (DynamoDB's default)
+  double write_unit_multiplier = 2.0;          // multi-item atomic writes are TransactWriteItems
+  double sql_instance_usd_per_hour = 0.225;    // a 2-vCPU provisioned SQL instance
   std::string_view dynamodb_source =
       "AWS DynamoDB pricing, on-demand, US East (N. Virginia), after the 50% on-demand price "
       "cut of 1 Nov 2024: $0.125 per million read request units, $0.625 per million write "

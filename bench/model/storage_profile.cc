@@ -29,10 +29,9 @@ uint64_t RoundTrips(std::string_view engine, OpKind kind, const WorkStats& work)
 
 uint64_t ModelledNs(const StorageProfile& p, uint64_t measured_ns, const IoStats& io,
                     uint64_t round_trips) {
-  const double extra_us = static_cast<double>(io.reads) * p.read_us +
-                          static_cast<double>(io.writes) * p.write_us +
-                          static_cast<double>(io.syncs) * p.sync_us +
-                          static_cast<double>(round_trips) * p.rtt_us;
+  const double extra_us =
+      static_cast<double>(io.reads) * p.read_us + static_cast<double>(io.writes) * p.write_us +
+      static_cast<double>(io.syncs) * p.sync_us + static_cast<double>(round_trips) * p.rtt_us;
   return measured_ns + static_cast<uint64_t>(std::llround(extra_us * 1000.0));
 }
 

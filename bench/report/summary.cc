@@ -1,10 +1,10 @@
 #include "bench/report/summary.h"
 
-#include "bench/model/storage_profile.h"
-
 #include <fmt/format.h>
 
 #include <fstream>
+
+#include "bench/model/storage_profile.h"
 
 namespace listbench {
 namespace {
@@ -102,8 +102,8 @@ void PrintComparison(const std::map<std::string, RunResult>& by_engine) {
   const bool both = by_engine.count("sqlite") && by_engine.count("rocksdb");
   std::string header = fmt::format("{:<4} {:<22}", "op", "name");
   for (const auto& [e, r] : by_engine) {
-    header += fmt::format(" | {:>8} {:>9} {:>9} {:>9} {:>6}", e, "mean µs", "p50 µs", "p99 µs",
-                          "errors");
+    header +=
+        fmt::format(" | {:>8} {:>9} {:>9} {:>9} {:>6}", e, "mean µs", "p50 µs", "p99 µs", "errors");
   }
   if (both) header += " | sqlite/rocksdb";
   fmt::print("{}\n", header);
@@ -146,14 +146,14 @@ Status WriteCsvs(const std::string& dir, const std::map<std::string, RunResult>&
     auto line = [&](std::string_view name, const OpStats& s) {
       const Histogram& h = s.latency_ns;
       const uint64_t n = s.count();
-      ops << fmt::format("{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},"
-                         "{:.3f},{:.1f},{:.3f},{:.1f},{:.4f}\n",
-                         e, name, n, s.errors(), h.mean() / 1000, Us(h.Percentile(0.5)),
-                         Us(h.Percentile(0.9)), Us(h.Percentile(0.99)), Us(h.Percentile(0.999)),
-                         Us(h.max()), PerOp(s.work.queries, n), PerOp(s.work.rows_read, n),
-                         PerOp(s.work.rows_written, n), PerOp(s.io.reads, n),
-                         PerOp(s.io.read_bytes, n), PerOp(s.io.writes, n),
-                         PerOp(s.io.write_bytes, n), PerOp(s.io.syncs, n));
+      ops << fmt::format(
+          "{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},"
+          "{:.3f},{:.1f},{:.3f},{:.1f},{:.4f}\n",
+          e, name, n, s.errors(), h.mean() / 1000, Us(h.Percentile(0.5)), Us(h.Percentile(0.9)),
+          Us(h.Percentile(0.99)), Us(h.Percentile(0.999)), Us(h.max()), PerOp(s.work.queries, n),
+          PerOp(s.work.rows_read, n), PerOp(s.work.rows_written, n), PerOp(s.io.reads, n),
+          PerOp(s.io.read_bytes, n), PerOp(s.io.writes, n), PerOp(s.io.write_bytes, n),
+          PerOp(s.io.syncs, n));
     };
     for (int k = 0; k < kNumOpKinds; ++k) {
       if (r.ops[k].count() > 0) line(OpKindName(static_cast<OpKind>(k)), r.ops[k]);

@@ -7,9 +7,9 @@
 #include <cstdio>
 
 #include "bench/cli/cli_util.h"
+#include "bench/drivers/sweep.h"
 #include "bench/report/plot.h"
 #include "bench/report/report.h"
-#include "bench/drivers/sweep.h"
 
 namespace listbench {
 namespace {
@@ -105,8 +105,8 @@ std::string Csv(const SweepResult& r) {
 struct Series {
   std::string label;
   std::string color;
-  double scale = 1;              // plotted value = metric value * scale
-  std::optional<PowerFit> fit;   // in the metric's own unit
+  double scale = 1;             // plotted value = metric value * scale
+  std::optional<PowerFit> fit;  // in the metric's own unit
 };
 
 std::string EngineStyle(Engine e, bool points) {
@@ -148,10 +148,14 @@ std::string PlotScript(const SweepConfig& c, const SweepResult& r, const std::st
       for (const auto& [color, m] : metrics) {
         std::optional<double> v;
         const std::string metric = m.metric;
-        if (metric == "disk_bytes") v = static_cast<double>(p->disk_bytes);
-        else if (metric == "load_peak_rss_kib") v = static_cast<double>(p->load_child.peak_rss_kib);
-        else if (metric == "run_peak_rss_kib") v = static_cast<double>(p->run_child.peak_rss_kib);
-        else if (const SweepLatency* l = OpLatency(*p, metric.substr(0, metric.find('.')))) v = l->mean_us;
+        if (metric == "disk_bytes")
+          v = static_cast<double>(p->disk_bytes);
+        else if (metric == "load_peak_rss_kib")
+          v = static_cast<double>(p->load_child.peak_rss_kib);
+        else if (metric == "run_peak_rss_kib")
+          v = static_cast<double>(p->run_child.peak_rss_kib);
+        else if (const SweepLatency* l = OpLatency(*p, metric.substr(0, metric.find('.'))))
+          v = l->mean_us;
         row += v && *v > 0 ? fmt::format(" {:.6g}", *v * scale_of.at(metric)) : " ?";
       }
       gp += row + "\n";
@@ -167,9 +171,9 @@ std::string PlotScript(const SweepConfig& c, const SweepResult& r, const std::st
                           color, e == Engine::kSqlite ? "SQLite" : "RocksDB", m.label,
                           fitted ? "  ∝ N^" + Exponent(f->fit->b) : "");
       if (fitted) {
-        plot += fmt::format(", \\\n     {:.9g} * x**{:.9g} with lines {} lc rgb '{}' notitle",
-                            f->fit->a * scale_of.at(m.metric), f->fit->b, EngineStyle(e, false),
-                            color);
+        plot +=
+            fmt::format(", \\\n     {:.9g} * x**{:.9g} with lines {} lc rgb '{}' notitle",
+                        f->fit->a * scale_of.at(m.metric), f->fit->b, EngineStyle(e, false), color);
       }
     }
   }
@@ -184,8 +188,7 @@ std::string LatencyPlot(const SweepConfig& c, const SweepResult& r) {
       {"#ff7f0e", {"R3.mean_us", "R3"}}};
   std::map<std::string, double> scale;
   for (const auto& [color, m] : metrics) scale[m.metric] = 1;
-  return PlotScript(c, r, "sweep_latency",
-                    "Mean latency vs listings",
+  return PlotScript(c, r, "sweep_latency", "Mean latency vs listings",
                     "mean latency (µs, log scale)", metrics, scale);
 }
 
@@ -197,8 +200,7 @@ std::string SizePlot(const SweepConfig& c, const SweepResult& r) {
   const std::map<std::string, double> scale = {{"disk_bytes", 1.0 / (1024.0 * 1024.0)},
                                                {"load_peak_rss_kib", 1.0 / 1024.0},
                                                {"run_peak_rss_kib", 1.0 / 1024.0}};
-  return PlotScript(c, r, "sweep_size",
-                    "Disk size and peak resident memory vs listings",
+  return PlotScript(c, r, "sweep_size", "Disk size and peak resident memory vs listings",
                     "MiB (log scale)", metrics, scale);
 }
 
@@ -209,10 +211,11 @@ std::string EnvironmentSection(const SweepConfig& c, const json& j) {
   const json w = j.value("workload", json::object());
   std::string md = "## Environment\n\n| | |\n|---|---|\n" + BuildEnvironmentRows(b);
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
-  row("workload", fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, single thread, closed loop",
-                              w.value("name", "?"), w.value("file", "?"),
-                              w.value("keys", json::object()).value("distribution", "?"),
-                              w.value("operations", 0), w.value("warmup", 0)));
+  row("workload",
+      fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, single thread, closed loop",
+                  w.value("name", "?"), w.value("file", "?"),
+                  w.value("keys", json::object()).value("distribution", "?"),
+                  w.value("operations", 0), w.value("warmup", 0)));
   std::string scales;
   for (uint64_t n : c.listings) scales += (scales.empty() ? "" : ", ") + std::to_string(n);
   row("scales", scales + fmt::format(" listings, seed {}", c.seed));
@@ -225,20 +228,22 @@ std::string EnvironmentSection(const SweepConfig& c, const json& j) {
 
 std::string EngineSection(const SweepResult& r, Engine e) {
   std::string md = fmt::format("## {} (`{}`)\n\n", Title(e), EngineName(e));
-  md += "| listings | load s | engine writes/s | disk MiB | load peak RSS MiB | run peak RSS MiB "
-        "| ops/s | mean µs | p50 µs | p99 µs |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  md +=
+      "| listings | load s | engine writes/s | disk MiB | load peak RSS MiB | run peak RSS MiB "
+      "| ops/s | mean µs | p50 µs | p99 µs |\n"
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   const std::vector<const SweepPoint*> points = PointsOf(r, e);
   for (const SweepPoint* p : points) {
     const SweepLatency* all = OpLatency(*p, "all");
-    md += fmt::format("| {} | {:.2f} | {:.0f} | {:.1f} | {:.1f} | {:.1f} | {:.0f} | {} | {} | {} |\n",
-                      p->listings, p->load_seconds, p->engine_writes_per_second,
-                      MiBOfBytes(static_cast<double>(p->disk_bytes)),
-                      MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
-                      MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), p->throughput,
-                      all ? fmt::format("{:.1f}", all->mean_us) : "–",
-                      all ? fmt::format("{:.1f}", all->p50_us) : "–",
-                      all ? fmt::format("{:.1f}", all->p99_us) : "–");
+    md +=
+        fmt::format("| {} | {:.2f} | {:.0f} | {:.1f} | {:.1f} | {:.1f} | {:.0f} | {} | {} | {} |\n",
+                    p->listings, p->load_seconds, p->engine_writes_per_second,
+                    MiBOfBytes(static_cast<double>(p->disk_bytes)),
+                    MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
+                    MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), p->throughput,
+                    all ? fmt::format("{:.1f}", all->mean_us) : "–",
+                    all ? fmt::format("{:.1f}", all->p50_us) : "–",
+                    all ? fmt::format("{:.1f}", all->p99_us) : "–");
   }
   md += "\nLatency per access pattern, mean / p99 µs:\n\n| listings |";
   std::string rule = "|---:|";
@@ -268,11 +273,12 @@ std::string GrowthSection(const SweepConfig& c, const SweepResult& r) {
       "(a low R² says a power law describes the curve poorly, e.g. a constant floor plus a "
       "growing part).\n\n";
   for (Engine e : c.engines) {
-    md += fmt::format("- **{}**: load {}, disk {}, load peak RSS {}, run peak RSS {}, "
-                      "mean latency {}, p99 {}\n",
-                      EngineName(e), Growth(fits[e], "load_seconds"), Growth(fits[e], "disk_bytes"),
-                      Growth(fits[e], "load_peak_rss_kib"), Growth(fits[e], "run_peak_rss_kib"),
-                      Growth(fits[e], "all.mean_us"), Growth(fits[e], "all.p99_us"));
+    md += fmt::format(
+        "- **{}**: load {}, disk {}, load peak RSS {}, run peak RSS {}, "
+        "mean latency {}, p99 {}\n",
+        EngineName(e), Growth(fits[e], "load_seconds"), Growth(fits[e], "disk_bytes"),
+        Growth(fits[e], "load_peak_rss_kib"), Growth(fits[e], "run_peak_rss_kib"),
+        Growth(fits[e], "all.mean_us"), Growth(fits[e], "all.p99_us"));
   }
   md += "\n| metric |";
   std::string rule = "|---|";
@@ -319,9 +325,8 @@ std::string RunPeakNote(const SweepConfig& c, const SweepResult& r) {
   uint64_t n = 0;
   for (uint64_t scale : c.listings) {
     const bool all_engines = std::all_of(c.engines.begin(), c.engines.end(), [&](Engine e) {
-      return std::any_of(r.points.begin(), r.points.end(), [&](const SweepPoint& p) {
-        return p.engine == e && p.listings == scale;
-      });
+      return std::any_of(r.points.begin(), r.points.end(),
+                         [&](const SweepPoint& p) { return p.engine == e && p.listings == scale; });
     });
     if (all_engines) n = scale;
   }
@@ -353,10 +358,11 @@ std::string NotesSection(const SweepConfig& c, const SweepResult& r, const json&
   const double memory = b.value("memory_bytes", 0.0);
   const int cores = b.value("cores", 0);
   std::string md = "## How this was measured\n\n";
-  md += "- Each engine at each scale is measured by two child processes of the same listbench "
-        "binary: `listbench load` (fresh store, bulk path; the load time is the one it reports) "
-        "and then `listbench run`, which reuses that load, clones it and replays the workload. "
-        "Peak RSS is the kernel's `ru_maxrss` of each child (wait4).\n";
+  md +=
+      "- Each engine at each scale is measured by two child processes of the same listbench "
+      "binary: `listbench load` (fresh store, bulk path; the load time is the one it reports) "
+      "and then `listbench run`, which reuses that load, clones it and replays the workload. "
+      "Peak RSS is the kernel's `ru_maxrss` of each child (wait4).\n";
   md += fmt::format(
       "- Peak RSS has a floor: `listbench --version` started the same way peaks at {:.1f} MiB "
       "(binary, libraries, and the footprint of the sweep process that Linux carries into a "
@@ -388,8 +394,9 @@ std::string NotesSection(const SweepConfig& c, const SweepResult& r, const json&
         "than the machine can do; each child's load average is in sweep.json.\n",
         min_load, max_load, cores);
   }
-  md += "- Latency is in-process, single-thread, closed loop; `sweep.csv` has every op at every "
-        "scale and `sweep.json` the fits' a, b and R².\n\n";
+  md +=
+      "- Latency is in-process, single-thread, closed loop; `sweep.csv` has every op at every "
+      "scale and `sweep.json` the fits' a, b and R².\n\n";
   return md;
 }
 
@@ -440,17 +447,19 @@ Status WriteSweepOutputs(const SweepConfig& c, const SweepResult& r) {
 
 void PrintSweepTable(const SweepConfig& c, const SweepResult& r) {
   fmt::print("{:<8} {:>9} {:>8} {:>10} {:>9} {:>12} {:>11} {:>9} {:>9} {:>9}\n", "engine",
-             "listings", "load s", "writes/s", "disk MiB", "load RSS MiB", "run RSS MiB",
-             "mean µs", "p99 µs", "ops/s");
+             "listings", "load s", "writes/s", "disk MiB", "load RSS MiB", "run RSS MiB", "mean µs",
+             "p99 µs", "ops/s");
   for (Engine e : c.engines) {
     for (const SweepPoint* p : PointsOf(r, e)) {
       const SweepLatency* all = OpLatency(*p, "all");
-      fmt::print("{:<8} {:>9} {:>8.2f} {:>10.0f} {:>9.1f} {:>12.1f} {:>11.1f} {:>9.1f} {:>9.1f} {:>9.0f}\n",
-                 EngineName(e), p->listings, p->load_seconds, p->engine_writes_per_second,
-                 MiBOfBytes(static_cast<double>(p->disk_bytes)),
-                 MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
-                 MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), all ? all->mean_us : 0.0,
-                 all ? all->p99_us : 0.0, p->throughput);
+      fmt::print(
+          "{:<8} {:>9} {:>8.2f} {:>10.0f} {:>9.1f} {:>12.1f} {:>11.1f} {:>9.1f} {:>9.1f} "
+          "{:>9.0f}\n",
+          EngineName(e), p->listings, p->load_seconds, p->engine_writes_per_second,
+          MiBOfBytes(static_cast<double>(p->disk_bytes)),
+          MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
+          MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), all ? all->mean_us : 0.0,
+          all ? all->p99_us : 0.0, p->throughput);
     }
   }
   fmt::print("growth, y = a·N^b (R²):\n");

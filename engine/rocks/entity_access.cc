@@ -4,9 +4,8 @@
 // W2-W5 change them (item_updates.h); everything else is left alone.
 #include "engine/rocks/entity_access.h"
 
-#include <rocksdb/write_batch.h>
-
 #include <fmt/format.h>
+#include <rocksdb/write_batch.h>
 
 #include <limits>
 #include <optional>
@@ -37,39 +36,49 @@ Status MarkerTenant(Table& table, MarkerKind kind, EntityId id, std::optional<Te
 }
 
 Status OrphanMarker(MarkerKind kind, EntityId id) {
-  return Status::Corruption(fmt::format("uniqueness marker {}#{} without its item",
-                                        static_cast<char>(kind), id));
+  return Status::Corruption(
+      fmt::format("uniqueness marker {}#{} without its item", static_cast<char>(kind), id));
 }
 
 // The marker that names the owning tenant of an entity of `kind` other
 // than tenants and applicants: its own, or (images) its listing's.
 MarkerKind OwnerMarker(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kLandlord: return MarkerKind::kLandlord;
-    case EntityKind::kApplication: return MarkerKind::kApplication;
-    case EntityKind::kPayment: return MarkerKind::kPayment;
-    default: return MarkerKind::kListing;  // listings, images
+    case EntityKind::kLandlord:
+      return MarkerKind::kLandlord;
+    case EntityKind::kApplication:
+      return MarkerKind::kApplication;
+    case EntityKind::kPayment:
+      return MarkerKind::kPayment;
+    default:
+      return MarkerKind::kListing;  // listings, images
   }
 }
 
 // The primary item key of the entity (kind, a, b) in tenant t.
 std::string ItemKey(EntityKind kind, TenantId t, uint64_t a, uint64_t b) {
   switch (kind) {
-    case EntityKind::kTenant: return TenantKey(t);
-    case EntityKind::kLandlord: return LandlordKey(t, a);
-    case EntityKind::kListing: return ListingKey(t, a);
-    case EntityKind::kImage: return ImageKey(t, a, static_cast<int32_t>(static_cast<uint32_t>(b)));
-    case EntityKind::kApplication: return ApplicationKey(t, a);
-    case EntityKind::kPayment: return PaymentKey(t, a, b);
-    case EntityKind::kApplicant: break;
+    case EntityKind::kTenant:
+      return TenantKey(t);
+    case EntityKind::kLandlord:
+      return LandlordKey(t, a);
+    case EntityKind::kListing:
+      return ListingKey(t, a);
+    case EntityKind::kImage:
+      return ImageKey(t, a, static_cast<int32_t>(static_cast<uint32_t>(b)));
+    case EntityKind::kApplication:
+      return ApplicationKey(t, a);
+    case EntityKind::kPayment:
+      return PaymentKey(t, a, b);
+    case EntityKind::kApplicant:
+      break;
   }
   return ApplicantKey(t, a);
 }
 
 // Applicants have no marker: hop from tenant to tenant (NextTenant) and look
 // in each one's collections. *value is the item when *found.
-Status FindApplicant(Table& table, EntityId id, std::string* key, std::string* value,
-                     bool* found) {
+Status FindApplicant(Table& table, EntityId id, std::string* key, std::string* value, bool* found) {
   *found = false;
   std::optional<TenantId> t;
   for (uint64_t next = 0;; next = uint64_t{*t} + 1) {
@@ -139,8 +148,8 @@ Status PutEntityItems(Table& table, const Listing& l, int schema, rocksdb::Write
   if (!found) {
     return Status::NotFound(fmt::format("landlord {} of tenant {}", l.landlord, l.tenant));
   }
-  LB_RETURN_IF_ERROR(PutListingItems(b, l, {}, SummaryOf(landlord),
-                                     EnergyRatingToWrite(l.id, 0, schema)));
+  LB_RETURN_IF_ERROR(
+      PutListingItems(b, l, {}, SummaryOf(landlord), EnergyRatingToWrite(l.id, 0, schema)));
   return PutPortfolioItem(b, l.tenant, l.landlord, {SummaryOf(l), 0});
 }
 
@@ -177,8 +186,7 @@ Status PutEntityItems(Table& table, const Applicant& a, int /*schema*/, rocksdb:
 // New: as W1 and the loader -- the primary item, both APP# copies (with the
 // listing's title and the applicant's summary), the marker, and +1 on the
 // listing's open count if the application is open. Held: as W2/W5 move it.
-Status PutEntityItems(Table& table, const Application& a, int /*schema*/,
-                      rocksdb::WriteBatch* b) {
+Status PutEntityItems(Table& table, const Application& a, int /*schema*/, rocksdb::WriteBatch* b) {
   std::optional<TenantId> owner;
   LB_RETURN_IF_ERROR(MarkerTenant(table, MarkerKind::kApplication, a.id, &owner));
   bool found = false;
@@ -217,8 +225,7 @@ Status PutEntityItems(Table& table, const Payment& p, int /*schema*/, rocksdb::W
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(table, ApplicationKey(p.tenant, p.application), &app, &found));
   if (!found) {
-    return Status::NotFound(
-        fmt::format("application {} of tenant {}", p.application, p.tenant));
+    return Status::NotFound(fmt::format("application {} of tenant {}", p.application, p.tenant));
   }
   return PutPaymentItems(b, p, app.applicant);
 }

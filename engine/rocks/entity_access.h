@@ -26,8 +26,8 @@
 #include <string_view>
 
 #include "core/entity_scan.h"
-#include "engine/rocks/table.h"
 #include "core/status.h"
+#include "engine/rocks/table.h"
 
 namespace listbench::rocks {
 

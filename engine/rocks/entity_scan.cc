@@ -70,11 +70,15 @@ bool RowOf(EntityKind kind, std::string key, std::string_view value, EntityRow* 
 
 CollectionKind CollectionOf(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kLandlord: return CollectionKind::kLandlord;
+    case EntityKind::kLandlord:
+      return CollectionKind::kLandlord;
     case EntityKind::kApplicant:
-    case EntityKind::kPayment: return CollectionKind::kApplicant;
-    case EntityKind::kApplication: return CollectionKind::kApplication;
-    default: return CollectionKind::kListing;  // listings, images
+    case EntityKind::kPayment:
+      return CollectionKind::kApplicant;
+    case EntityKind::kApplication:
+      return CollectionKind::kApplication;
+    default:
+      return CollectionKind::kListing;  // listings, images
   }
 }
 
@@ -83,14 +87,20 @@ CollectionKind CollectionOf(EntityKind kind) {
 std::string LowerBound(EntityKind kind, TenantId t, bool has_after, uint64_t a, uint64_t b) {
   if (!has_after) return CollectionsPrefix(t, CollectionOf(kind));
   switch (kind) {
-    case EntityKind::kLandlord: return PrefixSuccessor(LandlordPrefix(t, a));
-    case EntityKind::kListing: return PrefixSuccessor(ListingPrefix(t, a));
+    case EntityKind::kLandlord:
+      return PrefixSuccessor(LandlordPrefix(t, a));
+    case EntityKind::kListing:
+      return PrefixSuccessor(ListingPrefix(t, a));
     case EntityKind::kImage:  // the smallest key after the image's own
       return ImageKey(t, a, static_cast<int32_t>(static_cast<uint32_t>(b))) + '\0';
-    case EntityKind::kApplicant: return PrefixSuccessor(ApplicantPrefix(t, a));
-    case EntityKind::kApplication: return PrefixSuccessor(ApplicationPrefix(t, a));
-    case EntityKind::kPayment: return PaymentKey(t, a, b) + '\0';
-    case EntityKind::kTenant: break;
+    case EntityKind::kApplicant:
+      return PrefixSuccessor(ApplicantPrefix(t, a));
+    case EntityKind::kApplication:
+      return PrefixSuccessor(ApplicationPrefix(t, a));
+    case EntityKind::kPayment:
+      return PaymentKey(t, a, b) + '\0';
+    case EntityKind::kTenant:
+      break;
   }
   return CollectionsPrefix(t, CollectionOf(kind));
 }
@@ -159,13 +169,12 @@ Status ScanEntities(Table& table, EntityKind kind, std::string_view after, size_
   uint64_t a = 0, b = 0;
   const bool has_after = !after.empty();
   if (has_after && !ParseEntityKey(kind, after, &a, &b)) {
-    return Status::InvalidArgument(fmt::format("scan {}: malformed start key {}",
-                                               EntityKindName(kind),
-                                               EntityKeyToString(kind, after)));
+    return Status::InvalidArgument(fmt::format(
+        "scan {}: malformed start key {}", EntityKindName(kind), EntityKeyToString(kind, after)));
   }
   if (limit == 0) return Status::OK();
-  Status s = kind == EntityKind::kTenant ? ScanTenants(table, has_after, a, limit, out)
-                                         : Status::OK();
+  Status s =
+      kind == EntityKind::kTenant ? ScanTenants(table, has_after, a, limit, out) : Status::OK();
   if (kind != EntityKind::kTenant) {
     s = [&]() -> Status {
       // One cursor per tenant that has items, merged by entity key (a

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "core/entity_scan.h"
-#include "engine/rocks/table.h"
 #include "core/status.h"
+#include "engine/rocks/table.h"
 
 namespace listbench::rocks {
 

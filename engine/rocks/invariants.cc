@@ -133,10 +133,14 @@ class Checker {
   void CheckMarker(MarkerKind kind, std::string_view what, EntityId id, TenantId t);
   IdTable<TenantId>& Markers(MarkerKind kind) {
     switch (kind) {
-      case MarkerKind::kListing: return markers_[0];
-      case MarkerKind::kApplication: return markers_[1];
-      case MarkerKind::kPayment: return markers_[2];
-      case MarkerKind::kLandlord: break;
+      case MarkerKind::kListing:
+        return markers_[0];
+      case MarkerKind::kApplication:
+        return markers_[1];
+      case MarkerKind::kPayment:
+        return markers_[2];
+      case MarkerKind::kLandlord:
+        break;
     }
     return markers_[3];
   }

@@ -14,8 +14,8 @@
 #include <string_view>
 
 #include "core/model.h"
-#include "engine/rocks/items.h"
 #include "core/status.h"
+#include "engine/rocks/items.h"
 
 namespace listbench::rocks {
 

@@ -19,8 +19,8 @@ char EnergyRatingToWrite(EntityId listing, char stored, int listing_schema) {
   return listing_schema >= 2 ? EnergyRatingFor(listing) : 0;
 }
 
-Status RewriteListing(Table& table, const ListingItem& stored, const Listing& l,
-                      int listing_schema, rocksdb::WriteBatch* batch) {
+Status RewriteListing(Table& table, const ListingItem& stored, const Listing& l, int listing_schema,
+                      rocksdb::WriteBatch* batch) {
   const Listing& old = stored.listing;
   const TenantId t = l.tenant;
   const std::string lst_key = PortfolioKey(t, l.landlord, l.id);

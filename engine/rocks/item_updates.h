@@ -14,9 +14,9 @@
 #include <string_view>
 
 #include "core/model.h"
+#include "core/status.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/table.h"
-#include "core/status.h"
 
 namespace listbench::rocks {
 
@@ -34,8 +34,8 @@ char EnergyRatingToWrite(EntityId listing, char stored, int listing_schema);
 // (read; its open count kept), and the search entry moved -- deleted at its
 // old key while `stored` was active, put at its new key while `l` is, with
 // IMG#0 (read) as the first image. Corruption if the LST# item is missing.
-Status RewriteListing(Table& table, const ListingItem& stored, const Listing& l,
-                      int listing_schema, rocksdb::WriteBatch* batch);
+Status RewriteListing(Table& table, const ListingItem& stored, const Listing& l, int listing_schema,
+                      rocksdb::WriteBatch* batch);
 
 // W2's and W5's items for application `old` (its primary item as read)
 // moving to `status` at `updated`: the primary item and its copies in the

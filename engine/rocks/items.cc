@@ -465,9 +465,9 @@ void Encode(std::string* dst, const SearchHit& v) {
   if (v.first_image) EncodeImage(dst, *v.first_image);
 }
 bool PeekSearchHitBedrooms(std::string_view in, int32_t* bedrooms) {
-  ValueReader r(in);  // the field order of EncodeSummary
-  (void)r.Varint();   // id
-  r.SkipString();     // city
+  ValueReader r(in);       // the field order of EncodeSummary
+  (void)r.Varint();        // id
+  r.SkipString();          // city
   (void)r.SignedVarint();  // price
   *bedrooms = GetI32(r);
   return r.ok();
@@ -510,13 +510,20 @@ bool DecodeAs(std::string_view in, Entity* out) {
 
 bool DecodeEntity(EntityKind kind, std::string_view in, Entity* out) {
   switch (kind) {
-    case EntityKind::kTenant: return DecodeAs<Tenant>(in, out);
-    case EntityKind::kLandlord: return DecodeAs<Landlord>(in, out);
-    case EntityKind::kListing: return DecodeAs<Listing>(in, out);
-    case EntityKind::kImage: return DecodeAs<Image>(in, out);
-    case EntityKind::kApplicant: return DecodeAs<Applicant>(in, out);
-    case EntityKind::kApplication: return DecodeAs<Application>(in, out);
-    case EntityKind::kPayment: return DecodeAs<Payment>(in, out);
+    case EntityKind::kTenant:
+      return DecodeAs<Tenant>(in, out);
+    case EntityKind::kLandlord:
+      return DecodeAs<Landlord>(in, out);
+    case EntityKind::kListing:
+      return DecodeAs<Listing>(in, out);
+    case EntityKind::kImage:
+      return DecodeAs<Image>(in, out);
+    case EntityKind::kApplicant:
+      return DecodeAs<Applicant>(in, out);
+    case EntityKind::kApplication:
+      return DecodeAs<Application>(in, out);
+    case EntityKind::kPayment:
+      return DecodeAs<Payment>(in, out);
   }
   return false;
 }

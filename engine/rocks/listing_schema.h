@@ -16,8 +16,8 @@
 #include <optional>
 
 #include "core/model.h"
-#include "engine/rocks/items.h"
 #include "core/status.h"
+#include "engine/rocks/items.h"
 
 namespace listbench::rocks {
 

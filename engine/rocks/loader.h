@@ -15,8 +15,8 @@
 
 #include <memory>
 
-#include "engine/rocks/table.h"
 #include "core/store.h"
+#include "engine/rocks/table.h"
 
 namespace listbench::rocks {
 

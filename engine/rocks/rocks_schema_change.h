@@ -10,9 +10,9 @@
 
 #include <memory>
 
-#include "engine/schema_change.h"
 #include "core/status.h"
 #include "core/store.h"
+#include "engine/schema_change.h"
 
 namespace listbench {
 

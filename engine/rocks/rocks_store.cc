@@ -12,6 +12,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/validate.h"
 #include "engine/rocks/counting_fs.h"
 #include "engine/rocks/entity_access.h"
 #include "engine/rocks/entity_scan.h"
@@ -25,7 +26,6 @@
 #include "engine/rocks/loader.h"
 #include "engine/rocks/table.h"
 #include "engine/schema_change.h"
-#include "core/validate.h"
 
 namespace listbench {
 namespace {
@@ -552,7 +552,7 @@ Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
   if (exists) return Status::Conflict("listing " + std::to_string(l.id) + " exists");
   rocksdb::WriteBatch batch;
   LB_RETURN_IF_ERROR(rocks::PutListingItems(&batch, l, images, rocks::SummaryOf(landlord),
-                                             EnergyRatingToWrite(l.id, 0)));
+                                            EnergyRatingToWrite(l.id, 0)));
   LB_RETURN_IF_ERROR(
       rocks::PutPortfolioItem(&batch, l.tenant, l.landlord, {rocks::SummaryOf(l), 0}));
   return table_->Write(&batch);

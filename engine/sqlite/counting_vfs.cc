@@ -133,10 +133,25 @@ struct CountingVfsMethods {
     return RealMethods(f)->xUnfetch(Real(f), off, p);
   }
 
-  static constexpr sqlite3_io_methods kIoMethods = {
-      3,         Close,     Read,         Write,    Truncate,          Sync,
-      FileSize,  Lock,      Unlock,       CheckReservedLock, FileControl, SectorSize,
-      DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier, ShmUnmap, Fetch, Unfetch};
+  static constexpr sqlite3_io_methods kIoMethods = {3,
+                                                    Close,
+                                                    Read,
+                                                    Write,
+                                                    Truncate,
+                                                    Sync,
+                                                    FileSize,
+                                                    Lock,
+                                                    Unlock,
+                                                    CheckReservedLock,
+                                                    FileControl,
+                                                    SectorSize,
+                                                    DeviceCharacteristics,
+                                                    ShmMap,
+                                                    ShmLock,
+                                                    ShmBarrier,
+                                                    ShmUnmap,
+                                                    Fetch,
+                                                    Unfetch};
 
   // ---- sqlite3_vfs ----
   static int Open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags,
@@ -204,7 +219,9 @@ struct CountingVfsMethods {
   static int Randomness(sqlite3_vfs* vfs, int n, char* out) {
     return Parent(vfs)->xRandomness(Parent(vfs), n, out);
   }
-  static int Sleep(sqlite3_vfs* vfs, int micros) { return Parent(vfs)->xSleep(Parent(vfs), micros); }
+  static int Sleep(sqlite3_vfs* vfs, int micros) {
+    return Parent(vfs)->xSleep(Parent(vfs), micros);
+  }
   static int CurrentTime(sqlite3_vfs* vfs, double* out) {
     return Parent(vfs)->xCurrentTime(Parent(vfs), out);
   }

@@ -66,7 +66,7 @@ class CountingVfs {
   CountingVfs() = default;
 
   std::string name_;
-  sqlite3_vfs vfs_{};      // pAppData points at this object
+  sqlite3_vfs vfs_{};  // pAppData points at this object
   sqlite3_vfs* parent_ = nullptr;
   IoCounters counters_;
   IoFaultInjector* faults_ = nullptr;

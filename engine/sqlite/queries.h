@@ -18,13 +18,13 @@ inline constexpr int64_t kApproved = static_cast<int64_t>(ApplicationStatus::kAp
 inline constexpr int64_t kPaid = static_cast<int64_t>(ApplicationStatus::kPaid);
 
 // The columns of a table in schema order, with a table alias.
-#define LISTING_COLS(a)                                                                   \
-  a ".id, " a ".tenant_id, " a ".landlord_id, " a ".city, " a ".postcode, " a ".price, " a \
-  ".bedrooms, " a ".title, " a ".description, " a ".status, " a ".created, " a            \
-  ".updated, " a ".version"
-#define APPLICATION_COLS(a)                                                                \
-  a ".id, " a ".tenant_id, " a ".listing_id, " a ".applicant_id, " a ".status, " a         \
-  ".submitted, " a ".updated"
+#define LISTING_COLS(a)                                                                         \
+  a ".id, " a ".tenant_id, " a ".landlord_id, " a ".city, " a ".postcode, " a ".price, " a      \
+    ".bedrooms, " a ".title, " a ".description, " a ".status, " a ".created, " a ".updated, " a \
+    ".version"
+#define APPLICATION_COLS(a)                                                        \
+  a ".id, " a ".tenant_id, " a ".listing_id, " a ".applicant_id, " a ".status, " a \
+    ".submitted, " a ".updated"
 #define SUMMARY_COLS(a) a ".id, " a ".city, " a ".price, " a ".bedrooms, " a ".title, " a ".status"
 
 // ---- R1 ----

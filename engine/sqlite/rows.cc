@@ -114,25 +114,42 @@ Applicant ReadApplicant(const Statement& s, int c) {
 }
 
 Application ReadApplication(const Statement& s, int c) {
-  return {Id(s, c),      Tid(s, c + 1), Id(s, c + 2), Id(s, c + 3),
-          static_cast<ApplicationStatus>(s.Int(c + 4)), s.Int(c + 5), s.Int(c + 6)};
+  return {Id(s, c),
+          Tid(s, c + 1),
+          Id(s, c + 2),
+          Id(s, c + 3),
+          static_cast<ApplicationStatus>(s.Int(c + 4)),
+          s.Int(c + 5),
+          s.Int(c + 6)};
 }
 
 Payment ReadPayment(const Statement& s, int c) {
-  return {Id(s, c),      Tid(s, c + 1), Id(s, c + 2),
-          s.Int(c + 3),  s.Text(c + 4), s.Text(c + 5),
-          static_cast<PaymentStatus>(s.Int(c + 6)), s.Int(c + 7)};
+  return {Id(s, c),
+          Tid(s, c + 1),
+          Id(s, c + 2),
+          s.Int(c + 3),
+          s.Text(c + 4),
+          s.Text(c + 5),
+          static_cast<PaymentStatus>(s.Int(c + 6)),
+          s.Int(c + 7)};
 }
 
 Entity ReadEntity(EntityKind kind, const Statement& s, int c) {
   switch (kind) {
-    case EntityKind::kTenant: return ReadTenant(s, c);
-    case EntityKind::kLandlord: return ReadLandlord(s, c);
-    case EntityKind::kListing: return ReadListing(s, c);
-    case EntityKind::kImage: return ReadImage(s, c);
-    case EntityKind::kApplicant: return ReadApplicant(s, c);
-    case EntityKind::kApplication: return ReadApplication(s, c);
-    case EntityKind::kPayment: return ReadPayment(s, c);
+    case EntityKind::kTenant:
+      return ReadTenant(s, c);
+    case EntityKind::kLandlord:
+      return ReadLandlord(s, c);
+    case EntityKind::kListing:
+      return ReadListing(s, c);
+    case EntityKind::kImage:
+      return ReadImage(s, c);
+    case EntityKind::kApplicant:
+      return ReadApplicant(s, c);
+    case EntityKind::kApplication:
+      return ReadApplication(s, c);
+    case EntityKind::kPayment:
+      return ReadPayment(s, c);
   }
   return Entity();
 }

@@ -126,9 +126,9 @@ namespace {
 
 Status CheckMarks(const std::string& path, int64_t app, int64_t version) {
   if (app != kSqliteApplicationId) {
-    return Status::NotSupported(fmt::format(
-        "{}: not a listbench SQLite store (application_id {:#x}, expected {:#x})", path, app,
-        kSqliteApplicationId));
+    return Status::NotSupported(
+        fmt::format("{}: not a listbench SQLite store (application_id {:#x}, expected {:#x})", path,
+                    app, kSqliteApplicationId));
   }
   if (version != kSqliteSchemaVersion) {
     return Status::NotSupported(

@@ -102,7 +102,7 @@ class SqliteBulkLoader : public BulkLoader {
   sqlite3* const db_;
   WorkStats* const stats_;
   const std::string restore_pragmas_;
-  Status status_;  // the first failure; sticks
+  Status status_;          // the first failure; sticks
   bool restored_ = false;  // restore_pragmas_ has run
   uint64_t rows_in_txn_ = 0;
   Statement tenant_, landlord_, listing_, image_, applicant_, application_, payment_;

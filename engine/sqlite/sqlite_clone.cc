@@ -16,7 +16,8 @@ namespace {
 Status CloneInto(const std::string& src_dir, const std::string& dst_dir) {
   std::error_code ec;
   const std::string src_path = SqliteDbPath(src_dir);
-  if (!SqliteDatabaseExists(src_path)) return Status::NotFound(src_path + ": no listbench SQLite store");
+  if (!SqliteDatabaseExists(src_path))
+    return Status::NotFound(src_path + ": no listbench SQLite store");
   StatusOr<std::unique_ptr<CountingVfs>> vfs = CountingVfs::Create();
   if (!vfs.ok()) return vfs.status();
   const char* vfs_name = (*vfs)->name();

@@ -183,9 +183,8 @@ Status SqliteStore::PutEntityRow(const Application& a, bool* applied) {
     StatusOr<bool> held = Found(s.application_status_by_id);
     if (!held.ok()) return held.status();
     if (*held) {
-      if (EntityVersion(Entity(a)) <=
-          HeldApplicationVersion(s.application_status_by_id.Int(0),
-                                 s.application_status_by_id.Int(1))) {
+      if (EntityVersion(Entity(a)) <= HeldApplicationVersion(s.application_status_by_id.Int(0),
+                                                             s.application_status_by_id.Int(1))) {
         return Status::OK();
       }
       Statement& up = s.set_application_status;
@@ -200,7 +199,8 @@ Status SqliteStore::PutEntityRow(const Application& a, bool* applied) {
   }
   StatusOr<bool> listing = Exists(s.listing_state, a.listing, a.tenant);
   if (!listing.ok()) return listing.status();
-  if (!*listing) return Status::NotFound(fmt::format("listing {} of tenant {}", a.listing, a.tenant));
+  if (!*listing)
+    return Status::NotFound(fmt::format("listing {} of tenant {}", a.listing, a.tenant));
   StatusOr<bool> applicant = Exists(s.applicant_exists, a.applicant, a.tenant);
   if (!applicant.ok()) return applicant.status();
   if (!*applicant) {

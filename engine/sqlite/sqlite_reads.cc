@@ -9,9 +9,9 @@ namespace listbench {
 namespace {
 
 ListingSummary ReadSummary(const Statement& s, int c) {
-  return {static_cast<EntityId>(s.Int(c)), s.Text(c + 1),
-          s.Int(c + 2),                    static_cast<int32_t>(s.Int(c + 3)),
-          s.Text(c + 4),                   static_cast<ListingStatus>(s.Int(c + 5))};
+  return {
+      static_cast<EntityId>(s.Int(c)),    s.Text(c + 1), s.Int(c + 2),
+      static_cast<int32_t>(s.Int(c + 3)), s.Text(c + 4), static_cast<ListingStatus>(s.Int(c + 5))};
 }
 
 }  // namespace
@@ -32,7 +32,8 @@ StatusOr<ListingDetail> SqliteStore::GetListingDetail(TenantId tenant, EntityId 
   Statement& s = stmts_->listing_images;
   Statement::Scope scope(s);
   s.BindInt(1, Sql(listing));
-  LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) { d.images.push_back(ReadImage(r, 0)); }));
+  LB_RETURN_IF_ERROR(
+      ForEachRow(s, [&](const Statement& r) { d.images.push_back(ReadImage(r, 0)); }));
   return d;
 }
 
@@ -61,10 +62,10 @@ StatusOr<LandlordPortfolio> SqliteStore::GetLandlordPortfolio(TenantId tenant, E
 }
 
 StatusOr<SearchResult> SqliteStore::Search(const SearchQuery& q) {
-  if (q.limit < 1 || q.limit > kMaxSearchLimit || q.min_price > q.max_price ||
-      q.min_bedrooms < 0) {
-    return Status::InvalidArgument("search: limit outside 1..100, min_price > max_price or "
-                                   "min_bedrooms < 0");
+  if (q.limit < 1 || q.limit > kMaxSearchLimit || q.min_price > q.max_price || q.min_bedrooms < 0) {
+    return Status::InvalidArgument(
+        "search: limit outside 1..100, min_price > max_price or "
+        "min_bedrooms < 0");
   }
   SearchResult result;
   Statement& s = stmts_->search;
@@ -111,7 +112,8 @@ StatusOr<ApplicantProfile> SqliteStore::GetApplicantProfile(TenantId tenant, Ent
   Statement::Scope scope(s);
   s.BindInt(1, Sql(applicant));
   s.BindInt(2, tenant);
-  LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) { p.payments.push_back(ReadPayment(r, 0)); }));
+  LB_RETURN_IF_ERROR(
+      ForEachRow(s, [&](const Statement& r) { p.payments.push_back(ReadPayment(r, 0)); }));
   return p;
 }
 
@@ -127,8 +129,7 @@ StatusOr<ListingApplications> SqliteStore::GetListingApplications(TenantId tenan
   s.BindInt(2, tenant);
   LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
     result.applications.push_back(
-        {ReadApplication(r, 0),
-         {static_cast<EntityId>(r.Int(7)), r.Text(8), r.Int(9)}});
+        {ReadApplication(r, 0), {static_cast<EntityId>(r.Int(7)), r.Text(8), r.Int(9)}});
   }));
   return result;
 }

@@ -85,8 +85,8 @@ class SqliteSchemaChange final : public SchemaChange {
 };
 
 Status SqliteSchemaChange::Open(const std::string& path) {
-  LB_RETURN_IF_ERROR(OpenSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                          vfs_->name(), &db_));
+  LB_RETURN_IF_ERROR(
+      OpenSqliteConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, vfs_->name(), &db_));
   LB_RETURN_IF_ERROR(CheckFormat(db_, path));
   const int rc = sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
   if (rc != SQLITE_OK) return FromSqlite(rc, db_, "busy_timeout");

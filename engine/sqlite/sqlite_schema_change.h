@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/schema_change.h"
 #include "core/status.h"
+#include "engine/schema_change.h"
 
 namespace listbench {
 

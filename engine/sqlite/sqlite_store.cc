@@ -15,7 +15,9 @@
 namespace listbench {
 namespace fs = std::filesystem;
 
-std::string SqliteDbPath(const std::string& dir) { return (fs::path(dir) / kSqliteFileName).string(); }
+std::string SqliteDbPath(const std::string& dir) {
+  return (fs::path(dir) / kSqliteFileName).string();
+}
 
 // A database exists when its file does and holds something (a crash right
 // after creating it can leave an empty file and no WAL).
@@ -69,8 +71,8 @@ std::string SqliteStore::SettingsSql(bool with_cache) const {
   std::string sql = fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
                                 options_.durable ? "FULL" : "NORMAL");
   if (with_cache) {
-    sql += fmt::format(" PRAGMA cache_size = -{};",
-                       std::max<size_t>(options_.cache_bytes / 1024, 64));
+    sql +=
+        fmt::format(" PRAGMA cache_size = -{};", std::max<size_t>(options_.cache_bytes / 1024, 64));
   }
   return sql;
 }
@@ -138,12 +140,12 @@ Status SqliteStore::Prepare() {
   };
   for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db_, sql, w));
   const char* const scans[kNumEntityKinds] = {
-      kScanTenantsSql,   kScanLandlordsSql,    kScanListingsSql, kScanImagesSql,
+      kScanTenantsSql,    kScanLandlordsSql,    kScanListingsSql, kScanImagesSql,
       kScanApplicantsSql, kScanApplicationsSql, kScanPaymentsSql};
   for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.scan[k].Prepare(db_, scans[k], w));
-  const char* const gets[kNumEntityKinds] = {
-      kGetTenantSql,    kGetLandlordSql,    kGetListingSql, kGetImageSql,
-      kGetApplicantSql, kGetApplicationSql, kGetPaymentSql};
+  const char* const gets[kNumEntityKinds] = {kGetTenantSql, kGetLandlordSql,  kGetListingSql,
+                                             kGetImageSql,  kGetApplicantSql, kGetApplicationSql,
+                                             kGetPaymentSql};
   for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.get[k].Prepare(db_, gets[k], w));
   LB_RETURN_IF_ERROR(s.begin.Prepare(db_, "BEGIN IMMEDIATE", nullptr));
   LB_RETURN_IF_ERROR(s.commit.Prepare(db_, "COMMIT", nullptr));
@@ -191,8 +193,8 @@ Status SqliteStore::CheckInvariants(std::vector<std::string>* violations) {
        }},
       {"PRAGMA foreign_key_check",
        [](const Statement& r) {
-         return fmt::format("foreign_key_check: {} row {} references a missing {} row",
-                            r.Text(0), r.Int(1), r.Text(2));
+         return fmt::format("foreign_key_check: {} row {} references a missing {} row", r.Text(0),
+                            r.Int(1), r.Text(2));
        }},
       {"SELECT listing_id, COUNT(*), MIN(position), MAX(position) FROM listing_images "
        "GROUP BY listing_id HAVING MIN(position) <> 0 OR MAX(position) <> COUNT(*) - 1",
@@ -221,9 +223,8 @@ Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t
   if (!after.empty()) {
     uint64_t a = 0, b = 0;
     if (!ParseEntityKey(kind, after, &a, &b)) {
-      return Status::InvalidArgument(fmt::format("scan {}: malformed start key {}",
-                                                 EntityKindName(kind),
-                                                 EntityKeyToString(kind, after)));
+      return Status::InvalidArgument(fmt::format(
+          "scan {}: malformed start key {}", EntityKindName(kind), EntityKeyToString(kind, after)));
     }
     // Ids are stored as signed integers: nothing sorts after a larger one.
     if (a > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::OK();
@@ -231,7 +232,8 @@ Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t
     second = kind == EntityKind::kImage ? static_cast<int32_t>(static_cast<uint32_t>(b)) : Sql(b);
   }
   if (limit == 0) return Status::OK();
-  const int64_t n = static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+  const int64_t n =
+      static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
   Statement& s = stmts_->scan[static_cast<int>(kind)];
   Statement::Scope scope(s);
   s.BindInt(1, first);
@@ -248,14 +250,17 @@ Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t
     row.entity = ReadEntity(kind, r, payment ? 1 : 0);
     row.canonical = CanonicalEntity(row.entity);
     switch (kind) {
-      case EntityKind::kTenant: row.key = EntityKey(std::get<Tenant>(row.entity).id); break;
+      case EntityKind::kTenant:
+        row.key = EntityKey(std::get<Tenant>(row.entity).id);
+        break;
       case EntityKind::kImage: {
         const Image& i = std::get<Image>(row.entity);
         row.key = ImageEntityKey(i.listing, i.position);
         break;
       }
       case EntityKind::kPayment:
-        row.key = PaymentEntityKey(static_cast<EntityId>(r.Int(0)), std::get<Payment>(row.entity).id);
+        row.key =
+            PaymentEntityKey(static_cast<EntityId>(r.Int(0)), std::get<Payment>(row.entity).id);
         break;
       default:  // landlords, listings, applicants, applications: the id
         row.key = EntityKey(static_cast<EntityId>(r.Int(0)));

@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "core/store.h"
+#include "core/store_options.h"
 #include "engine/sqlite/counting_vfs.h"
 #include "engine/sqlite/sqlite_bulk_loader.h"
 #include "engine/sqlite/statement.h"
-#include "core/store.h"
-#include "core/store_options.h"
 
 namespace listbench {
 
@@ -47,8 +47,7 @@ class SqliteStore final : public Store {
   StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;
   StatusOr<SearchResult> Search(const SearchQuery& q) override;
   StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) override;
-  StatusOr<ListingApplications> GetListingApplications(TenantId tenant,
-                                                       EntityId listing) override;
+  StatusOr<ListingApplications> GetListingApplications(TenantId tenant, EntityId listing) override;
 
   Status SubmitApplication(const Application& a) override;
   Status RecordPayment(const Payment& p) override;
@@ -73,15 +72,14 @@ class SqliteStore final : public Store {
     Statement listing_detail, listing_images, landlord, portfolio, search, applicant,
         applicant_applications, applicant_payments, listing_applications;
     Statement listing_state, applicant_exists, landlord_exists, application_status,
-        listing_id_taken, application_id_taken, payment_id_taken, tenant_exists,
-        landlord_id_taken;
+        listing_id_taken, application_id_taken, payment_id_taken, tenant_exists, landlord_id_taken;
     Statement insert_application, insert_payment, insert_listing, insert_image,
         set_application_status, update_listing, insert_tenant, insert_landlord;
     Statement scan[kNumEntityKinds];  // ScanEntities, by EntityKind
     Statement get[kNumEntityKinds];   // GetEntity, by EntityKind
     Statement listing_version, application_status_by_id, applicant_id_taken, image_exists,
         replace_listing_state, insert_applicant;  // PutEntity
-    Statement begin, commit, rollback;  // not counted as work
+    Statement begin, commit, rollback;            // not counted as work
   };
 
   // The per-connection settings the options ask for.

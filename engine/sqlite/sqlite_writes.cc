@@ -2,10 +2,10 @@
 // contract's errors in order before changing anything.
 #include <fmt/format.h>
 
+#include "core/validate.h"
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
 #include "engine/sqlite/sqlite_store_impl.h"
-#include "core/validate.h"
 
 namespace listbench {
 
@@ -19,7 +19,8 @@ Status SqliteStore::SubmitApplication(const Application& a) {
       s.listing_state.BindInt(2, a.tenant);
       StatusOr<bool> found = Found(s.listing_state);
       if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(fmt::format("listing {} of tenant {}", a.listing, a.tenant));
+      if (!*found)
+        return Status::NotFound(fmt::format("listing {} of tenant {}", a.listing, a.tenant));
       listing_status = s.listing_state.Int(0);
     }
     StatusOr<bool> applicant = Exists(s.applicant_exists, a.applicant, a.tenant);
@@ -60,7 +61,8 @@ Status SqliteStore::RecordPayment(const Payment& p) {
       status = s.application_status.Int(0);
     }
     if (status != kApproved && status != kPaid) {
-      return Status::Conflict(fmt::format("application {} is neither approved nor paid", p.application));
+      return Status::Conflict(
+          fmt::format("application {} is neither approved nor paid", p.application));
     }
     StatusOr<bool> taken = Exists(s.payment_id_taken, p.id);
     if (!taken.ok()) return taken.status();
@@ -94,7 +96,8 @@ StatusOr<uint64_t> SqliteStore::UpdateListing(const ListingUpdate& u) {
       s.listing_state.BindInt(2, u.tenant);
       StatusOr<bool> found = Found(s.listing_state);
       if (!found.ok()) return found.status();
-      if (!*found) return Status::NotFound(fmt::format("listing {} of tenant {}", u.listing, u.tenant));
+      if (!*found)
+        return Status::NotFound(fmt::format("listing {} of tenant {}", u.listing, u.tenant));
       const uint64_t version = static_cast<uint64_t>(s.listing_state.Int(1));
       if (version != u.expected_version) {
         return Status::Conflict(fmt::format("listing {} is at version {}, not {}", u.listing,
@@ -104,8 +107,14 @@ StatusOr<uint64_t> SqliteStore::UpdateListing(const ListingUpdate& u) {
     Statement& up = s.update_listing;
     Statement::Scope scope(up);
     up.BindInt(1, Sql(u.listing));
-    if (u.price.has_value()) up.BindInt(2, *u.price); else up.BindNull(2);
-    if (u.status.has_value()) up.BindInt(3, static_cast<int64_t>(*u.status)); else up.BindNull(3);
+    if (u.price.has_value())
+      up.BindInt(2, *u.price);
+    else
+      up.BindNull(2);
+    if (u.status.has_value())
+      up.BindInt(3, static_cast<int64_t>(*u.status));
+    else
+      up.BindNull(3);
     up.BindInt(4, Sql(new_version));
     up.BindInt(5, u.now);
     return up.Run();
@@ -120,8 +129,8 @@ Status SqliteStore::AddListing(const Listing& l, std::span<const Image> images) 
   if (l.title.empty()) return Status::InvalidArgument("add_listing: empty title");
   for (size_t i = 0; i < images.size(); ++i) {
     if (images[i].listing != l.id) {
-      return Status::InvalidArgument(
-          fmt::format("add_listing: image of listing {} given for listing {}", images[i].listing, l.id));
+      return Status::InvalidArgument(fmt::format(
+          "add_listing: image of listing {} given for listing {}", images[i].listing, l.id));
     }
     if (images[i].position != static_cast<int32_t>(i)) {
       return Status::InvalidArgument("add_listing: image positions are not 0..n-1 in order");
@@ -170,8 +179,9 @@ Status SqliteStore::DecideApplication(TenantId tenant, EntityId application, boo
     }
     Statement::Scope scope(s.set_application_status);
     s.set_application_status.BindInt(1, Sql(application));
-    s.set_application_status.BindInt(
-        2, static_cast<int64_t>(approve ? ApplicationStatus::kApproved : ApplicationStatus::kRejected));
+    s.set_application_status.BindInt(2,
+                                     static_cast<int64_t>(approve ? ApplicationStatus::kApproved
+                                                                  : ApplicationStatus::kRejected));
     s.set_application_status.BindInt(3, now);
     return s.set_application_status.Run();
   });
