@@ -14,6 +14,7 @@ PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev
   libcxxopts-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   gnuplot-nox
+  clang-format universal-ctags   # scripts/lint.sh
 )
 
 missing=()
