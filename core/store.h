@@ -1,29 +1,44 @@
 // Store: the one interface every listbench storage design implements (the
-// normalized SQLite baseline, the RocksDB single-table design, and later
-// decorators such as timing wrappers and the migration router). Workloads and
-// the runner never know which backend they drive.
+// normalized SQLite baseline, the RocksDB single-table design, and decorators
+// such as the timing wrapper and the migration router,
+// migration/migrating_store.h). Workloads and the runner never know which
+// backend they drive.
+//
+// A Store has three facets, each its own interface, so that code which needs
+// only one of them can say so:
+//   StoreRequests  what a user request does: the read patterns R1-R5, the
+//                  writes W1-W5 and the onboarding writes;
+//   StoreAdmin     naming, bulk loading, the invariant check, disk and the
+//                  engine's counters;
+//   EntityAccess   the migration's path: scan, get and put whole entities
+//                  by entity key (core/entity_scan.h).
+// `Store` is all three.
 //
 // Contract shared by all implementations, so that two stores given the same
 // data and the same operations return byte-identical canonical results
 // (core/canonical.h):
 //
-// * Tenant isolation: every operation names a tenant. An entity owned by
+// * Tenant isolation: every request names a tenant. An entity owned by
 //   another tenant is reported exactly as one that does not exist (NotFound),
 //   and never appears in any result.
 // * Errors are Status codes, never exceptions. Only the code is part of the
 //   contract; messages are for people. When several problems apply, the code
 //   is the first in this order: InvalidArgument (request malformed, checked
-//   without reading the store), then NotFound (in the order the method's
-//   comment lists the entities), then Conflict.
+//   without reading the store; every engine reports it through
+//   core/validate.h, so both say the same thing), then NotFound (in the order
+//   the method's comment lists the entities), then Conflict.
 // * Writes are atomic: on any non-OK status other than IOError nothing was
 //   changed.
 // * IOError/Corruption come from the storage layer and may appear anywhere.
 //   A write that fails with IOError has an UNKNOWN outcome, as in any
-//   database whose commit write or fsync fails: it may have taken effect, now
-//   or after a restart recovers it from the log (sim/ drills count these
-//   apart).
+//   database whose commit write or fsync fails: it may have taken effect, at
+//   once or after a restart recovers it from the log (the crash drills,
+//   bench/drivers/drill.h, count these apart).
 //
-// Thread safety: a Store is NOT safe for concurrent use; callers serialize.
+// Thread safety: a Store, and each of its facets, is NOT safe for concurrent
+// use; callers serialize every call. The one exception is an engine's online
+// schema change (engine/schema_change.h), whose Step() may run on another
+// thread while requests run; the engine header says what that shares.
 #ifndef LISTBENCH_CORE_STORE_H_
 #define LISTBENCH_CORE_STORE_H_
 
@@ -61,19 +76,12 @@ class BulkLoader {
   virtual Status Finish() = 0;
 };
 
-class Store {
+// The requests a user of the SaaS makes: the workload's ten access patterns
+// and the onboarding writes. Each InvalidArgument rule below is checked by
+// the function of core/validate.h named after the request.
+class StoreRequests {
  public:
-  virtual ~Store() = default;
-  Store() = default;
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
-
-  // "sqlite" or "rocksdb" (decorators return their own names).
-  virtual std::string_view Name() const = 0;
-
-  // REQUIRES: the store is empty and no other loader is alive. The returned
-  // loader must not outlive the store.
-  virtual std::unique_ptr<BulkLoader> NewBulkLoader() = 0;
+  virtual ~StoreRequests() = default;
 
   // ---- Reads ----------------------------------------------------------------
   // R1. NotFound: listing.
@@ -129,27 +137,55 @@ class Store {
   // InvalidArgument: empty name, rating outside 0..50.
   // NotFound: the tenant. Conflict: a landlord with l.id exists (any tenant).
   virtual Status AddLandlord(const Landlord& l) = 0;
+};
 
-  // ---- Maintenance ----------------------------------------------------------
+// What an operator or a harness does with a store besides serving requests:
+// name it, bulk-load it, check it and read its counters.
+class StoreAdmin {
+ public:
+  virtual ~StoreAdmin() = default;
+
+  // "sqlite" or "rocksdb" (decorators return their own names).
+  virtual std::string_view Name() const = 0;
+
+  // REQUIRES: the store is empty and no other loader is alive. The returned
+  // loader must not outlive the store.
+  virtual std::unique_ptr<BulkLoader> NewBulkLoader() = 0;
+
   // Checks the store's own consistency (SQLite: integrity_check and
   // foreign_key_check; single-table: denormalized copies and index items agree
   // with their primary items). Appends one line per violation found to
   // `violations`. Returns non-OK only if the check itself could not run.
   virtual Status CheckInvariants(std::vector<std::string>* violations) = 0;
 
-  // Entity scan (the migration verifier's diff, migration/verifier.h): clears
-  // *out and fills it with up to `limit` entities of `kind`, of every tenant,
-  // whose entity key (core/entity_scan.h) sorts after `after` ("" = from
-  // the first), in entity-key order; each row holds the key and the
-  // entity's Canonical() form, byte-identical across engines for the same
-  // data. Fewer than `limit` rows (limit > 0) means the scan reached the
-  // end. Reads the store like a request does (work_stats counts it); it is
-  // not one of the workload's patterns.
+  // Bytes the store occupies on disk now.
+  virtual StatusOr<uint64_t> DiskBytes() = 0;
+
+  // I/O counted at the engine's file-system seam since the store was opened.
+  virtual IoStats io_stats() const = 0;
+  // Work counted by the engine itself since the store was opened.
+  virtual WorkStats work_stats() const = 0;
+};
+
+// Whole entities by entity key (core/entity_scan.h), of whichever tenant owns
+// them: the path of the zero-downtime migration (migration/migrating_store.h)
+// and of its verifier (migration/verifier.h). Not a user request: there is no
+// tenant check.
+class EntityAccess {
+ public:
+  virtual ~EntityAccess() = default;
+
+  // Entity scan (the verifier's diff): clears *out and fills it with up to
+  // `limit` entities of `kind`, of every tenant, whose entity key sorts
+  // after `after` ("" = from the first), in entity-key order; each row holds
+  // the key and the entity's Canonical() form, byte-identical across engines
+  // for the same data. Fewer than `limit` rows (limit > 0) means the scan
+  // reached the end. Reads the store like a request does (work_stats counts
+  // it); it is not one of the workload's patterns.
   // InvalidArgument: `after` is neither "" nor a key of `kind`.
   virtual Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                               std::vector<EntityRow>* out) = 0;
 
-  // ---- Migration (migration/migrating_store.h) -------------------------------------------
   // Reads one entity of `kind` by its entity key, of whichever tenant owns
   // it. NotFound: no such entity. InvalidArgument: `key` is not a key of
   // `kind`.
@@ -166,17 +202,19 @@ class Store {
   // harmless, and writing the same copy twice is a no-op. Only what the
   // workload can change is compared: the entity's key and version.
   // NotFound: a parent (EntityParents) is absent. Atomic like every write;
-  // IOError has an unknown outcome (see above), and retrying is safe.
-  // No tenant check: this is the migration's path, not a user request.
+  // IOError has an unknown outcome (see the contract above), and retrying is
+  // safe.
   virtual Status PutEntity(const Entity& e, bool* applied) = 0;
+};
 
-  // Bytes the store occupies on disk now.
-  virtual StatusOr<uint64_t> DiskBytes() = 0;
-
-  // I/O counted at the engine's file-system seam since the store was opened.
-  virtual IoStats io_stats() const = 0;
-  // Work counted by the engine itself since the store was opened.
-  virtual WorkStats work_stats() const = 0;
+// A whole store: every engine and every decorator (core/store_wrapper.h)
+// implements all three facets. Not copyable.
+class Store : public StoreRequests, public StoreAdmin, public EntityAccess {
+ public:
+  ~Store() override = default;
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 };
 
 }  // namespace listbench

@@ -1,7 +1,8 @@
 // StoreWrapper: a Store that forwards every call to another Store, in the
 // manner of LevelDB's EnvWrapper. Decorators (timing, fault checks, the
 // migration router, test doubles that perturb results) derive from it and
-// override only what they change.
+// override only what they change. It forwards all three facets of Store
+// (core/store.h): requests, administration and entity access.
 //
 // Thread safety: as the wrapped store.
 #ifndef LISTBENCH_CORE_STORE_WRAPPER_H_
@@ -23,8 +24,7 @@ class StoreWrapper : public Store {
 
   Store* target() const { return target_; }
 
-  std::string_view Name() const override { return target_->Name(); }
-  std::unique_ptr<BulkLoader> NewBulkLoader() override { return target_->NewBulkLoader(); }
+  // ---- StoreRequests ---------------------------------------------------------
   StatusOr<ListingDetail> GetListingDetail(TenantId t, EntityId l) override {
     return target_->GetListingDetail(t, l);
   }
@@ -51,9 +51,18 @@ class StoreWrapper : public Store {
   }
   Status AddTenant(const Tenant& t) override { return target_->AddTenant(t); }
   Status AddLandlord(const Landlord& l) override { return target_->AddLandlord(l); }
+
+  // ---- StoreAdmin ------------------------------------------------------------
+  std::string_view Name() const override { return target_->Name(); }
+  std::unique_ptr<BulkLoader> NewBulkLoader() override { return target_->NewBulkLoader(); }
   Status CheckInvariants(std::vector<std::string>* v) override {
     return target_->CheckInvariants(v);
   }
+  StatusOr<uint64_t> DiskBytes() override { return target_->DiskBytes(); }
+  IoStats io_stats() const override { return target_->io_stats(); }
+  WorkStats work_stats() const override { return target_->work_stats(); }
+
+  // ---- EntityAccess ----------------------------------------------------------
   Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                       std::vector<EntityRow>* out) override {
     return target_->ScanEntities(kind, after, limit, out);
@@ -64,9 +73,6 @@ class StoreWrapper : public Store {
   Status PutEntity(const Entity& e, bool* applied) override {
     return target_->PutEntity(e, applied);
   }
-  StatusOr<uint64_t> DiskBytes() override { return target_->DiskBytes(); }
-  IoStats io_stats() const override { return target_->io_stats(); }
-  WorkStats work_stats() const override { return target_->work_stats(); }
 
  private:
   std::unique_ptr<Store> owned_;

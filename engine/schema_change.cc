@@ -30,7 +30,7 @@ std::string_view SchemaChangeEngine(SchemaChangeMethod m) {
   return m == SchemaChangeMethod::kRocksLazy ? "rocksdb" : "sqlite";
 }
 
-StatusOr<std::unique_ptr<SchemaChange>> NewSchemaChange(Store& store, const std::string& dir,
+StatusOr<std::unique_ptr<SchemaChange>> NewSchemaChange(StoreAdmin& store, const std::string& dir,
                                                         SchemaChangeMethod method,
                                                         const SchemaChangeOptions& options) {
   if (store.Name() != SchemaChangeEngine(method)) {

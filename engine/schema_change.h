@@ -159,11 +159,13 @@ class SchemaChange {
 };
 
 // Prepares `method` on `store`, whose files are in directory `dir` (the
-// SQLite methods open their own connection to dir's database). NotSupported
-// if the method does not fit the store's engine (by Name(); a decorator must
-// be unwrapped first); InvalidArgument for batch_size 0.
+// SQLite methods open their own connection to dir's database). Only the
+// store's administrative facet is needed: its Name(), and for the RocksDB
+// method the engine behind it. NotSupported if the method does not fit the
+// store's engine (by Name(); a decorator must be unwrapped first);
+// InvalidArgument for batch_size 0.
 // REQUIRES: `store` outlives the returned change.
-StatusOr<std::unique_ptr<SchemaChange>> NewSchemaChange(Store& store, const std::string& dir,
+StatusOr<std::unique_ptr<SchemaChange>> NewSchemaChange(StoreAdmin& store, const std::string& dir,
                                                         SchemaChangeMethod method,
                                                         const SchemaChangeOptions& options);
 

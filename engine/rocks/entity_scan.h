@@ -1,11 +1,11 @@
-// Store::ScanEntities for the single-table design (core/entity_scan.h,
-// engine/rocks/README.md "Entity scan"): the primary items of one kind, of
-// every tenant, in entity-key order. Each tenant's collections of a kind
-// are one key range in which the primary items already appear in
-// entity-key order (listings by id, images by listing then position,
-// payments by applicant then id, ...); a scan merges one cursor per tenant,
-// so a page costs one seek per tenant (plus one to find each tenant) and
-// visits the page's items and the other items of their collections.
+// EntityAccess::ScanEntities (core/store.h) for the single-table design
+// (core/entity_scan.h, engine/rocks/README.md "Entity scan"): the primary items
+// of one kind, of every tenant, in entity-key order. Each tenant's collections
+// of a kind are one key range in which the primary items already appear in
+// entity-key order (listings by id, images by listing then position, payments
+// by applicant then id, ...); a scan merges one cursor per tenant, so a page
+// costs one seek per tenant (plus one to find each tenant) and visits the
+// page's items and the other items of their collections.
 //
 // Thread safety: as Table.
 #ifndef LISTBENCH_ENGINE_ROCKS_ENTITY_SCAN_H_
@@ -22,8 +22,8 @@
 
 namespace listbench::rocks {
 
-// As Store::ScanEntities. Corruption: an item that does not decode, or a key
-// this design does not write.
+// As EntityAccess::ScanEntities. Corruption: an item that does not decode, or
+// a key this design does not write.
 Status ScanEntities(Table& table, EntityKind kind, std::string_view after, size_t limit,
                     std::vector<EntityRow>* out);
 

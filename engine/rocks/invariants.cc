@@ -116,6 +116,13 @@ class Checker {
   void Finish();
 
  private:
+  // Visit by kind of item: the format and schema markers; a primary entity
+  // item (tenant, landlord, applicant, application, payment); a listing's
+  // META or image item; a derived item (copy, index entry, marker).
+  void VisitControl(const ParsedKey& k, std::string_view value);
+  void VisitEntity(std::string_view key, const ParsedKey& k, std::string_view value);
+  void VisitListingPart(std::string_view key, const ParsedKey& k, std::string_view value);
+  void VisitDerived(std::string_view key, const ParsedKey& k, std::string_view value);
   void Bad(std::string line) { out_->push_back(std::move(line)); }
   void BadValue(std::string_view key) { Bad("undecodable value at key " + KeyToString(key)); }
   template <typename T>
@@ -174,15 +181,46 @@ bool Checker::Visit(std::string_view key, std::string_view value) {
     Bad("unknown key " + KeyToString(key));
     return true;
   }
-  const uint64_t h = Hash(value);
   switch (k.kind) {
     case Kind::kFormat:
-      format_ok_ = value == kFormatValue;
-      if (!format_ok_) Bad("format marker is '" + std::string(value) + "'");
+    case Kind::kListingSchema:
+      VisitControl(k, value);
       break;
-    case Kind::kListingSchema:  // items.h: "1" or "2"; listing items decode either way
-      if (value != "1" && value != "2") Bad("listing schema is '" + std::string(value) + "'");
+    case Kind::kTenant:
+    case Kind::kLandlord:
+    case Kind::kApplicant:
+    case Kind::kApplication:
+    case Kind::kPayment:
+      VisitEntity(key, k, value);
       break;
+    case Kind::kListing:
+    case Kind::kImage:
+      VisitListingPart(key, k, value);
+      break;
+    case Kind::kPortfolio:
+    case Kind::kOwner:
+    case Kind::kListingApp:
+    case Kind::kApplicantApp:
+    case Kind::kSearch:
+    case Kind::kMarker:
+      VisitDerived(key, k, value);
+      break;
+  }
+  return true;
+}
+
+void Checker::VisitControl(const ParsedKey& k, std::string_view value) {
+  if (k.kind == Kind::kFormat) {
+    format_ok_ = value == kFormatValue;
+    if (!format_ok_) Bad("format marker is '" + std::string(value) + "'");
+  } else if (value != "1" && value != "2") {
+    // items.h: "1" or "2"; listing items decode either way
+    Bad("listing schema is '" + std::string(value) + "'");
+  }
+}
+
+void Checker::VisitEntity(std::string_view key, const ParsedKey& k, std::string_view value) {
+  switch (k.kind) {
     case Kind::kTenant: {
       Tenant t;
       if (!DecodeOr(key, value, &t)) break;
@@ -199,36 +237,6 @@ bool Checker::Visit(std::string_view key, std::string_view value) {
       landlords_[k.id] = std::move(l);
       break;
     }
-    case Kind::kPortfolio:
-      AddCopy(&portfolio_, "LST copy of listing", k.sub, {k.tenant, k.id, h});
-      break;
-    case Kind::kListing: {
-      ListingState& s = listings_[k.id];
-      if (!DecodeOr(key, value, &s.listing)) break;
-      s.meta = true;
-      if (s.listing.id != k.id || s.listing.tenant != k.tenant) {
-        Bad(Id("listing", k.id) + " item disagrees with its key");
-      }
-      break;
-    }
-    case Kind::kImage: {
-      ListingState& s = listings_[k.id];
-      Image img;
-      if (!DecodeOr(key, value, &img)) break;
-      if (img.listing != k.id || img.position != k.position || k.position != s.images) {
-        Bad(Id("listing", k.id) + ": image at position " + std::to_string(k.position) +
-            " out of place (positions must be 0..n-1)");
-      }
-      if (s.images == 0) s.first_image = img;
-      ++s.images;
-      break;
-    }
-    case Kind::kOwner:
-      listings_[k.id].owner = Copy{k.tenant, k.id, h};
-      break;
-    case Kind::kListingApp:
-      AddCopy(&listing_apps_, "listing APP copy of application", k.sub, {k.tenant, k.id, h});
-      break;
     case Kind::kApplicant: {
       Applicant a;
       if (!DecodeOr(key, value, &a)) break;
@@ -237,9 +245,6 @@ bool Checker::Visit(std::string_view key, std::string_view value) {
       applicants_[k.id] = std::move(a);
       break;
     }
-    case Kind::kApplicantApp:
-      AddCopy(&applicant_apps_, "applicant APP copy of application", k.sub, {k.tenant, k.id, h});
-      break;
     case Kind::kPayment: {
       Payment p;
       if (!DecodeOr(key, value, &p)) break;
@@ -257,6 +262,46 @@ bool Checker::Visit(std::string_view key, std::string_view value) {
       apps_[k.id] = a;
       break;
     }
+    default:
+      break;
+  }
+}
+
+void Checker::VisitListingPart(std::string_view key, const ParsedKey& k, std::string_view value) {
+  ListingState& s = listings_[k.id];
+  if (k.kind == Kind::kListing) {
+    if (!DecodeOr(key, value, &s.listing)) return;
+    s.meta = true;
+    if (s.listing.id != k.id || s.listing.tenant != k.tenant) {
+      Bad(Id("listing", k.id) + " item disagrees with its key");
+    }
+    return;
+  }
+  Image img;
+  if (!DecodeOr(key, value, &img)) return;
+  if (img.listing != k.id || img.position != k.position || k.position != s.images) {
+    Bad(Id("listing", k.id) + ": image at position " + std::to_string(k.position) +
+        " out of place (positions must be 0..n-1)");
+  }
+  if (s.images == 0) s.first_image = img;
+  ++s.images;
+}
+
+void Checker::VisitDerived(std::string_view key, const ParsedKey& k, std::string_view value) {
+  const uint64_t h = Hash(value);
+  switch (k.kind) {
+    case Kind::kPortfolio:
+      AddCopy(&portfolio_, "LST copy of listing", k.sub, {k.tenant, k.id, h});
+      break;
+    case Kind::kOwner:
+      listings_[k.id].owner = Copy{k.tenant, k.id, h};
+      break;
+    case Kind::kListingApp:
+      AddCopy(&listing_apps_, "listing APP copy of application", k.sub, {k.tenant, k.id, h});
+      break;
+    case Kind::kApplicantApp:
+      AddCopy(&applicant_apps_, "applicant APP copy of application", k.sub, {k.tenant, k.id, h});
+      break;
     case Kind::kSearch:
       search_[k.id].push_back({k.tenant, k.city, k.price, h});
       break;
@@ -269,8 +314,9 @@ bool Checker::Visit(std::string_view key, std::string_view value) {
       Markers(k.marker)[k.id] = t;
       break;
     }
+    default:
+      break;
   }
-  return true;
 }
 
 void Checker::CheckCopy(IdTable<Copy>* m, std::string_view what, EntityId id, TenantId t,

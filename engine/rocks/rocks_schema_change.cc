@@ -60,7 +60,7 @@ class RocksLazySchemaChange final : public SchemaChange {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<SchemaChange>> NewRocksSchemaChange(Store& store,
+StatusOr<std::unique_ptr<SchemaChange>> NewRocksSchemaChange(StoreAdmin& store,
                                                              SchemaChangeMethod method) {
   if (method != SchemaChangeMethod::kRocksLazy) {
     return Status::NotSupported("not a schema change method for RocksDB stores");

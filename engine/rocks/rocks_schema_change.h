@@ -19,7 +19,7 @@ namespace listbench {
 // NotSupported if `store` is not a RocksDB store of this engine (decorators
 // must be unwrapped) or `method` is not kRocksLazy.
 // REQUIRES: `store` outlives the returned change.
-StatusOr<std::unique_ptr<SchemaChange>> NewRocksSchemaChange(Store& store,
+StatusOr<std::unique_ptr<SchemaChange>> NewRocksSchemaChange(StoreAdmin& store,
                                                              SchemaChangeMethod method);
 
 }  // namespace listbench

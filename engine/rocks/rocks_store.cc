@@ -370,11 +370,7 @@ StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, En
 
 StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
   const rocks::RequestScope request(*table_, /*writes=*/false);
-  if (q.limit < 1 || q.limit > kMaxSearchLimit) {
-    return Status::InvalidArgument("limit must be in 1.." + std::to_string(kMaxSearchLimit));
-  }
-  if (q.min_price > q.max_price) return Status::InvalidArgument("min_price > max_price");
-  if (q.min_bedrooms < 0) return Status::InvalidArgument("min_bedrooms < 0");
+  LB_RETURN_IF_ERROR(ValidateSearch(q));
   const std::string city = rocks::SearchCityPrefix(q.tenant, q.city);
   std::string lower = city, upper = city;
   rocks::PutKeyI64(&lower, q.min_price);
@@ -485,7 +481,7 @@ Status RocksStore::SubmitApplication(const Application& in) {
 
 Status RocksStore::RecordPayment(const Payment& p) {
   const rocks::RequestScope request(*table_, /*writes=*/true);
-  if (p.amount <= 0) return Status::InvalidArgument("payment amount must be positive");
+  LB_RETURN_IF_ERROR(ValidateRecordPayment(p));
   Application app;
   bool found = false;
   LB_RETURN_IF_ERROR(
@@ -507,8 +503,7 @@ Status RocksStore::RecordPayment(const Payment& p) {
 
 StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
   const rocks::RequestScope request(*table_, /*writes=*/true);
-  if (!u.price && !u.status) return Status::InvalidArgument("neither price nor status given");
-  if (u.price && *u.price <= 0) return Status::InvalidArgument("price must be positive");
+  LB_RETURN_IF_ERROR(ValidateUpdateListing(u));
   const TenantId t = u.tenant;
   rocks::ListingItem stored;
   bool found = false;
@@ -532,17 +527,7 @@ StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
 
 Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
   const rocks::RequestScope request(*table_, /*writes=*/true);
-  if (l.price <= 0) return Status::InvalidArgument("price must be positive");
-  if (l.bedrooms < 0) return Status::InvalidArgument("bedrooms must not be negative");
-  if (l.title.empty()) return Status::InvalidArgument("title must not be empty");
-  for (size_t i = 0; i < images.size(); ++i) {
-    if (images[i].listing != l.id) {
-      return Status::InvalidArgument("image " + std::to_string(i) + " belongs to another listing");
-    }
-    if (images[i].position != static_cast<int32_t>(i)) {
-      return Status::InvalidArgument("image positions must be 0..n-1 in order");
-    }
-  }
+  LB_RETURN_IF_ERROR(ValidateAddListing(l, images));
   Landlord landlord;
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(*table_, rocks::LandlordKey(l.tenant, l.landlord), &landlord, &found));

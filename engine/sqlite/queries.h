@@ -90,7 +90,7 @@ inline constexpr const char* kUpdateListingSql =
     "UPDATE listings SET price = COALESCE(?2, price), status = COALESCE(?3, status), "
     "  version = ?4, updated = ?5 WHERE id = ?1";
 
-// ---- Entity scan (Store::ScanEntities) ----
+// ---- Entity scan (EntityAccess::ScanEntities, core/store.h) ----
 // Keyset pages in entity-key order (core/entity_scan.h): the rows after
 // ?1 (and ?2), at most ?3 (?2 for single-id keys). Each walks its table's
 // primary key; payments walk applications_by_applicant and then each

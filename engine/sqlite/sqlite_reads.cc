@@ -1,6 +1,7 @@
 // R1-R5 of the SQLite store.
 #include <fmt/format.h>
 
+#include "core/validate.h"
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
 #include "engine/sqlite/sqlite_store_impl.h"
@@ -62,11 +63,7 @@ StatusOr<LandlordPortfolio> SqliteStore::GetLandlordPortfolio(TenantId tenant, E
 }
 
 StatusOr<SearchResult> SqliteStore::Search(const SearchQuery& q) {
-  if (q.limit < 1 || q.limit > kMaxSearchLimit || q.min_price > q.max_price || q.min_bedrooms < 0) {
-    return Status::InvalidArgument(
-        "search: limit outside 1..100, min_price > max_price or "
-        "min_bedrooms < 0");
-  }
+  LB_RETURN_IF_ERROR(ValidateSearch(q));
   SearchResult result;
   Statement& s = stmts_->search;
   Statement::Scope scope(s);

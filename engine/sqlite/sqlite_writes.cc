@@ -44,7 +44,7 @@ Status SqliteStore::SubmitApplication(const Application& a) {
 }
 
 Status SqliteStore::RecordPayment(const Payment& p) {
-  if (p.amount <= 0) return Status::InvalidArgument("payment amount must be positive");
+  LB_RETURN_IF_ERROR(ValidateRecordPayment(p));
   return InTransaction([&]() -> Status {
     Statements& s = *stmts_;
     int64_t status = 0;
@@ -81,12 +81,7 @@ Status SqliteStore::RecordPayment(const Payment& p) {
 }
 
 StatusOr<uint64_t> SqliteStore::UpdateListing(const ListingUpdate& u) {
-  if (!u.price.has_value() && !u.status.has_value()) {
-    return Status::InvalidArgument("update_listing: neither price nor status given");
-  }
-  if (u.price.has_value() && *u.price <= 0) {
-    return Status::InvalidArgument("update_listing: price must be positive");
-  }
+  LB_RETURN_IF_ERROR(ValidateUpdateListing(u));
   const uint64_t new_version = u.expected_version + 1;
   Status st = InTransaction([&]() -> Status {
     Statements& s = *stmts_;
@@ -124,18 +119,7 @@ StatusOr<uint64_t> SqliteStore::UpdateListing(const ListingUpdate& u) {
 }
 
 Status SqliteStore::AddListing(const Listing& l, std::span<const Image> images) {
-  if (l.price <= 0) return Status::InvalidArgument("add_listing: price must be positive");
-  if (l.bedrooms < 0) return Status::InvalidArgument("add_listing: negative bedrooms");
-  if (l.title.empty()) return Status::InvalidArgument("add_listing: empty title");
-  for (size_t i = 0; i < images.size(); ++i) {
-    if (images[i].listing != l.id) {
-      return Status::InvalidArgument(fmt::format(
-          "add_listing: image of listing {} given for listing {}", images[i].listing, l.id));
-    }
-    if (images[i].position != static_cast<int32_t>(i)) {
-      return Status::InvalidArgument("add_listing: image positions are not 0..n-1 in order");
-    }
-  }
+  LB_RETURN_IF_ERROR(ValidateAddListing(l, images));
   return InTransaction([&]() -> Status {
     Statements& s = *stmts_;
     StatusOr<bool> landlord = Exists(s.landlord_exists, l.landlord, l.tenant);
