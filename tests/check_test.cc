@@ -21,12 +21,20 @@ json Summary(double rows_read, double io_reads, double sqlite_us, double rocks_u
                  {{"queries", 2},
                   {"rows_read", rows_read},
                   {"rows_written", 0},
+                  {"read_units", 1},
+                  {"write_units", 0},
                   {"io_reads", io_reads},
                   {"io_read_bytes", io_reads * 4096}}}};
   };
   return {{"seed", 1},
           {"listings", 1000},
-          {"workload", {{"name", "w"}, {"operations", 100}}},
+          {"workload",
+           {{"name", "w"},
+            {"mix", {{"search", 1}}},
+            {"keys", {{"distribution", "uniform"}}},
+            {"operations", 100},
+            {"warmup", 10},
+            {"target_rate", 0}}},
           {"engines",
            {{"sqlite", {{"ops", {{"search", op(sqlite_us)}}}}},
             {"rocksdb", {{"ops", {{"search", op(rocks_us)}}}}}}}};
@@ -69,6 +77,19 @@ TEST(CheckTest, RefusesSummariesOfDifferentRuns) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(CheckSummaries(Summary(10, 0, 30, 10), json{{"x", 1}}, {}).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST(CheckTest, AMissingFieldIsAnErrorNamingIt) {
+  json lacking = Summary(10, 0, 30, 10);
+  lacking["engines"]["rocksdb"]["ops"]["search"]["work"].erase("read_units");
+  StatusOr<std::vector<CheckFinding>> f = CheckSummaries(Summary(10, 0, 30, 10), lacking, {});
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("current engines.rocksdb.ops.search.work.read_units"),
+            std::string::npos)
+      << f.status().ToString();
+  json no_warmup = Summary(10, 0, 30, 10);
+  no_warmup["workload"].erase("warmup");
+  EXPECT_EQ(CheckSummaries(no_warmup, no_warmup, {}).status().code(), StatusCode::kInvalidArgument);
 }
 
 // End to end through the binary: a 1 MiB cache run against a normal run.

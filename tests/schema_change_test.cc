@@ -14,6 +14,7 @@
 
 #include "bench/drivers/schema_change_bench.h"
 #include "bench/harness/differential.h"
+#include "bench/report/experiments_report.h"
 #include "core/canonical.h"
 #include "core/store_wrapper.h"
 #include "engine/rocks/listing_schema.h"

@@ -1,12 +1,16 @@
 // Helpers shared by the listbench subcommands: flag parsing that turns every
-// problem into one Status line, dataset flags, and result files.
+// problem into one Status line, and dataset flags. The result-file helpers
+// every command uses (BuildInfoJson, WriteJsonFile, CheckOutputPath) come with
+// it from bench/report/result_files.h.
+//
+// Thread safety: plain functions.
 #ifndef LISTBENCH_BENCH_CLI_CLI_UTIL_H_
 #define LISTBENCH_BENCH_CLI_CLI_UTIL_H_
 
 #include <cxxopts.hpp>
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench/report/result_files.h"
 #include "core/status.h"
 #include "core/store_options.h"
 #include "workloads/dataset.h"
@@ -24,15 +28,6 @@ StoreOptions StoreOptionsFromFlags(const cxxopts::ParseResult& r);
 // set when help was printed and the command should exit 0.
 StatusOr<cxxopts::ParseResult> ParseFlags(cxxopts::Options& options, int argc, char** argv,
                                           bool* help);
-
-// The build and machine facts every result records.
-nlohmann::json BuildInfoJson();
-
-// Writes `j` to `path` (pretty-printed). IOError names the path.
-Status WriteJsonFile(const std::string& path, const nlohmann::json& j);
-
-// Checks that a --json destination can be written before a long run starts.
-Status CheckOutputPath(const std::string& flag, const std::string& path);
 
 }  // namespace listbench
 

@@ -4,6 +4,7 @@
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
 #include "bench/harness/store_setup.h"
+#include "bench/report/result_files.h"
 
 namespace listbench {
 namespace {

@@ -1,33 +1,22 @@
-// listbench run / listbench compare: replay one workload's trace against one
-// engine or against both, and report latency, throughput and counted work.
-//
-// Both engines get the identical trace, generated from the seed before any
-// timing starts, and each starts from a fresh clone of the same pristine load
-// (WORK/base/<engine> -> WORK/run/<engine>, as for verify).
+// listbench run / listbench compare: flags, the run (bench/drivers/compare.h),
+// and its reporters: the side-by-side table, summary.json, the CSVs and, with
+// --report, report.md.
 #include <fmt/format.h>
 
-#include <chrono>
-#include <cmath>
 #include <filesystem>
-#include <map>
 
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
-#include "bench/drivers/experiments.h"
-#include "bench/harness/runner.h"
+#include "bench/drivers/compare.h"
 #include "bench/harness/store_setup.h"
 #include "bench/report/report.h"
+#include "bench/report/result_files.h"
 #include "bench/report/summary.h"
-#include "workloads/trace.h"
 
 namespace listbench {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Without an operation count or a rate, a duration-bound run gets at most
-// this many operations of trace.
-constexpr uint64_t kMaxDurationTrace = 2'000'000;
 
 void AddRunFlags(cxxopts::Options& options) {
   options.add_options()("workload", "workload file (see workloads/*.toml)",
@@ -47,18 +36,10 @@ void AddRunFlags(cxxopts::Options& options) {
   AddDatasetFlags(options);
 }
 
-struct RunSetup {
-  DatasetSpec spec;
-  WorkloadSpec workload;
-  StoreOptions store_options;
-  std::string work_dir;
-  std::string json_path;
-  uint64_t cache_mb = 64;
-  double cache_share = 0;  // > 0: cache = share x the engine's disk bytes
-};
-
-StatusOr<RunSetup> ReadRunFlags(const cxxopts::ParseResult& r) {
-  RunSetup s;
+// Fills `s` (but its engines and experiments) from the flags; the --json
+// destination goes to `json_path`.
+StatusOr<CompareSetup> ReadRunFlags(const cxxopts::ParseResult& r, std::string* json_path) {
+  CompareSetup s;
   StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
   if (!spec.ok()) return spec.status();
   s.spec = *spec;
@@ -92,92 +73,10 @@ StatusOr<RunSetup> ReadRunFlags(const cxxopts::ParseResult& r) {
   s.work_dir = r["work-dir"].as<std::string>();
   LB_RETURN_IF_ERROR(CheckDataDir(s.work_dir));
   if (r.count("json")) {
-    s.json_path = r["json"].as<std::string>();
-    LB_RETURN_IF_ERROR(CheckOutputPath("--json", s.json_path));
+    *json_path = r["json"].as<std::string>();
+    LB_RETURN_IF_ERROR(CheckOutputPath("--json", *json_path));
   }
   return s;
-}
-
-uint64_t TraceLength(const WorkloadSpec& w) {
-  if (w.operations > 0) return w.warmup + w.operations;
-  if (w.target_rate > 0) {
-    return w.warmup + static_cast<uint64_t>(std::ceil(w.target_rate * w.duration_s)) + 1;
-  }
-  return w.warmup + kMaxDurationTrace;
-}
-
-// The workload's trace over the dataset of `s`; fills `catalog`.
-StatusOr<std::vector<Op>> BuildTrace(const RunSetup& s, DatasetCatalog* catalog) {
-  StatusOr<DatasetCounts> counts = GenerateDataset(s.spec, nullptr, catalog);
-  if (!counts.ok()) return counts.status();
-  return MakeTrace(*catalog, TraceSpecFor(s.workload, TraceLength(s.workload), s.spec.seed));
-}
-
-// Loads (or reuses) the engines' pristine stores, builds the trace and runs
-// it against a fresh clone of each.
-StatusOr<std::map<std::string, RunResult>> RunEngines(const RunSetup& s,
-                                                      const std::vector<Engine>& engines,
-                                                      nlohmann::json* out) {
-  const std::string base = (fs::path(s.work_dir) / "base").string();
-  StoreOptions load_options = s.store_options;
-  for (Engine e : engines) {
-    StatusOr<LoadReport> rep =
-        PrepareStore(e, base, s.spec, load_options, ExistingLoad::kReplace, /*progress=*/true);
-    if (!rep.ok()) return rep.status();
-    (*out)["engines"][std::string(EngineName(e))]["load"] = {
-        {"reused", rep->reused}, {"seconds", rep->seconds}, {"disk_bytes", rep->disk_bytes}};
-  }
-  std::vector<Op> trace;
-  {
-    DatasetCatalog catalog;  // not kept while timing
-    StatusOr<std::vector<Op>> t = BuildTrace(s, &catalog);
-    if (!t.ok()) return t.status();
-    trace = std::move(*t);
-  }
-
-  std::map<std::string, RunResult> results;
-  for (Engine e : engines) {
-    StoreOptions options = s.store_options;
-    nlohmann::json& ej = (*out)["engines"][std::string(EngineName(e))];
-    if (s.cache_share > 0) {
-      const uint64_t disk = ej["load"]["disk_bytes"].get<uint64_t>();
-      options.cache_bytes = std::max<size_t>(
-          size_t{1} << 20, static_cast<size_t>(s.cache_share * static_cast<double>(disk)));
-    }
-    ej["cache_bytes"] = options.cache_bytes;
-    StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, options);
-    if (!store.ok()) return store.status();
-    std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s\n",
-                 s.workload.name.c_str(), trace.size(),
-                 static_cast<unsigned long long>(s.workload.warmup),
-                 std::string(EngineName(e)).c_str());
-    RunOptions ro;
-    ro.warmup = s.workload.warmup;
-    ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
-    ro.target_rate = s.workload.target_rate;
-    RunResult r = RunTrace(**store, trace, ro);
-    ej.update(RunResultJson(r));
-    StatusOr<uint64_t> disk = (*store)->DiskBytes();
-    if (disk.ok()) ej["disk_bytes_after"] = *disk;
-    results.emplace(std::string(EngineName(e)), std::move(r));
-  }
-  return results;
-}
-
-nlohmann::json Header(const std::string& command, const RunSetup& s) {
-  nlohmann::json config = {{"durable", s.store_options.durable},
-                           {"rocksdb_wal", s.store_options.rocksdb_wal}};
-  if (s.cache_share > 0) {
-    config["cache_share"] = s.cache_share;
-  } else {
-    config["cache_mb"] = s.cache_mb;
-  }
-  return {{"command", command},
-          {"seed", s.spec.seed},
-          {"listings", s.spec.listings},
-          {"workload", WorkloadJson(s.workload)},
-          {"config", config},
-          {"build", BuildInfoJson()}};
 }
 
 }  // namespace
@@ -200,14 +99,15 @@ int RunCommand(int argc, char** argv) {
     return ReportError(
         "run", Status::InvalidArgument("--engine " + engine_flag + ": must be sqlite or rocksdb"));
   }
-  StatusOr<RunSetup> setup = ReadRunFlags(r);
+  std::string json_path;
+  StatusOr<CompareSetup> setup = ReadRunFlags(r, &json_path);
   if (!setup.ok()) return ReportError("run", setup.status());
-  nlohmann::json out = Header("run", *setup);
-  StatusOr<std::map<std::string, RunResult>> results = RunEngines(*setup, {*engine}, &out);
-  if (!results.ok()) return ReportError("run", results.status());
-  PrintComparison(*results);
-  if (!setup->json_path.empty()) {
-    Status s = WriteJsonFile(setup->json_path, out);
+  setup->engines = {*engine};
+  StatusOr<CompareResult> result = RunCompare(*setup);
+  if (!result.ok()) return ReportError("run", result.status());
+  PrintComparison(*result);
+  if (!json_path.empty()) {
+    Status s = WriteJsonFile(json_path, SummaryJson("run", *setup, *result));
     if (!s.ok()) return ReportError("run", s);
   }
   return kExitOk;
@@ -228,7 +128,8 @@ int CompareCommand(int argc, char** argv) {
   if (!flags.ok()) return ReportError("compare", flags.status());
   if (help) return kExitOk;
   const cxxopts::ParseResult& r = *flags;
-  StatusOr<RunSetup> setup = ReadRunFlags(r);
+  std::string json_path;
+  StatusOr<CompareSetup> setup = ReadRunFlags(r, &json_path);
   if (!setup.ok()) return ReportError("compare", setup.status());
   const std::string out_dir = r["out"].as<std::string>();
   Status s = CheckDataDir(out_dir);
@@ -237,34 +138,21 @@ int CompareCommand(int argc, char** argv) {
   fs::create_directories(out_dir, ec);
   if (ec)
     return ReportError("compare", Status::IOError(out_dir + ": cannot create: " + ec.message()));
+  setup->engines = {Engine::kSqlite, Engine::kRocksDb};
+  setup->experiments = r.count("report") > 0;
+  setup->writes_workload = (fs::path(setup->workload.file).parent_path() / "writes.toml").string();
 
-  nlohmann::json out = Header("compare", *setup);
-  StatusOr<std::map<std::string, RunResult>> results =
-      RunEngines(*setup, {Engine::kSqlite, Engine::kRocksDb}, &out);
-  if (!results.ok()) return ReportError("compare", results.status());
-  PrintComparison(*results);
-  if (r.count("report")) {
-    // The report's other rows: on fresh clones, after the timed runs.
-    ExperimentSetup ex{setup->work_dir,
-                       setup->spec,
-                       setup->store_options,
-                       {},
-                       (fs::path(setup->workload.file).parent_path() / "writes.toml").string()};
-    DatasetCatalog catalog;
-    StatusOr<std::vector<Op>> trace = BuildTrace(*setup, &catalog);
-    if (!trace.ok()) return ReportError("compare", trace.status());
-    ex.trace = std::move(*trace);
-    StatusOr<nlohmann::json> experiments = RunReportExperiments(ex, catalog);
-    if (!experiments.ok()) return ReportError("compare", experiments.status());
-    out["experiments"] = std::move(*experiments);
-  }
-  s = WriteJsonFile(out_dir + "/summary.json", out);
-  if (s.ok()) s = WriteCsvs(out_dir, *results);
-  if (s.ok() && !setup->json_path.empty()) s = WriteJsonFile(setup->json_path, out);
-  if (s.ok() && r.count("report")) s = WriteReport(out_dir, out, *results);
+  StatusOr<CompareResult> result = RunCompare(*setup);
+  if (!result.ok()) return ReportError("compare", result.status());
+  PrintComparison(*result);
+  const nlohmann::json summary = SummaryJson("compare", *setup, *result);
+  s = WriteJsonFile(out_dir + "/summary.json", summary);
+  if (s.ok()) s = WriteCsvs(out_dir, *result);
+  if (s.ok() && !json_path.empty()) s = WriteJsonFile(json_path, summary);
+  if (s.ok() && setup->experiments) s = WriteReport(out_dir, *setup, *result);
   if (!s.ok()) return ReportError("compare", s);
   fmt::print("wrote {}/summary.json, ops.csv, series.csv{}\n", out_dir,
-             r.count("report") ? ", report.md" : "");
+             setup->experiments ? ", report.md" : "");
   return kExitOk;
 }
 

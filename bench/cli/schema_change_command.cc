@@ -11,13 +11,13 @@
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
 #include "bench/drivers/schema_change_bench.h"
+#include "bench/report/experiments_report.h"
+#include "bench/report/result_files.h"
 
 namespace listbench {
+namespace {
 
-int SchemaChangeCommand(int argc, char** argv) {
-  cxxopts::Options options(
-      "listbench schema-change",
-      "Add a backfilled field to listings while a write workload runs, with each method.");
+void AddSchemaChangeFlags(cxxopts::Options& options) {
   options.add_options()("work-dir", "work directory (pristine loads are reused across runs)",
                         cxxopts::value<std::string>()->default_value("work"))(
       "workload", "write-only workload file (its mix and keys; the rate is --rate)",
@@ -43,15 +43,14 @@ int SchemaChangeCommand(int argc, char** argv) {
                                      cxxopts::value<uint64_t>()->default_value("64"))(
       "json", "also write the results to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
-  bool help = false;
-  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
-  if (!flags.ok()) return ReportError("schema-change", flags.status());
-  if (help) return kExitOk;
-  const cxxopts::ParseResult& r = *flags;
+}
 
+// The suite the flags ask for; the --json destination goes to `json_path`.
+StatusOr<SchemaChangeSuiteSpec> ReadSchemaChangeFlags(const cxxopts::ParseResult& r,
+                                                      std::string* json_path) {
   SchemaChangeSuiteSpec spec;
   StatusOr<DatasetSpec> dataset = DatasetSpecFromFlags(r);
-  if (!dataset.ok()) return ReportError("schema-change", dataset.status());
+  if (!dataset.ok()) return dataset.status();
   spec.dataset = *dataset;
   spec.work_dir = r["work-dir"].as<std::string>();
   spec.workload_path = r["workload"].as<std::string>();
@@ -60,53 +59,65 @@ int SchemaChangeCommand(int argc, char** argv) {
   spec.experiment.change.batch_size = r["batch"].as<uint64_t>();
   spec.experiment.step_pause_ms = r["batch-pause-ms"].as<double>();
   if (!(spec.experiment.step_pause_ms >= 0)) {
-    return ReportError("schema-change", Status::InvalidArgument("--batch-pause-ms must be >= 0"));
+    return Status::InvalidArgument("--batch-pause-ms must be >= 0");
   }
   spec.experiment.before_s = r["before"].as<double>();
   spec.experiment.after_s = r["after"].as<double>();
   if (!(spec.experiment.before_s >= 0) || !(spec.experiment.after_s >= 0)) {
-    return ReportError("schema-change",
-                       Status::InvalidArgument("--before and --after must be >= 0"));
+    return Status::InvalidArgument("--before and --after must be >= 0");
   }
   spec.store_options = StoreOptionsFromFlags(r);
   spec.store_options.busy_timeout_ms = r["busy-timeout-ms"].as<int>();
   if (spec.store_options.busy_timeout_ms < 0) {
-    return ReportError("schema-change", Status::InvalidArgument("--busy-timeout-ms must be >= 0"));
+    return Status::InvalidArgument("--busy-timeout-ms must be >= 0");
   }
   const uint64_t cache_mb = r["cache-mb"].as<uint64_t>();
   if (cache_mb == 0) {
-    return ReportError("schema-change",
-                       Status::InvalidArgument("--cache-mb 0: must be at least 1"));
+    return Status::InvalidArgument("--cache-mb 0: must be at least 1");
   }
   spec.store_options.cache_bytes = static_cast<size_t>(cache_mb) << 20;
   if (r.count("method")) {
     const std::string name = r["method"].as<std::string>();
     const std::optional<SchemaChangeMethod> m = ParseSchemaChangeMethod(name);
     if (!m) {
-      return ReportError("schema-change",
-                         Status::InvalidArgument("--method " + name +
-                                                 ": must be sqlite-blocking, sqlite-batched or "
-                                                 "rocksdb-lazy"));
+      return Status::InvalidArgument("--method " + name +
+                                     ": must be sqlite-blocking, sqlite-batched or "
+                                     "rocksdb-lazy");
     }
     spec.methods = {*m};
   }
-  std::string json_path;
   if (r.count("json")) {
-    json_path = r["json"].as<std::string>();
-    Status s = CheckOutputPath("--json", json_path);
-    if (!s.ok()) return ReportError("schema-change", s);
+    *json_path = r["json"].as<std::string>();
+    LB_RETURN_IF_ERROR(CheckOutputPath("--json", *json_path));
   }
+  return spec;
+}
 
-  StatusOr<nlohmann::json> out = RunSchemaChangeSuite(spec);
+}  // namespace
+
+int SchemaChangeCommand(int argc, char** argv) {
+  cxxopts::Options options(
+      "listbench schema-change",
+      "Add a backfilled field to listings while a write workload runs, with each method.");
+  AddSchemaChangeFlags(options);
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("schema-change", flags.status());
+  if (help) return kExitOk;
+  std::string json_path;
+  StatusOr<SchemaChangeSuiteSpec> spec = ReadSchemaChangeFlags(*flags, &json_path);
+  if (!spec.ok()) return ReportError("schema-change", spec.status());
+
+  StatusOr<SchemaChangeSuiteResult> out = RunSchemaChangeSuite(*spec);
   if (!out.ok()) return ReportError("schema-change", out.status());
   fmt::print(
       "{} listings, seed {}, {:.0f} writes/s open loop, batch {} with {} ms pauses, busy timeout "
       "{} ms\n",
-      spec.dataset.listings, spec.dataset.seed, spec.rate, spec.experiment.change.batch_size,
-      spec.experiment.step_pause_ms, spec.store_options.busy_timeout_ms);
+      spec->dataset.listings, spec->dataset.seed, spec->rate, spec->experiment.change.batch_size,
+      spec->experiment.step_pause_ms, spec->store_options.busy_timeout_ms);
   std::fputs(SchemaChangeTable(*out).c_str(), stdout);
   if (!json_path.empty()) {
-    Status s = WriteJsonFile(json_path, *out);
+    Status s = WriteJsonFile(json_path, SchemaChangeSuiteJson(*out));
     if (!s.ok()) return ReportError("schema-change", s);
   }
   return kExitOk;

@@ -10,6 +10,7 @@
 #include "bench/cli/commands.h"
 #include "bench/drivers/sweep.h"
 #include "bench/harness/store_setup.h"
+#include "bench/report/sweep_report.h"
 
 namespace listbench {
 namespace {

@@ -12,6 +12,7 @@
 #include "bench/cli/commands.h"
 #include "bench/harness/differential.h"
 #include "bench/harness/store_setup.h"
+#include "bench/report/result_files.h"
 #include "workloads/trace.h"
 
 namespace listbench {

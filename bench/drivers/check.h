@@ -37,7 +37,11 @@ struct CheckFinding {
 
 // Compares `current` with `baseline`. InvalidArgument when they are not
 // comparable (different workload, seed, listings or operation counts) or
-// not summaries. Returns every metric that moved past its tolerance.
+// not summaries: a field the comparison reads that either lacks is an error
+// naming it, never a default. Returns every metric that moved past its
+// tolerance.
+//
+// Thread safety: a plain function of its arguments.
 StatusOr<std::vector<CheckFinding>> CheckSummaries(const nlohmann::json& baseline,
                                                    const nlohmann::json& current,
                                                    const CheckTolerances& tol);

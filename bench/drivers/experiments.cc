@@ -2,16 +2,14 @@
 
 #include <cstdio>
 
-#include "bench/drivers/onboarding.h"
-#include "bench/drivers/schema_change_bench.h"
 #include "bench/harness/store_setup.h"
 
 namespace listbench {
 
-StatusOr<nlohmann::json> RunReportExperiments(const ExperimentSetup& setup,
-                                              const DatasetCatalog& catalog) {
-  nlohmann::json out;
-  OnboardingSpec spec;
+StatusOr<ExperimentsResult> RunReportExperiments(const ExperimentSetup& setup,
+                                                 const DatasetCatalog& catalog) {
+  ExperimentsResult out;
+  OnboardingSpec& spec = out.onboarding_spec;
   spec.seed = setup.spec.seed;
   for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
     const std::string name(EngineName(e));
@@ -21,16 +19,16 @@ StatusOr<nlohmann::json> RunReportExperiments(const ExperimentSetup& setup,
     if (!store.ok()) return store.status();
     StatusOr<OnboardingResult> r = RunOnboarding(**store, setup.trace, catalog, spec);
     if (!r.ok()) return r.status();
-    out["onboarding"][name] = OnboardingJson(*r, spec);
+    out.onboarding.emplace(name, std::move(*r));
   }
   SchemaChangeSuiteSpec sc;
   sc.dataset = setup.spec;
   sc.work_dir = setup.work_dir;
   sc.store_options = setup.options;
   sc.workload_path = setup.writes_workload;
-  StatusOr<nlohmann::json> suite = RunSchemaChangeSuite(sc);
+  StatusOr<SchemaChangeSuiteResult> suite = RunSchemaChangeSuite(sc, &catalog);
   if (!suite.ok()) return suite.status();
-  out["schema_change"] = std::move(*suite);
+  out.schema_change = std::move(*suite);
   return out;
 }
 

@@ -9,10 +9,12 @@
 #ifndef LISTBENCH_BENCH_DRIVERS_EXPERIMENTS_H_
 #define LISTBENCH_BENCH_DRIVERS_EXPERIMENTS_H_
 
-#include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "bench/drivers/onboarding.h"
+#include "bench/drivers/schema_change_bench.h"
 #include "core/status.h"
 #include "core/store_options.h"
 #include "engine/store_dir.h"
@@ -31,10 +33,17 @@ struct ExperimentSetup {
   std::string writes_workload;
 };
 
-// Runs the experiments and returns {"onboarding": {<engine>: ...},
-// "schema_change": ...}. Progress goes to stderr.
-StatusOr<nlohmann::json> RunReportExperiments(const ExperimentSetup& setup,
-                                              const DatasetCatalog& catalog);
+// What the experiments measured.
+struct ExperimentsResult {
+  OnboardingSpec onboarding_spec;
+  std::map<std::string, OnboardingResult> onboarding;  // by engine name
+  SchemaChangeSuiteResult schema_change;
+};
+
+// Runs the experiments over `catalog` (the dataset of setup.spec, the one
+// setup.trace was made from). Progress goes to stderr.
+StatusOr<ExperimentsResult> RunReportExperiments(const ExperimentSetup& setup,
+                                                 const DatasetCatalog& catalog);
 
 }  // namespace listbench
 

@@ -34,17 +34,6 @@ void RunPhase(Store& store, std::span<const Op> ops, PhaseStats* stats,
   }
 }
 
-nlohmann::json PhaseJson(const PhaseStats& p) {
-  const Histogram& h = p.latency_ns;
-  return {{"count", h.count()},
-          {"mean_us", h.mean() / 1000.0},
-          {"p50_us", static_cast<double>(h.Percentile(0.5)) / 1000.0},
-          {"p99_us", static_cast<double>(h.Percentile(0.99)) / 1000.0},
-          {"max_us", static_cast<double>(h.max()) / 1000.0},
-          {"errors", p.errors},
-          {"storage_errors", p.storage_errors}};
-}
-
 // Tallies the cross-tenant probe.
 class Probe {
  public:
@@ -126,52 +115,24 @@ NewTenant MakeNewTenant(const DatasetCatalog& catalog, const OnboardingSpec& spe
   return n;
 }
 
-StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace,
-                                         const DatasetCatalog& catalog,
-                                         const OnboardingSpec& spec) {
-  OnboardingResult r;
-  const NewTenant nt = MakeNewTenant(catalog, spec);
-  // The onboarding requests, in dependency order.
-  std::vector<std::function<Status()>> steps;
-  steps.push_back([&] { return store.AddTenant(nt.tenant); });
-  for (const Landlord& l : nt.landlords) steps.push_back([&] { return store.AddLandlord(l); });
-  for (size_t i = 0; i < nt.listings.size(); ++i) {
-    steps.push_back([&, i] { return store.AddListing(nt.listings[i], nt.images[i]); });
-  }
-  size_t next = 0;
-  Status storage_failure;
-  Clock::time_point first, last;
-  auto step = [&] {
-    if (next >= steps.size() || !storage_failure.ok()) return;
-    const Clock::time_point t0 = Clock::now();
-    if (next == 0) first = t0;
-    const Status s = steps[next++]();
-    last = Clock::now();
-    ++r.onboarding_requests;
-    r.longest_onboarding_request_ns = std::max(r.longest_onboarding_request_ns, Ns(last - t0));
-    if (!s.ok()) ++r.onboarding_failures;
-    if (StorageError(s)) storage_failure = s;
-  };
+namespace {
 
-  const size_t third = trace.size() / 3;
-  RunPhase(store, trace.subspan(0, third), &r.before, nullptr);
-  RunPhase(store, trace.subspan(third, third), &r.during, step);
-  while (next < steps.size() && storage_failure.ok()) step();
-  LB_RETURN_IF_ERROR(storage_failure);
-  r.onboarding_seconds = std::chrono::duration<double>(last - first).count();
-  RunPhase(store, trace.subspan(2 * third), &r.after, nullptr);
-
-  // The new tenant's data serves.
+// The new tenant's data serves: every new listing and landlord is read back.
+void ReadNewTenant(Store& store, const NewTenant& nt, OnboardingResult* r) {
   for (const Listing& l : nt.listings) {
-    ++r.new_tenant_reads;
-    if (store.GetListingDetail(nt.tenant.id, l.id).ok()) ++r.new_tenant_reads_ok;
+    ++r->new_tenant_reads;
+    if (store.GetListingDetail(nt.tenant.id, l.id).ok()) ++r->new_tenant_reads_ok;
   }
   for (const Landlord& l : nt.landlords) {
-    ++r.new_tenant_reads;
-    if (store.GetLandlordPortfolio(nt.tenant.id, l.id).ok()) ++r.new_tenant_reads_ok;
+    ++r->new_tenant_reads;
+    if (store.GetLandlordPortfolio(nt.tenant.id, l.id).ok()) ++r->new_tenant_reads_ok;
   }
-  // The probe: nobody sees anyone else's entities.
-  Probe probe(&r);
+}
+
+// The probe: nobody sees anyone else's entities.
+void ProbeIsolation(Store& store, const NewTenant& nt, const DatasetCatalog& catalog,
+                    const OnboardingSpec& spec, OnboardingResult* r) {
+  Probe probe(r);
   const size_t n_new = std::min<size_t>(spec.probe_sample, nt.listings.size());
   for (TenantId t = 1; t <= catalog.tenants.size(); ++t) {
     for (size_t i = 0; i < n_new; ++i) {
@@ -209,29 +170,48 @@ StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace
     probe.ExpectOwnHits(store.Search(theirs), /*want_new=*/false, spec.id_base,
                         fmt::format("tenant {}: search in {}", theirs.tenant, cities[c]));
   }
-  return r;
 }
 
-nlohmann::json OnboardingJson(const OnboardingResult& r, const OnboardingSpec& spec) {
-  return {{"spec",
-           {{"landlords", spec.landlords},
-            {"listings", spec.listings},
-            {"seed", spec.seed},
-            {"id_base", spec.id_base},
-            {"probe_sample", spec.probe_sample}}},
-          {"before", PhaseJson(r.before)},
-          {"during", PhaseJson(r.during)},
-          {"after", PhaseJson(r.after)},
-          {"onboarding_requests", r.onboarding_requests},
-          {"onboarding_failures", r.onboarding_failures},
-          {"onboarding_seconds", r.onboarding_seconds},
-          {"longest_onboarding_request_us",
-           static_cast<double>(r.longest_onboarding_request_ns) / 1000.0},
-          {"new_tenant_reads", r.new_tenant_reads},
-          {"new_tenant_reads_ok", r.new_tenant_reads_ok},
-          {"probe_requests", r.probe_requests},
-          {"probe_leaks", r.probe_leaks},
-          {"leak_examples", r.leak_examples}};
+}  // namespace
+
+StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace,
+                                         const DatasetCatalog& catalog,
+                                         const OnboardingSpec& spec) {
+  OnboardingResult r;
+  const NewTenant nt = MakeNewTenant(catalog, spec);
+  // The onboarding requests, in dependency order.
+  std::vector<std::function<Status()>> steps;
+  steps.push_back([&] { return store.AddTenant(nt.tenant); });
+  for (const Landlord& l : nt.landlords) steps.push_back([&] { return store.AddLandlord(l); });
+  for (size_t i = 0; i < nt.listings.size(); ++i) {
+    steps.push_back([&, i] { return store.AddListing(nt.listings[i], nt.images[i]); });
+  }
+  size_t next = 0;
+  Status storage_failure;
+  Clock::time_point first, last;
+  auto step = [&] {
+    if (next >= steps.size() || !storage_failure.ok()) return;
+    const Clock::time_point t0 = Clock::now();
+    if (next == 0) first = t0;
+    const Status s = steps[next++]();
+    last = Clock::now();
+    ++r.onboarding_requests;
+    r.longest_onboarding_request_ns = std::max(r.longest_onboarding_request_ns, Ns(last - t0));
+    if (!s.ok()) ++r.onboarding_failures;
+    if (StorageError(s)) storage_failure = s;
+  };
+
+  const size_t third = trace.size() / 3;
+  RunPhase(store, trace.subspan(0, third), &r.before, nullptr);
+  RunPhase(store, trace.subspan(third, third), &r.during, step);
+  while (next < steps.size() && storage_failure.ok()) step();
+  LB_RETURN_IF_ERROR(storage_failure);
+  r.onboarding_seconds = std::chrono::duration<double>(last - first).count();
+  RunPhase(store, trace.subspan(2 * third), &r.after, nullptr);
+
+  ReadNewTenant(store, nt, &r);
+  ProbeIsolation(store, nt, catalog, spec, &r);
+  return r;
 }
 
 }  // namespace listbench

@@ -14,8 +14,8 @@
 #define LISTBENCH_BENCH_DRIVERS_ONBOARDING_H_
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "bench/harness/histogram.h"
@@ -75,8 +75,6 @@ struct OnboardingResult {
 // (IOError/Corruption); contract failures are counted.
 StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace,
                                          const DatasetCatalog& catalog, const OnboardingSpec& spec);
-
-nlohmann::json OnboardingJson(const OnboardingResult& r, const OnboardingSpec& spec);
 
 }  // namespace listbench
 

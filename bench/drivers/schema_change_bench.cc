@@ -10,10 +10,9 @@
 #include <limits>
 #include <thread>
 
-#include "bench/cli/cli_util.h"
+#include "bench/harness/build_info.h"
 #include "bench/harness/measured_store.h"
 #include "bench/harness/store_setup.h"
-#include "bench/report/summary.h"
 #include "engine/store_dir.h"
 #include "workloads/trace.h"
 #include "workloads/workload_spec.h"
@@ -121,27 +120,6 @@ void Summarize(const std::vector<WriteRecord>& records, int64_t change_start_ns,
   if (prev_done >= 0) r->writer_seconds = static_cast<double>(prev_done) / 1e9;
 }
 
-double Ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
-
-nlohmann::json PhaseJson(const WritePhase& p) {
-  const Histogram& h = p.latency_ns;
-  return {{"count", h.count()},
-          {"failed", p.failed},
-          {"mean_us", h.mean() / 1000.0},
-          {"p50_us", static_cast<double>(h.Percentile(0.50)) / 1000.0},
-          {"p99_us", static_cast<double>(h.Percentile(0.99)) / 1000.0},
-          {"max_us", static_cast<double>(h.max()) / 1000.0}};
-}
-
-// {"<code name>": count} of the non-zero counts.
-nlohmann::json OutcomesJson(const std::array<uint64_t, 7>& counts) {
-  nlohmann::json j = nlohmann::json::object();
-  for (int c = 0; c < static_cast<int>(counts.size()); ++c) {
-    if (counts[c] > 0) j[std::string(StatusCodeName(static_cast<StatusCode>(c)))] = counts[c];
-  }
-  return j;
-}
-
 }  // namespace
 
 StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
@@ -211,57 +189,11 @@ StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
   return r;
 }
 
-nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r) {
-  const nlohmann::json outcomes = OutcomesJson(r.outcomes);
-  nlohmann::json by_op = nlohmann::json::object();
-  for (int k = 0; k < kNumOpKinds; ++k) {
-    const nlohmann::json o = OutcomesJson(r.outcomes_by_op[k]);
-    if (!o.empty()) by_op[std::string(OpKindName(static_cast<OpKind>(k)))] = o;
-  }
-  const SchemaChangeStats& s = r.change;
-  const SchemaChangeCheck& k = r.check;
-  return {
-      {"method", SchemaChangeMethodName(r.method)},
-      {"engine", SchemaChangeEngine(r.method)},
-      {"completed", r.completed},
-      {"change_error", r.change_error},
-      {"step_failures", r.step_failures},
-      {"change_seconds", r.change_seconds},
-      {"change_start_s", r.change_start_s},
-      {"change",
-       {{"steps", s.steps},
-        {"rows_upgraded", s.rows_upgraded},
-        {"longest_step_ms", Ms(s.longest_step_ns)},
-        {"total_step_ms", Ms(s.total_step_ns)},
-        {"write_bytes", s.write_bytes}}},
-      {"end_state",
-       {{"listings", k.listings},
-        {"missing", k.missing},
-        {"stored_v1", k.stored_v1},
-        {"stored_v2", k.stored_v2},
-        {"wrong", k.wrong},
-        {"sampled", k.sampled},
-        {"sample_mismatches", k.sample_mismatches}}},
-      {"writes",
-       {{"rate", r.rate},
-        {"attempted", r.attempted},
-        {"failed", r.failed},
-        {"contract_outcomes", r.contract_outcomes},
-        {"outcomes", outcomes},
-        {"outcomes_by_op", by_op},
-        {"first_failure", r.first_failure},
-        {"writer_seconds", r.writer_seconds},
-        {"trace_exhausted", r.trace_exhausted},
-        {"longest_stall_ms", Ms(r.longest_stall_ns)},
-        {"longest_gap_ms", Ms(r.longest_gap_ns)},
-        {"all", PhaseJson(r.all)},
-        {"before", PhaseJson(r.before)},
-        {"during", PhaseJson(r.during)},
-        {"after", PhaseJson(r.after)}}},
-  };
-}
+namespace {
 
-StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec) {
+// Checks the suite's knobs and its workload file (writes only); returns the
+// parsed workload.
+StatusOr<WorkloadSpec> ValidateSuite(const SchemaChangeSuiteSpec& spec) {
   if (!(spec.rate > 0)) {
     return Status::InvalidArgument(fmt::format("--rate {}: must be > 0", spec.rate));
   }
@@ -281,25 +213,11 @@ StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec)
                       spec.workload_path, OpKindName(static_cast<OpKind>(k))));
     }
   }
+  return w;
+}
 
-  nlohmann::json out = {{"command", "schema-change"},
-                        {"seed", spec.dataset.seed},
-                        {"listings", spec.dataset.listings},
-                        {"rate", spec.rate},
-                        {"batch", spec.experiment.change.batch_size},
-                        {"batch_pause_ms", spec.experiment.step_pause_ms},
-                        {"before_s", spec.experiment.before_s},
-                        {"after_s", spec.experiment.after_s},
-                        {"busy_timeout_ms", spec.store_options.busy_timeout_ms},
-                        {"verify_sample", spec.experiment.verify_sample},
-                        {"workload", WorkloadJson(*w)},
-                        {"config",
-                         {{"durable", spec.store_options.durable},
-                          {"rocksdb_wal", spec.store_options.rocksdb_wal},
-                          {"cache_mb", spec.store_options.cache_bytes >> 20}}},
-                        {"build", BuildInfoJson()},
-                        {"methods", nlohmann::json::array()}};
-
+// Loads (or reuses) the pristine store of every engine the methods need.
+Status PrepareSuiteStores(const SchemaChangeSuiteSpec& spec) {
   const std::string base = (fs::path(spec.work_dir) / "base").string();
   std::vector<Engine> engines;
   for (SchemaChangeMethod m : spec.methods) {
@@ -311,12 +229,35 @@ StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec)
                                             ExistingLoad::kReplace, spec.progress);
     if (!rep.ok()) return rep.status();
   }
-  DatasetCatalog catalog;
-  StatusOr<DatasetCounts> counts = GenerateDataset(spec.dataset, nullptr, &catalog);
-  if (!counts.ok()) return counts.status();
+  return Status::OK();
+}
+
+// The write trace: rate x max_seconds writes of workload `w` over `catalog`,
+// or over a catalog generated here (and dropped before timing) when null.
+StatusOr<std::vector<Op>> MakeWriteTrace(const SchemaChangeSuiteSpec& spec, const WorkloadSpec& w,
+                                         const DatasetCatalog* catalog) {
   const auto length = static_cast<uint64_t>(std::ceil(spec.rate * spec.max_seconds));
-  const std::vector<Op> trace = MakeTrace(catalog, TraceSpecFor(*w, length, spec.dataset.seed));
-  catalog = DatasetCatalog{};  // not needed while timing
+  if (catalog != nullptr) return MakeTrace(*catalog, TraceSpecFor(w, length, spec.dataset.seed));
+  DatasetCatalog generated;
+  StatusOr<DatasetCounts> counts = GenerateDataset(spec.dataset, nullptr, &generated);
+  if (!counts.ok()) return counts.status();
+  return MakeTrace(generated, TraceSpecFor(w, length, spec.dataset.seed));
+}
+
+}  // namespace
+
+StatusOr<SchemaChangeSuiteResult> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec,
+                                                       const DatasetCatalog* catalog) {
+  StatusOr<WorkloadSpec> w = ValidateSuite(spec);
+  if (!w.ok()) return w.status();
+  SchemaChangeSuiteResult out;
+  out.spec = spec;
+  out.workload = *w;
+  out.build = CurrentBuildInfo();
+  LB_RETURN_IF_ERROR(PrepareSuiteStores(spec));
+  StatusOr<std::vector<Op>> made = MakeWriteTrace(spec, *w, catalog);
+  if (!made.ok()) return made.status();
+  const std::vector<Op> trace = std::move(*made);
 
   SchemaChangeExperimentOptions eo = spec.experiment;
   eo.change.busy_timeout_ms = spec.store_options.busy_timeout_ms;
@@ -334,39 +275,9 @@ StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec)
     StatusOr<SchemaChangeResult> r =
         RunSchemaChangeExperiment(**store, EngineDir(run, e), m, trace, spec.rate, eo);
     if (!r.ok()) return r.status();
-    out["methods"].push_back(SchemaChangeResultJson(*r));
+    out.methods.push_back(std::move(*r));
   }
   return out;
-}
-
-std::string SchemaChangeTable(const nlohmann::json& suite) {
-  std::string t =
-      fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n", "method", "change_ms",
-                  "stall_ms", "gap_ms", "base_ms", "p99_during_ms(n)", "failed", "no_field");
-  for (const nlohmann::json& m : suite.at("methods")) {
-    const nlohmann::json& w = m.at("writes");
-    const nlohmann::json& during = w.at("during");
-    const uint64_t n = during.at("count").get<uint64_t>();
-    const std::string p99 =
-        n == 0 ? std::string("-(0)")
-               : fmt::format("{:.1f}({})", during.at("p99_us").get<double>() / 1000.0, n);
-    const std::string missing =
-        m.at("completed").get<bool>()
-            ? std::to_string(m.at("end_state").at("missing").get<uint64_t>())
-            : std::string("incomplete");
-    t += fmt::format(
-        "{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
-        m.at("method").get<std::string>(), m.at("change_seconds").get<double>() * 1e3,
-        w.at("longest_stall_ms").get<double>(), w.at("longest_gap_ms").get<double>(),
-        w.at("before").at("max_us").get<double>() / 1000.0, p99,
-        fmt::format("{}/{}", w.at("failed").get<uint64_t>(), w.at("attempted").get<uint64_t>()),
-        missing);
-  }
-  t += "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
-       "completions; base_ms: longest stall before the change started (the same run, no change);\n"
-       "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
-       "no_field: listings a reader sees without energy_rating afterwards.\n";
-  return t;
 }
 
 }  // namespace listbench

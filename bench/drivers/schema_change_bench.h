@@ -18,11 +18,11 @@
 
 #include <array>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "bench/harness/build_info.h"
 #include "bench/harness/histogram.h"
 #include "core/status.h"
 #include "core/store.h"
@@ -30,6 +30,7 @@
 #include "engine/schema_change.h"
 #include "workloads/dataset.h"
 #include "workloads/op.h"
+#include "workloads/workload_spec.h"
 
 namespace listbench {
 
@@ -99,8 +100,6 @@ StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
     std::span<const Op> write_trace, double write_rate_per_s,
     const SchemaChangeExperimentOptions& options);
 
-nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r);
-
 // Everything `listbench schema-change` does, for the command and for the
 // report generator.
 struct SchemaChangeSuiteSpec {
@@ -117,18 +116,20 @@ struct SchemaChangeSuiteSpec {
   bool progress = true;  // to stderr
 };
 
-// Loads (or reuses) the pristine stores, generates the write trace from the
-// seed, and runs each method on a fresh clone of its engine's load. The
-// JSON: { "command": "schema-change", "seed", "listings", "rate", "batch",
-// "batch_pause_ms", "before_s", "after_s", "busy_timeout_ms", "workload", "config", "build",
-// "methods": [SchemaChangeResultJson...] }.
-StatusOr<nlohmann::json> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec);
+// What a suite measured: one result per method, in the spec's order.
+struct SchemaChangeSuiteResult {
+  SchemaChangeSuiteSpec spec;  // as run
+  WorkloadSpec workload;       // the writer's workload file, parsed
+  BuildInfo build;
+  std::vector<SchemaChangeResult> methods;
+};
 
-// The table of a suite's JSON: method, change duration, longest write stall
-// (and completion gap, and the stall before the change as a baseline), p99
-// write latency during the change, failed writes, listings left without the
-// field; with a legend.
-std::string SchemaChangeTable(const nlohmann::json& suite);
+// Loads (or reuses) the pristine stores, makes the write trace from the seed
+// over `catalog` (the dataset of spec.dataset; generated here when null) and
+// runs each method on a fresh clone of its engine's load. InvalidArgument for
+// bad knobs or a workload that weights reads.
+StatusOr<SchemaChangeSuiteResult> RunSchemaChangeSuite(const SchemaChangeSuiteSpec& spec,
+                                                       const DatasetCatalog* catalog = nullptr);
 
 }  // namespace listbench
 

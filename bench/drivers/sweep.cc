@@ -6,12 +6,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bench/cli/cli_util.h"
 #include "bench/harness/child_process.h"
 #include "bench/harness/store_setup.h"
-#include "bench/report/summary.h"
 #include "workloads/op.h"
 
 namespace listbench {
@@ -89,8 +88,10 @@ Status ReadRunReport(const std::string& path, Engine engine, SweepPoint* p) {
     }
     p->run_seconds = e.at("seconds").get<double>();
     p->throughput = e.at("throughput").get<double>();
-    p->disk_bytes_after = e.value("disk_bytes_after", uint64_t{0});
-    p->cache_bytes = e.value("cache_bytes", uint64_t{0});
+    // A run omits disk_bytes_after when its store could not measure it.
+    const auto after = e.find("disk_bytes_after");
+    p->disk_bytes_after = after != e.end() ? after->get<uint64_t>() : 0;
+    p->cache_bytes = e.at("cache_bytes").get<uint64_t>();
     const json& ops = e.at("ops");
     for (int k = 0; k < kNumOpKinds; ++k) {
       const auto kind = static_cast<OpKind>(k);
@@ -196,13 +197,6 @@ SweepChild ChildStatsOf(const ChildResult& r, double loadavg) {
   return {r.max_rss_kib, r.wall_seconds, r.user_seconds + r.system_seconds, loadavg};
 }
 
-json ChildJson(const SweepChild& c) {
-  return {{"peak_rss_kib", c.peak_rss_kib},
-          {"wall_seconds", c.wall_seconds},
-          {"cpu_seconds", c.cpu_seconds},
-          {"loadavg_1m_at_start", c.loadavg_1m}};
-}
-
 // Measures one engine at one scale: the load child, then the run child.
 Status MeasurePoint(const SweepConfig& c, Engine e, uint64_t n, ChildRunner& runner,
                     SweepPoint* p) {
@@ -254,15 +248,6 @@ void CleanScale(const std::string& dir) {
   }
 }
 
-json FitJson(const SweepFit& f) {
-  if (!f.fit) return {{"points", f.points}, {"error", f.error}};
-  return {{"points", f.points}, {"a", f.fit->a}, {"b", f.fit->b}, {"r2", f.fit->r2}};
-}
-
-json LatencyJson(const SweepLatency& l) {
-  return {{"count", l.count}, {"mean_us", l.mean_us}, {"p50_us", l.p50_us}, {"p99_us", l.p99_us}};
-}
-
 // The value of `metric` (see FitSweep) at `p`, or nullopt when not measured.
 std::optional<double> MetricAt(const SweepPoint& p, const std::string& metric) {
   if (metric == "load_seconds") return p.load_seconds;
@@ -285,6 +270,7 @@ std::vector<std::string> SweepOpKeys() {
 }
 
 Status RunSweep(const SweepConfig& c, SweepResult* result) {
+  result->build = CurrentBuildInfo();
   const int total = static_cast<int>(c.engines.size() * c.listings.size() * 2) + 1;
   ChildRunner runner(c, total);
   // The floor under every peak RSS: the binary and its libraries, started
@@ -358,62 +344,14 @@ std::vector<SweepFit> FitSweep(const std::vector<SweepPoint>& points, Engine eng
   return fits;
 }
 
-json SweepJson(const SweepConfig& c, const SweepResult& r) {
+WorkloadSpec SweepWorkload(const SweepConfig& c) {
   WorkloadSpec w = c.workload;
   if (c.ops) {
     w.operations = *c.ops;
     w.duration_s = 0;
   }
   if (c.warmup) w.warmup = *c.warmup;
-  std::error_code ec;
-  const fs::path binary = fs::read_symlink(c.binary, ec);
-  json engines = json::array();
-  for (Engine e : c.engines) engines.push_back(EngineName(e));
-  json out = {{"command", "sweep"},
-              {"command_line", c.command_line},
-              {"seed", c.seed},
-              {"listings", c.listings},
-              {"engines", engines},
-              {"workload", WorkloadJson(w)},
-              {"config", {{"cache_mb", c.cache_mb ? *c.cache_mb : 64}, {"durable", false}}},
-              {"listbench_binary", ec ? c.binary : binary.string()},
-              {"floor_rss_kib", r.floor_rss_kib},
-              {"outcome", r.outcome.ok() ? "ok" : r.outcome.ToString()},
-              {"build", BuildInfoJson()}};
-  json measurements = json::array();
-  for (const SweepPoint& p : r.points) {
-    json ops = json::object();
-    for (const std::string& k : SweepOpKeys()) {
-      const auto it = p.ops.find(k);
-      if (it != p.ops.end()) ops[k] = LatencyJson(it->second);
-    }
-    json load = {{"seconds", p.load_seconds},
-                 {"entities", p.entities},
-                 {"engine_writes", p.engine_writes},
-                 {"engine_writes_per_second", p.engine_writes_per_second},
-                 {"disk_bytes", p.disk_bytes}};
-    load.update(ChildJson(p.load_child));
-    json run = {{"seconds", p.run_seconds},
-                {"throughput", p.throughput},
-                {"disk_bytes_after", p.disk_bytes_after},
-                {"cache_bytes", p.cache_bytes},
-                {"ops", ops}};
-    run.update(ChildJson(p.run_child));
-    measurements.push_back(
-        {{"engine", EngineName(p.engine)}, {"listings", p.listings}, {"load", load}, {"run", run}});
-  }
-  out["measurements"] = measurements;
-  json fits = json::object();
-  for (Engine e : c.engines) {
-    json f = json::object();
-    for (const SweepFit& fit : FitSweep(r.points, e)) f[fit.metric] = FitJson(fit);
-    fits[std::string(EngineName(e))] = f;
-  }
-  out["fits"] = {{"model",
-                  "y = a * listings^b, least squares on (ln listings, ln y); r2 in "
-                  "log-log space"},
-                 {"engines", fits}};
-  return out;
+  return w;
 }
 
 }  // namespace listbench

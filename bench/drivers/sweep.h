@@ -12,9 +12,8 @@
 // WORK/N must not exist when the sweep starts; the sweep deletes what it
 // created there after each engine and scale unless `keep` is set.
 //
-// Results in the output directory: sweep.json, sweep.csv, sweep.md,
-// sweep.log (the children's output), and with gnuplot sweep_latency.png and
-// sweep_size.png (plus the .gp scripts that drew them).
+// The sweep writes sweep.log (the children's output) into the output
+// directory; its reporters (bench/report/sweep_report.h) write the rest.
 //
 // Thread safety: single-threaded; RunSweep runs one child at a time.
 #ifndef LISTBENCH_BENCH_DRIVERS_SWEEP_H_
@@ -22,11 +21,11 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "bench/harness/build_info.h"
 #include "bench/model/fit.h"
 #include "core/status.h"
 #include "engine/store_dir.h"
@@ -90,6 +89,7 @@ struct SweepFit {
 };
 
 struct SweepResult {
+  BuildInfo build;                 // the sweep's own build (the children's is the same binary)
   std::vector<SweepPoint> points;  // in measurement order
   uint64_t floor_rss_kib = 0;      // peak RSS of `listbench --version`: the floor
   Status outcome;                  // not OK when the sweep stopped early
@@ -108,14 +108,8 @@ Status RunSweep(const SweepConfig& config, SweepResult* result);
 // disk_bytes, load_peak_rss_kib, run_peak_rss_kib, <op>.mean_us, <op>.p99_us.
 std::vector<SweepFit> FitSweep(const std::vector<SweepPoint>& points, Engine engine);
 
-// The sweep.json document.
-nlohmann::json SweepJson(const SweepConfig& config, const SweepResult& result);
-
-// Writes sweep.json, sweep.csv, sweep.md and the plots into config.out_dir.
-Status WriteSweepOutputs(const SweepConfig& config, const SweepResult& result);
-
-// Prints the per-engine, per-scale table and the fitted exponents to stdout.
-void PrintSweepTable(const SweepConfig& config, const SweepResult& result);
+// The workload the run children replay: the file's, with --ops/--warmup.
+WorkloadSpec SweepWorkload(const SweepConfig& config);
 
 }  // namespace listbench
 

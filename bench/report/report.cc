@@ -8,12 +8,11 @@
 
 #include "bench/model/cost_model.h"
 #include "bench/model/storage_profile.h"
+#include "bench/report/experiments_report.h"
 #include "bench/report/plot.h"
 
 namespace listbench {
 namespace {
-
-using nlohmann::json;
 
 // The article's figures (../shared/seed/): what each row is compared with.
 constexpr double kArticleLegacyMs = 340;
@@ -25,30 +24,25 @@ constexpr std::array<double, 17> kCdfQuantiles = {
 
 double Us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 
-std::string EnvironmentSection(const json& s) {
-  const json b = s.value("build", json::object());
+std::string EnvironmentSection(const CompareSetup& s, const BuildInfo& b) {
   std::string md = "## Environment\n\n| | |\n|---|---|\n" + BuildEnvironmentRows(b);
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
-  const json w = s.value("workload", json::object());
-  row("workload",
-      fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up", w.value("name", "?"),
-                  w.value("file", "?"), w.value("keys", json::object()).value("distribution", "?"),
-                  w.value("operations", 0), w.value("warmup", 0)));
-  row("dataset", fmt::format("{} listings, seed {}", s.value("listings", 0), s.value("seed", 0)));
-  const json c = s.value("config", json::object());
+  const WorkloadSpec& w = s.workload;
+  row("workload", fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up", w.name, w.file,
+                              KeyDistributionName(w.keys.distribution), w.operations, w.warmup));
+  row("dataset", fmt::format("{} listings, seed {}", s.spec.listings, s.spec.seed));
   row("config", fmt::format("cache {}, durable {}",
-                            c.contains("cache_share")
-                                ? fmt::format("{:.0f}% of each engine's data",
-                                              100 * c.value("cache_share", 0.0))
-                                : fmt::format("{} MiB per engine", c.value("cache_mb", 0)),
-                            c.value("durable", false)));
-  for (const auto& warning : b.value("warnings", json::array())) {
-    md += fmt::format("\n> **warning:** {}\n", warning.get<std::string>());
+                            s.cache_share > 0
+                                ? fmt::format("{:.0f}% of each engine's data", 100 * s.cache_share)
+                                : fmt::format("{} MiB per engine", s.cache_mb),
+                            s.store_options.durable));
+  for (const std::string& warning : b.warnings) {
+    md += fmt::format("\n> **warning:** {}\n", warning);
   }
   return md + "\n";
 }
 
-std::string ModelledSection(const json& summary, const RunResult& a, const RunResult& b) {
+std::string ModelledSection(const CompareSetup& s, const RunResult& a, const RunResult& b) {
   const auto profiles = StorageProfiles();
   std::string md = "## Deployed latency (modelled)\n\n";
   md +=
@@ -58,12 +52,10 @@ std::string ModelledSection(const json& summary, const RunResult& a, const RunRe
       "sent to the database (SQL statements plus BEGIN/COMMIT for the normalized schema; "
       "gets, queries and write batches for the single table). The I/O and round-trip "
       "counts are the counted work of this run. ";
-  const json c = summary.value("config", json::object());
-  if (c.contains("cache_share")) {
-    md += fmt::format("Cache: {:.0f}% of each engine's data on disk",
-                      100 * c.value("cache_share", 0.0));
+  if (s.cache_share > 0) {
+    md += fmt::format("Cache: {:.0f}% of each engine's data on disk", 100 * s.cache_share);
   } else {
-    md += fmt::format("Cache: {} MiB per engine", c.value("cache_mb", 0));
+    md += fmt::format("Cache: {} MiB per engine", s.cache_mb);
   }
   md +=
       ".\n\n| profile | read µs | sync µs | write µs | round trip µs | source "
@@ -135,12 +127,10 @@ std::string CostSection(const RunResult& a, const RunResult& b) {
 }
 
 // The schema-change experiment (bench/drivers/schema_change_bench.h).
-std::string SchemaChangeSection(const json& summary) {
-  const json sc =
-      summary.value("experiments", json::object()).value("schema_change", json::object());
+std::string SchemaChangeSection(const CompareResult& result) {
   std::string md = "## Schema-change downtime\n\n";
-  if (!sc.contains("methods"))
-    return md + "*(the schema-change run was not part of this report)*\n\n";
+  if (!result.experiments) return md + "*(the schema-change run was not part of this report)*\n\n";
+  const SchemaChangeSuiteResult& sc = result.experiments->schema_change;
   md += fmt::format(
       "**Measured in this run:** listings gain `energy_rating`, an EPC band whose backfilled "
       "value is a pure function of the listing id (`engine/schema_change.h`), while a writer "
@@ -149,27 +139,23 @@ std::string SchemaChangeSection(const json& summary) {
       "time. SQLite's change runs on its own connection (busy timeout {} ms, batches of {} "
       "rows with {:.0f} ms pauses); the single table switches to versioned items upgraded "
       "lazily.\n\n",
-      sc.value("workload", json::object()).value("file", "workloads/writes.toml"),
-      sc.value("rate", 0.0), sc.value("before_s", 0.0), sc.value("after_s", 0.0),
-      sc.value("busy_timeout_ms", 0), sc.value("batch", 0), sc.value("batch_pause_ms", 0.0));
+      sc.workload.file, sc.spec.rate, sc.spec.experiment.before_s, sc.spec.experiment.after_s,
+      sc.spec.store_options.busy_timeout_ms, sc.spec.experiment.change.batch_size,
+      sc.spec.experiment.step_pause_ms);
   md +=
       "| method | change took | longest write stall | stall before the change (baseline) | "
       "p99 write during the change | failed writes | listings without the field |\n"
       "|---|---:|---:|---:|---:|---:|---:|\n";
-  for (const json& m : sc["methods"]) {
-    const json w = m.value("writes", json::object());
-    const json during = w.value("during", json::object());
-    const uint64_t n = during.value("count", uint64_t{0});
+  for (const SchemaChangeResult& m : sc.methods) {
+    const uint64_t n = m.during.latency_ns.count();
     md += fmt::format(
-        "| {} | {:.3f} ms | {:.1f} ms | {:.1f} ms | {} | {} / {} | {} |\n", m.value("method", "?"),
-        m.value("change_seconds", 0.0) * 1e3, w.value("longest_stall_ms", 0.0),
-        w.value("before", json::object()).value("max_us", 0.0) / 1000.0,
+        "| {} | {:.3f} ms | {:.1f} ms | {:.1f} ms | {} | {} / {} | {} |\n",
+        SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStallMs(m),
+        MaxUs(m.before.latency_ns) / 1000.0,
         n == 0 ? std::string("– (no write due)")
-               : fmt::format("{:.1f} ms ({} writes)", during.value("p99_us", 0.0) / 1000.0, n),
-        w.value("failed", 0), w.value("attempted", 0),
-        m.value("completed", false)
-            ? std::to_string(m.value("end_state", json::object()).value("missing", uint64_t{0}))
-            : std::string("change incomplete"));
+               : fmt::format("{:.1f} ms ({} writes)", P99Us(m.during.latency_ns) / 1000.0, n),
+        m.failed, m.attempted,
+        m.completed ? std::to_string(m.check.missing) : std::string("change incomplete"));
   }
   md +=
       "\nThe article claims zero-downtime schema changes for the single table. A stall is "
@@ -183,8 +169,7 @@ std::string SchemaChangeSection(const json& summary) {
 }
 
 // The onboarding experiment (bench/drivers/onboarding.h), per engine.
-std::string TenantSection(const json& summary) {
-  const json ob = summary.value("experiments", json::object()).value("onboarding", json::object());
+std::string TenantSection(const CompareResult& result) {
   std::string md = "## Multi-tenant isolation, and a tenant added while running\n\n";
   md +=
       "Isolation is a property of the store interface: every read and write pattern on both "
@@ -192,8 +177,11 @@ std::string TenantSection(const json& summary) {
       "(`tests/store_contract_test.cc`: `*IsTenantIsolated`, `*ErrorsInContractOrder`, "
       "`OnboardedTenantServesAndStaysIsolated`), and `listbench verify` sends part of its "
       "must-fail requests with another tenant's ids, with both engines agreeing op by op.\n\n";
-  if (ob.empty()) return md + "*(the onboarding run was not part of this report)*\n\n";
-  const json spec = ob.begin()->value("spec", json::object());
+  if (!result.experiments || result.experiments->onboarding.empty()) {
+    return md + "*(the onboarding run was not part of this report)*\n\n";
+  }
+  const std::map<std::string, OnboardingResult>& ob = result.experiments->onboarding;
+  const OnboardingSpec& spec = result.experiments->onboarding_spec;
   md += fmt::format(
       "**Measured in this run:** while the workload's trace ran on a fresh clone of each "
       "store, a new tenant was onboarded -- 1 tenant, {} landlords, {} listings with images, "
@@ -202,44 +190,42 @@ std::string TenantSection(const json& summary) {
       "request waited behind it). Afterwards every tenant was asked for the others' entities "
       "(a sample of {} listings each way, every new landlord, searches in shared city "
       "names).\n\n",
-      spec.value("landlords", 0), spec.value("listings", 0), spec.value("probe_sample", 0));
+      spec.landlords, spec.listings, spec.probe_sample);
   md += "| | SQLite normalized | RocksDB single-table |\n|---|---:|---:|\n";
   auto cell = [&](const char* engine, auto fn) -> std::string {
-    return ob.contains(engine) ? fn(ob[engine]) : std::string("–");
+    const auto it = ob.find(engine);
+    return it != ob.end() ? fn(it->second) : std::string("–");
   };
   auto row = [&](const std::string& name, auto fn) {
     md += fmt::format("| {} | {} | {} |\n", name, cell("sqlite", fn), cell("rocksdb", fn));
   };
-  row("onboarding requests (failed)", [](const json& j) {
-    return fmt::format("{} ({})", j.value("onboarding_requests", 0),
-                       j.value("onboarding_failures", 0));
+  using R = OnboardingResult;
+  row("onboarding requests (failed)", [](const R& r) {
+    return fmt::format("{} ({})", r.onboarding_requests, r.onboarding_failures);
   });
   row("onboarding time, interleaved",
-      [](const json& j) { return fmt::format("{:.3f} s", j.value("onboarding_seconds", 0.0)); });
-  row("longest onboarding request", [](const json& j) {
-    return fmt::format("{:.0f} µs", j.value("longest_onboarding_request_us", 0.0));
+      [](const R& r) { return fmt::format("{:.3f} s", r.onboarding_seconds); });
+  row("longest onboarding request", [](const R& r) {
+    return fmt::format("{:.0f} µs", static_cast<double>(r.longest_onboarding_request_ns) / 1000.0);
   });
-  for (const char* phase : {"before", "during", "after"}) {
-    row(fmt::format("workload p50 / p99 / max µs, {} onboarding", phase), [&](const json& j) {
-      const json p = j.value(phase, json::object());
-      return fmt::format("{:.1f} / {:.1f} / {:.0f}", p.value("p50_us", 0.0), p.value("p99_us", 0.0),
-                         p.value("max_us", 0.0));
+  for (const auto& [phase, member] :
+       {std::pair{"before", &R::before}, std::pair{"during", &R::during},
+        std::pair{"after", &R::after}}) {
+    row(fmt::format("workload p50 / p99 / max µs, {} onboarding", phase), [&](const R& r) {
+      const Histogram& h = (r.*member).latency_ns;
+      return fmt::format("{:.1f} / {:.1f} / {:.0f}",
+                         static_cast<double>(h.Percentile(0.5)) / 1000.0, P99Us(h), MaxUs(h));
     });
   }
-  row("workload storage errors (all phases)", [](const json& j) {
-    uint64_t n = 0;
-    for (const char* phase : {"before", "during", "after"}) {
-      n += j.value(phase, json::object()).value("storage_errors", uint64_t{0});
-    }
-    return fmt::format("{}", n);
+  row("workload storage errors (all phases)", [](const R& r) {
+    return fmt::format("{}",
+                       r.before.storage_errors + r.during.storage_errors + r.after.storage_errors);
   });
-  row("new tenant's reads answered", [](const json& j) {
-    return fmt::format("{} of {}", j.value("new_tenant_reads_ok", 0),
-                       j.value("new_tenant_reads", 0));
+  row("new tenant's reads answered", [](const R& r) {
+    return fmt::format("{} of {}", r.new_tenant_reads_ok, r.new_tenant_reads);
   });
-  row("cross-tenant probe: requests, leaks", [](const json& j) {
-    return fmt::format("{}, **{}**", j.value("probe_requests", 0), j.value("probe_leaks", 0));
-  });
+  row("cross-tenant probe: requests, leaks",
+      [](const R& r) { return fmt::format("{}, **{}**", r.probe_requests, r.probe_leaks); });
   md +=
       "\nNeither design needs a schema change or a pause to add a tenant: in the single "
       "table a tenant is a new partition-key prefix, in the normalized schema new rows with "
@@ -251,32 +237,24 @@ std::string TenantSection(const json& summary) {
 
 }  // namespace
 
-std::string BuildEnvironmentRows(const json& b) {
+std::string BuildEnvironmentRows(const BuildInfo& b) {
   std::string md;
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
-  row("CPU", b.value("cpu", "?") + fmt::format(", {} cores", b.value("cores", 0)));
-  row("memory", fmt::format("{:.1f} GiB", b.value("memory_bytes", 0.0) / (1 << 30)));
-  row("compiler", b.value("compiler", "?") + ", " + b.value("cxx_flags", "?"));
-  row("build type", b.value("build_type", "?"));
-  row("RocksDB",
-      b.value("rocksdb_version", "?") +
-          (b.value("rocksdb_assertions", "") == "yes" ? " (library built with assertions)" : ""));
-  row("SQLite", b.value("sqlite_version", "?"));
-  row("listbench", b.value("listbench_version", "?") + " @ " + b.value("git_commit", "?"));
+  row("CPU", b.cpu + fmt::format(", {} cores", b.cores));
+  row("memory", fmt::format("{:.1f} GiB", static_cast<double>(b.memory_bytes) / (1 << 30)));
+  row("compiler", b.compiler + ", " + b.cxx_flags);
+  row("build type", b.build_type);
+  row("RocksDB", b.rocksdb_version +
+                     (b.rocksdb_assertions == "yes" ? " (library built with assertions)" : ""));
+  row("SQLite", b.sqlite_version);
+  row("listbench", b.listbench_version + " @ " + b.git_commit);
   return md;
 }
 
-Status WriteReport(const std::string& dir, const json& summary,
-                   const std::map<std::string, RunResult>& by_engine) {
-  const auto sq = by_engine.find("sqlite");
-  const auto rk = by_engine.find("rocksdb");
-  if (sq == by_engine.end() || rk == by_engine.end()) {
-    return Status::InvalidArgument("a report needs both engines");
-  }
-  const RunResult& a = sq->second;
-  const RunResult& b = rk->second;
+namespace {
 
-  // Data files for the plots.
+// The data files the plots read: DIR/cdf.csv and DIR/latency_by_op.dat.
+Status WritePlotData(const std::string& dir, const RunResult& a, const RunResult& b) {
   std::string cdf = "quantile,sqlite_us,rocksdb_us\n";
   for (double q : kCdfQuantiles) {
     cdf += fmt::format("{},{:.3f},{:.3f}\n", q, Us(a.all.latency_ns.Percentile(q)),
@@ -293,6 +271,12 @@ Status WriteReport(const std::string& dir, const json& summary,
   }
   LB_RETURN_IF_ERROR(WriteTextFile(dir + "/latency_by_op.dat", by_op));
 
+  return Status::OK();
+}
+
+// Draws DIR/latency_cdf.png and DIR/latency_by_op.png; false (said on
+// stderr) when gnuplot is missing or failed.
+bool DrawPlots(const std::string& dir) {
   bool plotted = false;
   if (HaveGnuplot()) {
     plotted =
@@ -317,14 +301,14 @@ Status WriteReport(const std::string& dir, const json& summary,
     std::fprintf(stderr, "listbench compare: gnuplot not installed; report has no plots\n");
   }
 
-  std::string md = "# listbench report: normalized SQL vs single-table\n\n";
-  md += fmt::format(
-      "Generated by `listbench compare --report`. Every figure below was measured on this "
-      "machine in this run unless its row says *modelled*; the article's claims "
-      "(`../shared/seed/`) stand beside them for comparison.\n\n");
-  md += EnvironmentSection(summary);
+  return plotted;
+}
 
-  md += fmt::format("## Query latency at {} records\n\n", summary.value("listings", 0));
+// The measured latency table, the ratio against the article's and the plots.
+std::string LatencySection(const CompareSetup& s, const RunResult& a, const RunResult& b,
+                           bool plotted) {
+  std::string md;
+  md += fmt::format("## Query latency at {} records\n\n", s.spec.listings);
   md +=
       "| op | pattern | SQLite mean µs | p50 | p99 | RocksDB mean µs | p50 | p99 | SQLite / "
       "RocksDB (mean) |\n";
@@ -365,10 +349,12 @@ Status WriteReport(const std::string& dir, const json& summary,
         "*(plots not drawn: gnuplot is not installed; data in cdf.csv and latency_by_op.dat)*\n\n";
   }
 
-  md += ModelledSection(summary, a, b);
-  md += CostSection(a, b);
-  md += SchemaChangeSection(summary);
-  md += TenantSection(summary);
+  return md;
+}
+
+// The article's rows this report does not measure itself.
+std::string OtherRowsSection() {
+  std::string md;
   md += "## The article's other rows\n\n";
   md += "| claim in the article | listbench |\n|---|---|\n";
   md +=
@@ -380,8 +366,38 @@ Status WriteReport(const std::string& dir, const json& summary,
       "what was lost; see results/drill/README.md. The article's figure is a managed "
       "failover, which one machine cannot reproduce |\n";
   md +=
-      "| Blue-green migration gated on SPI ≥ 0.96 | see `listbench migrate` (issue 5), not built "
-      "yet |\n";
+      "| Blue-green migration gated on SPI ≥ 0.96 | not a run of this report: `listbench "
+      "migrate` migrates the SQLite store to the single table with the workload live, kills "
+      "and I/O faults, a canary gated on SPI ≥ 0.96, and checks every answer and every "
+      "acknowledged write; see results/migration/README.md |\n";
+  return md;
+}
+
+}  // namespace
+
+Status WriteReport(const std::string& dir, const CompareSetup& setup, const CompareResult& result) {
+  const auto sq = result.engines.find("sqlite");
+  const auto rk = result.engines.find("rocksdb");
+  if (sq == result.engines.end() || rk == result.engines.end()) {
+    return Status::InvalidArgument("a report needs both engines");
+  }
+  const RunResult& a = sq->second.run;
+  const RunResult& b = rk->second.run;
+  LB_RETURN_IF_ERROR(WritePlotData(dir, a, b));
+  const bool plotted = DrawPlots(dir);
+
+  std::string md = "# listbench report: normalized SQL vs single-table\n\n";
+  md += fmt::format(
+      "Generated by `listbench compare --report`. Every figure below was measured on this "
+      "machine in this run unless its row says *modelled*; the article's claims "
+      "(`../shared/seed/`) stand beside them for comparison.\n\n");
+  md += EnvironmentSection(setup, result.build);
+  md += LatencySection(setup, a, b, plotted);
+  md += ModelledSection(setup, a, b);
+  md += CostSection(a, b);
+  md += SchemaChangeSection(result);
+  md += TenantSection(result);
+  md += OtherRowsSection();
   return WriteTextFile(dir + "/report.md", md);
 }
 

@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "bench/model/storage_profile.h"
+#include "bench/report/experiments_report.h"
+#include "bench/report/result_files.h"
 
 namespace listbench {
 namespace {
@@ -98,10 +100,58 @@ nlohmann::json WorkloadJson(const WorkloadSpec& w) {
           {"target_rate", w.target_rate}};
 }
 
-void PrintComparison(const std::map<std::string, RunResult>& by_engine) {
+namespace {
+
+nlohmann::json ConfigJson(const CompareSetup& s) {
+  nlohmann::json config = {{"durable", s.store_options.durable},
+                           {"rocksdb_wal", s.store_options.rocksdb_wal}};
+  if (s.cache_share > 0) {
+    config["cache_share"] = s.cache_share;
+  } else {
+    config["cache_mb"] = s.cache_mb;
+  }
+  return config;
+}
+
+nlohmann::json EngineRunJson(const EngineRun& er) {
+  nlohmann::json j = {{"load",
+                       {{"reused", er.load.reused},
+                        {"seconds", er.load.seconds},
+                        {"disk_bytes", er.load.disk_bytes}}},
+                      {"cache_bytes", er.cache_bytes}};
+  j.update(RunResultJson(er.run));
+  if (er.disk_bytes_after) j["disk_bytes_after"] = *er.disk_bytes_after;
+  return j;
+}
+
+// The engines' runs by name, for the tables.
+std::map<std::string, const RunResult*> Runs(const CompareResult& result) {
+  std::map<std::string, const RunResult*> runs;
+  for (const auto& [e, er] : result.engines) runs.emplace(e, &er.run);
+  return runs;
+}
+
+}  // namespace
+
+nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup,
+                           const CompareResult& result) {
+  nlohmann::json out = {{"command", command},
+                        {"seed", setup.spec.seed},
+                        {"listings", setup.spec.listings},
+                        {"workload", WorkloadJson(setup.workload)},
+                        {"config", ConfigJson(setup)},
+                        {"build", BuildInfoJson(result.build)}};
+  for (const auto& [e, er] : result.engines) out["engines"][e] = EngineRunJson(er);
+  if (result.experiments) out["experiments"] = ExperimentsJson(*result.experiments);
+  return out;
+}
+
+void PrintComparison(const CompareResult& result) {
+  const std::map<std::string, const RunResult*> by_engine = Runs(result);
   const bool both = by_engine.count("sqlite") && by_engine.count("rocksdb");
   std::string header = fmt::format("{:<4} {:<22}", "op", "name");
-  for (const auto& [e, r] : by_engine) {
+  for (const auto& [e, unused] : by_engine) {
+    (void)unused;
     header +=
         fmt::format(" | {:>8} {:>9} {:>9} {:>9} {:>6}", e, "mean µs", "p50 µs", "p99 µs", "errors");
   }
@@ -110,14 +160,15 @@ void PrintComparison(const std::map<std::string, RunResult>& by_engine) {
   auto row = [&](const std::string& code, const std::string& name, auto get) {
     std::string line = fmt::format("{:<4} {:<22}", code, name);
     for (const auto& [e, r] : by_engine) {
-      const OpStats& s = get(r);
+      (void)e;
+      const OpStats& s = get(*r);
       const Histogram& h = s.latency_ns;
       line += fmt::format(" | {:>8} {:>9.1f} {:>9.1f} {:>9.1f} {:>6}", s.count(), h.mean() / 1000,
                           Us(h.Percentile(0.5)), Us(h.Percentile(0.99)), s.errors());
     }
     if (both) {
-      const double a = get(by_engine.at("sqlite")).latency_ns.mean();
-      const double b = get(by_engine.at("rocksdb")).latency_ns.mean();
+      const double a = get(*by_engine.at("sqlite")).latency_ns.mean();
+      const double b = get(*by_engine.at("rocksdb")).latency_ns.mean();
       line += b > 0 ? fmt::format(" | {:>6.2f}x", a / b) : " |";
     }
     fmt::print("{}\n", line);
@@ -125,24 +176,27 @@ void PrintComparison(const std::map<std::string, RunResult>& by_engine) {
   for (int k = 0; k < kNumOpKinds; ++k) {
     const auto kind = static_cast<OpKind>(k);
     bool any = false;
-    for (const auto& [e, r] : by_engine) any |= r.ops[k].count() > 0;
+    for (const auto& [e, r] : by_engine) any |= r->ops[k].count() > 0;
     if (!any) continue;
     row(std::string(OpKindCode(kind)), std::string(OpKindName(kind)),
         [k](const RunResult& r) -> const OpStats& { return r.ops[k]; });
   }
   row("", "all", [](const RunResult& r) -> const OpStats& { return r.all; });
-  for (const auto& [e, r] : by_engine) {
+  for (const auto& [e, rp] : by_engine) {
+    const RunResult& r = *rp;
     fmt::print("{}: {} ops in {:.2f} s, {:.0f} ops/s{}\n", e, r.measured, r.seconds, r.throughput,
                r.open_loop ? fmt::format(" (open loop at {:.0f}/s)", r.target_rate) : "");
   }
 }
 
-Status WriteCsvs(const std::string& dir, const std::map<std::string, RunResult>& by_engine) {
+Status WriteCsvs(const std::string& dir, const CompareResult& result) {
+  const std::map<std::string, const RunResult*> by_engine = Runs(result);
   const std::string ops_path = dir + "/ops.csv";
   std::ofstream ops(ops_path, std::ios::trunc);
   ops << "engine,op,count,errors,mean_us,p50_us,p90_us,p99_us,p999_us,max_us,queries,rows_read,"
          "rows_written,io_reads,io_read_bytes,io_writes,io_write_bytes,io_syncs\n";
-  for (const auto& [e, r] : by_engine) {
+  for (const auto& [e, rp] : by_engine) {
+    const RunResult& r = *rp;
     auto line = [&](std::string_view name, const OpStats& s) {
       const Histogram& h = s.latency_ns;
       const uint64_t n = s.count();
@@ -167,8 +221,8 @@ Status WriteCsvs(const std::string& dir, const std::map<std::string, RunResult>&
   std::ofstream series(series_path, std::ios::trunc);
   series << "engine,second,ops,errors,mean_us,p99_us,max_us\n";
   for (const auto& [e, r] : by_engine) {
-    for (size_t i = 0; i < r.series.size(); ++i) {
-      const Second& s = r.series[i];
+    for (size_t i = 0; i < r->series.size(); ++i) {
+      const Second& s = r->series[i];
       series << fmt::format("{},{},{},{},{:.3f},{:.3f},{:.3f}\n", e, i, s.ops, s.errors, s.mean_us,
                             s.p99_us, s.max_us);
     }

@@ -1,15 +1,16 @@
-// The result files and the terminal table of `listbench sweep` (declared in
-// bench/drivers/sweep.h): sweep.json, sweep.csv, sweep.md and the gnuplot plots.
+#include "bench/report/sweep_report.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
-#include "bench/cli/cli_util.h"
-#include "bench/drivers/sweep.h"
 #include "bench/report/plot.h"
 #include "bench/report/report.h"
+#include "bench/report/result_files.h"
+#include "bench/report/summary.h"
 
 namespace listbench {
 namespace {
@@ -79,6 +80,45 @@ constexpr MetricLabel kScaleMetrics[] = {{"load_seconds", "load time"},
                                          {"disk_bytes", "disk size"},
                                          {"load_peak_rss_kib", "load peak RSS"},
                                          {"run_peak_rss_kib", "run peak RSS"}};
+
+// ---- sweep.json ------------------------------------------------------------
+
+json ChildJson(const SweepChild& c) {
+  return {{"peak_rss_kib", c.peak_rss_kib},
+          {"wall_seconds", c.wall_seconds},
+          {"cpu_seconds", c.cpu_seconds},
+          {"loadavg_1m_at_start", c.loadavg_1m}};
+}
+
+json FitJson(const SweepFit& f) {
+  if (!f.fit) return {{"points", f.points}, {"error", f.error}};
+  return {{"points", f.points}, {"a", f.fit->a}, {"b", f.fit->b}, {"r2", f.fit->r2}};
+}
+
+json LatencyJson(const SweepLatency& l) {
+  return {{"count", l.count}, {"mean_us", l.mean_us}, {"p50_us", l.p50_us}, {"p99_us", l.p99_us}};
+}
+
+json MeasurementJson(const SweepPoint& p) {
+  json ops = json::object();
+  for (const std::string& k : SweepOpKeys()) {
+    const auto it = p.ops.find(k);
+    if (it != p.ops.end()) ops[k] = LatencyJson(it->second);
+  }
+  json load = {{"seconds", p.load_seconds},
+               {"entities", p.entities},
+               {"engine_writes", p.engine_writes},
+               {"engine_writes_per_second", p.engine_writes_per_second},
+               {"disk_bytes", p.disk_bytes}};
+  load.update(ChildJson(p.load_child));
+  json run = {{"seconds", p.run_seconds},
+              {"throughput", p.throughput},
+              {"disk_bytes_after", p.disk_bytes_after},
+              {"cache_bytes", p.cache_bytes},
+              {"ops", ops}};
+  run.update(ChildJson(p.run_child));
+  return {{"engine", EngineName(p.engine)}, {"listings", p.listings}, {"load", load}, {"run", run}};
+}
 
 // ---- sweep.csv ------------------------------------------------------------
 
@@ -206,22 +246,19 @@ std::string SizePlot(const SweepConfig& c, const SweepResult& r) {
 
 // ---- sweep.md ---------------------------------------------------------------
 
-std::string EnvironmentSection(const SweepConfig& c, const json& j) {
-  const json b = j.value("build", json::object());
-  const json w = j.value("workload", json::object());
+std::string EnvironmentSection(const SweepConfig& c, const BuildInfo& b) {
+  const WorkloadSpec w = SweepWorkload(c);
   std::string md = "## Environment\n\n| | |\n|---|---|\n" + BuildEnvironmentRows(b);
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
   row("workload",
-      fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, single thread, closed loop",
-                  w.value("name", "?"), w.value("file", "?"),
-                  w.value("keys", json::object()).value("distribution", "?"),
-                  w.value("operations", 0), w.value("warmup", 0)));
+      fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, single thread, closed loop", w.name,
+                  w.file, KeyDistributionName(w.keys.distribution), w.operations, w.warmup));
   std::string scales;
   for (uint64_t n : c.listings) scales += (scales.empty() ? "" : ", ") + std::to_string(n);
   row("scales", scales + fmt::format(" listings, seed {}", c.seed));
   row("cache", fmt::format("{} MiB per engine", c.cache_mb ? *c.cache_mb : 64));
-  for (const auto& warning : b.value("warnings", json::array())) {
-    md += fmt::format("\n> **warning:** {}\n", warning.get<std::string>());
+  for (const std::string& warning : b.warnings) {
+    md += fmt::format("\n> **warning:** {}\n", warning);
   }
   return md + "\n";
 }
@@ -344,7 +381,7 @@ std::string RunPeakNote(const SweepConfig& c, const SweepResult& r) {
       n, 100 * (*hi - *lo) / *hi, MiBOfKib(*lo), MiBOfKib(*hi));
 }
 
-std::string NotesSection(const SweepConfig& c, const SweepResult& r, const json& j) {
+std::string NotesSection(const SweepConfig& c, const SweepResult& r) {
   uint64_t max_disk = 0;
   double min_load = 1e9, max_load = 0;
   for (const SweepPoint& p : r.points) {
@@ -354,9 +391,8 @@ std::string NotesSection(const SweepConfig& c, const SweepResult& r, const json&
       max_load = std::max(max_load, child->loadavg_1m);
     }
   }
-  const json b = j.value("build", json::object());
-  const double memory = b.value("memory_bytes", 0.0);
-  const int cores = b.value("cores", 0);
+  const double memory = static_cast<double>(r.build.memory_bytes);
+  const long cores = r.build.cores;
   std::string md = "## How this was measured\n\n";
   md +=
       "- Each engine at each scale is measured by two child processes of the same listbench "
@@ -400,7 +436,7 @@ std::string NotesSection(const SweepConfig& c, const SweepResult& r, const json&
   return md;
 }
 
-std::string Markdown(const SweepConfig& c, const SweepResult& r, const json& j, bool have_plots,
+std::string Markdown(const SweepConfig& c, const SweepResult& r, bool have_plots,
                      const std::string& plot_note) {
   std::string cmd;
   for (const std::string& a : c.command_line) cmd += (cmd.empty() ? "" : " ") + a;
@@ -410,22 +446,53 @@ std::string Markdown(const SweepConfig& c, const SweepResult& r, const json& j, 
     md += "> **The sweep stopped early:** " + r.outcome.message() +
           "\n> The tables hold what was measured before that.\n\n";
   }
-  md += EnvironmentSection(c, j);
+  md += EnvironmentSection(c, r.build);
   md += GrowthSection(c, r);
   md += "## Plots\n\n";
   md += have_plots ? "![mean latency vs listings](sweep_latency.png)\n\n"
                      "![disk size and peak RSS vs listings](sweep_size.png)\n\n"
                    : "*(" + plot_note + "; the data is in sweep.csv)*\n\n";
   for (Engine e : c.engines) md += EngineSection(r, e);
-  md += NotesSection(c, r, j);
+  md += NotesSection(c, r);
   return md;
 }
 
 }  // namespace
 
+json SweepJson(const SweepConfig& c, const SweepResult& r) {
+  std::error_code ec;
+  const std::filesystem::path binary = std::filesystem::read_symlink(c.binary, ec);
+  json engines = json::array();
+  for (Engine e : c.engines) engines.push_back(EngineName(e));
+  json out = {{"command", "sweep"},
+              {"command_line", c.command_line},
+              {"seed", c.seed},
+              {"listings", c.listings},
+              {"engines", engines},
+              {"workload", WorkloadJson(SweepWorkload(c))},
+              {"config", {{"cache_mb", c.cache_mb ? *c.cache_mb : 64}, {"durable", false}}},
+              {"listbench_binary", ec ? c.binary : binary.string()},
+              {"floor_rss_kib", r.floor_rss_kib},
+              {"outcome", r.outcome.ok() ? "ok" : r.outcome.ToString()},
+              {"build", BuildInfoJson(r.build)}};
+  json measurements = json::array();
+  for (const SweepPoint& p : r.points) measurements.push_back(MeasurementJson(p));
+  out["measurements"] = measurements;
+  json fits = json::object();
+  for (Engine e : c.engines) {
+    json f = json::object();
+    for (const SweepFit& fit : FitSweep(r.points, e)) f[fit.metric] = FitJson(fit);
+    fits[std::string(EngineName(e))] = f;
+  }
+  out["fits"] = {{"model",
+                  "y = a * listings^b, least squares on (ln listings, ln y); r2 in "
+                  "log-log space"},
+                 {"engines", fits}};
+  return out;
+}
+
 Status WriteSweepOutputs(const SweepConfig& c, const SweepResult& r) {
-  const json j = SweepJson(c, r);
-  LB_RETURN_IF_ERROR(WriteJsonFile(c.out_dir + "/sweep.json", j));
+  LB_RETURN_IF_ERROR(WriteJsonFile(c.out_dir + "/sweep.json", SweepJson(c, r)));
   LB_RETURN_IF_ERROR(WriteTextFile(c.out_dir + "/sweep.csv", Csv(r)));
   bool plotted = false;
   std::string note;
@@ -442,7 +509,7 @@ Status WriteSweepOutputs(const SweepConfig& c, const SweepResult& r) {
       std::fprintf(stderr, "listbench sweep: gnuplot failed; sweep.md has no plots\n");
     }
   }
-  return WriteTextFile(c.out_dir + "/sweep.md", Markdown(c, r, j, plotted, note));
+  return WriteTextFile(c.out_dir + "/sweep.md", Markdown(c, r, plotted, note));
 }
 
 void PrintSweepTable(const SweepConfig& c, const SweepResult& r) {

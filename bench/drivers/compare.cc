@@ -1,0 +1,95 @@
+#include "bench/drivers/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "workloads/trace.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Without an operation count or a rate, a duration-bound run gets at most
+// this many operations of trace.
+constexpr uint64_t kMaxDurationTrace = 2'000'000;
+
+// Loads (or reuses) each engine's pristine store into result->engines.
+Status PrepareEngines(const CompareSetup& s, CompareResult* result) {
+  const std::string base = (fs::path(s.work_dir) / "base").string();
+  for (Engine e : s.engines) {
+    StatusOr<LoadReport> rep =
+        PrepareStore(e, base, s.spec, s.store_options, ExistingLoad::kReplace, /*progress=*/true);
+    if (!rep.ok()) return rep.status();
+    result->engines[std::string(EngineName(e))].load = std::move(*rep);
+  }
+  return Status::OK();
+}
+
+// The workload's trace over the dataset of `s`; fills `catalog`.
+StatusOr<std::vector<Op>> BuildTrace(const CompareSetup& s, DatasetCatalog* catalog) {
+  StatusOr<DatasetCounts> counts = GenerateDataset(s.spec, nullptr, catalog);
+  if (!counts.ok()) return counts.status();
+  return MakeTrace(*catalog, TraceSpecFor(s.workload, TraceLength(s.workload), s.spec.seed));
+}
+
+// Replays `trace` on a fresh clone of `e`'s load.
+Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, EngineRun* er) {
+  StoreOptions options = s.store_options;
+  if (s.cache_share > 0) {
+    options.cache_bytes = std::max<size_t>(
+        size_t{1} << 20,
+        static_cast<size_t>(s.cache_share * static_cast<double>(er->load.disk_bytes)));
+  }
+  er->cache_bytes = options.cache_bytes;
+  StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, options);
+  if (!store.ok()) return store.status();
+  std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s\n", s.workload.name.c_str(),
+               trace.size(), static_cast<unsigned long long>(s.workload.warmup),
+               std::string(EngineName(e)).c_str());
+  RunOptions ro;
+  ro.warmup = s.workload.warmup;
+  ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
+  ro.target_rate = s.workload.target_rate;
+  er->run = RunTrace(**store, trace, ro);
+  StatusOr<uint64_t> disk = (*store)->DiskBytes();
+  if (disk.ok()) er->disk_bytes_after = *disk;
+  return Status::OK();
+}
+
+}  // namespace
+
+uint64_t TraceLength(const WorkloadSpec& w) {
+  if (w.operations > 0) return w.warmup + w.operations;
+  if (w.target_rate > 0) {
+    return w.warmup + static_cast<uint64_t>(std::ceil(w.target_rate * w.duration_s)) + 1;
+  }
+  return w.warmup + kMaxDurationTrace;
+}
+
+StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
+  CompareResult result;
+  result.build = CurrentBuildInfo();
+  LB_RETURN_IF_ERROR(PrepareEngines(s, &result));
+  // The catalog is kept through the timed runs only when the experiments
+  // need it afterwards.
+  DatasetCatalog catalog;
+  StatusOr<std::vector<Op>> trace = BuildTrace(s, &catalog);
+  if (!trace.ok()) return trace.status();
+  if (!s.experiments) catalog = DatasetCatalog{};
+  for (Engine e : s.engines) {
+    LB_RETURN_IF_ERROR(RunEngine(s, e, *trace, &result.engines[std::string(EngineName(e))]));
+  }
+  if (!s.experiments) return result;
+  // The report's other rows: on fresh clones, after the timed runs.
+  const ExperimentSetup ex{s.work_dir, s.spec, s.store_options, std::move(*trace),
+                           s.writes_workload};
+  StatusOr<ExperimentsResult> experiments = RunReportExperiments(ex, catalog);
+  if (!experiments.ok()) return experiments.status();
+  result.experiments = std::move(*experiments);
+  return result;
+}
+
+}  // namespace listbench

@@ -1,0 +1,73 @@
+// `listbench run` and `listbench compare`: replay one workload's trace
+// against one engine or against both, and, for `compare --report`, run the
+// report's experiments (bench/drivers/experiments.h) afterwards.
+//
+// The dataset's catalog and the trace are generated once, from the seed,
+// before any timing starts; every engine gets the identical trace, on a
+// fresh clone of the same pristine load (WORK/base/<engine> ->
+// WORK/run/<engine>, as for verify), and the experiments get the same
+// catalog and trace.
+//
+// Thread safety: RunCompare runs on the calling thread; progress goes to
+// stderr.
+#ifndef LISTBENCH_BENCH_DRIVERS_COMPARE_H_
+#define LISTBENCH_BENCH_DRIVERS_COMPARE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/drivers/experiments.h"
+#include "bench/harness/build_info.h"
+#include "bench/harness/runner.h"
+#include "bench/harness/store_setup.h"
+#include "core/status.h"
+#include "core/store_options.h"
+#include "engine/store_dir.h"
+#include "workloads/dataset.h"
+#include "workloads/workload_spec.h"
+
+namespace listbench {
+
+struct CompareSetup {
+  DatasetSpec spec;
+  WorkloadSpec workload;  // --ops/--warmup applied
+  StoreOptions store_options;
+  std::string work_dir;
+  uint64_t cache_mb = 64;
+  double cache_share = 0;  // > 0: cache = share x the engine's disk bytes
+  std::vector<Engine> engines;
+  // Also run the report's experiments; their schema change replays this
+  // write-only workload file.
+  bool experiments = false;
+  std::string writes_workload;
+};
+
+// One engine's part of the run.
+struct EngineRun {
+  LoadReport load;                           // its pristine load (made or reused)
+  uint64_t cache_bytes = 0;                  // the cache the run had
+  RunResult run;                             // the timed replay
+  std::optional<uint64_t> disk_bytes_after;  // absent when it could not be measured
+};
+
+struct CompareResult {
+  BuildInfo build;
+  std::map<std::string, EngineRun> engines;      // by engine name
+  std::optional<ExperimentsResult> experiments;  // when setup.experiments
+};
+
+// Loads (or reuses) the engines' pristine stores in WORK/base, makes the
+// trace, runs it against a fresh clone of each, then the experiments.
+// REQUIRES: setup.workload.threads == 1, setup.work_dir checked.
+StatusOr<CompareResult> RunCompare(const CompareSetup& setup);
+
+// How many operations of trace the workload needs: warm-up plus its
+// operations, or enough for its duration at its rate.
+uint64_t TraceLength(const WorkloadSpec& w);
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_BENCH_DRIVERS_COMPARE_H_

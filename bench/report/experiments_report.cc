@@ -1,0 +1,177 @@
+#include "bench/report/experiments_report.h"
+
+#include <fmt/format.h>
+
+#include "bench/report/result_files.h"
+#include "bench/report/summary.h"
+
+namespace listbench {
+namespace {
+
+double Ms(uint64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+nlohmann::json OnboardingPhaseJson(const PhaseStats& p) {
+  const Histogram& h = p.latency_ns;
+  return {{"count", h.count()},
+          {"mean_us", h.mean() / 1000.0},
+          {"p50_us", static_cast<double>(h.Percentile(0.5)) / 1000.0},
+          {"p99_us", P99Us(h)},
+          {"max_us", MaxUs(h)},
+          {"errors", p.errors},
+          {"storage_errors", p.storage_errors}};
+}
+
+nlohmann::json WritePhaseJson(const WritePhase& p) {
+  const Histogram& h = p.latency_ns;
+  return {
+      {"count", h.count()},           {"failed", p.failed},
+      {"mean_us", h.mean() / 1000.0}, {"p50_us", static_cast<double>(h.Percentile(0.50)) / 1000.0},
+      {"p99_us", P99Us(h)},           {"max_us", MaxUs(h)}};
+}
+
+// {"<code name>": count} of the non-zero counts.
+nlohmann::json OutcomesJson(const std::array<uint64_t, 7>& counts) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int c = 0; c < static_cast<int>(counts.size()); ++c) {
+    if (counts[c] > 0) j[std::string(StatusCodeName(static_cast<StatusCode>(c)))] = counts[c];
+  }
+  return j;
+}
+
+nlohmann::json WritesJson(const SchemaChangeResult& r) {
+  nlohmann::json by_op = nlohmann::json::object();
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    const nlohmann::json o = OutcomesJson(r.outcomes_by_op[k]);
+    if (!o.empty()) by_op[std::string(OpKindName(static_cast<OpKind>(k)))] = o;
+  }
+  return {{"rate", r.rate},
+          {"attempted", r.attempted},
+          {"failed", r.failed},
+          {"contract_outcomes", r.contract_outcomes},
+          {"outcomes", OutcomesJson(r.outcomes)},
+          {"outcomes_by_op", by_op},
+          {"first_failure", r.first_failure},
+          {"writer_seconds", r.writer_seconds},
+          {"trace_exhausted", r.trace_exhausted},
+          {"longest_stall_ms", LongestStallMs(r)},
+          {"longest_gap_ms", LongestGapMs(r)},
+          {"all", WritePhaseJson(r.all)},
+          {"before", WritePhaseJson(r.before)},
+          {"during", WritePhaseJson(r.during)},
+          {"after", WritePhaseJson(r.after)}};
+}
+
+}  // namespace
+
+double LongestStallMs(const SchemaChangeResult& r) { return Ms(r.longest_stall_ns); }
+double LongestGapMs(const SchemaChangeResult& r) { return Ms(r.longest_gap_ns); }
+double MaxUs(const Histogram& h) { return static_cast<double>(h.max()) / 1000.0; }
+double P99Us(const Histogram& h) { return static_cast<double>(h.Percentile(0.99)) / 1000.0; }
+
+nlohmann::json OnboardingJson(const OnboardingResult& r, const OnboardingSpec& spec) {
+  return {{"spec",
+           {{"landlords", spec.landlords},
+            {"listings", spec.listings},
+            {"seed", spec.seed},
+            {"id_base", spec.id_base},
+            {"probe_sample", spec.probe_sample}}},
+          {"before", OnboardingPhaseJson(r.before)},
+          {"during", OnboardingPhaseJson(r.during)},
+          {"after", OnboardingPhaseJson(r.after)},
+          {"onboarding_requests", r.onboarding_requests},
+          {"onboarding_failures", r.onboarding_failures},
+          {"onboarding_seconds", r.onboarding_seconds},
+          {"longest_onboarding_request_us",
+           static_cast<double>(r.longest_onboarding_request_ns) / 1000.0},
+          {"new_tenant_reads", r.new_tenant_reads},
+          {"new_tenant_reads_ok", r.new_tenant_reads_ok},
+          {"probe_requests", r.probe_requests},
+          {"probe_leaks", r.probe_leaks},
+          {"leak_examples", r.leak_examples}};
+}
+
+nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r) {
+  const SchemaChangeStats& s = r.change;
+  const SchemaChangeCheck& k = r.check;
+  return {
+      {"method", SchemaChangeMethodName(r.method)},
+      {"engine", SchemaChangeEngine(r.method)},
+      {"completed", r.completed},
+      {"change_error", r.change_error},
+      {"step_failures", r.step_failures},
+      {"change_seconds", r.change_seconds},
+      {"change_start_s", r.change_start_s},
+      {"change",
+       {{"steps", s.steps},
+        {"rows_upgraded", s.rows_upgraded},
+        {"longest_step_ms", Ms(s.longest_step_ns)},
+        {"total_step_ms", Ms(s.total_step_ns)},
+        {"write_bytes", s.write_bytes}}},
+      {"end_state",
+       {{"listings", k.listings},
+        {"missing", k.missing},
+        {"stored_v1", k.stored_v1},
+        {"stored_v2", k.stored_v2},
+        {"wrong", k.wrong},
+        {"sampled", k.sampled},
+        {"sample_mismatches", k.sample_mismatches}}},
+      {"writes", WritesJson(r)},
+  };
+}
+
+nlohmann::json SchemaChangeSuiteJson(const SchemaChangeSuiteResult& suite) {
+  const SchemaChangeSuiteSpec& spec = suite.spec;
+  nlohmann::json methods = nlohmann::json::array();
+  for (const SchemaChangeResult& m : suite.methods) methods.push_back(SchemaChangeResultJson(m));
+  return {{"command", "schema-change"},
+          {"seed", spec.dataset.seed},
+          {"listings", spec.dataset.listings},
+          {"rate", spec.rate},
+          {"batch", spec.experiment.change.batch_size},
+          {"batch_pause_ms", spec.experiment.step_pause_ms},
+          {"before_s", spec.experiment.before_s},
+          {"after_s", spec.experiment.after_s},
+          {"busy_timeout_ms", spec.store_options.busy_timeout_ms},
+          {"verify_sample", spec.experiment.verify_sample},
+          {"workload", WorkloadJson(suite.workload)},
+          {"config",
+           {{"durable", spec.store_options.durable},
+            {"rocksdb_wal", spec.store_options.rocksdb_wal},
+            {"cache_mb", spec.store_options.cache_bytes >> 20}}},
+          {"build", BuildInfoJson(suite.build)},
+          {"methods", methods}};
+}
+
+nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
+  nlohmann::json out;
+  for (const auto& [engine, ob] : r.onboarding) {
+    out["onboarding"][engine] = OnboardingJson(ob, r.onboarding_spec);
+  }
+  out["schema_change"] = SchemaChangeSuiteJson(r.schema_change);
+  return out;
+}
+
+std::string SchemaChangeTable(const SchemaChangeSuiteResult& suite) {
+  std::string t =
+      fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n", "method", "change_ms",
+                  "stall_ms", "gap_ms", "base_ms", "p99_during_ms(n)", "failed", "no_field");
+  for (const SchemaChangeResult& m : suite.methods) {
+    const uint64_t n = m.during.latency_ns.count();
+    const std::string p99 = n == 0
+                                ? std::string("-(0)")
+                                : fmt::format("{:.1f}({})", P99Us(m.during.latency_ns) / 1000.0, n);
+    const std::string missing =
+        m.completed ? std::to_string(m.check.missing) : std::string("incomplete");
+    t += fmt::format("{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
+                     SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStallMs(m),
+                     LongestGapMs(m), MaxUs(m.before.latency_ns) / 1000.0, p99,
+                     fmt::format("{}/{}", m.failed, m.attempted), missing);
+  }
+  t += "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
+       "completions; base_ms: longest stall before the change started (the same run, no change);\n"
+       "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
+       "no_field: listings a reader sees without energy_rating afterwards.\n";
+  return t;
+}
+
+}  // namespace listbench

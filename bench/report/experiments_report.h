@@ -1,0 +1,48 @@
+// Reporters of the experiments (bench/drivers/onboarding.h,
+// bench/drivers/schema_change_bench.h, bench/drivers/experiments.h): their
+// JSON documents and the schema-change console table.
+//
+// Onboarding: { "spec": {...}, "before"|"during"|"after": { "count",
+//   "mean_us", "p50_us", "p99_us", "max_us", "errors", "storage_errors" },
+//   "onboarding_requests", "onboarding_failures", "onboarding_seconds",
+//   "longest_onboarding_request_us", "new_tenant_reads", "new_tenant_reads_ok",
+//   "probe_requests", "probe_leaks", "leak_examples" }.
+// Schema-change suite: { "command": "schema-change", "seed", "listings",
+//   "rate", "batch", "batch_pause_ms", "before_s", "after_s",
+//   "busy_timeout_ms", "verify_sample", "workload", "config", "build",
+//   "methods": [SchemaChangeResultJson...] }.
+//
+// Thread safety: plain functions of their arguments.
+#ifndef LISTBENCH_BENCH_REPORT_EXPERIMENTS_REPORT_H_
+#define LISTBENCH_BENCH_REPORT_EXPERIMENTS_REPORT_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "bench/drivers/experiments.h"
+#include "bench/drivers/onboarding.h"
+#include "bench/drivers/schema_change_bench.h"
+
+namespace listbench {
+
+nlohmann::json OnboardingJson(const OnboardingResult& r, const OnboardingSpec& spec);
+nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r);
+nlohmann::json SchemaChangeSuiteJson(const SchemaChangeSuiteResult& suite);
+// { "onboarding": { "<engine>": OnboardingJson }, "schema_change": suite }.
+nlohmann::json ExperimentsJson(const ExperimentsResult& r);
+
+// The table of a suite: method, change duration, longest write stall (and
+// completion gap, and the stall before the change as a baseline), p99 write
+// latency during the change, failed writes, listings left without the
+// field; with a legend.
+std::string SchemaChangeTable(const SchemaChangeSuiteResult& suite);
+
+// The figures the reports show of one schema-change method, in their units.
+double LongestStallMs(const SchemaChangeResult& r);
+double LongestGapMs(const SchemaChangeResult& r);
+double MaxUs(const Histogram& h);  // the largest latency in µs
+double P99Us(const Histogram& h);  // the 99th percentile in µs
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_BENCH_REPORT_EXPERIMENTS_REPORT_H_
