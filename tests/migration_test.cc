@@ -3,7 +3,9 @@
 // store's; a rollback after cutover that leaves the legacy store equal to
 // the new one; the canary gate holding (and rolling back) on a low Service
 // Performance Index; a stale backfill copy never replacing a newer dual
-// write; a state file from another format refused untouched; and the whole
+// write; a state file from another format refused untouched; the state
+// file's round trip and its in-flight record (torn records ignored); the
+// canary controller's seeded draws and its gate on no evidence; and the whole
 // migration killed at every crash site in turn -- and at seeded sites with
 // I/O errors on the new store -- and resumed with no failed request, no lost
 // write and no difference.
@@ -23,7 +25,9 @@
 #include "core/canonical.h"
 #include "core/store_wrapper.h"
 #include "engine/store_dir.h"
+#include "migration/canary_controller.h"
 #include "migration/migrating_store.h"
+#include "migration/state_file.h"
 #include "sim/scenario.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
@@ -408,6 +412,81 @@ TEST(Migration, StateFromAnotherFormatIsRefusedUntouched) {
   std::ofstream(path) << "not json";
   m = MigratingStore::Open(f.legacy.get(), f.target.get(), f.tmp.Sub("migration"), SmallOptions());
   EXPECT_EQ(m.status().code(), StatusCode::kCorruption);
+}
+
+TEST(MigrationStateFile, RoundTripAndInflightRecord) {
+  TempDir tmp;
+  MigrationStateFile file(tmp.path());
+  MigrationState s;
+  bool found = true;
+  ASSERT_TRUE(file.Load(5, &s, &found).ok());
+  EXPECT_FALSE(found);
+  s.phase = MigrationPhase::kCanary;
+  s.canary_index = 2;
+  s.backfill_kind = 3;
+  s.backfill_last_key = std::string("k\0\xff", 3);
+  s.transitions.push_back({MigrationPhase::kDualWrite, 0, 10, "begin"});
+  s.counters.steps = 42;
+  int before_rename = 0;
+  ASSERT_TRUE(file.Save(7, s, [&] { ++before_rename; }).ok());
+  EXPECT_EQ(before_rename, 1);
+  MigrationState back;
+  ASSERT_TRUE(file.Load(5, &back, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(back.phase, MigrationPhase::kCanary);
+  EXPECT_EQ(back.canary_index, 2u);
+  EXPECT_EQ(back.backfill_kind, 3);
+  EXPECT_EQ(back.backfill_last_key, s.backfill_last_key);
+  ASSERT_EQ(back.transitions.size(), 1u);
+  EXPECT_EQ(back.transitions[0].reason, "begin");
+  EXPECT_EQ(back.counters.steps, 42u);
+  // A canary step beyond the shares set is refused.
+  EXPECT_EQ(file.Load(2, &back, &found).code(), StatusCode::kInvalidArgument);
+
+  ASSERT_TRUE(file.OpenInflight().ok());
+  const TouchedEntities touched = {{EntityKind::kListing, EntityKey(5)},
+                                   {EntityKind::kApplication, EntityKey(9)}};
+  ASSERT_TRUE(file.WriteInflight(touched).ok());
+  StatusOr<std::optional<TouchedEntities>> read = file.ReadInflight();
+  ASSERT_TRUE(read.ok());
+  ASSERT_TRUE(read->has_value());
+  EXPECT_EQ(**read, touched);
+  file.ClearInflight();
+  read = file.ReadInflight();
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->has_value());
+  // A torn record (its checksum does not match) announced a write that never
+  // started.
+  ASSERT_TRUE(file.WriteInflight(touched).ok());
+  {
+    std::fstream f(tmp.Sub("inflight"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(13);
+    f.put('X');
+  }
+  read = file.ReadInflight();
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(read->has_value());
+}
+
+TEST(CanaryController, SeededDrawsAndNoGateWithoutADiff) {
+  MigrationOptions o = SmallOptions();
+  o.canary_shares = {0.5, 1.0};
+  MigrationCounters counters;
+  CanaryController a(&o, &counters), b(&o, &counters);
+  int to_new = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const bool draw = a.DrawNewStore();
+    EXPECT_EQ(draw, b.DrawNewStore());
+    to_new += draw ? 1 : 0;
+  }
+  EXPECT_GT(to_new, 400);
+  EXPECT_LT(to_new, 600);
+  const CanaryDecision d = a.JudgeCanary(0, std::nullopt);
+  EXPECT_EQ(d.action, CanaryDecision::Action::kStay);
+  EXPECT_EQ(a.last_gate(), "no complete diff yet");
+  a.Restore(1);
+  EXPECT_EQ(a.share(), 1.0);
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(a.DrawNewStore());
 }
 
 MigrateConfig SmallRun(const TempDir& tmp) {

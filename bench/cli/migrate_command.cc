@@ -41,7 +41,7 @@ nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
   return {
       {"command", "migrate"},
       {"listings", cfg.listings},
-      {"dataset_seed", 1},
+      {"dataset_seed", cfg.seed},
       {"workload", cfg.workload_file},
       {"seed", cfg.seed},
       {"scenario", cfg.scenario ? nlohmann::json(cfg.scenario->file) : nlohmann::json(nullptr)},
@@ -127,21 +127,12 @@ void Plot(const std::string& json_path, const MigrateResult& r) {
   (void)RunGnuplot(dir, stem, script);
 }
 
-}  // namespace
-
-int MigrateCommand(int argc, char** argv) {
-  cxxopts::Options options(
-      "listbench migrate",
-      "Migrates the normalized SQLite store to the single-table RocksDB store with the live "
-      "workload running: dual write, backfill, shadow reads, gated canary, cutover, finalize "
-      "(or rollback); every answer is checked against a plain legacy store run in lockstep.");
-  options.add_options()("listings", "dataset size (required)", cxxopts::value<uint64_t>())(
-      "workload", "workload file, workloads/*.toml (required)", cxxopts::value<std::string>())(
+void AddMigrateFlags(cxxopts::Options& options) {
+  options.add_options()("workload", "workload file (see workloads/*.toml)",
+                        cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
       "scenario", "migration scenario: kills and I/O faults (sim/scenarios/migrate-*.toml)",
-      cxxopts::value<std::string>())("seed", "trace, canary and crash seed",
-                                     cxxopts::value<uint64_t>()->default_value("1"))(
-      "work-dir", "where stores and migration state go",
-      cxxopts::value<std::string>()->default_value("work"))(
+      cxxopts::value<std::string>())("work-dir", "where stores and migration state go",
+                                     cxxopts::value<std::string>()->default_value("work"))(
       "json", "write the result (and a timeline plot next to it)", cxxopts::value<std::string>())(
       "ops-before", "requests on the legacy store before the migration begins",
       cxxopts::value<uint64_t>()->default_value("20000"))(
@@ -150,8 +141,9 @@ int MigrateCommand(int argc, char** argv) {
       "max-ops", "trace length; the migration must finish within it",
       cxxopts::value<uint64_t>()->default_value("2000000"))(
       "step-every", "one migration step after every N requests",
-      cxxopts::value<uint64_t>()->default_value("4"))(
-      "verifier-pages", "verifier pages per step", cxxopts::value<uint64_t>()->default_value("4"))(
+      cxxopts::value<uint64_t>()->default_value("4"))("progress", "progress on stderr");
+  options.add_options("migration")("verifier-pages", "verifier pages per step",
+                                   cxxopts::value<uint64_t>()->default_value("4"))(
       "dual-write-steps", "steps of dual write before the backfill",
       cxxopts::value<uint64_t>()->default_value("1000"))(
       "chunk-rows", "backfill chunk", cxxopts::value<uint64_t>()->default_value("1000"))(
@@ -169,56 +161,53 @@ int MigrateCommand(int argc, char** argv) {
       "degraded-steps", "steps after a failed copy during which writes queue their copies",
       cxxopts::value<uint64_t>()->default_value("100"))(
       "cutover-steps", "steps in cutover before finalizing",
-      cxxopts::value<uint64_t>()->default_value("1000"))(
-      "rollback-after-cutover", "roll back instead of finalizing")("progress",
-                                                                   "progress on stderr");
-  bool help = false;
-  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
-  if (!flags.ok()) return ReportError("migrate", flags.status());
-  if (help) return kExitOk;
-  const cxxopts::ParseResult& r = *flags;
-  for (const char* f : {"listings", "workload"}) {
-    if (r.count(f) == 0) {
-      return ReportError("migrate", Status::InvalidArgument(fmt::format("--{} is required", f)));
-    }
+      cxxopts::value<uint64_t>()->default_value("1000"))("rollback-after-cutover",
+                                                         "roll back instead of finalizing");
+  AddDatasetFlags(options);
+}
+
+// The dataset, the workload and the scenario.
+Status ReadInputFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
+  const uint64_t listings = r["listings"].as<uint64_t>();
+  if (listings < 10 || listings > 10000000) {
+    return Status::InvalidArgument(fmt::format("--listings {}: expected 10..10000000", listings));
   }
-  MigrateConfig cfg;
-  cfg.listings = r["listings"].as<uint64_t>();
-  if (cfg.listings < 10 || cfg.listings > 10000000) {
-    return ReportError("migrate", Status::InvalidArgument(fmt::format(
-                                      "--listings {}: expected 10..10000000", cfg.listings)));
-  }
-  cfg.workload_file = r["workload"].as<std::string>();
+  StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
+  if (!spec.ok()) return spec.status();
+  cfg->listings = spec->listings;
+  cfg->seed = spec->seed;
+  cfg->durable = StoreOptionsFromFlags(r).durable;
+  cfg->workload_file = r["workload"].as<std::string>();
   std::error_code ec;
-  if (!fs::is_regular_file(cfg.workload_file, ec)) {
-    return ReportError(
-        "migrate", Status::InvalidArgument("--workload " + cfg.workload_file + ": no such file"));
+  if (!fs::is_regular_file(cfg->workload_file, ec)) {
+    return Status::InvalidArgument("--workload " + cfg->workload_file + ": no such file");
   }
   if (r.count("scenario")) {
     StatusOr<Scenario> sc = ParseScenarioFile(r["scenario"].as<std::string>());
-    if (!sc.ok()) return ReportError("migrate", sc.status());
+    if (!sc.ok()) return sc.status();
     if (sc->kind != DrillKind::kMigration) {
-      return ReportError(
-          "migrate", Status::InvalidArgument("--scenario " + sc->file +
-                                             ": not a migration scenario (kind = \"migration\"); "
-                                             "run it with listbench drill"));
+      return Status::InvalidArgument("--scenario " + sc->file +
+                                     ": not a migration scenario (kind = \"migration\"); "
+                                     "run it with listbench drill");
     }
-    cfg.scenario = *sc;
+    cfg->scenario = *sc;
   }
-  cfg.seed = r["seed"].as<uint64_t>();
-  cfg.work_dir = r["work-dir"].as<std::string>();
-  cfg.ops_before = r["ops-before"].as<uint64_t>();
-  cfg.ops_after = r["ops-after"].as<uint64_t>();
-  cfg.max_ops = r["max-ops"].as<uint64_t>();
-  if (cfg.max_ops <= cfg.ops_before) {
-    return ReportError("migrate", Status::InvalidArgument("--max-ops must exceed --ops-before"));
+  return Status::OK();
+}
+
+// The run's length and pace, and the migration's own settings.
+Status ReadRunFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
+  cfg->work_dir = r["work-dir"].as<std::string>();
+  cfg->ops_before = r["ops-before"].as<uint64_t>();
+  cfg->ops_after = r["ops-after"].as<uint64_t>();
+  cfg->max_ops = r["max-ops"].as<uint64_t>();
+  if (cfg->max_ops <= cfg->ops_before) {
+    return Status::InvalidArgument("--max-ops must exceed --ops-before");
   }
-  cfg.progress = r.count("progress") > 0;
-  cfg.step_every = r["step-every"].as<uint64_t>();
-  if (cfg.step_every == 0) {
-    return ReportError("migrate", Status::InvalidArgument("--step-every must be >= 1"));
-  }
-  MigrationOptions& o = cfg.migration;
+  cfg->progress = r.count("progress") > 0;
+  cfg->step_every = r["step-every"].as<uint64_t>();
+  if (cfg->step_every == 0) return Status::InvalidArgument("--step-every must be >= 1");
+  MigrationOptions& o = cfg->migration;
   o.dual_write_steps = r["dual-write-steps"].as<uint64_t>();
   o.chunk_rows = r["chunk-rows"].as<uint64_t>();
   o.verifier_pages_per_step = r["verifier-pages"].as<uint64_t>();
@@ -231,18 +220,10 @@ int MigrateCommand(int argc, char** argv) {
   o.cutover_steps = r["cutover-steps"].as<uint64_t>();
   o.degraded_steps = r["degraded-steps"].as<uint64_t>();
   o.rollback_after_cutover = r.count("rollback-after-cutover") > 0;
-  if (Status s = ValidateMigrationOptions(o); !s.ok()) return ReportError("migrate", s);
-  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-  if (!json_path.empty()) {
-    if (Status s = CheckOutputPath("--json", json_path); !s.ok()) return ReportError("migrate", s);
-  }
-  if (Status s = CheckDataDir(cfg.work_dir); !s.ok()) return ReportError("migrate", s);
+  return ValidateMigrationOptions(o);
+}
 
-  cfg.binary = fs::read_symlink("/proc/self/exe", ec).string();
-  if (ec) return ReportError("migrate", Status::IOError("cannot find the listbench executable"));
-  StatusOr<MigrateResult> res = RunMigrate(cfg);
-  if (!res.ok()) return ReportError("migrate", res.status());
-  const MigrateResult& m = *res;
+void PrintResult(const MigrateConfig& cfg, const MigrateResult& m) {
   const double before = P99Us(m.before_ns), during = P99Us(m.during_ns);
   fmt::print("migrate {} listings, workload {}, seed {}{}\n", cfg.listings, cfg.workload_file,
              cfg.seed, cfg.scenario ? ", scenario " + cfg.scenario->file : "");
@@ -275,6 +256,40 @@ int MigrateCommand(int argc, char** argv) {
     fmt::print("  kills: {} (sites: {}); faults injected in the last process: {}\n", m.crashes,
                fmt::join(m.crash_sites, ", "), m.faults_injected);
   }
+}
+
+}  // namespace
+
+int MigrateCommand(int argc, char** argv) {
+  cxxopts::Options options(
+      "listbench migrate",
+      "Migrates the normalized SQLite store to the single-table RocksDB store with the live "
+      "workload running: dual write, backfill, shadow reads, gated canary, cutover, finalize "
+      "(or rollback); every answer is checked against a plain legacy store run in lockstep. "
+      "--listings and --seed name the dataset as in every command; --seed also seeds the "
+      "trace, the canary's draws and the scenario's kills.");
+  AddMigrateFlags(options);
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("migrate", flags.status());
+  if (help) return kExitOk;
+  const cxxopts::ParseResult& r = *flags;
+  MigrateConfig cfg;
+  if (Status s = ReadInputFlags(r, &cfg); !s.ok()) return ReportError("migrate", s);
+  if (Status s = ReadRunFlags(r, &cfg); !s.ok()) return ReportError("migrate", s);
+  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  if (!json_path.empty()) {
+    if (Status s = CheckOutputPath("--json", json_path); !s.ok()) return ReportError("migrate", s);
+  }
+  if (Status s = CheckDataDir(cfg.work_dir); !s.ok()) return ReportError("migrate", s);
+  std::error_code ec;
+  cfg.binary = fs::read_symlink("/proc/self/exe", ec).string();
+  if (ec) return ReportError("migrate", Status::IOError("cannot find the listbench executable"));
+
+  StatusOr<MigrateResult> res = RunMigrate(cfg);
+  if (!res.ok()) return ReportError("migrate", res.status());
+  const MigrateResult& m = *res;
+  PrintResult(cfg, m);
   if (!json_path.empty()) {
     if (Status s = WriteJsonFile(json_path, ResultJson(cfg, m)); !s.ok()) {
       return ReportError("migrate", s);

@@ -56,6 +56,7 @@ nlohmann::json ConfigJson(const MigrateConfig& c) {
       {"listings", c.listings},
       {"workload_file", c.workload_file},
       {"seed", c.seed},
+      {"durable", c.durable},
       {"work_dir", c.work_dir},
       {"ops_before", c.ops_before},
       {"max_ops", c.max_ops},
@@ -74,6 +75,7 @@ StatusOr<MigrateConfig> ConfigFromJson(const std::string& path) {
     c.listings = j.at("listings");
     c.workload_file = j.at("workload_file");
     c.seed = j.at("seed");
+    c.durable = j.at("durable");
     c.work_dir = j.at("work_dir");
     c.ops_before = j.at("ops_before");
     c.max_ops = j.at("max_ops");
@@ -103,171 +105,245 @@ Paths PathsFor(const std::string& work_dir) {
   return p;
 }
 
-int ChildMain(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data,
-              const MigrateChildPlan& plan, FILE* out) {
-  auto fail = [&](const std::string& what, const Status& s) {
-    Send(out, "E " + OneLine(what + ": " + s.ToString()));
-    std::fflush(out);
-    return 3;
-  };
-  FaultPlan faults(cfg.seed);
-  const bool with_faults = cfg.scenario && !cfg.scenario->faults.empty();
-  StoreOptions lo;
-  lo.create_if_missing = false;
-  StatusOr<std::unique_ptr<Store>> legacy = OpenStore(Engine::kSqlite, p.legacy, lo);
-  if (!legacy.ok()) return fail("open legacy store", legacy.status());
-  StoreOptions to;
-  to.create_if_missing = true;
-  if (with_faults) to.faults = &faults;
-  StatusOr<std::unique_ptr<Store>> target = OpenStore(Engine::kRocksDb, p.target, to);
-  if (!target.ok()) return fail("open new store", target.status());
+DatasetSpec DatasetOf(const MigrateConfig& c) {
+  DatasetSpec spec;
+  spec.listings = c.listings;
+  spec.seed = c.seed;
+  return spec;
+}
 
-  uint64_t site_calls = 0;
-  MigrationOptions mo = cfg.migration;
-  mo.seed = cfg.seed;
-  mo.crash_hook = [&](CrashSite site) {
-    const bool kill = plan.site >= 0 ? static_cast<int>(site) == plan.site
-                                     : plan.crash_at != 0 && ++site_calls == plan.crash_at;
+StoreOptions ExistingStoreOptions(const MigrateConfig& c) {
+  StoreOptions o;
+  o.durable = c.durable;
+  o.create_if_missing = false;
+  return o;
+}
+
+// ---- The child: the migration process ----------------------------------------
+
+// One migration process: opens the stores and the migration (resuming it),
+// answers the probe of an interrupted request, then runs requests from
+// plan.start with a Step every cfg.step_every, reporting each on `out`.
+class ChildRun {
+ public:
+  ChildRun(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data,
+           const MigrateChildPlan& plan, FILE* out)
+      : cfg_(cfg), p_(p), data_(data), plan_(plan), out_(out), faults_(cfg.seed) {}
+
+  // The process exit status.
+  int Main();
+
+ private:
+  int Fail(const std::string& what, const Status& s);
+  int Setup();
+  int Probe();
+  void ArmFaults(uint64_t rel, bool enabled);
+  double Elapsed() const;
+  void FlushSecond(double now_s);
+  bool Final() const;
+  int SendFinal();
+  int Request(uint64_t i, bool* done);
+
+  const MigrateConfig& cfg_;
+  const Paths& p_;
+  const WorkloadData& data_;
+  const MigrateChildPlan& plan_;
+  FILE* const out_;
+
+  FaultPlan faults_;
+  bool with_faults_ = false;
+  std::vector<size_t> rule_of_;  // scenario fault -> armed rule (SIZE_MAX: not armed)
+  std::unique_ptr<Store> legacy_, target_;
+  std::unique_ptr<MigratingStore> m_;
+  uint64_t site_calls_ = 0;
+
+  Clock::time_point t0_;
+  // The timeline's clock leaves out the driver's own final check (a full
+  // diff, seconds at scale), which is not part of the migration.
+  double checking_s_ = 0;
+  double second_start_ = 0;
+  Histogram second_ns_;  // this second's request latencies, as the run's are kept
+  bool final_sent_ = false;
+  uint64_t final_at_ = 0;
+};
+
+int ChildRun::Fail(const std::string& what, const Status& s) {
+  Send(out_, "E " + OneLine(what + ": " + s.ToString()));
+  std::fflush(out_);
+  return 3;
+}
+
+// Opens both stores and the migration, with the kill hook. 0 or an exit
+// status.
+int ChildRun::Setup() {
+  with_faults_ = cfg_.scenario && !cfg_.scenario->faults.empty();
+  StoreOptions lo = ExistingStoreOptions(cfg_);
+  StatusOr<std::unique_ptr<Store>> legacy = OpenStore(Engine::kSqlite, p_.legacy, lo);
+  if (!legacy.ok()) return Fail("open legacy store", legacy.status());
+  legacy_ = std::move(*legacy);
+  StoreOptions to;
+  to.durable = cfg_.durable;
+  to.create_if_missing = true;
+  if (with_faults_) to.faults = &faults_;
+  StatusOr<std::unique_ptr<Store>> target = OpenStore(Engine::kRocksDb, p_.target, to);
+  if (!target.ok()) return Fail("open new store", target.status());
+  target_ = std::move(*target);
+
+  MigrationOptions mo = cfg_.migration;
+  mo.seed = cfg_.seed;
+  mo.crash_hook = [this](CrashSite site) {
+    const bool kill = plan_.site >= 0 ? static_cast<int>(site) == plan_.site
+                                      : plan_.crash_at != 0 && ++site_calls_ == plan_.crash_at;
     if (kill) {
-      Send(out, fmt::format("K {}", CrashSiteName(site)));
-      std::fflush(out);
+      Send(out_, fmt::format("K {}", CrashSiteName(site)));
+      std::fflush(out_);
       ::kill(::getpid(), SIGKILL);
     }
   };
   StatusOr<std::unique_ptr<MigratingStore>> opened =
-      MigratingStore::Open(legacy->get(), target->get(), p.migration, mo);
-  if (!opened.ok()) return fail("open migration", opened.status());
-  MigratingStore& m = **opened;
+      MigratingStore::Open(legacy_.get(), target_.get(), p_.migration, mo);
+  if (!opened.ok()) return Fail("open migration", opened.status());
+  m_ = std::move(*opened);
+  return 0;
+}
 
-  if (plan.probe >= 0) {
-    const Op& op = data.trace[static_cast<size_t>(plan.probe)];
-    bool landed = false;
-    if (IsWrite(KindOf(op))) {
-      StatusOr<bool> present = Present(*m.source_of_truth(), data, op, 0);
-      if (!present.ok()) return fail("probe interrupted request", present.status());
-      landed = *present;
-    }
-    Send(out, fmt::format("P {} {}", plan.probe, landed ? 1 : 0));
+// Reports whether the request a kill interrupted took effect.
+int ChildRun::Probe() {
+  if (plan_.probe < 0) return 0;
+  const Op& op = data_.trace[static_cast<size_t>(plan_.probe)];
+  bool landed = false;
+  if (IsWrite(KindOf(op))) {
+    StatusOr<bool> present = Present(*m_->source_of_truth(), data_, op, 0);
+    if (!present.ok()) return Fail("probe interrupted request", present.status());
+    landed = *present;
   }
+  Send(out_, fmt::format("P {} {}", plan_.probe, landed ? 1 : 0));
+  return 0;
+}
 
-  // Faults armed now for requests counted from the start of dual write.
-  std::vector<size_t> rule_of(with_faults ? cfg.scenario->faults.size() : 0, SIZE_MAX);
-  auto arm = [&](uint64_t rel, bool enabled) {
-    for (size_t f = 0; f < rule_of.size(); ++f) {
-      const TimedFault& tf = cfg.scenario->faults[f];
-      const bool want = enabled && rel >= tf.from_op && (tf.until_op == 0 || rel < tf.until_op);
-      if (want && rule_of[f] == SIZE_MAX) {
-        StatusOr<size_t> r = faults.AddRule(tf.rule);
-        if (r.ok()) rule_of[f] = *r;
-      } else if (!want && rule_of[f] != SIZE_MAX) {
-        faults.Clear(rule_of[f]);
-        rule_of[f] = SIZE_MAX;
-      }
+// Faults armed now for requests counted from the start of dual write.
+void ChildRun::ArmFaults(uint64_t rel, bool enabled) {
+  for (size_t f = 0; f < rule_of_.size(); ++f) {
+    const TimedFault& tf = cfg_.scenario->faults[f];
+    const bool want = enabled && rel >= tf.from_op && (tf.until_op == 0 || rel < tf.until_op);
+    if (want && rule_of_[f] == SIZE_MAX) {
+      StatusOr<size_t> r = faults_.AddRule(tf.rule);
+      if (r.ok()) rule_of_[f] = *r;
+    } else if (!want && rule_of_[f] != SIZE_MAX) {
+      faults_.Clear(rule_of_[f]);
+      rule_of_[f] = SIZE_MAX;
     }
-  };
+  }
+}
 
-  const Clock::time_point t0 = Clock::now();
-  // The timeline's clock leaves out the driver's own final check (a full
-  // diff, seconds at scale), which is not part of the migration.
-  double checking_s = 0;
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(Clock::now() - t0).count() - checking_s;
-  };
-  double second_start = 0;
-  Histogram second_ns;  // this second's request latencies, as the run's are kept
-  auto flush_second = [&](double now_s) {
-    const double p99 = static_cast<double>(second_ns.Percentile(0.99)) / 1000.0;
-    const MigrationStatus st = m.status();
-    nlohmann::json j = {{"t", plan.t_offset + now_s},
-                        {"requests", second_ns.count()},
-                        {"p99_us", p99},
-                        {"phase", MigrationPhaseName(st.phase)},
-                        {"share", st.canary_share},
-                        {"spi", st.spi ? *st.spi : -1.0},
-                        {"queue", st.repair_queue_depth},
-                        {"backfill_rows", st.backfill_rows}};
-    Send(out, "S " + j.dump());
-    second_ns.Clear();
-    second_start = now_s;
-  };
+double ChildRun::Elapsed() const {
+  return std::chrono::duration<double>(Clock::now() - t0_).count() - checking_s_;
+}
 
-  bool final_sent =
-      m.phase() == MigrationPhase::kFinalized || m.phase() == MigrationPhase::kRolledBack;
-  uint64_t final_at = final_sent ? plan.start : 0;
-  auto send_final = [&]() -> int {
-    flush_second(elapsed());
-    const Clock::time_point c0 = Clock::now();
-    StatusOr<VerifierReport> d = m.DiffNow();
-    if (!d.ok()) return fail("final diff", d.status());
-    checking_s += std::chrono::duration<double>(Clock::now() - c0).count();
-    const nlohmann::json j = {{"phase", MigrationPhaseName(m.phase())},
-                              {"diff", *d},
-                              {"transitions", m.transitions()},
-                              {"counters", m.counters()}};
-    Send(out, "F " + j.dump());
-    return 0;
-  };
+void ChildRun::FlushSecond(double now_s) {
+  const double p99 = static_cast<double>(second_ns_.Percentile(0.99)) / 1000.0;
+  const MigrationStatus st = m_->status();
+  nlohmann::json j = {{"t", plan_.t_offset + now_s},
+                      {"requests", second_ns_.count()},
+                      {"p99_us", p99},
+                      {"phase", MigrationPhaseName(st.phase)},
+                      {"share", st.canary_share},
+                      {"spi", st.spi ? *st.spi : -1.0},
+                      {"queue", st.repair_queue_depth},
+                      {"backfill_rows", st.backfill_rows}};
+  Send(out_, "S " + j.dump());
+  second_ns_.Clear();
+  second_start_ = now_s;
+}
 
-  for (uint64_t i = plan.start; i < data.trace.size(); ++i) {
-    if (i == cfg.ops_before && m.phase() == MigrationPhase::kLegacy) {
-      Status s = m.Begin();
-      if (!s.ok()) return fail("begin", s);
-    }
-    // Faults hit the new store while it is not yet the source of truth.
-    if (with_faults && i >= cfg.ops_before) {
-      const MigrationPhase ph = m.phase();
-      const bool before_cutover = ph >= MigrationPhase::kDualWrite && ph <= MigrationPhase::kCanary;
-      arm(i - cfg.ops_before, before_cutover);
-    }
-    const Op& op = data.trace[i];
-    Send(out, fmt::format("B {}", i));
-    std::fflush(out);  // the parent must know a request was in flight
-    const MigrationPhase phase = m.phase();
-    const Clock::time_point a = Clock::now();
-    const std::string outcome = ExecuteOp(m, op);
-    const Clock::time_point b = Clock::now();
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
-    Send(out, fmt::format("O {} {} {} {}", i, ns, static_cast<int>(phase), OneLine(outcome)));
-    second_ns.Add(static_cast<uint64_t>(ns));
-    if (m.phase() != MigrationPhase::kLegacy && (i + 1) % cfg.step_every == 0) {
-      Status s = m.Step();
-      if (!s.ok()) return fail("migration step", s);
-    }
-    if (!final_sent &&
-        (m.phase() == MigrationPhase::kFinalized || m.phase() == MigrationPhase::kRolledBack)) {
-      if (int rc = send_final(); rc != 0) return rc;
-      final_sent = true;
-      final_at = i + 1;
-    }
-    const double now_s = elapsed();
-    if (now_s - second_start >= 1.0) flush_second(now_s);
-    if (final_sent && i + 1 >= final_at + cfg.ops_after) {
-      flush_second(elapsed());
-      Send(out, fmt::format("Z {}", faults.Log().size()));
-      std::fflush(out);
+bool ChildRun::Final() const {
+  return m_->phase() == MigrationPhase::kFinalized || m_->phase() == MigrationPhase::kRolledBack;
+}
+
+// The migration reached its final phase: its full diff and report.
+int ChildRun::SendFinal() {
+  FlushSecond(Elapsed());
+  const Clock::time_point c0 = Clock::now();
+  StatusOr<VerifierReport> d = m_->DiffNow();
+  if (!d.ok()) return Fail("final diff", d.status());
+  checking_s_ += std::chrono::duration<double>(Clock::now() - c0).count();
+  const nlohmann::json j = {{"phase", MigrationPhaseName(m_->phase())},
+                            {"diff", *d},
+                            {"transitions", m_->transitions()},
+                            {"counters", m_->counters()}};
+  Send(out_, "F " + j.dump());
+  return 0;
+}
+
+// Request i and the Step after it. `*done` once ops_after requests ran
+// after the final phase. 0 or an exit status.
+int ChildRun::Request(uint64_t i, bool* done) {
+  if (i == cfg_.ops_before && m_->phase() == MigrationPhase::kLegacy) {
+    Status s = m_->Begin();
+    if (!s.ok()) return Fail("begin", s);
+  }
+  // Faults hit the new store while it is not yet the source of truth.
+  if (with_faults_ && i >= cfg_.ops_before) {
+    const MigrationPhase ph = m_->phase();
+    const bool before_cutover = ph >= MigrationPhase::kDualWrite && ph <= MigrationPhase::kCanary;
+    ArmFaults(i - cfg_.ops_before, before_cutover);
+  }
+  const Op& op = data_.trace[i];
+  Send(out_, fmt::format("B {}", i));
+  std::fflush(out_);  // the parent must know a request was in flight
+  const MigrationPhase phase = m_->phase();
+  const Clock::time_point a = Clock::now();
+  const std::string outcome = ExecuteOp(*m_, op);
+  const Clock::time_point b = Clock::now();
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
+  Send(out_, fmt::format("O {} {} {} {}", i, ns, static_cast<int>(phase), OneLine(outcome)));
+  second_ns_.Add(static_cast<uint64_t>(ns));
+  if (m_->phase() != MigrationPhase::kLegacy && (i + 1) % cfg_.step_every == 0) {
+    Status s = m_->Step();
+    if (!s.ok()) return Fail("migration step", s);
+  }
+  if (!final_sent_ && Final()) {
+    if (int rc = SendFinal(); rc != 0) return rc;
+    final_sent_ = true;
+    final_at_ = i + 1;
+  }
+  const double now_s = Elapsed();
+  if (now_s - second_start_ >= 1.0) FlushSecond(now_s);
+  *done = final_sent_ && i + 1 >= final_at_ + cfg_.ops_after;
+  return 0;
+}
+
+int ChildRun::Main() {
+  if (int rc = Setup(); rc != 0) return rc;
+  if (int rc = Probe(); rc != 0) return rc;
+  rule_of_.assign(with_faults_ ? cfg_.scenario->faults.size() : 0, SIZE_MAX);
+  t0_ = Clock::now();
+  final_sent_ = Final();
+  final_at_ = final_sent_ ? plan_.start : 0;
+  for (uint64_t i = plan_.start; i < data_.trace.size(); ++i) {
+    bool done = false;
+    if (int rc = Request(i, &done); rc != 0) return rc;
+    if (done) {
+      FlushSecond(Elapsed());
+      Send(out_, fmt::format("Z {}", faults_.Log().size()));
+      std::fflush(out_);
       return 0;
     }
   }
-  Send(out, "E the trace ended before the migration finished: raise max_ops");
-  std::fflush(out);
+  Send(out_, "E the trace ended before the migration finished: raise max_ops");
+  std::fflush(out_);
   return 4;
 }
 
+// ---- The parent: children, lockstep reference, final check --------------------
+
+// What a child's lines said of its end.
 struct ChildOutcome {
-  bool killed = false;
-  std::string crash_site;
-  int exit_code = 0;
-  std::string error;
+  std::string crash_site;  // where a planned kill hit (empty: none)
+  std::string error;       // its error line, if any
 };
 
-}  // namespace
-
-bool MigrateResult::Failed() const {
-  const bool diff_bad = !final_diff || final_diff->differences() != 0;
-  return failed_requests > 0 || lost_writes > 0 || reference_differences > 0 || diff_bad;
-}
-
-StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
+Status CheckConfig(const MigrateConfig& cfg) {
   LB_RETURN_IF_ERROR(ValidateMigrationOptions(cfg.migration));
   if (cfg.step_every == 0) return Status::InvalidArgument("migrate: step_every must be >= 1");
   if (cfg.scenario && cfg.scenario->kind != DrillKind::kMigration) {
@@ -276,16 +352,17 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
         std::string(cfg.scenario->kind == DrillKind::kCrash ? "crash" : "errors") +
         "\"); use listbench drill");
   }
-  const Clock::time_point t_start = Clock::now();
-  const Paths p = PathsFor(cfg.work_dir);
+  return Status::OK();
+}
+
+// A fresh run: the legacy store and the reference are clones of the load;
+// the new store starts empty. Only a run directory this command made (it
+// holds its marker) is removed. Returns the child configuration file.
+StatusOr<std::string> PrepareRun(const MigrateConfig& cfg, const Paths& p) {
   const std::string run = p.root + "/run";
   std::error_code ec;
   fs::create_directories(p.root, ec);
   if (ec) return Status::IOError(p.root + ": cannot create: " + ec.message());
-
-  // A fresh run: the legacy store and the reference are clones of the load;
-  // the new store starts empty. Only a run directory this command made (it
-  // holds its marker) is removed.
   const std::string marker = run + "/LISTBENCH-MIGRATE-RUN";
   if (fs::exists(run, ec)) {
     if (!fs::exists(marker, ec)) {
@@ -296,10 +373,9 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
     fs::remove_all(run, ec);
     if (ec) return Status::IOError(run + ": cannot remove: " + ec.message());
   }
-  DatasetSpec spec;
-  spec.listings = cfg.listings;
-  spec.seed = 1;
-  StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, p.base, spec, StoreOptions{},
+  StoreOptions lo;
+  lo.durable = cfg.durable;
+  StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, p.base, DatasetOf(cfg), lo,
                                            ExistingLoad::kReplace, cfg.progress);
   if (!base.ok()) return base.status();
   fs::create_directories(p.target, ec);
@@ -307,176 +383,264 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
   std::ofstream(marker) << "made by listbench migrate; removed by its next run\n";
   LB_RETURN_IF_ERROR(CloneStore(Engine::kSqlite, base->dir, p.legacy));
   LB_RETURN_IF_ERROR(CloneStore(Engine::kSqlite, base->dir, p.reference));
-
   const std::string config_file = run + "/child-config.json";
-  {
-    std::ofstream out(config_file);
-    out << ConfigJson(cfg).dump(1) << "\n";
-    if (!out) return Status::IOError(config_file + ": cannot write");
+  std::ofstream out(config_file);
+  out << ConfigJson(cfg).dump(1) << "\n";
+  if (!out) return Status::IOError(config_file + ": cannot write");
+  return config_file;
+}
+
+// The children one after the other (each killed one resumed by the next),
+// their lines checked against the reference in lockstep.
+class ParentRun {
+ public:
+  ParentRun(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data, Store* reference,
+            std::string config_file, MigrateResult* res)
+      : cfg_(cfg),
+        p_(p),
+        data_(data),
+        ref_(reference),
+        config_file_(std::move(config_file)),
+        res_(*res) {}
+
+  // Runs children until one finishes; then the final report is in the
+  // result.
+  Status RunChildren();
+  // Every acknowledged write in the final source of truth, which holds
+  // exactly what the reference holds.
+  Status CheckSurvivors();
+
+ private:
+  // Runs child number `child`; `*finished` once one exited normally.
+  Status RunChild(uint64_t child, bool* finished);
+  std::vector<std::string> ChildArgs() const;
+  void OnLine(const std::string& l, ChildOutcome* co);
+  void OnOutcome(const std::string& rest);
+  void OnProbe(const std::string& rest);
+  void OnSecond(const std::string& rest);
+  void Resume(const ChildOutcome& co);
+
+  const MigrateConfig& cfg_;
+  const Paths& p_;
+  const WorkloadData& data_;
+  Store* const ref_;
+  const std::string config_file_;
+  MigrateResult& res_;
+
+  MigrateChildPlan plan_;
+  int64_t in_flight_ = -1;
+  int64_t last_done_ = -1;
+  std::vector<std::pair<uint64_t, uint64_t>> acked_;  // (request index, W3 version)
+  std::optional<nlohmann::json> final_report_;
+  double last_t_ = 0;
+  std::optional<double> begin_t_, final_t_;
+};
+
+std::vector<std::string> ParentRun::ChildArgs() const {
+  return {cfg_.binary,  "migrate-child",
+          "--config",   config_file_,
+          "--start",    std::to_string(plan_.start),
+          "--probe",    std::to_string(plan_.probe),
+          "--crash-at", std::to_string(plan_.crash_at),
+          "--site",     std::to_string(plan_.site),
+          "--t-offset", fmt::format("{:.6f}", plan_.t_offset)};
+}
+
+// O <index> <ns> <phase> <outcome>: an answered request, checked against
+// the reference's answer.
+void ParentRun::OnOutcome(const std::string& rest) {
+  size_t a = rest.find(' '), b = rest.find(' ', a + 1), c = rest.find(' ', b + 1);
+  const uint64_t i = std::stoull(rest.substr(0, a));
+  const uint64_t ns = std::stoull(rest.substr(a + 1, b - a - 1));
+  const auto phase = static_cast<MigrationPhase>(std::stoi(rest.substr(b + 1, c - b - 1)));
+  const std::string outcome = rest.substr(c + 1);
+  in_flight_ = -1;
+  last_done_ = static_cast<int64_t>(i);
+  res_.requests++;
+  if (final_report_) {
+    res_.after_ns.Add(ns);
+  } else if (phase == MigrationPhase::kLegacy) {
+    res_.before_ns.Add(ns);
+  } else {
+    res_.during_ns.Add(ns);
   }
+  const Op& op = data_.trace[i];
+  const std::string want = OneLine(ExecuteOp(*ref_, op));
+  if (want != outcome) {
+    res_.failed_requests++;
+    if (res_.failures.size() < 10) {
+      res_.failures.push_back(fmt::format("request {} ({}), phase {}: got {}, the reference {}", i,
+                                          DescribeOp(op), MigrationPhaseName(phase),
+                                          outcome.substr(0, 200), want.substr(0, 200)));
+    }
+  }
+  if (IsWrite(KindOf(op)) && outcome.rfind("ok", 0) == 0)
+    acked_.emplace_back(i, VersionOf(outcome));
+}
+
+// P <index> <0|1>: whether an interrupted request landed.
+void ParentRun::OnProbe(const std::string& rest) {
+  const size_t a = rest.find(' ');
+  const uint64_t i = std::stoull(rest.substr(0, a));
+  if (rest.substr(a + 1) != "1") return;
+  // It took effect before the kill: so it does for the reference.
+  res_.interrupted_writes_landed++;
+  (void)ExecuteOp(*ref_, data_.trace[i]);
+}
+
+// S <json>: one second of the timeline.
+void ParentRun::OnSecond(const std::string& rest) {
+  nlohmann::json j = nlohmann::json::parse(rest);
+  MigrateSecond s;
+  s.t = j["t"];
+  s.requests = j["requests"];
+  s.p99_us = j["p99_us"];
+  s.phase = j["phase"];
+  s.canary_share = j["share"];
+  s.spi = j["spi"];
+  s.repair_queue = j["queue"];
+  s.backfill_rows = j["backfill_rows"];
+  last_t_ = s.t;
+  if (!begin_t_ && s.phase != "legacy") begin_t_ = s.t;
+  res_.timeline.push_back(std::move(s));
+}
+
+void ParentRun::OnLine(const std::string& l, ChildOutcome* co) {
+  if (l.size() < 2) return;
+  const char tag = l[0];
+  const std::string rest = l.substr(2);
+  if (tag == 'B') {
+    in_flight_ = std::stoll(rest);
+  } else if (tag == 'O') {
+    OnOutcome(rest);
+  } else if (tag == 'P') {
+    OnProbe(rest);
+  } else if (tag == 'S') {
+    OnSecond(rest);
+  } else if (tag == 'F') {
+    final_report_ = nlohmann::json::parse(rest);
+    final_t_ = last_t_;
+  } else if (tag == 'K') {
+    co->crash_site = rest;
+  } else if (tag == 'Z') {
+    res_.faults_injected += std::stoull(rest);
+  } else if (tag == 'E') {
+    co->error = rest;
+  }
+}
+
+// A planned kill: the next child resumes after the last answered request,
+// probing the one in flight.
+void ParentRun::Resume(const ChildOutcome& co) {
+  res_.crashes++;
+  res_.crash_sites.push_back(co.crash_site);
+  if (cfg_.progress) {
+    fmt::print(stderr, "migrate: killed at {} after request {}; resuming\n", co.crash_site,
+               last_done_);
+  }
+  plan_.t_offset = last_t_;
+  if (in_flight_ >= 0) {
+    res_.interrupted_requests++;
+    plan_.probe = in_flight_;
+    plan_.start = static_cast<uint64_t>(in_flight_) + 1;
+  } else {
+    plan_.probe = -1;
+    plan_.start = static_cast<uint64_t>(last_done_ + 1);
+  }
+}
+
+Status ParentRun::RunChild(uint64_t child, bool* finished) {
+  const uint64_t crashes = cfg_.scenario ? cfg_.scenario->crashes : 0;
+  const uint64_t mean = cfg_.scenario ? std::max<uint64_t>(1, cfg_.scenario->crash_one_in) : 1;
+  plan_.crash_at = child < crashes ? 1 + MixBits(cfg_.seed ^ MixBits(child + 1)) % (2 * mean) : 0;
+  plan_.site = cfg_.crash_each_site && child < kNumCrashSites ? static_cast<int>(child) : -1;
+  const std::string err_path = fmt::format("{}/child-{}.stderr", p_.root + "/run", child);
+  StatusOr<PipedChild> spawned = SpawnPiped(cfg_.binary, ChildArgs(), err_path);
+  if (!spawned.ok()) return spawned.status();
+  ChildOutcome co;
+  in_flight_ = -1;
+  char* line = nullptr;
+  size_t cap = 0;
+  ssize_t n;
+  while ((n = ::getline(&line, &cap, spawned->out)) > 0) {
+    std::string l(line, static_cast<size_t>(n));
+    if (!l.empty() && l.back() == '\n') l.pop_back();
+    OnLine(l, &co);
+  }
+  std::free(line);
+  std::fclose(spawned->out);
+  int status = 0;
+  ::waitpid(spawned->pid, &status, 0);
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !co.crash_site.empty()) {
+    Resume(co);
+    return Status::OK();
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    *finished = true;
+    return Status::OK();
+  }
+  return Status::IOError(fmt::format("migrate: the migration process failed ({}): {}",
+                                     WIFSIGNALED(status)
+                                         ? fmt::format("signal {}", WTERMSIG(status))
+                                         : fmt::format("exit {}", WEXITSTATUS(status)),
+                                     co.error.empty() ? "no message" : co.error));
+}
+
+Status ParentRun::RunChildren() {
+  bool finished = false;
+  for (uint64_t child = 0; !finished; ++child) LB_RETURN_IF_ERROR(RunChild(child, &finished));
+  if (!final_report_) return Status::IOError("migrate: the migration never reached a final phase");
+  res_.migration = *final_report_;
+  res_.final_phase = (*final_report_)["phase"];
+  res_.final_diff = (*final_report_)["diff"].get<VerifierReport>();
+  res_.migration_seconds = final_t_ && begin_t_ ? *final_t_ - *begin_t_ : 0;
+  return Status::OK();
+}
+
+Status ParentRun::CheckSurvivors() {
+  const bool on_new = res_.final_phase == "finalized";
+  StatusOr<std::unique_ptr<Store>> truth =
+      OpenStore(on_new ? Engine::kRocksDb : Engine::kSqlite, on_new ? p_.target : p_.legacy,
+                ExistingStoreOptions(cfg_));
+  if (!truth.ok()) return truth.status();
+  res_.acknowledged_writes = acked_.size();
+  for (const auto& [i, version] : acked_) {
+    StatusOr<bool> present = Present(**truth, data_, data_.trace[i], version);
+    if (!present.ok()) return present.status();
+    if (!*present) res_.lost_writes++;
+  }
+  Verifier v(ref_, truth->get());
+  VerifierCheckpoint c;
+  LB_RETURN_IF_ERROR(v.Run(&c));
+  res_.reference_differences = c.report.differences();
+  return Status::OK();
+}
+
+}  // namespace
+
+bool MigrateResult::Failed() const {
+  const bool diff_bad = !final_diff || final_diff->differences() != 0;
+  return failed_requests > 0 || lost_writes > 0 || reference_differences > 0 || diff_bad;
+}
+
+StatusOr<MigrateResult> RunMigrate(const MigrateConfig& cfg) {
+  LB_RETURN_IF_ERROR(CheckConfig(cfg));
+  const Clock::time_point t_start = Clock::now();
+  const Paths p = PathsFor(cfg.work_dir);
+  StatusOr<std::string> config_file = PrepareRun(cfg, p);
+  if (!config_file.ok()) return config_file.status();
   if (cfg.progress) fmt::print(stderr, "migrate: generating the workload trace\n");
   StatusOr<WorkloadData> data =
-      MakeWorkloadData(cfg.listings, cfg.workload_file, cfg.max_ops, cfg.seed);
+      MakeWorkloadData(DatasetOf(cfg), cfg.workload_file, cfg.max_ops, cfg.seed);
   if (!data.ok()) return data.status();
-  StoreOptions ro;
-  ro.create_if_missing = false;
-  StatusOr<std::unique_ptr<Store>> ref = OpenStore(Engine::kSqlite, p.reference, ro);
+  StatusOr<std::unique_ptr<Store>> ref =
+      OpenStore(Engine::kSqlite, p.reference, ExistingStoreOptions(cfg));
   if (!ref.ok()) return ref.status();
 
   MigrateResult res;
-  const uint64_t crashes = cfg.scenario ? cfg.scenario->crashes : 0;
-  const uint64_t mean = cfg.scenario ? std::max<uint64_t>(1, cfg.scenario->crash_one_in) : 1;
-  std::vector<std::pair<uint64_t, uint64_t>> acked;  // (request index, W3 version)
-  MigrateChildPlan plan;
-  int64_t last_done = -1;
-  std::optional<nlohmann::json> final_report;
-  double last_t = 0;
-  std::optional<double> begin_t, final_t;
-  for (uint64_t child = 0;; ++child) {
-    plan.crash_at = child < crashes ? 1 + MixBits(cfg.seed ^ MixBits(child + 1)) % (2 * mean) : 0;
-    plan.site = cfg.crash_each_site && child < kNumCrashSites ? static_cast<int>(child) : -1;
-    std::vector<std::string> args = {cfg.binary,   "migrate-child",
-                                     "--config",   config_file,
-                                     "--start",    std::to_string(plan.start),
-                                     "--probe",    std::to_string(plan.probe),
-                                     "--crash-at", std::to_string(plan.crash_at),
-                                     "--site",     std::to_string(plan.site),
-                                     "--t-offset", fmt::format("{:.6f}", plan.t_offset)};
-    const std::string err_path = fmt::format("{}/child-{}.stderr", run, child);
-    StatusOr<PipedChild> spawned = SpawnPiped(cfg.binary, args, err_path);
-    if (!spawned.ok()) return spawned.status();
-    const pid_t pid = spawned->pid;
-    FILE* in = spawned->out;
-    ChildOutcome co;
-    int64_t in_flight = -1;
-    char* line = nullptr;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = ::getline(&line, &cap, in)) > 0) {
-      std::string l(line, static_cast<size_t>(n));
-      if (!l.empty() && l.back() == '\n') l.pop_back();
-      if (l.size() < 2) continue;
-      const char tag = l[0];
-      const std::string rest = l.substr(2);
-      if (tag == 'B') {
-        in_flight = std::stoll(rest);
-      } else if (tag == 'O') {
-        // O <index> <ns> <phase> <outcome>
-        size_t a = rest.find(' '), b = rest.find(' ', a + 1), c = rest.find(' ', b + 1);
-        const uint64_t i = std::stoull(rest.substr(0, a));
-        const uint64_t ns = std::stoull(rest.substr(a + 1, b - a - 1));
-        const auto phase = static_cast<MigrationPhase>(std::stoi(rest.substr(b + 1, c - b - 1)));
-        const std::string outcome = rest.substr(c + 1);
-        in_flight = -1;
-        last_done = static_cast<int64_t>(i);
-        res.requests++;
-        if (final_report) {
-          res.after_ns.Add(ns);
-        } else if (phase == MigrationPhase::kLegacy) {
-          res.before_ns.Add(ns);
-        } else {
-          res.during_ns.Add(ns);
-        }
-        const Op& op = data->trace[i];
-        const std::string want = OneLine(ExecuteOp(**ref, op));
-        if (want != outcome) {
-          res.failed_requests++;
-          if (res.failures.size() < 10) {
-            res.failures.push_back(fmt::format(
-                "request {} ({}), phase {}: got {}, the reference {}", i, DescribeOp(op),
-                MigrationPhaseName(phase), outcome.substr(0, 200), want.substr(0, 200)));
-          }
-        }
-        if (IsWrite(KindOf(op)) && outcome.rfind("ok", 0) == 0) {
-          acked.emplace_back(i, VersionOf(outcome));
-        }
-      } else if (tag == 'P') {
-        const size_t a = rest.find(' ');
-        const uint64_t i = std::stoull(rest.substr(0, a));
-        const bool landed = rest.substr(a + 1) == "1";
-        if (landed) {
-          // It took effect before the kill: so it does for the reference.
-          res.interrupted_writes_landed++;
-          (void)ExecuteOp(**ref, data->trace[i]);
-        }
-      } else if (tag == 'S') {
-        nlohmann::json j = nlohmann::json::parse(rest);
-        MigrateSecond s;
-        s.t = j["t"];
-        s.requests = j["requests"];
-        s.p99_us = j["p99_us"];
-        s.phase = j["phase"];
-        s.canary_share = j["share"];
-        s.spi = j["spi"];
-        s.repair_queue = j["queue"];
-        s.backfill_rows = j["backfill_rows"];
-        last_t = s.t;
-        if (!begin_t && s.phase != "legacy") begin_t = s.t;
-        res.timeline.push_back(std::move(s));
-      } else if (tag == 'F') {
-        final_report = nlohmann::json::parse(rest);
-        final_t = last_t;
-      } else if (tag == 'K') {
-        co.crash_site = rest;
-      } else if (tag == 'Z') {
-        res.faults_injected += std::stoull(rest);
-      } else if (tag == 'E') {
-        co.error = rest;
-      }
-    }
-    std::free(line);
-    std::fclose(in);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !co.crash_site.empty()) {
-      res.crashes++;
-      res.crash_sites.push_back(co.crash_site);
-      if (cfg.progress) {
-        fmt::print(stderr, "migrate: killed at {} after request {}; resuming\n", co.crash_site,
-                   last_done);
-      }
-      plan.t_offset = last_t;
-      if (in_flight >= 0) {
-        res.interrupted_requests++;
-        plan.probe = in_flight;
-        plan.start = static_cast<uint64_t>(in_flight) + 1;
-      } else {
-        plan.probe = -1;
-        plan.start = static_cast<uint64_t>(last_done + 1);
-      }
-      continue;
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) break;
-    return Status::IOError(fmt::format("migrate: the migration process failed ({}): {}",
-                                       WIFSIGNALED(status)
-                                           ? fmt::format("signal {}", WTERMSIG(status))
-                                           : fmt::format("exit {}", WEXITSTATUS(status)),
-                                       co.error.empty() ? "no message" : co.error));
-  }
-  if (!final_report) return Status::IOError("migrate: the migration never reached a final phase");
-  res.migration = *final_report;
-  res.final_phase = (*final_report)["phase"];
-  res.final_diff = (*final_report)["diff"].get<VerifierReport>();
-  res.migration_seconds = final_t && begin_t ? *final_t - *begin_t : 0;
-
-  // What survived: every acknowledged write must be in the final source of
-  // truth, which must hold exactly what the reference holds.
-  const bool on_new = res.final_phase == "finalized";
-  StoreOptions fo;
-  fo.create_if_missing = false;
-  StatusOr<std::unique_ptr<Store>> truth =
-      OpenStore(on_new ? Engine::kRocksDb : Engine::kSqlite, on_new ? p.target : p.legacy, fo);
-  if (!truth.ok()) return truth.status();
-  res.acknowledged_writes = acked.size();
-  for (const auto& [i, version] : acked) {
-    StatusOr<bool> present = Present(**truth, *data, data->trace[i], version);
-    if (!present.ok()) return present.status();
-    if (!*present) res.lost_writes++;
-  }
-  Verifier v(ref->get(), truth->get());
-  VerifierCheckpoint c;
-  LB_RETURN_IF_ERROR(v.Run(&c));
-  res.reference_differences = c.report.differences();
+  ParentRun run(cfg, p, *data, ref->get(), *config_file, &res);
+  LB_RETURN_IF_ERROR(run.RunChildren());
+  LB_RETURN_IF_ERROR(run.CheckSurvivors());
   res.total_seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
   return res;
 }
@@ -488,12 +652,17 @@ int MigrateChild(const std::string& config_file, const MigrateChildPlan& plan) {
     return 2;
   }
   StatusOr<WorkloadData> data =
-      MakeWorkloadData(cfg->listings, cfg->workload_file, cfg->max_ops, cfg->seed);
+      MakeWorkloadData(DatasetOf(*cfg), cfg->workload_file, cfg->max_ops, cfg->seed);
   if (!data.ok()) {
     Send(stdout, "E " + OneLine(data.status().ToString()));
     return 2;
   }
-  const int rc = ChildMain(*cfg, PathsFor(cfg->work_dir), *data, plan, stdout);
+  const Paths p = PathsFor(cfg->work_dir);
+  int rc = 0;
+  {
+    ChildRun run(*cfg, p, *data, plan, stdout);
+    rc = run.Main();
+  }
   std::fflush(stdout);
   return rc;
 }

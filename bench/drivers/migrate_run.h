@@ -1,21 +1,21 @@
 // The driver behind `listbench migrate`: loads the legacy store, runs the
-// live workload through a MigratingStore (migration/migrating_store.h) from phase legacy
-// to finalized (or rolled_back), one migration Step after every request, and
-// checks the outcome against a plain legacy store that runs the same
-// requests in lockstep (the reference: what users would have seen without a
-// migration).
+// live workload through a MigratingStore (migration/migrating_store.h) from
+// phase legacy to finalized (or rolled_back), one migration Step every
+// `step_every` requests, and checks the outcome against a plain legacy
+// store that runs the same requests in lockstep (the reference: what users
+// would have seen without a migration).
 //
 // The migration runs in a child process (`listbench migrate-child`, the
 // `binary`, fed the configuration through a file and reporting on its
 // stdout; exec'd, since a fork of a process with RocksDB's threads would
-// lack them). A migration
-// scenario (sim/scenario.h, kind = "migration") kills it with SIGKILL at
-// seeded crash sites (migration/migrating_store.h CrashSite) and the driver starts
-// another child that resumes it; its [[fault]] rules inject I/O faults into
-// the new store at request indices counted from the start of dual write. A
-// request that a kill interrupted got no answer: it is counted apart, and
-// whether it took effect is read off the source of truth (bench/harness/write_probe.h)
-// before the workload goes on with the next request.
+// lack them). A migration scenario (sim/scenario.h, kind = "migration")
+// kills it with SIGKILL at seeded crash sites (migration/migration_types.h
+// CrashSite) and the driver starts another child that resumes it; its
+// [[fault]] rules inject I/O faults into the new store at request indices
+// counted from the start of dual write. A request that a kill interrupted
+// got no answer: it is counted apart, and whether it took effect is read off
+// the source of truth (bench/harness/write_probe.h) before the workload goes
+// on with the next request.
 //
 // Measurement: request latency is service time in a closed loop, measured
 // around the MigratingStore call (both legs of a dual write included; shadow
@@ -45,8 +45,12 @@ namespace listbench {
 struct MigrateConfig {
   std::string binary;  // the listbench executable (runs the child)
   uint64_t listings = 1000;
-  std::string workload_file;         // workloads/*.toml
-  uint64_t seed = 1;                 // trace seed; also the migration's and the crashes' seed
+  std::string workload_file;  // workloads/*.toml
+  // The dataset's generator seed and the trace seed (as in `load` and
+  // `run`); the migration's canary draws and the scenario's kills are
+  // derived from it too.
+  uint64_t seed = 1;
+  bool durable = false;              // every store in the durable configuration
   std::string work_dir = "work";     // <work_dir>/migrate/...
   uint64_t ops_before = 20000;       // requests on the legacy store before the migration begins
   uint64_t max_ops = 2000000;        // trace length: the migration must finish within it
@@ -55,7 +59,7 @@ struct MigrateConfig {
   MigrationOptions migration;        // crash_hook and clock are the driver's
   std::optional<Scenario> scenario;  // kind = "migration"; the child reads scenario->file
   // Instead of the scenario's seeded kills: the k-th process (k = 0..9) is
-  // killed at the first call of crash site k (migration/migrating_store.h CrashSite),
+  // killed at the first call of crash site k (migration/migration_types.h CrashSite),
   // so that every site is hit once and resumed from (a site the rest of the
   // run never reaches ends the kills there).
   bool crash_each_site = false;

@@ -9,11 +9,17 @@ namespace listbench {
 
 StatusOr<WorkloadData> MakeWorkloadData(uint64_t listings, const std::string& workload_file,
                                         uint64_t ops, uint64_t trace_seed) {
-  WorkloadData d;
   DatasetSpec spec;
   spec.listings = listings;
   spec.seed = 1;
-  LB_RETURN_IF_ERROR(GenerateDataset(spec, nullptr, &d.catalog).status());
+  return MakeWorkloadData(spec, workload_file, ops, trace_seed);
+}
+
+StatusOr<WorkloadData> MakeWorkloadData(const DatasetSpec& dataset,
+                                        const std::string& workload_file, uint64_t ops,
+                                        uint64_t trace_seed) {
+  WorkloadData d;
+  LB_RETURN_IF_ERROR(GenerateDataset(dataset, nullptr, &d.catalog).status());
   StatusOr<WorkloadSpec> w = ParseWorkloadFile(workload_file);
   if (!w.ok()) return w.status();
   TraceSpec ts = TraceSpecFor(*w, ops, trace_seed);

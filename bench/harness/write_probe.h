@@ -2,7 +2,7 @@
 // seeded data and trace it runs (regenerated identically in every process
 // from the same seeds), and a probe that tells whether a write is visible in
 // a store -- the oracle behind "no acknowledged write was lost" in the drills
-// (bench/drivers/drill.h) and the migration (bench/migrate_command.cc).
+// (bench/drivers/drill.h) and the migration (bench/drivers/migrate_run.h).
 //
 // Thread safety: plain functions; a probe uses the store like a request.
 #ifndef LISTBENCH_BENCH_HARNESS_WRITE_PROBE_H_
@@ -21,8 +21,8 @@
 
 namespace listbench {
 
-// The dataset (generator seed 1) and a trace of `ops` operations of the
-// workload file, drawn with `trace_seed`.
+// A dataset and a trace of `ops` operations of the workload file, drawn
+// with `trace_seed`.
 struct WorkloadData {
   DatasetCatalog catalog;
   std::vector<Op> trace;
@@ -31,8 +31,13 @@ struct WorkloadData {
   std::unordered_map<EntityId, std::pair<EntityId, EntityId>> applications;
 };
 
+// The dataset of `listings` listings with generator seed 1.
 StatusOr<WorkloadData> MakeWorkloadData(uint64_t listings, const std::string& workload_file,
                                         uint64_t ops, uint64_t trace_seed);
+// The dataset `dataset` (its listings and generator seed).
+StatusOr<WorkloadData> MakeWorkloadData(const DatasetSpec& dataset,
+                                        const std::string& workload_file, uint64_t ops,
+                                        uint64_t trace_seed);
 
 // The tenant an operation names.
 TenantId TenantOf(const Op& op);

@@ -1,0 +1,143 @@
+// The vocabulary of the zero-downtime migration (migration/migrating_store.h):
+// its phases, the sites a crash may hit, its options, counters, phase
+// changes and status snapshot, with their JSON forms.
+//
+// Thread safety: plain values; the functions are pure and safe to call from
+// any thread.
+#ifndef LISTBENCH_MIGRATION_MIGRATION_TYPES_H_
+#define LISTBENCH_MIGRATION_MIGRATION_TYPES_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "migration/spi.h"
+
+namespace listbench {
+
+enum class MigrationPhase : int {
+  kLegacy = 0,
+  kDualWrite,
+  kBackfill,
+  kShadowVerify,
+  kCanary,
+  kCutover,
+  kFinalized,
+  kRolledBack,
+};
+std::string_view MigrationPhaseName(MigrationPhase p);  // "legacy", "dual_write", ...
+std::optional<MigrationPhase> ParseMigrationPhase(std::string_view name);
+
+// Where a crash may hit the migration (each is one call of the crash hook).
+enum class CrashSite : int {
+  kDualWritePrimaryDone = 0,  // the source of truth took a write; the copy has not run
+  kDualWriteSecondaryDone,    // both legs done; the request is not answered yet
+  kRepairEnqueued,            // a failed copy is in the repair queue
+  kRepairCopied,              // a repair entry copied, not yet acknowledged
+  kChunkRead,                 // a backfill chunk read from the legacy store
+  kChunkWritten,              // a chunk written to the new store, checkpoint not yet
+  kStateTempWritten,          // the new state file written, not yet renamed
+  kStateCommitted,            // the new state file renamed into place
+  kVerifierPage,              // a verifier step ran
+  kPhaseChange,               // a phase change is committed, not yet acted on
+};
+inline constexpr int kNumCrashSites = 10;
+std::string_view CrashSiteName(CrashSite s);
+
+struct MigrationOptions {
+  uint64_t seed = 1;                   // the canary's choice of reads
+  uint64_t dual_write_steps = 1000;    // Steps of dual write before the backfill starts
+  size_t chunk_rows = 1000;            // backfill chunk
+  double backfill_rows_per_s = 0;      // 0 = no rate limit
+  double backoff_p99_us = 0;           // 0 = never back off
+  size_t p99_window = 1000;            // requests the foreground p99 looks back over
+  size_t verifier_pages_per_step = 4;  // verifier pages per Step
+  size_t repairs_per_step = 64;        // repair entries drained per Step
+  // After a copy to the other store fails (in a request or in the drain),
+  // this many Steps during which writes queue their copies for the drain
+  // instead of making them in the request.
+  uint64_t degraded_steps = 100;
+  std::vector<double> canary_shares = {0.01, 0.05, 0.25, 0.50, 1.00};
+  SpiOptions spi{.window = 1000, .target_latency_us = 2000, .min_samples = 200};
+  double gate_threshold = 0.96;
+  uint64_t max_hold_steps = 200000;  // a canary hold this long rolls back; 0 = never
+  uint64_t cutover_steps = 1000;     // Steps in cutover before finalizing
+  bool rollback_after_cutover = false;
+  size_t mismatch_log_limit = 100;  // shadow mismatches written in full
+  // Called at every CrashSite (nullptr: none).
+  std::function<void(CrashSite)> crash_hook;
+  // The clock behind the rate limit and the shadow latencies.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+};
+
+// The options' clock (steady_clock::now when none is set).
+std::chrono::steady_clock::time_point MigrationNow(const MigrationOptions& o);
+// Calls the options' crash hook at `site` (nothing when none is set).
+void MigrationCrash(const MigrationOptions& o, CrashSite site);
+
+// OK, or InvalidArgument naming the bad setting.
+Status ValidateMigrationOptions(const MigrationOptions& o);
+
+// A phase change, for the timeline.
+struct PhaseChange {
+  MigrationPhase to = MigrationPhase::kLegacy;
+  uint64_t step = 0;      // Steps run so far
+  uint64_t requests = 0;  // requests served so far
+  std::string reason;
+};
+
+// Everything the migration counts; persisted with its state.
+struct MigrationCounters {
+  uint64_t steps = 0;
+  uint64_t requests = 0;
+  uint64_t dual_writes = 0;            // writes copied to the other store in the request
+  uint64_t copy_failures = 0;          // copies that failed and went to the repair queue
+  uint64_t repairs_done = 0;           // repair entries copied and acknowledged
+  uint64_t repair_queue_failures = 0;  // repair entries that could not even be queued
+  uint64_t backfill_rows = 0;          // entities the backfill read from the legacy store
+  uint64_t backfill_applied = 0;       // of those, written (the rest were older or equal)
+  uint64_t backfill_chunks = 0;
+  uint64_t backfill_backoff_steps = 0;  // Steps the backfill paused for the foreground p99
+  uint64_t backfill_rate_waits = 0;     // Steps the backfill waited for the rate limit
+  uint64_t shadow_reads = 0;
+  uint64_t shadow_mismatches = 0;
+  uint64_t new_store_reads = 0;     // reads served by the new store
+  uint64_t verify_passes = 0;       // complete diffs
+  uint64_t gate_holds = 0;          // gate evaluations that held
+  uint64_t inflight_recovered = 0;  // interrupted writes re-copied at Open
+  uint64_t canary_fallbacks = 0;    // canary reads the new store failed, answered by the legacy one
+  uint64_t step_errors = 0;         // backfill reads / verifier pages that failed and were retried
+  uint64_t deferred_copies = 0;  // copies queued for the drain while the other store was degraded
+  uint64_t resumes = 0;          // Opens that found a state to resume
+};
+
+// JSON forms (the state file, reports). from_json throws on malformed input,
+// like every nlohmann from_json.
+void to_json(nlohmann::json& j, const MigrationOptions& o);  // all but the hooks
+void from_json(const nlohmann::json& j, MigrationOptions& o);
+void to_json(nlohmann::json& j, const MigrationCounters& c);
+void from_json(const nlohmann::json& j, MigrationCounters& c);
+void to_json(nlohmann::json& j, const PhaseChange& c);
+void from_json(const nlohmann::json& j, PhaseChange& c);
+
+// A snapshot for the timeline, read after any request or Step.
+struct MigrationStatus {
+  MigrationPhase phase = MigrationPhase::kLegacy;
+  double canary_share = 0;    // share of reads served by the new store
+  std::optional<double> spi;  // nullopt: no shadowed reads in the window
+  uint64_t repair_queue_depth = 0;
+  int backfill_kind = 0;  // EntityKind being copied; kNumEntityKinds = done
+  uint64_t backfill_rows = 0;
+  std::optional<uint64_t> last_diff;  // differences of the last complete diff
+  std::string last_gate;              // the last gate decision's reason
+};
+
+}  // namespace listbench
+
+#endif  // LISTBENCH_MIGRATION_MIGRATION_TYPES_H_

@@ -1,0 +1,184 @@
+#include "migration/state_file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "util/posix_file.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kStateFormat = "listbench-migration-state/1";
+constexpr std::string_view kStateFile = "migration-state.json";
+constexpr std::string_view kInflightFile = "inflight";
+constexpr char kInflightMagic[4] = {'L', 'B', 'I', 'F'};
+
+std::string Hex(std::string_view bytes) {
+  std::string out;
+  for (char c : bytes) out += fmt::format("{:02x}", static_cast<uint8_t>(c));
+  return out;
+}
+
+bool Unhex(std::string_view hex, std::string* out) {
+  if (hex.size() % 2 != 0) return false;
+  out->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    auto nib = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return true;
+}
+
+// The fields of a state file whose format is right; Corruption or
+// InvalidArgument naming `path` otherwise.
+Status ParseState(const nlohmann::json& j, const std::string& path, size_t num_canary_shares,
+                  MigrationState* state) {
+  try {
+    std::optional<MigrationPhase> p = ParseMigrationPhase(j.at("phase").get<std::string>());
+    if (!p) return Status::Corruption(path + ": unknown phase");
+    state->phase = *p;
+    state->canary_index = j.at("canary_index").get<size_t>();
+    if (state->canary_index >= num_canary_shares) {
+      return Status::InvalidArgument(
+          fmt::format("{}: canary step {} but only {} canary shares are set", path,
+                      state->canary_index, num_canary_shares));
+    }
+    state->backfill_kind = j.at("backfill").at("kind").get<int>();
+    if (state->backfill_kind < 0 || state->backfill_kind > kNumEntityKinds ||
+        !Unhex(j.at("backfill").at("last_key").get<std::string>(), &state->backfill_last_key)) {
+      return Status::Corruption(path + ": bad backfill checkpoint");
+    }
+    state->verifier = j.at("verifier").get<VerifierCheckpoint>();
+    if (j.contains("last_diff")) state->last_diff = j.at("last_diff").get<VerifierReport>();
+    state->transitions = j.at("transitions").get<std::vector<PhaseChange>>();
+    state->counters = j.at("counters").get<MigrationCounters>();
+  } catch (const std::exception& e) {
+    return Status::Corruption(fmt::format("{}: damaged migration state: {}", path, e.what()));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+MigrationStateFile::MigrationStateFile(std::string dir) : dir_(std::move(dir)) {}
+
+MigrationStateFile::~MigrationStateFile() {
+  if (inflight_fd_ >= 0) ::close(inflight_fd_);
+}
+
+Status MigrationStateFile::Save(uint64_t seed, const MigrationState& state,
+                                const std::function<void()>& before_rename) {
+  nlohmann::json j = {
+      {"format", kStateFormat},
+      {"seed", seed},
+      {"phase", MigrationPhaseName(state.phase)},
+      {"canary_index", state.canary_index},
+      {"backfill", {{"kind", state.backfill_kind}, {"last_key", Hex(state.backfill_last_key)}}},
+      {"verifier", state.verifier},
+      {"transitions", state.transitions},
+      {"counters", state.counters},
+  };
+  if (state.last_diff) j["last_diff"] = *state.last_diff;
+  return WriteFileAtomically((fs::path(dir_) / kStateFile).string(), j.dump(1) + "\n",
+                             before_rename);
+}
+
+Status MigrationStateFile::Load(size_t num_canary_shares, MigrationState* state, bool* found) {
+  const std::string path = (fs::path(dir_) / kStateFile).string();
+  std::string text;
+  Status s = ReadWholeFile(path, &text);
+  *found = false;
+  if (s.code() == StatusCode::kNotFound) return Status::OK();
+  LB_RETURN_IF_ERROR(s);
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Corruption(path + ": not a migration state file (not a JSON object)");
+  }
+  if (!j.contains("format") || !j["format"].is_string()) {
+    return Status::Corruption(path + ": not a migration state file (no \"format\")");
+  }
+  if (j["format"].get<std::string>() != kStateFormat) {
+    return Status::NotSupported(
+        fmt::format("{}: migration state format \"{}\", this build reads \"{}\"", path,
+                    j["format"].get<std::string>(), kStateFormat));
+  }
+  MigrationState loaded;
+  LB_RETURN_IF_ERROR(ParseState(j, path, num_canary_shares, &loaded));
+  *state = std::move(loaded);
+  *found = true;
+  return Status::OK();
+}
+
+Status MigrationStateFile::OpenInflight() {
+  const std::string inflight = (fs::path(dir_) / kInflightFile).string();
+  inflight_fd_ = ::open(inflight.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (inflight_fd_ < 0) return PosixError("open " + inflight, errno);
+  return Status::OK();
+}
+
+Status MigrationStateFile::WriteInflight(const TouchedEntities& touched) {
+  std::string body;
+  for (const auto& [kind, key] : touched) {
+    body.push_back(static_cast<char>(kind));
+    body.push_back(static_cast<char>(key.size()));
+    body += key;
+  }
+  std::string rec(kInflightMagic, 4);
+  auto put32 = [&rec](uint32_t v) {
+    for (int i = 0; i < 4; ++i) rec.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  put32(static_cast<uint32_t>(body.size()));
+  put32(Crc32(body.data(), body.size()));
+  rec += body;
+  if (::pwrite(inflight_fd_, rec.data(), rec.size(), 0) != static_cast<ssize_t>(rec.size())) {
+    return PosixError("write " + dir_ + "/inflight", errno);
+  }
+  return Status::OK();
+}
+
+void MigrationStateFile::ClearInflight() {
+  const char zero[4] = {0, 0, 0, 0};
+  // A failure leaves a record that recovery copies again: harmless.
+  [[maybe_unused]] ssize_t n = ::pwrite(inflight_fd_, zero, sizeof(zero), 0);
+}
+
+StatusOr<std::optional<TouchedEntities>> MigrationStateFile::ReadInflight() const {
+  std::string data;
+  LB_RETURN_IF_ERROR(ReadWholeFile(dir_ + "/" + std::string(kInflightFile), &data));
+  if (data.size() < 12 || data.compare(0, 4, kInflightMagic, 4) != 0) {
+    return std::optional<TouchedEntities>();
+  }
+  auto get32 = [&data](size_t at) {
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(data[at + i]);
+    return v;
+  };
+  const uint32_t len = get32(4);
+  if (data.size() < 12 + size_t{len} || get32(8) != Crc32(data.data() + 12, len)) {
+    return std::optional<TouchedEntities>();  // torn: the write it announced never started
+  }
+  TouchedEntities touched;
+  size_t at = 12;
+  while (at + 2 <= 12 + size_t{len}) {
+    const auto kind = static_cast<EntityKind>(data[at]);
+    const size_t klen = static_cast<uint8_t>(data[at + 1]);
+    touched.emplace_back(kind, data.substr(at + 2, klen));
+    at += 2 + klen;
+  }
+  return std::optional<TouchedEntities>(std::move(touched));
+}
+
+}  // namespace listbench
