@@ -27,19 +27,7 @@ class Reader {
       } else if (k == "description") {
         st = String(node, k, &s.description);
       } else if (k == "kind") {
-        std::string v;
-        st = String(node, k, &v);
-        if (st.ok() && v == "crash") {
-          s.kind = DrillKind::kCrash;
-        } else if (st.ok() && v == "errors") {
-          s.kind = DrillKind::kErrors;
-        } else if (st.ok() && v == "migration") {
-          s.kind = DrillKind::kMigration;
-        } else if (st.ok()) {
-          st =
-              TomlProblem(file_, &node,
-                          "kind must be \"crash\", \"errors\" or \"migration\", not \"" + v + "\"");
-        }
+        st = Kind(node, k, &s.kind);
         have_kind = true;
       } else if (k == "durable") {
         st = Bool(node, k, &s.durable);
@@ -52,18 +40,7 @@ class Reader {
       } else if (k == "cycles") {
         st = Count(node, k, 1, 1000000, &s.cycles);
       } else if (k == "crash") {
-        std::string v;
-        st = String(node, k, &v);
-        if (st.ok() && v == "sigkill") {
-          s.crash = CrashMode::kSigkill;
-        } else if (st.ok() && v == "power_loss") {
-          s.crash = CrashMode::kPowerLoss;
-        } else if (st.ok() && v == "both") {
-          s.crash = CrashMode::kBoth;
-        } else if (st.ok()) {
-          st = TomlProblem(file_, &node,
-                           "crash must be sigkill, power_loss or both, not \"" + v + "\"");
-        }
+        st = Crash(node, k, &s.crash);
       } else if (k == "crash_one_in") {
         st = Count(node, k, 1, uint64_t{1} << 40, &s.crash_one_in);
       } else if (k == "crashes") {
@@ -127,6 +104,80 @@ class Reader {
     return Status::OK();
   }
 
+  // kind = "crash" | "errors" | "migration".
+  Status Kind(const toml::node& n, const std::string& k, DrillKind* out) {
+    std::string v;
+    Status st = String(n, k, &v);
+    if (!st.ok()) return st;
+    if (v == "crash") {
+      *out = DrillKind::kCrash;
+    } else if (v == "errors") {
+      *out = DrillKind::kErrors;
+    } else if (v == "migration") {
+      *out = DrillKind::kMigration;
+    } else {
+      return TomlProblem(file_, &n,
+                         "kind must be \"crash\", \"errors\" or \"migration\", not \"" + v + "\"");
+    }
+    return Status::OK();
+  }
+
+  // crash = "sigkill" | "power_loss" | "both".
+  Status Crash(const toml::node& n, const std::string& k, CrashMode* out) {
+    std::string v;
+    Status st = String(n, k, &v);
+    if (!st.ok()) return st;
+    if (v == "sigkill") {
+      *out = CrashMode::kSigkill;
+    } else if (v == "power_loss") {
+      *out = CrashMode::kPowerLoss;
+    } else if (v == "both") {
+      *out = CrashMode::kBoth;
+    } else {
+      return TomlProblem(file_, &n, "crash must be sigkill, power_loss or both, not \"" + v + "\"");
+    }
+    return Status::OK();
+  }
+
+  // files = [...]: FileKind names, as a bit set.
+  Status FileKinds(const toml::node& n, const std::string& k, uint32_t* out) {
+    std::vector<std::string> names;
+    Status st = Names(n, k, &names);
+    *out = 0;
+    for (const std::string& name : names) {
+      int found = -1;
+      for (int i = 0; i < kNumFileKinds; ++i) {
+        if (FileKindName(static_cast<FileKind>(i)) == name) found = i;
+      }
+      if (found < 0) {
+        return TomlProblem(
+            file_, &n,
+            "unknown file kind \"" + name + "\" (wal, table, journal, manifest, shm, other)");
+      }
+      *out |= 1u << found;
+    }
+    return st;
+  }
+
+  // ops = [...]: IoOp names, added to the bit set.
+  Status IoOps(const toml::node& n, const std::string& k, uint32_t* out) {
+    std::vector<std::string> names;
+    Status st = Names(n, k, &names);
+    for (const std::string& name : names) {
+      int found = -1;
+      for (int i = 0; i <= static_cast<int>(IoOp::kDirSync); ++i) {
+        if (IoOpName(static_cast<IoOp>(i)) == name) found = i;
+      }
+      if (found < 0) {
+        return TomlProblem(file_, &n,
+                           "unknown operation \"" + name +
+                               "\" (read, write, sync, open, delete, rename, dir_sync)");
+      }
+      *out |= 1u << found;
+    }
+    return st;
+  }
+
   Status Faults(const toml::node& n, std::vector<TimedFault>* out) {
     const toml::array* a = n.as_array();
     if (a == nullptr || !a->is_array_of_tables()) {
@@ -173,36 +224,9 @@ class Reader {
       } else if (k == "label") {
         st = String(node, k, &f->rule.label);
       } else if (k == "files") {
-        std::vector<std::string> names;
-        st = Names(node, k, &names);
-        f->rule.file_kinds = 0;
-        for (const std::string& name : names) {
-          int found = -1;
-          for (int i = 0; i < kNumFileKinds; ++i) {
-            if (FileKindName(static_cast<FileKind>(i)) == name) found = i;
-          }
-          if (found < 0) {
-            return TomlProblem(
-                file_, &node,
-                "unknown file kind \"" + name + "\" (wal, table, journal, manifest, shm, other)");
-          }
-          f->rule.file_kinds |= 1u << found;
-        }
+        st = FileKinds(node, k, &f->rule.file_kinds);
       } else if (k == "ops") {
-        std::vector<std::string> names;
-        st = Names(node, k, &names);
-        for (const std::string& name : names) {
-          int found = -1;
-          for (int i = 0; i <= static_cast<int>(IoOp::kDirSync); ++i) {
-            if (IoOpName(static_cast<IoOp>(i)) == name) found = i;
-          }
-          if (found < 0) {
-            return TomlProblem(file_, &node,
-                               "unknown operation \"" + name +
-                                   "\" (read, write, sync, open, delete, rename, dir_sync)");
-          }
-          f->rule.ops |= 1u << found;
-        }
+        st = IoOps(node, k, &f->rule.ops);
       } else {
         st = TomlProblem(file_, &node,
                          "unknown fault setting \"" + k +
@@ -212,15 +236,21 @@ class Reader {
       if (!st.ok()) return st;
     }
     if (!have_kind) return TomlProblem(file_, &t, "[[fault]] needs kind = \"...\"");
-    if (f->rule.kind == FaultKind::kCrash) {
+    return CheckFault(t, *f);
+  }
+
+  // What a fault needs beyond its keys: a kind errors drills inject, a window
+  // that closes after it opens, and a rule the plan accepts.
+  Status CheckFault(const toml::table& t, const TimedFault& f) {
+    if (f.rule.kind == FaultKind::kCrash) {
       return TomlProblem(file_, &t, "crash faults belong to kind = \"crash\" scenarios");
     }
-    if (f->until_op != 0 && f->until_op <= f->from_op) {
+    if (f.until_op != 0 && f.until_op <= f.from_op) {
       return TomlProblem(file_, &t, "until_op must be after from_op (or 0 = never cleared)");
     }
     // The plan checks the rest (nth/one_in, budget, latency); say where.
     FaultPlan probe(1);
-    StatusOr<size_t> added = probe.AddRule(f->rule);
+    StatusOr<size_t> added = probe.AddRule(f.rule);
     if (!added.ok()) return TomlProblem(file_, &t, added.status().message());
     return Status::OK();
   }

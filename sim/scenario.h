@@ -7,13 +7,17 @@
 //     drops every unsynced byte -- and the parent recovers and checks it; or
 //   * kind = "errors": a timeline of faults armed and cleared at workload
 //     operation indices, run in-process; afterwards the store must serve
-//     again without a restart and hold exactly what it acknowledged.
+//     again without a restart and hold exactly what it acknowledged; or
+//   * kind = "migration": faults or kills of the migration process during a
+//     zero-downtime migration (run by `listbench migrate --scenario`).
+//
+// Thread safety: plain functions over values.
 //
 // Format (every key optional unless marked; unknown keys are errors naming
 // file and line):
 //   name = "crash-durable"           # required
 //   description = "..."
-//   kind = "crash" | "errors"        # required
+//   kind = "crash" | "errors" | "migration"  # required
 //   durable = true                   # StoreOptions::durable
 //   listings = 300                   # dataset size (seed 1 generator)
 //   operations = 200                 # workload operations per cycle

@@ -171,6 +171,9 @@ TEST_F(CliTest, DrillRefusesBadScenariosAndFlags) {
   ExpectBadInput("drill --scenario " + std::string(LISTBENCH_SOURCE_DIR) +
                      "/sim/scenarios/crash-durable.toml --engine oracle",
                  "--engine oracle");
+  ExpectBadInput("drill --scenario " + std::string(LISTBENCH_SOURCE_DIR) +
+                     "/sim/scenarios/io-errors.toml --listings 5",
+                 "--listings 5: must be in 10..1000000");
   ExpectBadInput("drill --matrix --scenario " + tmp_.Sub("bad.toml"), "--matrix");
   EXPECT_EQ(ReadFile(tmp_.Sub("bad.toml")), "name = \"x\"\nkind = \"crash\"\nspeed = 9\n");
 }
@@ -178,8 +181,6 @@ TEST_F(CliTest, DrillRefusesBadScenariosAndFlags) {
 TEST_F(CliTest, MigrateRefusesBadInput) {
   const std::string src = LISTBENCH_SOURCE_DIR;
   const std::string wl = " --workload " + src + "/workloads/mixed.toml";
-  ExpectBadInput("migrate" + wl, "--listings is required");
-  ExpectBadInput("migrate --listings 100", "--workload is required");
   ExpectBadInput("migrate --listings 5" + wl, "--listings 5");
   ExpectBadInput("migrate --listings 100 --workload " + tmp_.Sub("none.toml"), "none.toml");
   ExpectBadInput(
@@ -198,18 +199,21 @@ TEST_F(CliTest, MigrateRefusesBadInput) {
   EXPECT_EQ(ReadFile(tmp_.Sub("w/migrate/run/mine.txt")), "keep");
 }
 
-// A small crash drill end to end through the command: JSON with the fields
-// the issue names, a plot next to it when gnuplot is there, exit 0.
+// A small crash drill end to end through the command: JSON with the drill's
+// figures, a plot next to it when gnuplot is there, exit 0. --listings and
+// --seed mean the dataset, as in every command.
 TEST_F(CliTest, DrillRunsAndWritesItsJson) {
   std::ofstream(tmp_.Sub("s.toml"))
       << "name = \"s\"\nkind = \"crash\"\ndurable = true\nlistings = 40\noperations = 20\n"
       << "workload = \"" << LISTBENCH_SOURCE_DIR << "/workloads/writes.toml\"\ncycles = 4\n"
       << "crash_one_in = 25\n";
   CliResult r = Run("drill --scenario " + tmp_.Sub("s.toml") + " --work-dir " + Data() +
-                    " --seed 3 --json " + tmp_.Sub("d.json"));
+                    " --seed 3 --listings 60 --json " + tmp_.Sub("d.json"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   nlohmann::json j = nlohmann::json::parse(ReadFile(tmp_.Sub("d.json")));
   EXPECT_EQ(j["seed"], 3);
+  EXPECT_EQ(j["dataset_seed"], 3);
+  EXPECT_EQ(j["listings"], 60);
   for (const char* e : {"sqlite", "rocksdb"}) {
     const nlohmann::json& x = j["engines"][e];
     EXPECT_EQ(x["cycles"], 4) << e;

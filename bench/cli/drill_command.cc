@@ -199,21 +199,22 @@ constexpr MatrixRow kMatrixRows[] = {
      "kind = \"latency\"\npersistent = true\none_in = 1\nlatency_us = 1000\n"},
 };
 
-std::string MatrixCell(const nlohmann::json& e, const ChildResult& child) {
-  if (!child.ok() && child.exit_code != kExitCheckFailed) {
-    return "listbench itself failed: " + child.Describe();
-  }
-  const auto n = [&](const char* k) { return e.value(k, uint64_t{0}); };
-  const nlohmann::json outcomes = e.value("outcomes", nlohmann::json::object());
-  uint64_t errors = 0;
-  for (const auto& [k, v] : outcomes.items()) {
-    if (k == "io_error" || k == "corruption" || k == "open_failed") errors += v.get<uint64_t>();
-  }
+// One cell's text from the child's result JSON (an edge: a missing or
+// mistyped field is Corruption, never a silent 0).
+StatusOr<std::string> MatrixCellText(const nlohmann::json& e) try {
+  const auto n = [&](const char* k) { return e.at(k).get<uint64_t>(); };
+  // Outcomes hold only the kinds that occurred.
+  const nlohmann::json& outcomes = e.at("outcomes");
+  const auto outcome = [&](const char* k) {
+    auto it = outcomes.find(k);
+    return it == outcomes.end() ? uint64_t{0} : it->get<uint64_t>();
+  };
+  const uint64_t errors = outcome("io_error") + outcome("corruption") + outcome("open_failed");
   std::string cell =
       fmt::format("{} faults, {} error statuses, {} wrong results, {} lost acks",
                   n("faults_injected"), errors, n("wrong_results"), n("lost_acknowledged_writes"));
-  const uint64_t later = outcomes.value("io_error_applied_later", uint64_t{0}) +
-                         outcomes.value("io_error_applied_after_restart", uint64_t{0});
+  const uint64_t later =
+      outcome("io_error_applied_later") + outcome("io_error_applied_after_restart");
   if (later > 0) {
     cell +=
         fmt::format(", {} failed writes took effect later, at a recovery (unknown outcome)", later);
@@ -225,8 +226,8 @@ std::string MatrixCell(const nlohmann::json& e, const ChildResult& child) {
   }
   if (n("not_recovered") > 0) {
     std::string why;
-    for (const auto& p : e.value("problems", nlohmann::json::array())) {
-      const std::string text = p.value("problem", "");
+    for (const auto& p : e.at("problems")) {
+      const std::string text = p.at("problem").get<std::string>();
       if (text.find("does not serve again") != std::string::npos ||
           text.find("could not run") != std::string::npos) {
         why = text;
@@ -237,31 +238,46 @@ std::string MatrixCell(const nlohmann::json& e, const ChildResult& child) {
     cell += "; served again without a restart";
   }
   return cell;
+} catch (const nlohmann::json::exception& ex) {
+  return Status::Corruption(std::string("unexpected drill result: ") + ex.what());
 }
 
-int RunMatrix(const std::string& binary, const std::vector<Engine>& engines, uint64_t seed,
-              const std::string& work_dir, const std::string& json_path) {
-  const std::string dir = (fs::path(work_dir) / "matrix").string();
+std::string MatrixCell(const nlohmann::json& e, const ChildResult& child, bool* failed) {
+  if (!child.ok() && child.exit_code != kExitCheckFailed) {
+    return "listbench itself failed: " + child.Describe();
+  }
+  StatusOr<std::string> text = MatrixCellText(e);
+  if (text.ok()) return *text;
+  *failed = true;
+  return "listbench itself failed: " + text.status().ToString();
+}
+
+// The workload file of the matrix, found the way scenarios find it.
+std::string MatrixWorkload(const std::string& binary) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return ReportError("drill", Status::IOError(dir + ": cannot create: " + ec.message()));
-  // The workload file, found the way scenarios find it.
   Scenario probe;
   probe.file = (fs::path(binary).parent_path() / ".." / "sim" / "scenarios" / "x.toml").string();
   probe.workload = "mixed";
   std::string workload = ScenarioWorkloadPath(probe);
   if (!fs::exists(workload, ec)) workload = "workloads/mixed.toml";
-  workload = fs::absolute(workload, ec).string();
-  nlohmann::json out = {{"command", "drill --matrix"},
-                        {"seed", seed},
-                        {"listings", 300},
-                        {"operations_per_cycle", 300},
-                        {"cycles", 3},
-                        {"workload", workload},
-                        {"fault_window", "armed at op 50, cleared at op 200"},
-                        {"reopen_at_op", 125},
-                        {"cache_kib", 64},
-                        {"build", BuildInfoJson()}};
+  return fs::absolute(workload, ec).string();
+}
+
+nlohmann::json MatrixHeaderJson(uint64_t seed, const std::string& workload) {
+  return {{"command", "drill --matrix"},
+          {"seed", seed},
+          {"listings", 300},
+          {"operations_per_cycle", 300},
+          {"cycles", 3},
+          {"workload", workload},
+          {"fault_window", "armed at op 50, cleared at op 200"},
+          {"reopen_at_op", 125},
+          {"cache_kib", 64},
+          {"build", BuildInfoJson()}};
+}
+
+// The matrix table's introduction and header row.
+std::string MatrixIntro(uint64_t seed, const std::vector<Engine>& engines) {
   std::string md = fmt::format(
       "# Error matrix: each fault kind, transient and persistent, on each engine\n\n"
       "Every cell is one `listbench drill` run (3 cycles, seed {}, 300 listings, 300 "
@@ -282,74 +298,111 @@ int RunMatrix(const std::string& binary, const std::vector<Engine>& engines, uin
   md += "\n|---|---|";
   for (size_t i = 0; i < engines.size(); ++i) md += "---|";
   md += "\n";
+  return md;
+}
+
+// Writes the row's errors scenario into `dir`; returns its path.
+std::string WriteMatrixScenario(const std::string& dir, const std::string& name,
+                                const std::string& workload, const MatrixRow& row) {
+  const std::string scenario = (fs::path(dir) / (name + ".toml")).string();
+  std::ofstream(scenario) << fmt::format(
+      "name = \"{}\"\nkind = \"errors\"\ndurable = true\nlistings = 300\noperations = 300\n"
+      "workload = \"{}\"\ncycles = 3\ncache_kib = 64\nreopen_at_op = 125\n\n[[fault]]\n{}"
+      "from_op = 50\nuntil_op = 200\n",
+      name, workload, row.rule);
+  return scenario;
+}
+
+// A matrix cell: the row's scenario on `e` in a child `listbench drill`.
+// Adds the cell to `out`; returns its table text, `*failed` set when the
+// child failed.
+StatusOr<std::string> RunMatrixCell(const std::string& binary, const std::string& dir,
+                                    const std::string& name, const std::string& scenario,
+                                    const MatrixRow& row, Engine e, uint64_t seed,
+                                    nlohmann::json* out, bool* failed) {
+  const std::string cell_json =
+      (fs::path(dir) / fmt::format("{}-{}.json", name, EngineName(e))).string();
+  std::fprintf(stderr, "matrix: %s on %s\n", name.c_str(), std::string(EngineName(e)).c_str());
+  StatusOr<ChildResult> child =
+      RunChild(binary,
+               {binary, "drill", "--scenario", scenario, "--engine", std::string(EngineName(e)),
+                "--seed", std::to_string(seed), "--work-dir", dir, "--json", cell_json},
+               cell_json + ".out", cell_json + ".err");
+  if (!child.ok()) return child.status();
+  nlohmann::json cell;
+  std::ifstream in(cell_json);
+  if (in) cell = nlohmann::json::parse(in, nullptr, false);
+  const std::string engine(EngineName(e));
+  const nlohmann::json e_json =
+      cell.is_object() && cell.contains("engines") && cell["engines"].contains(engine)
+          ? cell["engines"][engine]
+          : nlohmann::json::object();
+  const std::string text = MatrixCell(e_json, *child, failed);
+  *failed = *failed || !child->ok();
+  (*out)["cells"].push_back({{"fault", row.kind},
+                             {"mode", row.mode},
+                             {"engine", EngineName(e)},
+                             {"exit", child->Describe()},
+                             {"result", e_json},
+                             {"summary", text}});
+  return text;
+}
+
+// The matrix JSON and its .md table next to it, or the table on stdout.
+int WriteMatrix(const std::string& json_path, const nlohmann::json& out, const std::string& md) {
+  if (json_path.empty()) {
+    fmt::print("{}", md);
+    return kExitOk;
+  }
+  Status s = WriteJsonFile(json_path, out);
+  if (!s.ok()) return ReportError("drill", s);
+  const std::string md_path = (fs::path(json_path).replace_extension(".md")).string();
+  s = WriteTextFile(md_path, md);
+  if (!s.ok()) return ReportError("drill", s);
+  fmt::print("wrote {} and {}\n", json_path, md_path);
+  return kExitOk;
+}
+
+int RunMatrix(const std::string& binary, const std::vector<Engine>& engines, uint64_t seed,
+              const std::string& work_dir, const std::string& json_path) {
+  const std::string dir = (fs::path(work_dir) / "matrix").string();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return ReportError("drill", Status::IOError(dir + ": cannot create: " + ec.message()));
+  const std::string workload = MatrixWorkload(binary);
+  nlohmann::json out = MatrixHeaderJson(seed, workload);
+  std::string md = MatrixIntro(seed, engines);
   bool failed = false;
   for (const MatrixRow& row : kMatrixRows) {
     const std::string name = fmt::format("{}-{}", row.kind, row.mode);
-    const std::string scenario = (fs::path(dir) / (name + ".toml")).string();
-    std::ofstream(scenario) << fmt::format(
-        "name = \"{}\"\nkind = \"errors\"\ndurable = true\nlistings = 300\noperations = 300\n"
-        "workload = \"{}\"\ncycles = 3\ncache_kib = 64\nreopen_at_op = 125\n\n[[fault]]\n{}"
-        "from_op = 50\nuntil_op = 200\n",
-        name, workload, row.rule);
+    const std::string scenario = WriteMatrixScenario(dir, name, workload, row);
     md += fmt::format("| {} | {} |", row.kind, row.mode);
     for (Engine e : engines) {
-      const std::string cell_json =
-          (fs::path(dir) / fmt::format("{}-{}.json", name, EngineName(e))).string();
-      std::fprintf(stderr, "matrix: %s on %s\n", name.c_str(), std::string(EngineName(e)).c_str());
-      StatusOr<ChildResult> child =
-          RunChild(binary,
-                   {binary, "drill", "--scenario", scenario, "--engine", std::string(EngineName(e)),
-                    "--seed", std::to_string(seed), "--work-dir", dir, "--json", cell_json},
-                   cell_json + ".out", cell_json + ".err");
-      if (!child.ok()) return ReportError("drill", child.status());
-      nlohmann::json cell;
-      std::ifstream in(cell_json);
-      if (in) cell = nlohmann::json::parse(in, nullptr, false);
-      const nlohmann::json e_json =
-          cell.is_object() && cell.contains("engines")
-              ? cell["engines"].value(std::string(EngineName(e)), nlohmann::json::object())
-              : nlohmann::json::object();
-      const std::string text = MatrixCell(e_json, *child);
-      failed = failed || !child->ok();
-      md += " " + text + " |";
-      out["cells"].push_back({{"fault", row.kind},
-                              {"mode", row.mode},
-                              {"engine", EngineName(e)},
-                              {"exit", child->Describe()},
-                              {"result", e_json},
-                              {"summary", text}});
+      StatusOr<std::string> text =
+          RunMatrixCell(binary, dir, name, scenario, row, e, seed, &out, &failed);
+      if (!text.ok()) return ReportError("drill", text.status());
+      md += " " + *text + " |";
     }
     md += "\n";
   }
-  if (!json_path.empty()) {
-    Status s = WriteJsonFile(json_path, out);
-    if (!s.ok()) return ReportError("drill", s);
-    const std::string md_path = (fs::path(json_path).replace_extension(".md")).string();
-    s = WriteTextFile(md_path, md);
-    if (!s.ok()) return ReportError("drill", s);
-    fmt::print("wrote {} and {}\n", json_path, md_path);
-  } else {
-    fmt::print("{}", md);
-  }
+  const int written = WriteMatrix(json_path, out, md);
+  if (written != kExitOk) return written;
   return failed ? kExitCheckFailed : kExitOk;
 }
 
-}  // namespace
+// ---- The command -----------------------------------------------------------
 
-int DrillCommand(int argc, char** argv) {
-  cxxopts::Options options("listbench drill",
-                           "Run a fault scenario (sim/scenarios/*.toml) against the engines: "
-                           "crash drills (SIGKILL, power loss) and error drills (I/O errors, "
-                           "disk full, latency). Exit 1 when a durable configuration lost an "
-                           "acknowledged write or a check failed.");
-  options.add_options()("scenario", "scenario file (required unless --matrix)",
-                        cxxopts::value<std::string>())(
+void AddDrillFlags(cxxopts::Options* options) {
+  options->add_options()("scenario", "scenario file (required unless --matrix)",
+                         cxxopts::value<std::string>())(
       "matrix",
       "run the error matrix: every fault kind, transient and persistent, on each "
       "engine, each cell in a child process; --json names the matrix JSON (a .md table goes "
       "next to it)")("engine", "sqlite, rocksdb or both",
                      cxxopts::value<std::string>()->default_value("both"))(
-      "seed", "drill seed; cycle c uses seed + c", cxxopts::value<uint64_t>()->default_value("1"))(
+      "seed", "dataset seed; cycle c's trace and fault plan use seed + c",
+      cxxopts::value<uint64_t>()->default_value("1"))(
+      "listings", "dataset size (default: the scenario's)", cxxopts::value<uint64_t>())(
       "cycles", "cycles (0 = the scenario's)", cxxopts::value<uint64_t>()->default_value("0"))(
       "first-cycle", "start at this cycle (to replay one: --cycles 1 --first-cycle C)",
       cxxopts::value<uint64_t>()->default_value("0"))(
@@ -361,6 +414,97 @@ int DrillCommand(int argc, char** argv) {
       cxxopts::value<std::string>())(
       "listbench", "the listbench binary the crash children run",
       cxxopts::value<std::string>()->default_value("/proc/self/exe"));
+}
+
+// --json (checked writable) or "".
+StatusOr<std::string> JsonPathFlag(const cxxopts::ParseResult& r) {
+  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  if (!json_path.empty()) LB_RETURN_IF_ERROR(CheckOutputPath("--json", json_path));
+  return json_path;
+}
+
+int MatrixCommand(const cxxopts::ParseResult& r, const std::vector<Engine>& engines) {
+  std::error_code ec;
+  const std::string binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
+  if (ec) return ReportError("drill", Status::InvalidArgument("--listbench: not found"));
+  StatusOr<std::string> json_path = JsonPathFlag(r);
+  if (!json_path.ok()) return ReportError("drill", json_path.status());
+  const std::string work_dir = r["work-dir"].as<std::string>();
+  Status s = CheckDataDir(work_dir);
+  if (!s.ok()) return ReportError("drill", s);
+  return RunMatrix(binary, engines, r["seed"].as<uint64_t>(), work_dir, *json_path);
+}
+
+// The drill's options from the flags, checked against the scenario.
+StatusOr<DrillOptions> DrillOptionsFlags(const cxxopts::ParseResult& r, const Scenario& sc) {
+  DrillOptions opts;
+  opts.seed = r["seed"].as<uint64_t>();
+  opts.cycles = r["cycles"].as<uint64_t>();
+  opts.first_cycle = r["first-cycle"].as<uint64_t>();
+  opts.kill_point_sweep = r.count("kill-point-sweep") > 0;
+  opts.work_dir = r["work-dir"].as<std::string>();
+  opts.progress = true;
+  if (opts.kill_point_sweep && sc.kind != DrillKind::kCrash) {
+    return Status::InvalidArgument("--kill-point-sweep: " + sc.file + " is not a crash scenario");
+  }
+  std::error_code ec;
+  opts.binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
+  if (ec || ::access(opts.binary.c_str(), X_OK) != 0) {
+    return Status::InvalidArgument("--listbench " + r["listbench"].as<std::string>() +
+                                   ": not an executable file");
+  }
+  return opts;
+}
+
+nlohmann::json DrillHeaderJson(const Scenario& sc, const DrillOptions& opts) {
+  return {{"command", "drill"},
+          {"scenario", sc.name},
+          {"scenario_file", sc.file},
+          {"kind", sc.kind == DrillKind::kCrash ? "crash" : "errors"},
+          {"durable", sc.durable},
+          {"listings", sc.listings},
+          {"dataset_seed", opts.seed},
+          {"operations_per_cycle", sc.operations},
+          {"workload", sc.workload},
+          {"crash", CrashModeName(sc.crash)},
+          {"crash_one_in", sc.crash_one_in},
+          {"seed", opts.seed},
+          {"first_cycle", opts.first_cycle},
+          {"kill_point_sweep", opts.kill_point_sweep},
+          {"build", BuildInfoJson()}};
+}
+
+// Runs the drill on each engine, printing, plotting and collecting each
+// result; writes the JSON.
+int RunScenario(const Scenario& sc, const DrillOptions& opts, const std::vector<Engine>& engines,
+                const std::string& json_path) {
+  nlohmann::json out = DrillHeaderJson(sc, opts);
+  bool failed = false;
+  for (Engine e : engines) {
+    StatusOr<DrillResult> res = RunDrill(e, sc, opts);
+    if (!res.ok()) return ReportError("drill", res.status());
+    PrintResult(sc, *res);
+    out["engines"][std::string(EngineName(e))] = ResultJson(*res);
+    Plot(json_path, sc, *res);
+    failed = failed || res->Failed();
+  }
+  if (!json_path.empty()) {
+    Status s = WriteJsonFile(json_path, out);
+    if (!s.ok()) return ReportError("drill", s);
+  }
+  fmt::print("drill {}: {}\n", sc.name, failed ? "FAILED" : "passed");
+  return failed ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace
+
+int DrillCommand(int argc, char** argv) {
+  cxxopts::Options options("listbench drill",
+                           "Run a fault scenario (sim/scenarios/*.toml) against the engines: "
+                           "crash drills (SIGKILL, power loss) and error drills (I/O errors, "
+                           "disk full, latency). Exit 1 when a durable configuration lost an "
+                           "acknowledged write or a check failed.");
+  AddDrillFlags(&options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("drill", flags.status());
@@ -380,78 +524,23 @@ int DrillCommand(int argc, char** argv) {
                        Status::InvalidArgument("--engine " + r["engine"].as<std::string>() +
                                                ": expected sqlite, rocksdb or both"));
   }
-  if (matrix) {
-    std::error_code ec;
-    const std::string binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
-    if (ec) return ReportError("drill", Status::InvalidArgument("--listbench: not found"));
-    const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-    if (!json_path.empty()) {
-      Status s = CheckOutputPath("--json", json_path);
-      if (!s.ok()) return ReportError("drill", s);
-    }
-    const std::string work_dir = r["work-dir"].as<std::string>();
-    Status s = CheckDataDir(work_dir);
-    if (!s.ok()) return ReportError("drill", s);
-    return RunMatrix(binary, *engines, r["seed"].as<uint64_t>(), work_dir, json_path);
-  }
+  if (matrix) return MatrixCommand(r, *engines);
   StatusOr<Scenario> sc = ParseScenarioFile(r["scenario"].as<std::string>());
   if (!sc.ok()) return ReportError("drill", sc.status());
-  DrillOptions opts;
-  opts.seed = r["seed"].as<uint64_t>();
-  opts.cycles = r["cycles"].as<uint64_t>();
-  opts.first_cycle = r["first-cycle"].as<uint64_t>();
-  opts.kill_point_sweep = r.count("kill-point-sweep") > 0;
-  opts.work_dir = r["work-dir"].as<std::string>();
-  opts.progress = true;
-  if (opts.kill_point_sweep && sc->kind != DrillKind::kCrash) {
-    return ReportError("drill", Status::InvalidArgument("--kill-point-sweep: " + sc->file +
-                                                        " is not a crash scenario"));
+  if (r.count("listings")) {
+    sc->listings = r["listings"].as<uint64_t>();
+    if (sc->listings < 10 || sc->listings > 1000000) {  // as in a scenario file
+      return ReportError("drill", Status::InvalidArgument(fmt::format(
+                                      "--listings {}: must be in 10..1000000", sc->listings)));
+    }
   }
-  std::error_code ec;
-  opts.binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
-  if (ec || ::access(opts.binary.c_str(), X_OK) != 0) {
-    return ReportError("drill",
-                       Status::InvalidArgument("--listbench " + r["listbench"].as<std::string>() +
-                                               ": not an executable file"));
-  }
-  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-  if (!json_path.empty()) {
-    Status s = CheckOutputPath("--json", json_path);
-    if (!s.ok()) return ReportError("drill", s);
-  }
-  Status s = CheckDataDir(opts.work_dir);
+  StatusOr<DrillOptions> opts = DrillOptionsFlags(r, *sc);
+  if (!opts.ok()) return ReportError("drill", opts.status());
+  StatusOr<std::string> json_path = JsonPathFlag(r);
+  if (!json_path.ok()) return ReportError("drill", json_path.status());
+  Status s = CheckDataDir(opts->work_dir);
   if (!s.ok()) return ReportError("drill", s);
-
-  nlohmann::json out = {{"command", "drill"},
-                        {"scenario", sc->name},
-                        {"scenario_file", sc->file},
-                        {"kind", sc->kind == DrillKind::kCrash ? "crash" : "errors"},
-                        {"durable", sc->durable},
-                        {"listings", sc->listings},
-                        {"dataset_seed", 1},
-                        {"operations_per_cycle", sc->operations},
-                        {"workload", sc->workload},
-                        {"crash", CrashModeName(sc->crash)},
-                        {"crash_one_in", sc->crash_one_in},
-                        {"seed", opts.seed},
-                        {"first_cycle", opts.first_cycle},
-                        {"kill_point_sweep", opts.kill_point_sweep},
-                        {"build", BuildInfoJson()}};
-  bool failed = false;
-  for (Engine e : *engines) {
-    StatusOr<DrillResult> res = RunDrill(e, *sc, opts);
-    if (!res.ok()) return ReportError("drill", res.status());
-    PrintResult(*sc, *res);
-    out["engines"][std::string(EngineName(e))] = ResultJson(*res);
-    Plot(json_path, *sc, *res);
-    failed = failed || res->Failed();
-  }
-  if (!json_path.empty()) {
-    s = WriteJsonFile(json_path, out);
-    if (!s.ok()) return ReportError("drill", s);
-  }
-  fmt::print("drill {}: {}\n", sc->name, failed ? "FAILED" : "passed");
-  return failed ? kExitCheckFailed : kExitOk;
+  return RunScenario(*sc, *opts, *engines, *json_path);
 }
 
 int DrillChildCommand(int argc, char** argv) {
@@ -459,8 +548,10 @@ int DrillChildCommand(int argc, char** argv) {
   options.add_options()("engine", "", cxxopts::value<std::string>())(
       "dir", "", cxxopts::value<std::string>())("workload", "", cxxopts::value<std::string>())(
       "listings", "", cxxopts::value<uint64_t>())("operations", "", cxxopts::value<uint64_t>())(
-      "trace-seed", "", cxxopts::value<uint64_t>())("durable", "", cxxopts::value<int>())(
-      "plan-seed", "", cxxopts::value<uint64_t>()->default_value("1"))(
+      "trace-seed", "", cxxopts::value<uint64_t>())("dataset-seed", "",
+                                                    cxxopts::value<uint64_t>()->default_value("1"))(
+      "durable", "", cxxopts::value<int>())("plan-seed", "",
+                                            cxxopts::value<uint64_t>()->default_value("1"))(
       "crash-nth", "", cxxopts::value<uint64_t>()->default_value("0"))(
       "crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"));
   bool help = false;
@@ -483,6 +574,7 @@ int DrillChildCommand(int argc, char** argv) {
   a.workload_file = r["workload"].as<std::string>();
   a.listings = r["listings"].as<uint64_t>();
   a.operations = r["operations"].as<uint64_t>();
+  a.dataset_seed = r["dataset-seed"].as<uint64_t>();
   a.trace_seed = r["trace-seed"].as<uint64_t>();
   a.durable = r["durable"].as<int>() != 0;
   a.plan_seed = r["plan-seed"].as<uint64_t>();

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -83,6 +85,15 @@ Status FreshCopy(const std::string& base, const std::string& dst) {
   return Status::OK();
 }
 
+// The first problem the store's own invariant check finds ("" = none).
+std::string InvariantProblem(Store& s) {
+  std::vector<std::string> violations;
+  Status inv = s.CheckInvariants(&violations);
+  if (inv.ok() && violations.empty()) return "";
+  return !inv.ok() ? "invariant check could not run: " + inv.ToString()
+                   : "invariant violation: " + violations.front();
+}
+
 // The differential check of a cycle: the reads of CheckReads on `store` and
 // on `ref`; a difference fails the cycle with the first one shown.
 void DiffAgainstReference(Store& store, Store& ref, const WorkloadData& d, uint64_t seed,
@@ -112,9 +123,45 @@ struct ChildRun {
   Clock::time_point first_write, last_outcome;
 };
 
+// Where a SIGKILL cycle kills its child: just after the child announces
+// write `at_write` (a trace index; -1 = never), after `delay_us`.
+struct KillPoint {
+  int64_t at_write = -1;
+  uint64_t delay_us = 0;
+};
+
+// Reads one oracle line of the child into `run`; SIGKILLs the child when the
+// line announces the kill point's write.
+void ReadOracleLine(std::string l, pid_t pid, const KillPoint& kill, bool* killed, ChildRun* run) {
+  if (!l.empty() && l.back() == '\n') l.pop_back();
+  if (l.size() > 2 && (l[0] == 'B' || l[0] == 'A') && l[1] == ' ') {
+    const char* p = l.c_str() + 2;
+    char* end = nullptr;
+    uint64_t i = std::strtoull(p, &end, 10);
+    if (l[0] == 'B') {
+      if (run->outcome.empty()) run->first_write = Clock::now();
+      run->outcome[i] = "";
+      if (!*killed && kill.at_write >= 0 && static_cast<int64_t>(i) >= kill.at_write) {
+        if (kill.delay_us > 0)
+          std::this_thread::sleep_for(std::chrono::microseconds(kill.delay_us));
+        ::kill(pid, SIGKILL);
+        *killed = true;
+      }
+    } else {
+      run->outcome[i] = (end != nullptr && *end == ' ') ? std::string(end + 1) : "?";
+      run->last_outcome = Clock::now();
+    }
+  } else if (l.rfind("S ", 0) == 0) {
+    run->started = std::strtoull(l.c_str() + 2, nullptr, 10);
+  } else if (l.rfind("P ", 0) == 0) {
+    run->power_loss = l.substr(2);
+  }
+}
+
+// Runs the child to its end (or its kill), collecting its oracle lines, how
+// it ended and the start of its stderr.
 StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::string>& args,
-                              const std::string& err_path, int64_t kill_at_write,
-                              uint64_t kill_delay_us) {
+                              const std::string& err_path, const KillPoint& kill) {
   StatusOr<PipedChild> child = SpawnPiped(binary, args, err_path);
   if (!child.ok()) return child.status();
   const pid_t pid = child->pid;
@@ -123,32 +170,7 @@ StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::
   char* line = nullptr;
   size_t cap = 0;
   bool killed = false;
-  while (::getline(&line, &cap, in) > 0) {
-    std::string l(line);
-    if (!l.empty() && l.back() == '\n') l.pop_back();
-    if (l.size() > 2 && (l[0] == 'B' || l[0] == 'A') && l[1] == ' ') {
-      const char* p = l.c_str() + 2;
-      char* end = nullptr;
-      uint64_t i = std::strtoull(p, &end, 10);
-      if (l[0] == 'B') {
-        if (run.outcome.empty()) run.first_write = Clock::now();
-        run.outcome[i] = "";
-        if (!killed && kill_at_write >= 0 && static_cast<int64_t>(i) >= kill_at_write) {
-          if (kill_delay_us > 0)
-            std::this_thread::sleep_for(std::chrono::microseconds(kill_delay_us));
-          ::kill(pid, SIGKILL);
-          killed = true;
-        }
-      } else {
-        run.outcome[i] = (end != nullptr && *end == ' ') ? std::string(end + 1) : "?";
-        run.last_outcome = Clock::now();
-      }
-    } else if (l.rfind("S ", 0) == 0) {
-      run.started = std::strtoull(l.c_str() + 2, nullptr, 10);
-    } else if (l.rfind("P ", 0) == 0) {
-      run.power_loss = l.substr(2);
-    }
-  }
+  while (::getline(&line, &cap, in) > 0) ReadOracleLine(line, pid, kill, &killed, &run);
   std::free(line);
   std::fclose(in);
   int status = 0;
@@ -156,14 +178,12 @@ StatusOr<ChildRun> SpawnChild(const std::string& binary, const std::vector<std::
   }
   if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) run.term_signal = WTERMSIG(status);
-  {
-    FILE* e = std::fopen(err_path.c_str(), "r");
-    if (e != nullptr) {
-      char buf[4096];
-      size_t n = std::fread(buf, 1, sizeof buf - 1, e);
-      run.stderr_text.assign(buf, n);
-      std::fclose(e);
-    }
+  FILE* e = std::fopen(err_path.c_str(), "r");
+  if (e != nullptr) {
+    char buf[4096];
+    size_t n = std::fread(buf, 1, sizeof buf - 1, e);
+    run.stderr_text.assign(buf, n);
+    std::fclose(e);
   }
   return run;
 }
@@ -175,105 +195,118 @@ struct CrashCycleCtx {
   std::string base_dir, cycle_dir, ref_dir, workload_file;
 };
 
-Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, CycleRecord* rec,
-                  DrillResult* res, bool* sweep_done) {
-  const Scenario& sc = *c.scenario;
-  const uint64_t seed = c.opts->seed + cycle;
-  rec->cycle = cycle;
-  rec->seed = seed;
-  LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.cycle_dir));
-  bool power_loss = crash_nth > 0 || sc.crash == CrashMode::kPowerLoss ||
-                    (sc.crash == CrashMode::kBoth && cycle % 2 == 1);
-  StatusOr<WorkloadData> data = MakeWorkloadData(sc.listings, c.workload_file, sc.operations, seed);
-  if (!data.ok()) return data.status();
+// The seeded kill point of a SIGKILL cycle: a seeded write of the trace and a
+// seeded delay of 0-499 µs, so the kill lands mid-write, mid-sync or between
+// requests.
+KillPoint SeededKillPoint(const WorkloadData& d, uint64_t seed) {
   uint64_t writes = 0;
-  for (const Op& op : data->trace) writes += IsWrite(KindOf(op)) ? 1 : 0;
+  for (const Op& op : d.trace) writes += IsWrite(KindOf(op)) ? 1 : 0;
+  KillPoint kill;
+  const uint64_t r = MixBits(seed ^ 0x6b696c6cULL);
+  const uint64_t nth_write = writes == 0 ? 0 : r % writes;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < d.trace.size(); ++i) {
+    if (!IsWrite(KindOf(d.trace[i]))) continue;
+    if (seen++ == nth_write) {
+      kill.at_write = static_cast<int64_t>(i);
+      break;
+    }
+  }
+  kill.delay_us = MixBits(r) % 500;
+  return kill;
+}
 
-  std::vector<std::string> args = {c.opts->binary, "drill-child",
-                                   "--engine",     std::string(EngineName(c.engine)),
-                                   "--dir",        c.cycle_dir,
-                                   "--workload",   c.workload_file,
-                                   "--listings",   std::to_string(sc.listings),
-                                   "--operations", std::to_string(sc.operations),
-                                   "--trace-seed", std::to_string(seed),
-                                   "--durable",    sc.durable ? "1" : "0",
-                                   "--plan-seed",  std::to_string(seed)};
-  int64_t kill_at = -1;
-  uint64_t kill_delay = 0;
+// The command line of a cycle's child: the workload on the cycle's copy; with
+// `power_loss`, a crash at the `crash_nth` seam call (0 = the scenario's
+// seeded chance).
+std::vector<std::string> ChildArgs(const CrashCycleCtx& c, uint64_t seed, bool power_loss,
+                                   uint64_t crash_nth) {
+  const Scenario& sc = *c.scenario;
+  std::vector<std::string> args = {c.opts->binary,   "drill-child",
+                                   "--engine",       std::string(EngineName(c.engine)),
+                                   "--dir",          c.cycle_dir,
+                                   "--workload",     c.workload_file,
+                                   "--listings",     std::to_string(sc.listings),
+                                   "--dataset-seed", std::to_string(c.opts->seed),
+                                   "--operations",   std::to_string(sc.operations),
+                                   "--trace-seed",   std::to_string(seed),
+                                   "--durable",      sc.durable ? "1" : "0",
+                                   "--plan-seed",    std::to_string(seed)};
   if (power_loss) {
     if (crash_nth > 0) {
       args.insert(args.end(), {"--crash-nth", std::to_string(crash_nth)});
     } else {
       args.insert(args.end(), {"--crash-one-in", std::to_string(sc.crash_one_in)});
     }
-  } else {
-    // SIGKILL just after the child announces a seeded write, after a seeded
-    // delay of 0-499 µs: mid-write, mid-sync or between requests.
-    uint64_t r = MixBits(seed ^ 0x6b696c6cULL);
-    uint64_t nth_write = writes == 0 ? 0 : r % writes;
-    uint64_t seen = 0;
-    for (size_t i = 0; i < data->trace.size(); ++i) {
-      if (!IsWrite(KindOf(data->trace[i]))) continue;
-      if (seen++ == nth_write) {
-        kill_at = static_cast<int64_t>(i);
-        break;
-      }
-    }
-    kill_delay = MixBits(r) % 500;
   }
-  StatusOr<ChildRun> run =
-      SpawnChild(c.opts->binary, args, c.cycle_dir + ".stderr", kill_at, kill_delay);
-  if (!run.ok()) return run.status();
-  if (run->term_signal == SIGKILL) {
+  return args;
+}
+
+// Names the cycle's crash from how its child ended. An end that is neither a
+// SIGKILL, a simulated power loss nor a complete run fails the drill.
+Status RecordCrashKind(const ChildRun& run, uint64_t cycle, uint64_t seed, CycleRecord* rec,
+                       DrillResult* res, bool* sweep_done) {
+  if (run.term_signal == SIGKILL) {
     rec->crash = "sigkill";
     ++res->crashes_sigkill;
-  } else if (run->exit_code == 3) {
+  } else if (run.exit_code == 3) {
     rec->crash = "power_loss";
     ++res->crashes_power_loss;
-  } else if (run->exit_code == 0) {
+  } else if (run.exit_code == 0) {
     rec->crash = "none";
     ++res->runs_without_crash;
     if (sweep_done != nullptr) *sweep_done = true;
   } else {
     return Status::IOError(
         fmt::format("drill: the child for cycle {} (seed {}) failed ({}): {}", cycle, seed,
-                    run->term_signal != 0 ? fmt::format("signal {}", run->term_signal)
-                                          : fmt::format("exit {}", run->exit_code),
-                    run->stderr_text));
+                    run.term_signal != 0 ? fmt::format("signal {}", run.term_signal)
+                                         : fmt::format("exit {}", run.exit_code),
+                    run.stderr_text));
   }
+  return Status::OK();
+}
 
-  // Recovery: open and serve the first read.
+// Recovery: reopens the crashed store and serves the first read, timed.
+// Null, with the problem recorded, when the store does not open.
+std::unique_ptr<Store> Recover(const CrashCycleCtx& c, const WorkloadData& d, CycleRecord* rec) {
   const auto t0 = Clock::now();
   StoreOptions so;
-  so.durable = sc.durable;
+  so.durable = c.scenario->durable;
   so.create_if_missing = false;
   StatusOr<std::unique_ptr<Store>> store = OpenStore(c.engine, c.cycle_dir, so);
   if (!store.ok()) {
     rec->integrity_ok = false;
     rec->problems.push_back("reopen failed: " + store.status().ToString());
-    return Status::OK();
+    return nullptr;
   }
-  Store& s = **store;
-  {
-    StatusOr<ListingDetail> first = s.GetListingDetail(data->catalog.listings[0].tenant, 1);
-    if (!first.ok())
-      rec->problems.push_back("first read after reopen: " + first.status().ToString());
-  }
+  StatusOr<ListingDetail> first = (*store)->GetListingDetail(d.catalog.listings[0].tenant, 1);
+  if (!first.ok()) rec->problems.push_back("first read after reopen: " + first.status().ToString());
   rec->recovery_ms = MsSince(t0);
+  return std::move(*store);
+}
 
-  // What the oracle says against what survived.
+bool Acknowledged(const std::string& outcome) { return outcome.rfind("ok", 0) == 0; }
+
+// A write whose outcome the child never reported, or that failed with an
+// I/O error: it may or may not have taken effect.
+bool UnknownOutcome(const std::string& outcome) {
+  return outcome.empty() || outcome == "io_error" || outcome == "?";
+}
+
+// What the oracle says against what survived in `s`: counts outcomes,
+// acknowledged, lost and unknown writes. Returns the writes present.
+std::vector<uint64_t> CheckOracle(Store& s, const WorkloadData& d, const ChildRun& run,
+                                  bool durable, CycleRecord* rec, DrillResult* res) {
   std::vector<uint64_t> present_writes;
   int64_t first_absent_acked = -1;
-  for (const auto& [i, outcome] : run->outcome) {
-    const Op& op = data->trace[i];
-    const bool acked = outcome.rfind("ok", 0) == 0;
-    const bool unknown = outcome.empty() || outcome == "io_error" || outcome == "?";
-    if (!acked && !unknown) {
+  for (const auto& [i, outcome] : run.outcome) {
+    const bool acked = Acknowledged(outcome);
+    if (!acked && !UnknownOutcome(outcome)) {
       ++res->outcomes[outcome];
       continue;  // rejected (conflict, not_found, ...): changed nothing
     }
     ++res->outcomes[acked ? "ok" : (outcome.empty() ? "no_outcome" : outcome)];
-    StatusOr<bool> present = Present(s, *data, op, acked ? VersionOf(outcome) : 0);
+    StatusOr<bool> present = Present(s, d, d.trace[i], acked ? VersionOf(outcome) : 0);
     if (!present.ok()) {
       rec->problems.push_back(
           fmt::format("probe of write {} failed: {}", i, present.status().ToString()));
@@ -291,47 +324,78 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
       if (*present) ++rec->unknown_present;
     }
   }
-  if (sc.durable && rec->lost > 0) {
+  if (durable && rec->lost > 0) {
     rec->problems.push_back(fmt::format("{} acknowledged writes lost (first: write {}, {})",
                                         rec->lost, first_absent_acked,
-                                        DescribeOp(data->trace[first_absent_acked])));
+                                        DescribeOp(d.trace[first_absent_acked])));
   }
-  std::vector<std::string> violations;
-  Status inv = s.CheckInvariants(&violations);
-  if (!inv.ok() || !violations.empty()) {
-    rec->integrity_ok = false;
-    rec->problems.push_back(!inv.ok() ? "invariant check could not run: " + inv.ToString()
-                                      : "invariant violation: " + violations.front());
-  }
-  // The differential check against the surviving state.
+  return present_writes;
+}
+
+// The differential check against the surviving state: a fresh reference copy
+// of the base replays the writes before the first one that did not survive,
+// counting a hole when a later write survived it.
+Status CheckAgainstReplay(const CrashCycleCtx& c, Store& s, const WorkloadData& d,
+                          const ChildRun& run, const std::vector<uint64_t>& present_writes,
+                          uint64_t seed, CycleRecord* rec, DrillResult* res) {
   LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.ref_dir));
-  {
-    StoreOptions ro;
-    ro.create_if_missing = false;
-    StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
-    if (!ref.ok()) return ref.status();
-    // The surviving state is the state after the writes before the first
-    // one that did not survive (no holes, checked above): replay exactly
-    // those, rejected ones included (they are rejected again, as they were
-    // in that state). A rejected write after the cut must not be replayed:
-    // against the cut state it might succeed.
-    std::set<uint64_t> keep(present_writes.begin(), present_writes.end());
-    for (const auto& [i, outcome] : run->outcome) {
-      const bool acked = outcome.rfind("ok", 0) == 0;
-      const bool unknown = outcome.empty() || outcome == "io_error" || outcome == "?";
-      if ((acked || unknown) && keep.count(i) == 0) {
-        for (auto later = keep.upper_bound(i); later != keep.end(); ++later) {
-          ++res->holes;
-          rec->problems.push_back(
-              fmt::format("hole: write {} did not survive but later write {} did", i, *later));
-          break;
-        }
-        break;
+  StoreOptions ro;
+  ro.create_if_missing = false;
+  StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
+  if (!ref.ok()) return ref.status();
+  // The surviving state is the state after the writes before the first one
+  // that did not survive (no holes, checked here): replay exactly those,
+  // rejected ones included (they are rejected again, as they were in that
+  // state). A rejected write after the cut must not be replayed: against the
+  // cut state it might succeed.
+  std::set<uint64_t> keep(present_writes.begin(), present_writes.end());
+  for (const auto& [i, outcome] : run.outcome) {
+    if ((Acknowledged(outcome) || UnknownOutcome(outcome)) && keep.count(i) == 0) {
+      auto later = keep.upper_bound(i);
+      if (later != keep.end()) {
+        ++res->holes;
+        rec->problems.push_back(
+            fmt::format("hole: write {} did not survive but later write {} did", i, *later));
       }
-      (void)ExecuteOp(**ref, data->trace[i]);
+      break;
     }
-    DiffAgainstReference(s, **ref, *data, seed, rec);
+    (void)ExecuteOp(**ref, d.trace[i]);
   }
+  DiffAgainstReference(s, **ref, d, seed, rec);
+  return Status::OK();
+}
+
+// One crash cycle: a fresh copy, a child crashed on it (setup, run), the
+// recovery and its checks (check), the child's throughput (report).
+Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, CycleRecord* rec,
+                  DrillResult* res, bool* sweep_done) {
+  const Scenario& sc = *c.scenario;
+  const uint64_t seed = c.opts->seed + cycle;
+  rec->cycle = cycle;
+  rec->seed = seed;
+  LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.cycle_dir));
+  const bool power_loss = crash_nth > 0 || sc.crash == CrashMode::kPowerLoss ||
+                          (sc.crash == CrashMode::kBoth && cycle % 2 == 1);
+  StatusOr<WorkloadData> data = MakeWorkloadData(DatasetSpec{sc.listings, c.opts->seed},
+                                                 c.workload_file, sc.operations, seed);
+  if (!data.ok()) return data.status();
+
+  const KillPoint kill = power_loss ? KillPoint{} : SeededKillPoint(*data, seed);
+  StatusOr<ChildRun> run = SpawnChild(c.opts->binary, ChildArgs(c, seed, power_loss, crash_nth),
+                                      c.cycle_dir + ".stderr", kill);
+  if (!run.ok()) return run.status();
+  LB_RETURN_IF_ERROR(RecordCrashKind(*run, cycle, seed, rec, res, sweep_done));
+
+  std::unique_ptr<Store> store = Recover(c, *data, rec);
+  if (store == nullptr) return Status::OK();  // reported by Recover
+  const std::vector<uint64_t> present = CheckOracle(*store, *data, *run, sc.durable, rec, res);
+  const std::string broken = InvariantProblem(*store);
+  if (!broken.empty()) {
+    rec->integrity_ok = false;
+    rec->problems.push_back(broken);
+  }
+  LB_RETURN_IF_ERROR(CheckAgainstReplay(c, *store, *data, *run, present, seed, rec, res));
+
   rec->ops_started = run->started;
   if (run->last_outcome > run->first_write) {
     rec->workload_seconds =
@@ -342,255 +406,388 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
 
 // ---- Errors drill ----------------------------------------------------------
 
-Status ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
-                   const std::string& base_dir, const std::string& work, uint64_t cycle,
-                   CycleRecord* rec, DrillResult* res) {
-  const uint64_t seed = opts.seed + cycle;
-  rec->cycle = cycle;
-  rec->seed = seed;
-  rec->crash = "errors";
-  const std::string dir = work + "/cycle", ref_dir = work + "/reference";
-  LB_RETURN_IF_ERROR(FreshCopy(base_dir, dir));
+// One operation of an errors cycle, for the first cycle's series.
+struct Sample {
+  double start_s, latency_us;
+  bool error;
+};
+
+// The first cycle's series: 40 intervals over the run.
+std::vector<SeriesPoint> MakeSeries(const std::vector<Sample>& samples) {
+  std::vector<SeriesPoint> series;
+  const double total = samples.empty() ? 0 : samples.back().start_s + 1e-9;
+  const int buckets = 40;
+  for (int b = 0; b < buckets && total > 0; ++b) {
+    SeriesPoint p;
+    p.t = total * b / buckets;
+    const double end = total * (b + 1) / buckets;
+    std::vector<double> lat;
+    for (const Sample& s : samples) {
+      if (s.start_s < p.t || s.start_s >= end) continue;
+      lat.push_back(s.latency_us);
+      p.errors += s.error ? 1 : 0;
+    }
+    p.ops = lat.size();
+    p.ops_per_s = lat.size() / (end - p.t);
+    if (!lat.empty()) {
+      std::sort(lat.begin(), lat.end());
+      p.p99_us = lat[std::min(lat.size() - 1, static_cast<size_t>(lat.size() * 0.99))];
+    }
+    series.push_back(p);
+  }
+  return series;
+}
+
+// One cycle of an errors drill (drill.h): the store under the scenario's
+// fault timeline and a fault-free reference in lockstep. Call Setup, Run,
+// Report and Check once each, in that order.
+class ErrorsCycle {
+ public:
+  ErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts, uint64_t cycle,
+              CycleRecord* rec, DrillResult* res)
+      : engine_(engine),
+        sc_(sc),
+        first_cycle_(cycle == opts.first_cycle),
+        dataset_seed_(opts.seed),
+        seed_(opts.seed + cycle),
+        rec_(rec),
+        res_(res) {
+    rec_->cycle = cycle;
+    rec_->seed = seed_;
+    rec_->crash = "errors";
+  }
+
+  // Fresh copies of the base for the store and the reference, the workload
+  // (plus a tail after the faults are cleared), both stores opened.
+  Status Setup(const std::string& base_dir, const std::string& work);
+  // The workload: the timeline armed and cleared, every operation checked.
+  Status Run();
+  // The fault log and, for the first cycle, the series.
+  void Report();
+  // After the faults cleared: invariants, acknowledged writes, the
+  // differential check; then the same after a fault-free reopen.
+  Status Check();
+
+ private:
+  // What the loop does with the operation after a pending reopen.
+  enum class Step { kRun, kSkip, kStop };
+
+  Status ApplyTimeline(size_t i, bool in_tail);
+  Step ReopenIfPending(size_t i, bool in_tail);
+  bool RunOp(size_t i, bool in_tail);  // false: stop the workload
+  void CheckRead(size_t i, const Op& op, const std::string& out);
+  void ProbeFailedWrite(size_t i, const Op& op);
+  void CheckWrite(size_t i, const Op& op, const std::string& out);
+  void CatchUp();
+  void CheckState(Store& s, const char* when);
+  void CountAppliedAfterRestart();
+
+  static constexpr uint64_t kTail = 20;  // operations after the faults are cleared
+
+  const Engine engine_;
+  const Scenario& sc_;
+  const bool first_cycle_;
+  const uint64_t dataset_seed_;  // the drill's dataset
+  const uint64_t seed_;          // this cycle's trace and fault plan
+  CycleRecord* const rec_;
+  DrillResult* const res_;
+  std::string dir_;
+  std::optional<WorkloadData> data_;
+  std::unique_ptr<FaultPlan> plan_;
+  Clock::time_point plan_made_;  // FaultEvent::at_seconds counts from here
+  StoreOptions so_;
+  std::unique_ptr<Store> store_;  // null while a reopen is pending
+  std::unique_ptr<Store> ref_;
+  std::vector<size_t> rule_index_;
+  std::vector<std::pair<uint64_t, std::string>> acked_;  // trace index, outcome
+  std::vector<size_t> unknown_;
+  std::set<size_t> unknown_present_;
+  bool reopen_pending_ = false;
+  std::vector<Sample> samples_;
+  Clock::time_point t_start_;
+};
+
+Status ErrorsCycle::Setup(const std::string& base_dir, const std::string& work) {
+  dir_ = work + "/cycle";
+  const std::string ref_dir = work + "/reference";
+  LB_RETURN_IF_ERROR(FreshCopy(base_dir, dir_));
   LB_RETURN_IF_ERROR(FreshCopy(base_dir, ref_dir));
-  const uint64_t tail = 20;  // operations after the faults are cleared
   StatusOr<WorkloadData> data =
-      MakeWorkloadData(sc.listings, ScenarioWorkloadPath(sc), sc.operations + tail, seed);
+      MakeWorkloadData(DatasetSpec{sc_.listings, dataset_seed_}, ScenarioWorkloadPath(sc_),
+                       sc_.operations + kTail, seed_);
   if (!data.ok()) return data.status();
-  FaultPlan plan(seed);
-  const auto plan_made = Clock::now();  // FaultEvent::at_seconds counts from here
-  StoreOptions so;
-  so.durable = sc.durable;
-  so.create_if_missing = false;
-  so.faults = &plan;
-  if (sc.cache_kib != 0) so.cache_bytes = sc.cache_kib << 10;
-  StatusOr<std::unique_ptr<Store>> opened = OpenStore(engine, dir, so);
+  data_ = std::move(*data);
+  plan_ = std::make_unique<FaultPlan>(seed_);
+  plan_made_ = Clock::now();
+  so_.durable = sc_.durable;
+  so_.create_if_missing = false;
+  so_.faults = plan_.get();
+  if (sc_.cache_kib != 0) so_.cache_bytes = sc_.cache_kib << 10;
+  StatusOr<std::unique_ptr<Store>> opened = OpenStore(engine_, dir_, so_);
   if (!opened.ok()) return opened.status();
-  std::unique_ptr<Store> store = std::move(*opened);
+  store_ = std::move(*opened);
   StoreOptions ro;
   ro.create_if_missing = false;
-  StatusOr<std::unique_ptr<Store>> ref = OpenStore(engine, ref_dir, ro);
+  StatusOr<std::unique_ptr<Store>> ref = OpenStore(engine_, ref_dir, ro);
   if (!ref.ok()) return ref.status();
+  ref_ = std::move(*ref);
+  rule_index_.assign(sc_.faults.size(), SIZE_MAX);
+  return Status::OK();
+}
 
-  std::vector<size_t> rule_index(sc.faults.size(), SIZE_MAX);
-  std::vector<std::pair<uint64_t, std::string>> acked;  // trace index, outcome
-  std::vector<size_t> unknown;
-  std::set<size_t> unknown_present;
-  bool reopen_pending = false;
-  // A write that failed (say, its commit fsync did) may have left a complete
-  // record in the log, which a later recovery replays -- a reopen, or the
-  // RocksDB store's own in-place reopen after an I/O error: the write took
-  // effect after all (unknown outcome, as the contract says). After every
-  // reopen and every request that succeeded, the failed writes still absent
-  // are probed again (faults paused) and the reference follows the store.
-  auto catch_up = [&] {
-    if (unknown.size() == unknown_present.size()) return;
-    plan.SetEnabled(false);
-    for (size_t k : unknown) {
-      if (unknown_present.count(k) != 0) continue;
-      StatusOr<bool> p = Present(*store, *data, data->trace[k], 0);
-      if (p.ok() && *p) {
-        unknown_present.insert(k);
-        ++rec->unknown_present;
-        ++res->outcomes["io_error_applied_later"];
-        (void)ExecuteOp(**ref, data->trace[k]);
-      }
-    }
-    plan.SetEnabled(true);
-  };
-  struct Sample {
-    double start_s, latency_us;
-    bool error;
-  };
-  std::vector<Sample> samples;
-  const auto t_start = Clock::now();
-  const size_t n = data->trace.size();
+Status ErrorsCycle::Run() {
+  t_start_ = Clock::now();
+  const size_t n = data_->trace.size();
   for (size_t i = 0; i < n; ++i) {
-    const bool in_tail = i >= sc.operations;
-    if (i == sc.operations) plan.ClearAll();
-    for (size_t f = 0; f < sc.faults.size() && !in_tail; ++f) {
-      const TimedFault& tf = sc.faults[f];
-      if (i == tf.from_op) {
-        StatusOr<size_t> r = plan.AddRule(tf.rule);
-        if (!r.ok()) return r.status();
-        rule_index[f] = *r;
-      }
-      if (tf.until_op != 0 && i == tf.until_op && rule_index[f] != SIZE_MAX) {
-        plan.Clear(rule_index[f]);
-      }
-    }
-    if (sc.reopen_at_op != 0 && i == sc.reopen_at_op && store != nullptr) {
-      store.reset();  // closing runs under the faults too
-      reopen_pending = true;
-    }
-    if (reopen_pending && i >= sc.operations) plan.ClearAll();
-    if (reopen_pending) {
-      StatusOr<std::unique_ptr<Store>> again = OpenStore(engine, dir, so);
-      if (again.ok()) {
-        store = std::move(*again);
-        reopen_pending = false;
-        // A write that failed (say, its commit fsync did) may have left a
-        // complete record in the log, which this open recovered: the write
-        // took effect after all. Unknown outcome, as the contract says; the
-        // reference follows what the store now holds.
-        catch_up();
-      } else {
-        // The store cannot open under the faults: this request fails with
-        // the open's error, and the next one tries again.
-        ++res->operations;
-        ++res->outcomes["open_failed"];
-        if (in_tail) {
-          ++res->not_recovered;
-          rec->problems.push_back(
-              "after the faults were cleared the store still does not "
-              "open: " +
-              again.status().ToString());
-          break;
-        }
-        continue;
-      }
-    }
-    const Op& op = data->trace[i];
-    const bool write = IsWrite(KindOf(op));
-    const auto t0 = Clock::now();
-    std::string out = ExecuteOp(*store, op);
-    const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-    const bool failed = out == "io_error" || out == "corruption";
+    const bool in_tail = i >= sc_.operations;
+    LB_RETURN_IF_ERROR(ApplyTimeline(i, in_tail));
+    const Step step = ReopenIfPending(i, in_tail);
+    if (step == Step::kStop) break;
+    if (step == Step::kSkip) continue;
+    if (!RunOp(i, in_tail)) break;
+  }
+  rec_->ops_started = n;
+  return Status::OK();
+}
 
-    if (cycle == opts.first_cycle) {
-      samples.push_back({std::chrono::duration<double>(t0 - t_start).count(), us, failed});
+// Arms and clears the scenario's rules at operation `i`, clears them all
+// where the tail starts, and closes the store at the scenario's reopen point.
+Status ErrorsCycle::ApplyTimeline(size_t i, bool in_tail) {
+  if (i == sc_.operations) plan_->ClearAll();
+  for (size_t f = 0; f < sc_.faults.size() && !in_tail; ++f) {
+    const TimedFault& tf = sc_.faults[f];
+    if (i == tf.from_op) {
+      StatusOr<size_t> r = plan_->AddRule(tf.rule);
+      if (!r.ok()) return r.status();
+      rule_index_[f] = *r;
     }
-    ++res->operations;
-    ++res->outcomes[out.substr(0, out.find(' '))];
-    if (in_tail && failed) {
-      ++res->not_recovered;
-      rec->problems.push_back(fmt::format(
-          "after the faults were cleared, op {} ({}) still failed with {}; the store does not "
-          "serve again without a restart",
-          i, DescribeOp(op), out));
+    if (tf.until_op != 0 && i == tf.until_op && rule_index_[f] != SIZE_MAX) {
+      plan_->Clear(rule_index_[f]);
+    }
+  }
+  if (sc_.reopen_at_op != 0 && i == sc_.reopen_at_op && store_ != nullptr) {
+    store_.reset();  // closing runs under the faults too
+    reopen_pending_ = true;
+  }
+  return Status::OK();
+}
+
+// Opens the store again when it was closed. While it cannot open under the
+// faults, each request fails with the open's error and the next one tries
+// again; in the tail that ends the workload, not recovered.
+ErrorsCycle::Step ErrorsCycle::ReopenIfPending(size_t i, bool in_tail) {
+  if (reopen_pending_ && i >= sc_.operations) plan_->ClearAll();
+  if (!reopen_pending_) return Step::kRun;
+  StatusOr<std::unique_ptr<Store>> again = OpenStore(engine_, dir_, so_);
+  if (again.ok()) {
+    store_ = std::move(*again);
+    reopen_pending_ = false;
+    // A write that failed (say, its commit fsync did) may have left a
+    // complete record in the log, which this open recovered: the write
+    // took effect after all. Unknown outcome, as the contract says; the
+    // reference follows what the store now holds.
+    CatchUp();
+    return Step::kRun;
+  }
+  ++res_->operations;
+  ++res_->outcomes["open_failed"];
+  if (!in_tail) return Step::kSkip;
+  ++res_->not_recovered;
+  rec_->problems.push_back(
+      "after the faults were cleared the store still does not "
+      "open: " +
+      again.status().ToString());
+  return Step::kStop;
+}
+
+// Runs operation `i` on the store and checks it against the reference.
+bool ErrorsCycle::RunOp(size_t i, bool in_tail) {
+  const Op& op = data_->trace[i];
+  const bool write = IsWrite(KindOf(op));
+  const auto t0 = Clock::now();
+  std::string out = ExecuteOp(*store_, op);
+  const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  const bool failed = out == "io_error" || out == "corruption";
+  if (first_cycle_) {
+    samples_.push_back({std::chrono::duration<double>(t0 - t_start_).count(), us, failed});
+  }
+  ++res_->operations;
+  ++res_->outcomes[out.substr(0, out.find(' '))];
+  if (in_tail && failed) {
+    ++res_->not_recovered;
+    rec_->problems.push_back(fmt::format(
+        "after the faults were cleared, op {} ({}) still failed with {}; the store does not "
+        "serve again without a restart",
+        i, DescribeOp(op), out));
+    return false;
+  }
+  if (!failed) CatchUp();
+  if (!write) {
+    if (!failed) CheckRead(i, op, out);  // surfaced as an error: allowed
+  } else if (failed) {
+    ProbeFailedWrite(i, op);
+  } else {
+    CheckWrite(i, op, out);
+  }
+  return true;
+}
+
+// A read that succeeded answers exactly as the reference.
+void ErrorsCycle::CheckRead(size_t i, const Op& op, const std::string& out) {
+  std::string expect = ExecuteOp(*ref_, op);
+  if (expect != out) {
+    ++res_->wrong_results;
+    rec_->problems.push_back(fmt::format("wrong result for op {} ({}): {} vs reference {}", i,
+                                         DescribeOp(op), out.substr(0, 160),
+                                         expect.substr(0, 160)));
+  }
+}
+
+// A write that failed: unknown outcome, probed with the faults paused and
+// applied to the reference iff it took effect.
+void ErrorsCycle::ProbeFailedWrite(size_t i, const Op& op) {
+  plan_->SetEnabled(false);
+  StatusOr<bool> present = Present(*store_, *data_, op, 0);
+  plan_->SetEnabled(true);
+  if (!present.ok()) {
+    rec_->problems.push_back(
+        fmt::format("probe of write {} failed: {}", i, present.status().ToString()));
+    return;
+  }
+  unknown_.push_back(i);
+  ++rec_->unknown;
+  if (*present) {
+    ++rec_->unknown_present;
+    unknown_present_.insert(i);
+    (void)ExecuteOp(*ref_, op);
+  }
+}
+
+// A write that succeeded: applied to the reference, which must answer with
+// the same outcome; acknowledged when ok.
+void ErrorsCycle::CheckWrite(size_t i, const Op& op, const std::string& out) {
+  std::string expect = ExecuteOp(*ref_, op);
+  if (expect.substr(0, expect.find(' ')) != out.substr(0, out.find(' '))) {
+    ++res_->wrong_results;
+    rec_->problems.push_back(fmt::format("write {} ({}) answered {} but the reference {}", i,
+                                         DescribeOp(op), out, expect));
+  }
+  if (out.rfind("ok", 0) == 0) {
+    acked_.push_back({i, out});
+    ++rec_->acknowledged;
+  }
+}
+
+// A write that failed (say, its commit fsync did) may have left a complete
+// record in the log, which a later recovery replays -- a reopen, or the
+// RocksDB store's own in-place reopen after an I/O error: the write took
+// effect after all (unknown outcome, as the contract says). After every
+// reopen and every request that succeeded, the failed writes still absent
+// are probed again (faults paused) and the reference follows the store.
+void ErrorsCycle::CatchUp() {
+  if (unknown_.size() == unknown_present_.size()) return;
+  plan_->SetEnabled(false);
+  for (size_t k : unknown_) {
+    if (unknown_present_.count(k) != 0) continue;
+    StatusOr<bool> p = Present(*store_, *data_, data_->trace[k], 0);
+    if (p.ok() && *p) {
+      unknown_present_.insert(k);
+      ++rec_->unknown_present;
+      ++res_->outcomes["io_error_applied_later"];
+      (void)ExecuteOp(*ref_, data_->trace[k]);
+    }
+  }
+  plan_->SetEnabled(true);
+}
+
+void ErrorsCycle::Report() {
+  std::vector<FaultEvent> faults = plan_->Log();
+  res_->faults_injected += faults.size();
+  if (first_cycle_) {
+    res_->first_cycle_faults = std::move(faults);
+    // On the series' clock: seconds since the workload started.
+    const double offset = std::chrono::duration<double>(t_start_ - plan_made_).count();
+    for (FaultEvent& e : res_->first_cycle_faults) e.at_seconds -= offset;
+    std::vector<SeriesPoint> series = MakeSeries(samples_);
+    res_->series.insert(res_->series.end(), series.begin(), series.end());
+  }
+  plan_->ClearAll();
+}
+
+// The store's own invariants and every acknowledged write present in `s`.
+void ErrorsCycle::CheckState(Store& s, const char* when) {
+  const std::string broken = InvariantProblem(s);
+  if (!broken.empty()) {
+    rec_->integrity_ok = false;
+    rec_->problems.push_back(fmt::format("{}: {}", when, broken));
+  }
+  for (const auto& [i, outcome] : acked_) {
+    StatusOr<bool> present = Present(s, *data_, data_->trace[i], VersionOf(outcome));
+    if (!present.ok() || !*present) {
+      ++rec_->lost;
+      rec_->problems.push_back(fmt::format("{}: acknowledged write {} ({}) is missing", when, i,
+                                           DescribeOp(data_->trace[i])));
       break;
     }
-    if (!failed) catch_up();
-    if (!write) {
-      if (failed) continue;  // surfaced as an error: allowed
-      std::string expect = ExecuteOp(**ref, op);
-      if (expect != out) {
-        ++res->wrong_results;
-        rec->problems.push_back(fmt::format("wrong result for op {} ({}): {} vs reference {}", i,
-                                            DescribeOp(op), out.substr(0, 160),
-                                            expect.substr(0, 160)));
-      }
-      continue;
-    }
-    if (failed) {
-      plan.SetEnabled(false);
-      StatusOr<bool> present = Present(*store, *data, op, 0);
-      plan.SetEnabled(true);
-      if (!present.ok()) {
-        rec->problems.push_back(
-            fmt::format("probe of write {} failed: {}", i, present.status().ToString()));
-        continue;
-      }
-      unknown.push_back(i);
-      ++rec->unknown;
-      if (*present) {
-        ++rec->unknown_present;
-        unknown_present.insert(i);
-        (void)ExecuteOp(**ref, op);
-      }
-      continue;
-    }
-    std::string expect = ExecuteOp(**ref, op);
-    if (expect.substr(0, expect.find(' ')) != out.substr(0, out.find(' '))) {
-      ++res->wrong_results;
-      rec->problems.push_back(fmt::format("write {} ({}) answered {} but the reference {}", i,
-                                          DescribeOp(op), out, expect));
-    }
-    if (out.rfind("ok", 0) == 0) {
-      acked.push_back({i, out});
-      ++rec->acknowledged;
-    }
   }
-  rec->ops_started = n;
-  std::vector<FaultEvent> faults = plan.Log();
-  res->faults_injected += faults.size();
-  if (cycle == opts.first_cycle) {
-    res->first_cycle_faults = std::move(faults);
-    // On the series' clock: seconds since the workload started.
-    const double offset = std::chrono::duration<double>(t_start - plan_made).count();
-    for (FaultEvent& e : res->first_cycle_faults) e.at_seconds -= offset;
-    // 40 intervals over the run.
-    double total = samples.empty() ? 0 : samples.back().start_s + 1e-9;
-    const int buckets = 40;
-    for (int b = 0; b < buckets && total > 0; ++b) {
-      SeriesPoint p;
-      p.t = total * b / buckets;
-      const double end = total * (b + 1) / buckets;
-      std::vector<double> lat;
-      for (const Sample& s : samples) {
-        if (s.start_s < p.t || s.start_s >= end) continue;
-        lat.push_back(s.latency_us);
-        p.errors += s.error ? 1 : 0;
-      }
-      p.ops = lat.size();
-      p.ops_per_s = lat.size() / (end - p.t);
-      if (!lat.empty()) {
-        std::sort(lat.begin(), lat.end());
-        p.p99_us = lat[std::min(lat.size() - 1, static_cast<size_t>(lat.size() * 0.99))];
-      }
-      res->series.push_back(p);
-    }
-  }
-  plan.ClearAll();
+}
 
-  auto check_state = [&](Store& s, const char* when) -> Status {
-    std::vector<std::string> violations;
-    Status inv = s.CheckInvariants(&violations);
-    if (!inv.ok() || !violations.empty()) {
-      rec->integrity_ok = false;
-      rec->problems.push_back(fmt::format("{}: {}", when,
-                                          !inv.ok()
-                                              ? "invariant check could not run: " + inv.ToString()
-                                              : "invariant violation: " + violations.front()));
-    }
-    for (const auto& [i, outcome] : acked) {
-      StatusOr<bool> present = Present(s, *data, data->trace[i], VersionOf(outcome));
-      if (!present.ok() || !*present) {
-        ++rec->lost;
-        rec->problems.push_back(fmt::format("{}: acknowledged write {} ({}) is missing", when, i,
-                                            DescribeOp(data->trace[i])));
-        break;
-      }
-    }
-    return Status::OK();
-  };
-  if (store == nullptr) return Status::OK();  // never reopened: reported above
-  LB_RETURN_IF_ERROR(check_state(*store, "after the faults cleared"));
-  DiffAgainstReference(*store, **ref, *data, seed, rec);
-  // Close, reopen without faults: acknowledged writes are still there. A write
-  // that failed may surface now (the log held it): counted, not a failure.
+Status ErrorsCycle::Check() {
+  if (store_ == nullptr) return Status::OK();  // never reopened: reported by Run
+  CheckState(*store_, "after the faults cleared");
+  DiffAgainstReference(*store_, *ref_, *data_, seed_, rec_);
+  // Close, reopen without faults: acknowledged writes are still there. A
+  // write that failed may surface now (the log held it): counted, not a
+  // failure.
   std::vector<bool> was_present;
-  for (size_t i : unknown) {
-    StatusOr<bool> p = Present(*store, *data, data->trace[i], 0);
+  for (size_t i : unknown_) {
+    StatusOr<bool> p = Present(*store_, *data_, data_->trace[i], 0);
     was_present.push_back(p.ok() && *p);
   }
-  store.reset();
-  so.faults = nullptr;
+  store_.reset();
+  so_.faults = nullptr;
   const auto t0 = Clock::now();
-  StatusOr<std::unique_ptr<Store>> reopened = OpenStore(engine, dir, so);
+  StatusOr<std::unique_ptr<Store>> reopened = OpenStore(engine_, dir_, so_);
   if (!reopened.ok()) {
-    rec->integrity_ok = false;
-    rec->problems.push_back("reopen after the drill failed: " + reopened.status().ToString());
+    rec_->integrity_ok = false;
+    rec_->problems.push_back("reopen after the drill failed: " + reopened.status().ToString());
     return Status::OK();
   }
-  rec->recovery_ms = MsSince(t0);
-  LB_RETURN_IF_ERROR(check_state(**reopened, "after reopening"));
-  for (size_t k = 0; k < unknown.size(); ++k) {
-    StatusOr<bool> p = Present(**reopened, *data, data->trace[unknown[k]], 0);
+  rec_->recovery_ms = MsSince(t0);
+  CheckState(**reopened, "after reopening");
+  for (size_t k = 0; k < unknown_.size(); ++k) {
+    StatusOr<bool> p = Present(**reopened, *data_, data_->trace[unknown_[k]], 0);
     if (p.ok() && *p && !was_present[k]) {
-      ++res->outcomes["io_error_applied_after_restart"];  // at the final reopen
+      ++res_->outcomes["io_error_applied_after_restart"];  // at the final reopen
     }
   }
   return Status::OK();
+}
+
+Status RunErrorsCycle(Engine engine, const Scenario& sc, const DrillOptions& opts,
+                      const std::string& base_dir, const std::string& work, uint64_t cycle,
+                      CycleRecord* rec, DrillResult* res) {
+  ErrorsCycle c(engine, sc, opts, cycle, rec, res);
+  LB_RETURN_IF_ERROR(c.Setup(base_dir, work));
+  LB_RETURN_IF_ERROR(c.Run());
+  c.Report();
+  return c.Check();
+}
+
+// Adds a finished cycle's counts to the drill's.
+void AddCycle(const CycleRecord& rec, DrillKind kind, DrillResult* res) {
+  ++res->cycles;
+  res->acknowledged_writes += rec.acknowledged;
+  if (kind == DrillKind::kCrash) {
+    res->acknowledged_by_crash[rec.crash] += rec.acknowledged;
+    res->lost_by_crash[rec.crash] += rec.lost;
+  }
+  res->lost_acknowledged_writes += rec.lost;
+  res->unknown_outcome_writes += rec.unknown;
+  res->unknown_outcome_present += rec.unknown_present;
+  if (!rec.integrity_ok) ++res->integrity_failures;
+  if (!rec.differential_ok) ++res->differential_failures;
+  if (rec.crash != "none") res->recovery_ms.push_back(rec.recovery_ms);
 }
 
 }  // namespace
@@ -620,7 +817,7 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
   // The drill's base store: the scenario's dataset, loaded once, reused.
   DatasetSpec spec;
   spec.listings = sc.listings;
-  spec.seed = 1;
+  spec.seed = opts.seed;
   StoreOptions lo;
   StatusOr<LoadReport> base =
       PrepareStore(engine, opts.work_dir + "/drill-base", spec, lo, ExistingLoad::kReplace, false);
@@ -647,20 +844,9 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
     Status s = sc.kind == DrillKind::kCrash
                    ? CrashCycle(ctx, cycle, opts.kill_point_sweep ? k + 1 : 0, &rec, &res,
                                 opts.kill_point_sweep ? &sweep_done : nullptr)
-                   : ErrorsCycle(engine, sc, opts, base->dir, work, cycle, &rec, &res);
+                   : RunErrorsCycle(engine, sc, opts, base->dir, work, cycle, &rec, &res);
     if (!s.ok()) return s;
-    ++res.cycles;
-    res.acknowledged_writes += rec.acknowledged;
-    if (sc.kind == DrillKind::kCrash) {
-      res.acknowledged_by_crash[rec.crash] += rec.acknowledged;
-      res.lost_by_crash[rec.crash] += rec.lost;
-    }
-    res.lost_acknowledged_writes += rec.lost;
-    res.unknown_outcome_writes += rec.unknown;
-    res.unknown_outcome_present += rec.unknown_present;
-    if (!rec.integrity_ok) ++res.integrity_failures;
-    if (!rec.differential_ok) ++res.differential_failures;
-    if (rec.crash != "none") res.recovery_ms.push_back(rec.recovery_ms);
+    AddCycle(rec, sc.kind, &res);
     if (opts.progress && cycles >= 10 && (k + 1) % (cycles / 10) == 0) {
       std::fprintf(stderr, "drill %s on %s: %llu/%llu cycles\n", sc.name.c_str(),
                    std::string(EngineName(engine)).c_str(), static_cast<unsigned long long>(k + 1),
@@ -679,8 +865,8 @@ int RunDrillChild(const DrillChildArgs& a) {
     std::fprintf(stderr, "listbench drill-child: %s\n", m.c_str());
     return 2;
   };
-  StatusOr<WorkloadData> data =
-      MakeWorkloadData(a.listings, a.workload_file, a.operations, a.trace_seed);
+  StatusOr<WorkloadData> data = MakeWorkloadData(DatasetSpec{a.listings, a.dataset_seed},
+                                                 a.workload_file, a.operations, a.trace_seed);
   if (!data.ok()) return fail(data.status().ToString());
   FaultPlan plan(a.plan_seed);
   const bool power_loss = a.crash_nth > 0 || a.crash_one_in > 0;

@@ -49,9 +49,11 @@
 namespace listbench {
 
 struct DrillOptions {
-  std::string work_dir;      // base copies, cycle copies, references
-  std::string binary;        // the listbench executable (crash children)
-  uint64_t seed = 1;         // cycle c uses seed + c (printed on failure)
+  std::string work_dir;  // base copies, cycle copies, references
+  std::string binary;    // the listbench executable (crash children)
+  // The dataset seed, as in every command; cycle c's trace and fault plan
+  // use seed + c (printed on failure).
+  uint64_t seed = 1;
   uint64_t cycles = 0;       // 0 = the scenario's
   uint64_t first_cycle = 0;  // replay one cycle: --seed S --first-cycle C --cycles 1
   // Kill-point sweep (crash scenarios): instead of seeded crash points,
@@ -134,6 +136,7 @@ struct DrillChildArgs {
   std::string workload_file;
   uint64_t listings = 0;
   uint64_t operations = 0;
+  uint64_t dataset_seed = 1;
   uint64_t trace_seed = 1;
   bool durable = true;
   uint64_t plan_seed = 1;

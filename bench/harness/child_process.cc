@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "util/posix_file.h"
+
 extern char** environ;
 
 namespace listbench {
@@ -57,7 +59,7 @@ StatusOr<ChildResult> RunChild(const std::string& binary, const std::vector<std:
   int rc = fa.Open(STDIN_FILENO, "/dev/null", O_RDONLY);
   if (rc == 0) rc = fa.Open(STDOUT_FILENO, stdout_path, O_WRONLY | O_CREAT | O_TRUNC);
   if (rc == 0) rc = fa.Open(STDERR_FILENO, stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
-  if (rc != 0) return Status::IOError(binary + ": cannot set up the child: " + std::strerror(rc));
+  if (rc != 0) return PosixError(binary + ": cannot set up the child", rc);
 
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
@@ -67,7 +69,7 @@ StatusOr<ChildResult> RunChild(const std::string& binary, const std::vector<std:
   const auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
   rc = ::posix_spawn(&pid, binary.c_str(), fa.get(), nullptr, argv.data(), environ);
-  if (rc != 0) return Status::IOError(binary + ": cannot start: " + std::strerror(rc));
+  if (rc != 0) return PosixError(binary + ": cannot start", rc);
 
   int status = 0;
   rusage usage{};
@@ -76,8 +78,7 @@ StatusOr<ChildResult> RunChild(const std::string& binary, const std::vector<std:
     got = ::wait4(pid, &status, 0, &usage);
   } while (got < 0 && errno == EINTR);
   if (got != pid) {
-    return Status::IOError(binary + ": cannot wait for child " + std::to_string(pid) + ": " +
-                           std::strerror(errno));
+    return PosixError(binary + ": cannot wait for child " + std::to_string(pid), errno);
   }
   ChildResult r;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

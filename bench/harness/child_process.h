@@ -1,7 +1,9 @@
 // Running a child process and measuring it: `listbench sweep` runs each load
 // and each run as a child of its own so that the peak resident memory the
 // kernel reports for the child (wait4's ru_maxrss) belongs to that one
-// measurement.
+// measurement, and the drill's error matrix runs each cell as a child. A
+// child whose stdout is a pipe (SpawnPiped) reports to the crash drills and
+// the migration while they run.
 //
 // Thread safety: RunChild blocks the calling thread until the child exits;
 // concurrent calls from different threads are safe (each waits for its own

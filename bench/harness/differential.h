@@ -1,6 +1,10 @@
 // The differential check behind `listbench verify`: one operation trace is
 // applied to two stores in lockstep and their canonical outcomes are
-// compared op by op; then each store checks its own invariants.
+// compared op by op; then each store checks its own invariants. The drills
+// use the same comparison against a fault-free reference store.
+//
+// Thread safety: plain functions; the two stores are used from the calling
+// thread only.
 #ifndef LISTBENCH_BENCH_HARNESS_DIFFERENTIAL_H_
 #define LISTBENCH_BENCH_HARNESS_DIFFERENTIAL_H_
 

@@ -2,6 +2,9 @@
 // engine directory through the engine's bulk path, or reuse a directory that
 // already holds exactly that dataset, and refuse (with a Status naming the
 // path and the problem) anything that is not ours to touch.
+//
+// Thread safety: plain functions; a directory is prepared by one caller at a
+// time.
 #ifndef LISTBENCH_BENCH_HARNESS_STORE_SETUP_H_
 #define LISTBENCH_BENCH_HARNESS_STORE_SETUP_H_
 
