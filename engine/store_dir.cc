@@ -1,10 +1,5 @@
 #include "engine/store_dir.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,25 +7,13 @@
 
 #include "engine/rocks/rocks_store.h"
 #include "engine/sqlite/sqlite_store.h"
+#include "util/posix_file.h"
 
 namespace listbench {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kManifestMagic = "listbench-store";
-
-Status ErrnoStatus(const std::string& what) {
-  return Status::IOError(what + ": " + std::strerror(errno));
-}
-
-Status SyncPath(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return ErrnoStatus("open " + path);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoStatus("fsync " + path);
-  return Status::OK();
-}
 
 }  // namespace
 
@@ -92,19 +75,7 @@ Status WriteManifest(const std::string& dir, const Manifest& m) {
       {"complete", m.complete},
       {"listbench_version", m.listbench_version},
   };
-  const fs::path final_path = fs::path(dir) / kManifestFileName;
-  const fs::path tmp_path = fs::path(dir) / (std::string(kManifestFileName) + ".tmp");
-  {
-    std::ofstream out(tmp_path, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    out.flush();
-    if (!out) return Status::IOError(tmp_path.string() + ": cannot write");
-  }
-  LB_RETURN_IF_ERROR(SyncPath(tmp_path.string(), O_RDONLY));
-  if (::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
-    return ErrnoStatus("rename " + tmp_path.string());
-  }
-  return SyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return WriteFileAtomically((fs::path(dir) / kManifestFileName).string(), j.dump(2) + "\n");
 }
 
 StatusOr<Manifest> CheckStoreDir(const std::string& dir, Engine engine) {
