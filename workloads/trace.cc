@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/validate.h"
 #include "util/random.h"
 #include "workloads/key_chooser.h"
 
@@ -243,7 +244,7 @@ class TraceBuilder {
           break;  // NotFound
       }
     }
-    const bool ok = p.amount > 0 && p.application <= applications_.size() &&
+    const bool ok = ValidateRecordPayment(p).ok() && p.application <= applications_.size() &&
                     applications_[p.application - 1].tenant == p.tenant &&
                     (applications_[p.application - 1].status == ApplicationStatus::kApproved ||
                      applications_[p.application - 1].status == ApplicationStatus::kPaid) &&
@@ -289,8 +290,8 @@ class TraceBuilder {
           break;  // InvalidArgument
       }
     }
-    const bool ok = (u.price || u.status) && (!u.price || *u.price > 0) && u.tenant == l.tenant &&
-                    u.expected_version == l.version;
+    const bool ok =
+        ValidateUpdateListing(u).ok() && u.tenant == l.tenant && u.expected_version == l.version;
     if (ok) {
       if (u.price) l.price = *u.price;
       if (u.status) l.status = *u.status;
@@ -344,12 +345,8 @@ class TraceBuilder {
           break;
       }
     }
-    const bool ok =
-        l.id == listings_.size() + 1 && l.tenant == c_.landlord_tenant[l.landlord - 1] &&
-        l.price > 0 && !l.title.empty() &&
-        std::all_of(op.images.begin(), op.images.end(), [&, i = 0](const Image& img) mutable {
-          return img.listing == l.id && img.position == i++;
-        });
+    const bool ok = ValidateAddListing(l, op.images).ok() && l.id == listings_.size() + 1 &&
+                    l.tenant == c_.landlord_tenant[l.landlord - 1];
     if (ok) {
       // City index in the catalog's global list.
       const auto it = std::find(c_.cities.begin(), c_.cities.end(), l.city);
