@@ -27,7 +27,7 @@ std::string CxxFlags() {
   std::string f = LISTBENCH_CXX_FLAGS;
   const size_t b = f.find_first_not_of(' ');
   f = b == std::string::npos ? "" : f.substr(b);
-  return f + (SanitizersEnabled() ? " -fsanitize=address,undefined" : "") + " -Wall -Wextra";
+  return f;
 }
 std::string RocksDbAssertions() { return LISTBENCH_ROCKSDB_ASSERTS; }
 bool SanitizersEnabled() {

@@ -18,7 +18,9 @@ std::string GitCommit();         // short hash at configure time, or "unknown"
 std::string BuildType();         // CMAKE_BUILD_TYPE, e.g. "Release"
 std::string CompilerVersion();   // e.g. "g++ 12.2.0"
 bool SanitizersEnabled();
-std::string CxxFlags();  // compiler flags of the build type, e.g. "-O3 -DNDEBUG"
+// The compiler flags of the build type and the project's compile options,
+// e.g. "-O3 -DNDEBUG -Wall -Wextra -Wshadow -Werror".
+std::string CxxFlags();
 // "yes" when the linked RocksDB library was built with assertions (checked
 // at configure time), "no", or "unknown".
 std::string RocksDbAssertions();
