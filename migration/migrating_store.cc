@@ -37,7 +37,6 @@ double UsBetween(Clock::time_point a, Clock::time_point b) {
 MigratingStore::MigratingStore(Store* legacy, Store* target, std::string dir,
                                MigrationOptions options)
     : StoreWrapper(legacy),
-      legacy_(legacy),
       new_store_(target),
       dir_(std::move(dir)),
       opt_(std::move(options)),
@@ -129,7 +128,7 @@ Store* MigratingStore::Primary() const {
     case MigrationPhase::kFinalized:
       return new_store_;
     default:
-      return legacy_;
+      return target();
   }
 }
 
@@ -141,7 +140,7 @@ Store* MigratingStore::Secondary() const {
     case MigrationPhase::kCanary:
       return new_store_;
     case MigrationPhase::kCutover:
-      return legacy_;
+      return target();
     default:
       return nullptr;
   }
@@ -149,7 +148,7 @@ Store* MigratingStore::Secondary() const {
 
 Store* MigratingStore::ReadPrimary() {
   if (phase_ != MigrationPhase::kCanary) return Primary();
-  return canary_.DrawNewStore() ? new_store_ : legacy_;
+  return canary_.DrawNewStore() ? new_store_ : target();
 }
 
 void MigratingStore::RunPendingShadow() {
@@ -173,14 +172,14 @@ auto MigratingStore::Read(F fn) -> decltype(fn(std::declval<Store&>())) {
       (r.status().code() == StatusCode::kIOError || r.status().code() == StatusCode::kCorruption)) {
     counters_.canary_fallbacks++;
     canary_.spi()->Record(false, us);
-    r = fn(*legacy_);
+    r = fn(*target());
     RecordForeground(UsBetween(t0, MigrationNow(opt_)));
     return r;
   }
   RecordForeground(us);
   if (shadowed) {
     shadow_.Arm([fn](Store& s) { return CanonicalOutcome(fn(s)); },
-                primary == new_store_ ? legacy_ : new_store_, CanonicalOutcome(r),
+                primary == new_store_ ? target() : new_store_, CanonicalOutcome(r),
                 primary == new_store_, us);
   }
   return r;
@@ -555,17 +554,17 @@ Status MigratingStore::PutEntity(const Entity& e, bool* applied) {
 }
 
 StatusOr<uint64_t> MigratingStore::DiskBytes() {
-  StatusOr<uint64_t> a = legacy_->DiskBytes();
+  StatusOr<uint64_t> a = target()->DiskBytes();
   if (!a.ok()) return a;
   StatusOr<uint64_t> b = new_store_->DiskBytes();
   if (!b.ok()) return b;
   return *a + *b;
 }
 
-IoStats MigratingStore::io_stats() const { return legacy_->io_stats() + new_store_->io_stats(); }
+IoStats MigratingStore::io_stats() const { return target()->io_stats() + new_store_->io_stats(); }
 
 WorkStats MigratingStore::work_stats() const {
-  return legacy_->work_stats() + new_store_->work_stats();
+  return target()->work_stats() + new_store_->work_stats();
 }
 
 }  // namespace listbench

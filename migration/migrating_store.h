@@ -219,7 +219,7 @@ class MigratingStore : public StoreWrapper {
   uint64_t RepairDepth() const { return queue_->Depth() + unqueued_.size(); }
   bool Degraded() const { return counters_.steps < degraded_until_step_; }
 
-  Store* const legacy_;
+  // The legacy store is target() (StoreWrapper).
   Store* const new_store_;
   const std::string dir_;
   const MigrationOptions opt_;
