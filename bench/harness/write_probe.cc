@@ -7,14 +7,6 @@
 
 namespace listbench {
 
-StatusOr<WorkloadData> MakeWorkloadData(uint64_t listings, const std::string& workload_file,
-                                        uint64_t ops, uint64_t trace_seed) {
-  DatasetSpec spec;
-  spec.listings = listings;
-  spec.seed = 1;
-  return MakeWorkloadData(spec, workload_file, ops, trace_seed);
-}
-
 StatusOr<WorkloadData> MakeWorkloadData(const DatasetSpec& dataset,
                                         const std::string& workload_file, uint64_t ops,
                                         uint64_t trace_seed) {

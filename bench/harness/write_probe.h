@@ -31,9 +31,6 @@ struct WorkloadData {
   std::unordered_map<EntityId, std::pair<EntityId, EntityId>> applications;
 };
 
-// The dataset of `listings` listings with generator seed 1.
-StatusOr<WorkloadData> MakeWorkloadData(uint64_t listings, const std::string& workload_file,
-                                        uint64_t ops, uint64_t trace_seed);
 // The dataset `dataset` (its listings and generator seed).
 StatusOr<WorkloadData> MakeWorkloadData(const DatasetSpec& dataset,
                                         const std::string& workload_file, uint64_t ops,
