@@ -3,8 +3,18 @@
 // (WorkStats). Counted work is deterministic for a given seed and operation
 // stream on a given build, which is what tests and regression checks pin.
 //
-// IoCounters is safe for concurrent use (relaxed atomics); snapshots are
-// plain values.
+// Per-thread attribution: with many clients on one store, a store-wide
+// counter mixes every client's requests. So every count an engine makes
+// (IoCounters, WorkCounters) is also added to the calling thread's tally
+// (ThreadTally()), and a harness measures one request's work as the change
+// of its own thread's tally around it: exact with any number of threads,
+// and unchanged from the store-wide delta when one thread does everything.
+// Work an engine does on its own background threads (RocksDB's flushes and
+// compactions) lands in those threads' tallies, i.e. in the store-wide
+// totals but in no request.
+//
+// IoCounters and WorkCounters are safe for concurrent use (relaxed
+// atomics); snapshots are plain values.
 #ifndef LISTBENCH_CORE_IO_STATS_H_
 #define LISTBENCH_CORE_IO_STATS_H_
 
@@ -37,21 +47,20 @@ struct IoStats {
   }
 };
 
+// What the calling thread has counted so far, over every store it used
+// (defined below). Thread-local; only the owning thread reads or writes it.
+struct Tally;
+inline Tally& ThreadTally();
+
 // Live counters behind an IoStats snapshot.
 class IoCounters {
  public:
-  void AddRead(uint64_t bytes) {
-    Add(reads_, 1);
-    Add(read_bytes_, bytes);
-  }
-  void AddWrite(uint64_t bytes) {
-    Add(writes_, 1);
-    Add(write_bytes_, bytes);
-  }
-  void AddSync() { Add(syncs_, 1); }
-  void AddOpen() { Add(opens_, 1); }
-  void AddDelete() { Add(deletes_, 1); }
-  void AddRename() { Add(renames_, 1); }
+  void AddRead(uint64_t bytes);
+  void AddWrite(uint64_t bytes);
+  void AddSync();
+  void AddOpen();
+  void AddDelete();
+  void AddRename();
   IoStats Snapshot() const {
     return {Get(reads_), Get(read_bytes_), Get(writes_),  Get(write_bytes_),
             Get(syncs_), Get(opens_),      Get(deletes_), Get(renames_)};
@@ -95,6 +104,77 @@ struct WorkStats {
             read_units + o.read_units, write_units + o.write_units};
   }
 };
+
+struct Tally {
+  WorkStats work;
+  IoStats io;
+  // Nanoseconds this thread's requests spent waiting for a lock another
+  // request held (SQLite: for the database's write lock, from BEGIN
+  // IMMEDIATE until it was granted), apart from executing.
+  uint64_t lock_wait_ns = 0;
+  // Times a request was run again whole after losing a write conflict to a
+  // concurrent one (RocksDB's optimistic transactions); the retried attempt
+  // counts its work again.
+  uint64_t retries = 0;
+};
+
+// Live counters behind a WorkStats snapshot; each Add also goes to the
+// calling thread's tally.
+class WorkCounters {
+ public:
+  void AddQueries(uint64_t n) { Add(queries_, n, &WorkStats::queries); }
+  void AddRowsRead(uint64_t n) { Add(rows_read_, n, &WorkStats::rows_read); }
+  void AddRowsWritten(uint64_t n) { Add(rows_written_, n, &WorkStats::rows_written); }
+  void AddReadUnits(uint64_t n) { Add(read_units_, n, &WorkStats::read_units); }
+  void AddWriteUnits(uint64_t n) { Add(write_units_, n, &WorkStats::write_units); }
+  WorkStats Snapshot() const {
+    return {Get(queries_), Get(rows_read_), Get(rows_written_), Get(read_units_),
+            Get(write_units_)};
+  }
+
+ private:
+  static void Add(std::atomic<uint64_t>& c, uint64_t n, uint64_t WorkStats::*field) {
+    c.fetch_add(n, std::memory_order_relaxed);
+    ThreadTally().work.*field += n;
+  }
+  static uint64_t Get(const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); }
+  std::atomic<uint64_t> queries_{0}, rows_read_{0}, rows_written_{0}, read_units_{0},
+      write_units_{0};
+};
+
+inline Tally& ThreadTally() {
+  thread_local Tally tally;
+  return tally;
+}
+
+inline void IoCounters::AddRead(uint64_t bytes) {
+  Add(reads_, 1);
+  Add(read_bytes_, bytes);
+  ++ThreadTally().io.reads;
+  ThreadTally().io.read_bytes += bytes;
+}
+inline void IoCounters::AddWrite(uint64_t bytes) {
+  Add(writes_, 1);
+  Add(write_bytes_, bytes);
+  ++ThreadTally().io.writes;
+  ThreadTally().io.write_bytes += bytes;
+}
+inline void IoCounters::AddSync() {
+  Add(syncs_, 1);
+  ++ThreadTally().io.syncs;
+}
+inline void IoCounters::AddOpen() {
+  Add(opens_, 1);
+  ++ThreadTally().io.opens;
+}
+inline void IoCounters::AddDelete() {
+  Add(deletes_, 1);
+  ++ThreadTally().io.deletes;
+}
+inline void IoCounters::AddRename() {
+  Add(renames_, 1);
+  ++ThreadTally().io.renames;
+}
 
 }  // namespace listbench
 

@@ -35,10 +35,31 @@
 //   once or after a restart recovers it from the log (the crash drills,
 //   bench/drivers/drill.h, count these apart).
 //
-// Thread safety: a Store, and each of its facets, is NOT safe for concurrent
-// use; callers serialize every call. The one exception is an engine's online
-// schema change (engine/schema_change.h), whose Step() may run on another
-// thread while requests run; the engine header says what that shares.
+// Concurrency: an engine's store is safe for concurrent use. Any number of
+// threads may call StoreRequests and EntityAccess methods at once (a worker
+// pool serving many clients, a migration's backfill beside them), with these
+// guarantees, the way DynamoDB's condition expressions and transactions give
+// them:
+// * Every read answers from one consistent snapshot of the store: a reader
+//   never sees half of a write (no torn answer), even when the read issues
+//   several lookups.
+// * Every write is atomic and isolated: its checks (the Conflict and
+//   NotFound conditions above, version checks, counts, uniqueness) and its
+//   changes take effect as one step, serializable against every other write.
+//   Two racing updates of a listing at the same expected version: exactly one
+//   succeeds and the other returns Conflict. No update is lost.
+// * A write that lost an internal race (a write-write conflict the engine
+//   detects at commit) is retried by the engine, not returned; only the
+//   contract's own codes come back. Waiting for another request's lock is
+//   bounded (engine options); on timeout the request returns IOError and
+//   nothing was changed.
+// * Counted work (WorkStats) of a request is what that request did, counted
+//   on the calling thread (core/io_stats.h ThreadTally); a retried attempt
+//   counts again and is reported (Tally::retries).
+// StoreAdmin's NewBulkLoader and CheckInvariants REQUIRE that no request is
+// running (they are for a quiet store); Name, DiskBytes, io_stats and
+// work_stats may be called at any time. Decorators (core/store_wrapper.h)
+// say in their headers whether they keep these guarantees.
 #ifndef LISTBENCH_CORE_STORE_H_
 #define LISTBENCH_CORE_STORE_H_
 

@@ -20,13 +20,14 @@ void OpStats::Merge(const OpStats& o) {
   for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i] += o.outcomes[i];
   work = work + o.work;
   io = io + o.io;
+  lock_wait_ns += o.lock_wait_ns;
+  retries += o.retries;
 }
 
 template <typename F>
 auto MeasuredStore::Measure(OpKind kind, F&& call) {
   Store* t = target();
-  const WorkStats work0 = t->work_stats();
-  const IoStats io0 = t->io_stats();
+  const Tally before = ThreadTally();
   const Clock::time_point start = intended_.value_or(Clock::now());
   auto result = call(t);
   const Clock::time_point end = Clock::now();
@@ -39,10 +40,13 @@ auto MeasuredStore::Measure(OpKind kind, F&& call) {
     s.latency_ns.Add(last_ns_);
     const auto code = static_cast<size_t>(CodeOf(result));
     if (code < s.outcomes.size()) ++s.outcomes[code];
-    const WorkStats work = t->work_stats() - work0;
-    const IoStats io = t->io_stats() - io0;
+    const Tally& after = ThreadTally();
+    const WorkStats work = after.work - before.work;
+    const IoStats io = after.io - before.io;
     s.work = s.work + work;
     s.io = s.io + io;
+    s.lock_wait_ns += after.lock_wait_ns - before.lock_wait_ns;
+    s.retries += after.retries - before.retries;
     const std::span<const StorageProfile> profiles = StorageProfiles();
     if (s.modelled_ns.size() < profiles.size()) s.modelled_ns.resize(profiles.size());
     const uint64_t trips = RoundTrips(t->Name(), kind, work);

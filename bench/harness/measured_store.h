@@ -1,7 +1,9 @@
 // MeasuredStore: the timing decorator (YCSB-cpp's DBWrapper). Every request
 // that passes through is timed and attributed to its access pattern with its
-// outcome and the work it caused, read from the wrapped engine's counters
-// (WorkStats) and its I/O seam (IoStats). Engines contain no timing code.
+// outcome and the work it caused: what the engine counted (WorkStats) and
+// what its I/O seam saw (IoStats) on the calling thread during the request
+// (core/io_stats.h ThreadTally), so it is exact with other clients running.
+// Engines contain no timing code.
 //
 // Each recorded request also gets its modelled deployed latency under every
 // storage profile (bench/model/storage_profile.h), from its measured latency and
@@ -12,7 +14,8 @@
 // time spent waiting behind a late request is counted (coordinated omission
 // is not hidden).
 //
-// Thread safety: as the wrapped store (not safe for concurrent use).
+// Thread safety: one MeasuredStore per client thread; many may wrap the same
+// store (which is safe for concurrent use, core/store.h).
 #ifndef LISTBENCH_BENCH_HARNESS_MEASURED_STORE_H_
 #define LISTBENCH_BENCH_HARNESS_MEASURED_STORE_H_
 
@@ -39,6 +42,8 @@ struct OpStats {
   std::array<uint64_t, 7> outcomes{};  // by StatusCode (0 = ok)
   WorkStats work;                      // summed over the requests
   IoStats io;                          // summed over the requests
+  uint64_t lock_wait_ns = 0;           // core/io_stats.h Tally, summed
+  uint64_t retries = 0;                // likewise
   uint64_t count() const { return latency_ns.count(); }
   uint64_t errors() const { return count() - outcomes[0]; }
   void Merge(const OpStats& o);

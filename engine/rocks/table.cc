@@ -82,23 +82,23 @@ Table::Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write
 
 Status Table::Get(std::string_view key, std::string* value, bool* found) {
   if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
-  ++work_.queries;
+  work_.AddQueries(1);
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value);
   if (s.IsNotFound()) {
     *found = false;
     if (count_units_) {
-      work_.read_units += ReadUnitsForGet(0);
+      work_.AddReadUnits(ReadUnitsForGet(0));
       Remember(key, 0);
     }
     return Status::OK();
   }
   if (!s.ok()) return FromRocks(s);
-  ++work_.rows_read;
+  work_.AddRowsRead(1);
   *found = true;
   if (count_units_) {
     const uint64_t bytes = ItemBytes(key.size(), value->size());
-    work_.read_units += ReadUnitsForGet(bytes);
+    work_.AddReadUnits(ReadUnitsForGet(bytes));
     Remember(key, bytes);
   }
   return Status::OK();
@@ -107,14 +107,14 @@ Status Table::Get(std::string_view key, std::string* value, bool* found) {
 Status Table::Scan(std::string_view lower, std::string_view upper,
                    const std::function<bool(std::string_view, std::string_view)>& fn) {
   if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
-  ++work_.queries;
+  work_.AddQueries(1);
   rocksdb::ReadOptions ro;
   rocksdb::Slice upper_slice(upper.data(), upper.size());
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   uint64_t total_bytes = 0;  // of the visited items, for read units
   for (it->Seek(rocksdb::Slice(lower.data(), lower.size())); it->Valid(); it->Next()) {
-    ++work_.rows_read;
+    work_.AddRowsRead(1);
     const rocksdb::Slice k = it->key(), v = it->value();
     const std::string_view key(k.data(), k.size());
     if (count_units_) {
@@ -124,7 +124,7 @@ Status Table::Scan(std::string_view lower, std::string_view upper,
     }
     if (!fn(key, std::string_view(v.data(), v.size()))) break;
   }
-  if (count_units_) work_.read_units += ReadUnitsForQuery(total_bytes);
+  if (count_units_) work_.AddReadUnits(ReadUnitsForQuery(total_bytes));
   return FromRocks(it->status());
 }
 
@@ -132,12 +132,12 @@ Table::Cursor::Cursor(Table* table, std::string upper)
     : table_(table), upper_(std::move(upper)), upper_slice_(upper_) {}
 
 Table::Cursor::~Cursor() {
-  if (table_->count_units_) table_->work_.read_units += ReadUnitsForQuery(bytes_);
+  if (table_->count_units_) table_->work_.AddReadUnits(ReadUnitsForQuery(bytes_));
 }
 
 void Table::Cursor::Landed() {
   if (!it_->Valid()) return;
-  ++table_->work_.rows_read;
+  table_->work_.AddRowsRead(1);
   if (table_->count_units_) {
     const uint64_t bytes = SizeOf(it_->key(), it_->value());
     bytes_ += bytes;
@@ -155,7 +155,7 @@ Status Table::Cursor::status() const { return FromRocks(it_->status()); }
 StatusOr<std::unique_ptr<Table::Cursor>> Table::NewCursor(std::string_view lower,
                                                           std::string_view upper) {
   if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
-  ++work_.queries;
+  work_.AddQueries(1);
   std::unique_ptr<Cursor> c(new Cursor(this, std::string(upper)));
   rocksdb::ReadOptions ro;
   if (!upper.empty()) ro.iterate_upper_bound = &c->upper_slice_;
@@ -167,12 +167,12 @@ StatusOr<std::unique_ptr<Table::Cursor>> Table::NewCursor(std::string_view lower
 
 Status Table::Write(rocksdb::WriteBatch* batch) {
   LB_RETURN_IF_ERROR(ResumeAfterWriteError());
-  ++work_.queries;
-  work_.rows_written += batch->Count();
+  work_.AddQueries(1);
+  work_.AddRowsWritten(batch->Count());
   if (!count_units_) return WriteDone(db_->Write(write_options_, batch));
   WriteUnitCounter counter(sizes_);
   LB_RETURN_IF_ERROR(FromRocks(batch->Iterate(&counter)));
-  work_.write_units += counter.units();
+  work_.AddWriteUnits(counter.units());
   LB_RETURN_IF_ERROR(WriteDone(db_->Write(write_options_, batch)));
   for (auto& [key, bytes] : counter.changed()) sizes_[key] = bytes;
   return Status::OK();

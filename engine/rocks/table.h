@@ -149,7 +149,7 @@ class Table {
   // Ends the request: counting off, remembered sizes forgotten.
   void EndRequest();
 
-  WorkStats work() const { return work_; }
+  WorkStats work() const { return work_.Snapshot(); }
   // Null only after a failed reopen (see ResumeAfterWriteError).
   rocksdb::DB* db() { return db_.get(); }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
@@ -177,7 +177,7 @@ class Table {
   std::mutex resume_mu_;     // after db_use_mu_; guards the two below
   std::string write_error_;  // the first such write's rocksdb status
   std::string failed_wal_;   // the WAL that was current when it failed
-  WorkStats work_;
+  WorkCounters work_;
   bool count_units_ = false;     // inside a request
   bool remember_sizes_ = false;  // inside a request that writes
   // Item sizes (key + value bytes; 0 = absent) read or written in the

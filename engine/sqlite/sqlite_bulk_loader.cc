@@ -12,7 +12,7 @@ constexpr uint64_t kRowsPerTransaction = 250000;
 
 class SqliteBulkLoader : public BulkLoader {
  public:
-  SqliteBulkLoader(sqlite3* db, WorkStats* stats, std::string restore_pragmas)
+  SqliteBulkLoader(sqlite3* db, WorkCounters* stats, std::string restore_pragmas)
       : db_(db), stats_(stats), restore_pragmas_(std::move(restore_pragmas)) {
     status_ = Start();
   }
@@ -100,7 +100,7 @@ class SqliteBulkLoader : public BulkLoader {
   }
 
   sqlite3* const db_;
-  WorkStats* const stats_;
+  WorkCounters* const stats_;
   const std::string restore_pragmas_;
   Status status_;          // the first failure; sticks
   bool restored_ = false;  // restore_pragmas_ has run
@@ -110,7 +110,7 @@ class SqliteBulkLoader : public BulkLoader {
 
 }  // namespace
 
-std::unique_ptr<BulkLoader> NewSqliteBulkLoader(sqlite3* db, WorkStats* stats,
+std::unique_ptr<BulkLoader> NewSqliteBulkLoader(sqlite3* db, WorkCounters* stats,
                                                 std::string restore_pragmas) {
   return std::make_unique<SqliteBulkLoader>(db, stats, std::move(restore_pragmas));
 }

@@ -22,7 +22,7 @@ namespace listbench {
 // outlives the loader. `restore_pragmas` is run when loading ends (it
 // restores synchronous and foreign_keys). A setup failure is reported by
 // every call of the returned loader.
-std::unique_ptr<BulkLoader> NewSqliteBulkLoader(sqlite3* db, WorkStats* stats,
+std::unique_ptr<BulkLoader> NewSqliteBulkLoader(sqlite3* db, WorkCounters* stats,
                                                 std::string restore_pragmas);
 
 }  // namespace listbench

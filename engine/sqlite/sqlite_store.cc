@@ -103,7 +103,7 @@ Status SqliteStore::Open(bool create) {
 Status SqliteStore::Prepare() {
   stmts_ = std::make_unique<Statements>();
   Statements& s = *stmts_;
-  WorkStats* w = &work_;
+  WorkCounters* w = &work_;
   const std::pair<Statement*, const char*> counted[] = {
       {&s.listing_detail, kListingDetailSql},
       {&s.listing_images, kListingImagesSql},

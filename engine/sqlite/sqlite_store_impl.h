@@ -65,7 +65,7 @@ class SqliteStore final : public Store {
   Status PutEntity(const Entity& e, bool* applied) override;
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return vfs_->Snapshot(); }
-  WorkStats work_stats() const override { return work_; }
+  WorkStats work_stats() const override { return work_.Snapshot(); }
 
  private:
   struct Statements {
@@ -126,7 +126,7 @@ class SqliteStore final : public Store {
   const std::string path_;
   const StoreOptions options_;
   sqlite3* db_ = nullptr;
-  WorkStats work_;
+  WorkCounters work_;
   std::unique_ptr<Statements> stmts_;
 };
 

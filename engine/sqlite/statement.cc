@@ -6,7 +6,7 @@ namespace listbench {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-Status Statement::Prepare(sqlite3* db, const char* sql, WorkStats* stats) {
+Status Statement::Prepare(sqlite3* db, const char* sql, WorkCounters* stats) {
   db_ = db;
   stats_ = stats;
   int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
@@ -34,13 +34,13 @@ StatusOr<bool> Statement::Step() {
   if (bind_rc_ != SQLITE_OK) return FromSqlite(bind_rc_, db_, sqlite3_sql(stmt_));
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) {
-    if (stats_ != nullptr) ++stats_->rows_read;
+    if (stats_ != nullptr) stats_->AddRowsRead(1);
     return true;
   }
   if (rc == SQLITE_DONE) {
     if (stats_ != nullptr) {
-      ++stats_->queries;
-      if (writes_) stats_->rows_written += static_cast<uint64_t>(sqlite3_changes64(db_));
+      stats_->AddQueries(1);
+      if (writes_) stats_->AddRowsWritten(static_cast<uint64_t>(sqlite3_changes64(db_)));
     }
     return false;
   }

@@ -1,6 +1,6 @@
 // Statement: one prepared SQLite statement, prepared once and reused
 // (sqlite3_reset + sqlite3_clear_bindings between uses), that counts its work
-// into a WorkStats: every SQLITE_ROW is a row read, every statement stepped
+// into a WorkCounters: every SQLITE_ROW is a row read, every statement stepped
 // to SQLITE_DONE is a query, and a statement that writes adds
 // sqlite3_changes() to rows written.
 //
@@ -31,7 +31,7 @@ class Statement {
 
   // REQUIRES: not yet prepared. `stats` may be null (nothing is counted) and
   // must outlive the statement.
-  Status Prepare(sqlite3* db, const char* sql, WorkStats* stats);
+  Status Prepare(sqlite3* db, const char* sql, WorkCounters* stats);
 
   // Bind parameter `i` (1-based). A bind error is reported by the next Step.
   void BindInt(int i, int64_t v);
@@ -66,7 +66,7 @@ class Statement {
  private:
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
-  WorkStats* stats_ = nullptr;
+  WorkCounters* stats_ = nullptr;
   bool writes_ = false;
   int bind_rc_ = SQLITE_OK;
 };
