@@ -41,6 +41,10 @@ class SeriesBuilder {
 
 }  // namespace
 
+std::string_view ArrivalsName(Arrivals a) {
+  return a == Arrivals::kPoisson ? "poisson" : "uniform";
+}
+
 RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& options) {
   MeasuredStore m(&store);
   m.set_recording(false);

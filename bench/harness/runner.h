@@ -8,13 +8,27 @@
 // measured from the due time, so a stall shows up in every request queued
 // behind it (YCSB's measurement.interval=both, "intended" latency).
 //
-// Thread safety: runs on the calling thread; the store is used by it alone.
+// Many clients (threads > 1): the trace is generated before timing and dealt
+// round-robin -- measured op i (counting from the end of the warm-up) goes to
+// client i % threads, and so does warm-up op i -- so the same seed gives every
+// client the same operations in the same order on every run. Each client has
+// its own MeasuredStore; their histograms and per-second series are merged.
+// Closed loop: each client issues its next op when its previous one
+// completes. Open loop: the run's arrival schedule (uniform: op i due at
+// i / rate; Poisson: exponential gaps of mean 1 / rate drawn from
+// arrival_seed) is fixed before timing; each client waits for its ops' due
+// times and latency runs from them.
+//
+// Thread safety: RunTrace blocks its caller; with threads > 1 it uses the
+// store from that many threads at once (core/store.h's concurrency
+// contract).
 #ifndef LISTBENCH_BENCH_HARNESS_RUNNER_H_
 #define LISTBENCH_BENCH_HARNESS_RUNNER_H_
 
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "bench/harness/histogram.h"
@@ -23,10 +37,16 @@
 
 namespace listbench {
 
+enum class Arrivals { kUniform, kPoisson };
+std::string_view ArrivalsName(Arrivals a);  // "uniform" | "poisson"
+
 struct RunOptions {
-  uint64_t warmup = 0;     // leading trace ops run unrecorded
-  double duration_s = 0;   // > 0: stop measuring after this long (or at trace end)
-  double target_rate = 0;  // ops/s; > 0 means open loop
+  uint64_t warmup = 0;                     // leading trace ops run unrecorded
+  double duration_s = 0;                   // > 0: stop measuring after this long (or at trace end)
+  double target_rate = 0;                  // ops/s over all clients; > 0 means open loop
+  int threads = 1;                         // client threads (>= 1)
+  Arrivals arrivals = Arrivals::kUniform;  // open loop only
+  uint64_t arrival_seed = 1;               // Poisson gaps
 };
 
 // One second of the measured run.
@@ -46,6 +66,8 @@ struct RunResult {
   double throughput = 0;  // measured / seconds
   bool open_loop = false;
   double target_rate = 0;
+  int threads = 1;
+  Arrivals arrivals = Arrivals::kUniform;
   bool trace_exhausted = false;  // duration mode ran out of trace first
   std::vector<Second> series;
 };
