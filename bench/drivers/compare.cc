@@ -35,6 +35,19 @@ StatusOr<std::vector<Op>> BuildTrace(const CompareSetup& s, DatasetCatalog* cata
   return MakeTrace(*catalog, TraceSpecFor(s.workload, TraceLength(s.workload), s.spec.seed));
 }
 
+// The workloads the report runs under load: the one compared, then the
+// write-heavy checkout.toml and the read-only reads.toml beside it.
+StatusOr<std::vector<WorkloadSpec>> LoadWorkloads(const CompareSetup& s) {
+  std::vector<WorkloadSpec> out = {s.workload};
+  const std::filesystem::path dir = std::filesystem::path(s.writes_workload).parent_path();
+  for (const char* name : {"checkout.toml", "reads.toml"}) {
+    StatusOr<WorkloadSpec> w = ParseWorkloadFile((dir / name).string());
+    if (!w.ok()) return w.status();
+    if (w->name != s.workload.name) out.push_back(std::move(*w));
+  }
+  return out;
+}
+
 // Replays `trace` on a fresh clone of `e`'s load.
 Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, EngineRun* er) {
   StoreOptions options = s.store_options;
@@ -84,8 +97,10 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   }
   if (!s.experiments) return result;
   // The report's other rows: on fresh clones, after the timed runs.
-  const ExperimentSetup ex{s.work_dir, s.spec, s.store_options, std::move(*trace),
-                           s.writes_workload};
+  StatusOr<std::vector<WorkloadSpec>> load = LoadWorkloads(s);
+  if (!load.ok()) return load.status();
+  const ExperimentSetup ex{s.work_dir,        s.spec,          s.store_options, std::move(*trace),
+                           s.writes_workload, std::move(*load)};
   StatusOr<ExperimentsResult> experiments = RunReportExperiments(ex, catalog);
   if (!experiments.ok()) return experiments.status();
   result.experiments = std::move(*experiments);
