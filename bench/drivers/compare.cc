@@ -59,13 +59,17 @@ Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, 
   er->cache_bytes = options.cache_bytes;
   StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, options);
   if (!store.ok()) return store.status();
-  std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s\n", s.workload.name.c_str(),
-               trace.size(), static_cast<unsigned long long>(s.workload.warmup),
-               std::string(EngineName(e)).c_str());
+  std::fprintf(
+      stderr, "running %s: %zu operations (%llu warm-up) on %s, %d client thread%s\n",
+      s.workload.name.c_str(), trace.size(), static_cast<unsigned long long>(s.workload.warmup),
+      std::string(EngineName(e)).c_str(), s.workload.threads, s.workload.threads == 1 ? "" : "s");
   RunOptions ro;
   ro.warmup = s.workload.warmup;
   ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
   ro.target_rate = s.workload.target_rate;
+  ro.threads = s.workload.threads;
+  ro.arrivals = s.workload.arrivals;
+  ro.arrival_seed = s.spec.seed;
   er->run = RunTrace(**store, trace, ro);
   StatusOr<uint64_t> disk = (*store)->DiskBytes();
   if (disk.ok()) er->disk_bytes_after = *disk;
