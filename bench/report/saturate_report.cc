@@ -98,7 +98,7 @@ std::string PlotScript(const SaturateSetup& s, const SaturateEngineResult& er) {
       "set logscale y\nset grid xtics ytics\nset key left top\n"
       "set xlabel 'achieved throughput (ops/s)'\nset ylabel 'latency from intended start (ms, "
       "log scale)'\n"
-      "set title \"{1}: latency vs throughput, {2} client threads, open loop\\nSLO p99 <= {3} "
+      "set title \"{1}: latency vs throughput, {2} client thread(s), open loop\\nSLO p99 <= {3} "
       "ms\"\n",
       name, EngineName(er.engine), s.options.threads, s.options.slo_p99_ms);
   if (er.knee) {
@@ -135,7 +135,12 @@ Status WritePlots(const std::string& dir, const SaturateSetup& s, const Saturate
 
 // "knee at step 7: offered 2847 ops/s, achieved 2840 ops/s, p99 1.21 ms".
 std::string KneeLine(const SaturateEngineResult& er) {
-  if (!er.knee_reached) return "knee not reached (the last step still scaled; raise --max-steps)";
+  if (!er.knee_reached) {
+    return er.stop == SaturateStop::kMaxSteps
+               ? "knee not reached: the last step still scaled (raise --max-steps)"
+               : fmt::format("knee not reached before the steps stopped ({})",
+                             SaturateStopName(er.stop));
+  }
   if (!er.knee) return "no knee: the first step already degraded (lower --start-rate)";
   const SaturateStep& k = er.steps[*er.knee];
   return fmt::format("knee at step {}: offered {:.0f} ops/s, achieved {:.0f} ops/s, p99 {:.2f} ms",
@@ -193,10 +198,10 @@ Status WriteSaturateOutputs(const std::string& dir, const SaturateSetup& s,
 void PrintSaturateTable(const SaturateSetup& s, const SaturateResult& r) {
   const SaturateOptions& o = s.options;
   fmt::print(
-      "saturate: {} listings, seed {}, {} client threads, open loop, steps of {} s from {} "
+      "saturate: {} listings, seed {}, {} client thread{}, open loop, steps of {} s from {} "
       "ops/s x{}, SLO p99 <= {} ms\n",
-      s.spec.listings, s.spec.seed, o.threads, o.step_seconds, o.start_rate, o.factor,
-      o.slo_p99_ms);
+      s.spec.listings, s.spec.seed, o.threads, o.threads == 1 ? "" : "s", o.step_seconds,
+      o.start_rate, o.factor, o.slo_p99_ms);
   for (const SaturateEngineResult& er : r.engines) {
     fmt::print("\n{:<8} {:>4} {:>10} {:>10} {:>8} {:>8} {:>8} {:>9} {:>7} {:>6}\n",
                EngineName(er.engine), "step", "offered/s", "achieved/s", "p50 ms", "p95 ms",
