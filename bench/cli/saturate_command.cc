@@ -70,6 +70,7 @@ StatusOr<SaturateSetup> ReadSaturateFlags(const cxxopts::ParseResult& r, std::st
   s.workload = *w;
   s.options = ReadStepFlags(r, s.workload.warmup);
   LB_RETURN_IF_ERROR(CheckSaturateOptions(s.options));
+  s.workload.threads = s.options.threads;  // as the results record it
   s.cache_mb = r["cache-mb"].as<uint64_t>();
   if (s.cache_mb == 0) return Status::InvalidArgument("--cache-mb 0: must be at least 1");
   s.store_options = StoreOptionsFromFlags(r);

@@ -77,7 +77,7 @@ Status ReadThreadAndSaturateFlags(const cxxopts::ParseResult& r, SweepConfig* c)
   if (r.count("factor")) o.factor = *(s.factor = r["factor"].as<double>());
   if (r.count("step-seconds")) o.step_seconds = *(s.step_seconds = r["step-seconds"].as<double>());
   if (r.count("max-steps")) o.max_steps = *(s.max_steps = r["max-steps"].as<int>());
-  o.threads = c->threads.value_or(1);
+  o.threads = c->threads.value_or(c->workload.threads);
   LB_RETURN_IF_ERROR(CheckSaturateOptions(o));
   c->saturate = s;
   return Status::OK();
