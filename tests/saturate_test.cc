@@ -19,11 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-SaturateStep Step(double offered, double achieved, double p99_ms) {
+SaturateStep Step(double offered, double achieved, double p99_ms, double p50_ms = 0) {
   SaturateStep s;
   s.offered = offered;
   s.achieved = achieved;
   s.p99_ms = p99_ms;
+  s.p50_ms = p50_ms;
   return s;
 }
 
@@ -82,9 +83,13 @@ TEST(SaturateStepsTest, KneeRules) {
   EXPECT_EQ(KneeOf(V{Step(100, 100, 1), Step(200, 199, 1.5), Step(400, 300, 1.6)}, &reached),
             std::optional<size_t>(1));
   EXPECT_TRUE(reached);
-  // Step 3 kept up but its p99 passed 2x the first step's.
-  EXPECT_EQ(KneeOf(V{Step(100, 100, 1), Step(200, 200, 1.5), Step(400, 400, 2.1)}, &reached),
-            std::optional<size_t>(1));
+  // Step 3 kept up but its p50 passed the first step's p99.
+  EXPECT_EQ(
+      KneeOf(V{Step(100, 100, 1, 0.1), Step(200, 200, 1.5, 0.9), Step(400, 400, 2, 1.1)}, &reached),
+      std::optional<size_t>(1));
+  // A p99 spike with a steady p50 is not the knee.
+  EXPECT_EQ(KneeOf(V{Step(100, 100, 1, 0.1), Step(200, 200, 9, 0.1)}, &reached), std::nullopt);
+  EXPECT_FALSE(reached);
   // Step 2 plateaued.
   EXPECT_EQ(KneeOf(V{Step(100, 100, 1), Step(110, 102, 1)}, &reached), std::optional<size_t>(0));
   // The first step could not keep up: no knee, but it was reached.
@@ -110,7 +115,8 @@ class FakeServer {
     calls.emplace_back(k, offered);
     const double achieved = std::min(offered, capacity_);
     const double p99 = offered < 0.5 * capacity_ ? 1.0 : offered < capacity_ ? 3.0 : 40.0;
-    return Step(offered, achieved, p99);
+    const double p50 = offered < 0.5 * capacity_ ? 0.1 : offered < capacity_ ? 0.5 : 30.0;
+    return Step(offered, achieved, p99, p50);
   }
   std::vector<std::pair<int, double>> calls;
 
@@ -128,9 +134,10 @@ TEST(SaturateStepsTest, RunStepsStepsUntilTheSloBreaks) {
   EXPECT_EQ(server.calls, want);
   ASSERT_EQ(r.steps.size(), 5u);
   EXPECT_EQ(r.stop, SaturateStop::kSlo);
-  // 800 ops/s has p99 3 > 2 x 1: the knee is 400 ops/s (index 2).
+  // 1600 ops/s did not keep up: the knee is 800 ops/s (index 3), whose p50
+  // 0.5 ms stayed under the first step's p99 1 ms.
   EXPECT_TRUE(r.knee_reached);
-  EXPECT_EQ(r.knee, std::optional<size_t>(2));
+  EXPECT_EQ(r.knee, std::optional<size_t>(3));
   EXPECT_EQ(r.slo_step, std::optional<size_t>(3));  // 800 ops/s at p99 3 ms
 }
 

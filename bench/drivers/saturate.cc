@@ -23,7 +23,7 @@ bool Degraded(std::span<const SaturateStep> steps, size_t i) {
   const SaturateStep& s = steps[i];
   if (!KeptUp(s)) return true;
   if (i == 0) return false;
-  if (s.p99_ms > kKneeP99Factor * steps[0].p99_ms) return true;
+  if (s.p50_ms > steps[0].p99_ms) return true;
   return s.achieved < steps[i - 1].achieved * (1 + kPlateauEpsilon);
 }
 

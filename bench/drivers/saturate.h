@@ -22,8 +22,10 @@
 //     max_steps  it was step max_steps;
 //   otherwise the next step runs. The step that stopped the run is kept.
 // * The knee: the last step before the first "degraded" step, where a step
-//   is degraded when it did not keep up, or its p99 exceeds kKneeP99Factor x
-//   the first step's p99, or it plateaued (as above). No degraded step: the
+//   is degraded when it did not keep up, or its p50 exceeds the first
+//   step's p99 (queueing: the typical request now waits longer than the
+//   least-loaded step's tail; unlike a p99 threshold, a median is steady on
+//   a shared machine), or it plateaued (as above). No degraded step: the
 //   knee was not reached. The first step degraded: no knee (start lower).
 // * The SLO point: the highest offered rate among steps that kept up and
 //   had p99 <= slo_p99_ms; none when no step did.
@@ -54,7 +56,6 @@ namespace listbench {
 
 inline constexpr double kKeptUpShare = 0.9;      // achieved / offered of a step that kept up
 inline constexpr double kPlateauEpsilon = 0.05;  // least rise of achieved over the previous step
-inline constexpr double kKneeP99Factor = 2.0;    // p99 over the first step's that is degraded
 
 // How the offered rate is stepped and when to stop.
 struct SaturateOptions {

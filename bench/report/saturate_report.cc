@@ -40,7 +40,9 @@ json ConfigJson(const SaturateSetup& s) {
           {"durable", s.store_options.durable},
           {"kept_up_share", kKeptUpShare},
           {"plateau_epsilon", kPlateauEpsilon},
-          {"knee_p99_factor", kKneeP99Factor}};
+          {"knee_rule",
+           "last step before one that served < kept_up_share of offered, had p50 > "
+           "the first step's p99, or rose < plateau_epsilon"}};
 }
 
 json StepJson(size_t i, const SaturateStep& s, double slo_p99_ms) {

@@ -8,7 +8,7 @@
 //   { "command": "saturate", "seed", "listings", "workload": {...},
 //     "config": { "threads", "start_rate", "factor", "step_seconds", "max_steps",
 //                 "slo_p99_ms", "warmup", "cache_mb", "durable", "kept_up_share",
-//                 "plateau_epsilon", "knee_p99_factor" },
+//                 "plateau_epsilon", "knee_rule" },
 //     "build": {environment header},
 //     "engines": { "<engine>": { "load": { "reused", "seconds", "disk_bytes" },
 //         "cache_bytes", "stop", "knee_reached", "knee": step | null,
