@@ -6,6 +6,7 @@
 #include <chrono>
 #include <latch>
 #include <optional>
+#include <set>
 #include <thread>
 #include <variant>
 
@@ -219,6 +220,26 @@ void CheckRejections(EntityId listing, const ListingHistory& h, const InitialVer
   }
 }
 
+// ReadInitialVersions' mark of a listing the trace adds.
+constexpr int64_t kSetByTheRun = INT64_MAX;
+
+// A listing the trace adds holds the version its acknowledged W4 gave it
+// from the end of that W4 (the trace may add an id twice, one of them bound
+// to fail, and either may win the race); one never added is left out.
+InitialVersions SettleAddedListings(std::span<const Op> trace, std::span<const OpRecord> records,
+                                    const InitialVersions& initial) {
+  InitialVersions settled = initial;
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const auto* w4 = std::get_if<AddListingOp>(&trace[i]);
+    if (w4 == nullptr || records[i].code != StatusCode::kOk) continue;
+    auto it = settled.find(w4->listing.id);
+    if (it == settled.end() || it->second.since_ns != kSetByTheRun) continue;
+    it->second = {w4->listing.version, records[i].end_ns};
+  }
+  std::erase_if(settled, [](const auto& kv) { return kv.second.since_ns == kSetByTheRun; });
+  return settled;
+}
+
 StatusOr<std::optional<uint64_t>> StoredVersion(Store& store, EntityId listing) {
   StatusOr<Entity> e = store.GetEntity(EntityKind::kListing, EntityKey(listing));
   if (e.status().IsNotFound()) return std::optional<uint64_t>();
@@ -273,9 +294,9 @@ void InterleavingReport::Add(InterleavingCheck check, std::string detail) {
 }
 
 StatusOr<InitialVersions> ReadInitialVersions(Store& store, std::span<const Op> trace) {
-  std::map<EntityId, const AddListingOp*> added;
+  std::set<EntityId> added;
   for (const Op& op : trace) {
-    if (const auto* w4 = std::get_if<AddListingOp>(&op)) added.emplace(w4->listing.id, w4);
+    if (const auto* w4 = std::get_if<AddListingOp>(&op)) added.insert(w4->listing.id);
   }
   InitialVersions out;
   for (const Op& op : trace) {
@@ -285,8 +306,8 @@ StatusOr<InitialVersions> ReadInitialVersions(Store& store, std::span<const Op> 
     LB_RETURN_IF_ERROR(v.status());
     if (v->has_value()) {
       out[u->update.listing] = {**v, INT64_MIN};
-    } else if (auto a = added.find(u->update.listing); a != added.end()) {
-      out[u->update.listing] = {a->second->listing.version, INT64_MAX};  // since: set by the run
+    } else if (added.count(u->update.listing)) {
+      out[u->update.listing] = {0, kSetByTheRun};
     }
   }
   return out;
@@ -323,20 +344,7 @@ Status CheckInterleaving(Store& store, std::span<const Op> trace, std::span<cons
   LB_RETURN_IF_ERROR(store.CheckInvariants(&invariants));
   for (std::string& v : invariants) report->Add(InterleavingCheck::kInvariants, std::move(v));
   LB_RETURN_IF_ERROR(CheckAckedWrites(store, trace, records, report));
-  // A listing the trace adds holds its first version from the end of the
-  // acknowledged W4 that added it.
-  InitialVersions settled = initial;
-  for (size_t i = 0; i < trace.size(); ++i) {
-    const auto* w4 = std::get_if<AddListingOp>(&trace[i]);
-    if (w4 == nullptr) continue;
-    auto it = settled.find(w4->listing.id);
-    if (it == settled.end() || it->second.since_ns != INT64_MAX) continue;
-    if (records[i].code == StatusCode::kOk) {
-      it->second.since_ns = records[i].end_ns;
-    } else {
-      settled.erase(it);
-    }
-  }
+  const InitialVersions settled = SettleAddedListings(trace, records, initial);
   return CheckW3Histories(store, trace, records, settled, report);
 }
 

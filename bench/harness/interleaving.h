@@ -94,8 +94,9 @@ struct InterleavingReport {
   void Add(InterleavingCheck check, std::string detail);
 };
 
-// Reads the version of every listing the trace's W3s name (GetEntity), or,
-// for a listing the trace itself adds, the version its W4 gives it.
+// Reads the version of every listing the trace's W3s name (GetEntity). A
+// listing the trace itself adds is marked instead; CheckInterleaving gives
+// it the version of the W4 that was acknowledged, from that W4's end.
 // Non-OK only if a read failed for another reason than NotFound.
 StatusOr<InitialVersions> ReadInitialVersions(Store& store, std::span<const Op> trace);
 
