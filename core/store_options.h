@@ -20,12 +20,21 @@ struct StoreOptions {
   size_t cache_bytes = size_t{64} << 20;
   // Create an empty store when the directory holds none.
   bool create_if_missing = true;
-  // SQLite only: how long a request waits for a lock another connection to
-  // the same database holds (sqlite3_busy_timeout; in WAL mode, the one
-  // write lock, e.g. a schema change's transaction, engine/schema_change.h)
-  // before it fails with IOError ("database is locked"). 0 = fail at once.
-  // A store's own requests never wait on each other (one connection).
+  // How long a request waits for a lock another holds before it fails with
+  // IOError. SQLite: sqlite3_busy_timeout, for a lock another connection to
+  // the same database holds (in WAL mode, the one write lock, e.g. a schema
+  // change's transaction, engine/schema_change.h); 0 = fail at once.
+  // RocksDB with pessimistic transactions: the wait for one key lock another
+  // request holds (the engine retries the request a bounded number of times
+  // before it returns IOError); 0 = fail at once.
   int busy_timeout_ms = 5000;
+  // RocksDB only: how a write's checks and changes become one atomic step
+  // among concurrent requests (engine/rocks/README.md "Concurrency").
+  // kOptimistic: rocksdb::OptimisticTransactionDB, whose commit fails when a
+  // key the write read changed meanwhile (the engine then runs the request
+  // again); kPessimistic: rocksdb::TransactionDB, whose reads lock the keys.
+  enum class RocksTxn { kOptimistic, kPessimistic };
+  RocksTxn rocksdb_txn = RocksTxn::kOptimistic;
   // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
   // consults it on every file call and reports what reached the disk. Not
   // owned; must outlive the store. nullptr = no faults (the normal case).
