@@ -25,6 +25,7 @@
 #include "engine/rocks/listing_schema.h"
 #include "engine/rocks/loader.h"
 #include "engine/rocks/table.h"
+#include "engine/rocks/txn_db.h"
 #include "engine/schema_change.h"
 
 namespace listbench {
@@ -126,14 +127,29 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) override;
   StatusOr<ListingApplications> GetListingApplications(TenantId tenant, EntityId listing) override;
 
-  Status SubmitApplication(const Application& a) override;
-  Status RecordPayment(const Payment& p) override;
-  StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) override;
-  Status AddListing(const Listing& l, std::span<const Image> images) override;
+  // Each write runs as a transaction, again while it loses races (Written).
+  Status SubmitApplication(const Application& a) override {
+    return Written([&] { return SubmitApplicationOnce(a); });
+  }
+  Status RecordPayment(const Payment& p) override {
+    return Written([&] { return RecordPaymentOnce(p); });
+  }
+  StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) override {
+    return Written([&] { return UpdateListingOnce(u); });
+  }
+  Status AddListing(const Listing& l, std::span<const Image> images) override {
+    return Written([&] { return AddListingOnce(l, images); });
+  }
   Status DecideApplication(TenantId tenant, EntityId application, bool approve,
-                           int64_t now) override;
-  Status AddTenant(const Tenant& t) override;
-  Status AddLandlord(const Landlord& l) override;
+                           int64_t now) override {
+    return Written([&] { return DecideApplicationOnce(tenant, application, approve, now); });
+  }
+  Status AddTenant(const Tenant& t) override {
+    return Written([&] { return AddTenantOnce(t); });
+  }
+  Status AddLandlord(const Landlord& l) override {
+    return Written([&] { return AddLandlordOnce(l); });
+  }
 
   // Outside any request: the full scan counts no capacity units. Like a
   // write, it first resumes a store stopped by an I/O error (table.h).
@@ -142,20 +158,20 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
     return rocks::CheckInvariants(*table_, violations);
   }
   // A read request (capacity units counted), merging one cursor per tenant
-  // (entity_scan.h).
+  // (entity_scan.h), all from one snapshot.
   Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                       std::vector<EntityRow>* out) override {
-    rocks::RequestScope request(*table_, /*writes=*/false);
+    const rocks::RequestScope request(*table_, rocks::RequestKind::kSnapshot);
     return rocks::ScanEntities(*table_, kind, after, limit, out);
   }
-  // Requests like the others (entity_access.h).
+  // Requests like the others (entity_access.h); GetEntity's lookups (marker,
+  // then item) read one snapshot.
   StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) override {
-    const rocks::RequestScope request(*table_, /*writes=*/false);
+    const rocks::RequestScope request(*table_, rocks::RequestKind::kSnapshot);
     return rocks::GetEntity(*table_, kind, key);
   }
   Status PutEntity(const Entity& e, bool* applied) override {
-    const rocks::RequestScope request(*table_, /*writes=*/true);
-    return rocks::PutEntity(*table_, e, listing_schema(), applied);
+    return Written([&] { return rocks::PutEntity(*table_, e, listing_schema(), applied); });
   }
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return io_.Snapshot(); }
@@ -169,6 +185,31 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
       const std::function<void(TenantId, const rocks::ListingItem&)>& fn) override;
 
  private:
+  // A lost race is retried this many times before the request returns its
+  // IOError (a pessimistic lock wait is bounded by busy_timeout_ms each).
+  static constexpr int kMaxRetries = 16;
+
+  // Runs the write `once` (whose result is a Status or StatusOr) in a write
+  // request (rocks::RequestScope); while it loses a race to a concurrent
+  // write, runs it again whole, up to kMaxRetries times, each counted in
+  // ThreadTally().retries.
+  template <typename Once>
+  auto Written(const Once& once) -> decltype(once()) {
+    for (int retries = 0;; ++retries) {
+      const rocks::RequestScope request(*table_, rocks::RequestKind::kWrite);
+      auto result = once();
+      if (!request.lost_race() || retries == kMaxRetries) return result;
+      ++ThreadTally().retries;
+    }
+  }
+  Status SubmitApplicationOnce(const Application& a);
+  Status RecordPaymentOnce(const Payment& p);
+  StatusOr<uint64_t> UpdateListingOnce(const ListingUpdate& u);
+  Status AddListingOnce(const Listing& l, std::span<const Image> images);
+  Status DecideApplicationOnce(TenantId tenant, EntityId application, bool approve, int64_t now);
+  Status AddTenantOnce(const Tenant& t);
+  Status AddLandlordOnce(const Landlord& l);
+
   Status CheckFormat();
   // Reads the persisted listing schema (items.h kListingSchemaKey).
   Status LoadListingSchema();
@@ -218,18 +259,14 @@ Status RocksStore::Open(bool existing) {
   // An existing store is checked read-only first, so that a foreign or
   // incompatible one is never modified.
   if (existing) LB_RETURN_IF_ERROR(CheckFormat());
-  rocksdb::DB* raw = nullptr;
-  LB_RETURN_IF_ERROR(
-      rocks::FromRocks(rocksdb::DB::Open(MakeOptions(options_, env_.get()), dir_, &raw)));
   // Recovery from an I/O error may reopen the DB in place (table.h).
-  auto reopen = [this](std::unique_ptr<rocksdb::DB>* db) {
-    rocksdb::DB* again = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(MakeOptions(options_, env_.get()), dir_, &again);
-    if (s.ok()) db->reset(again);
-    return s;
+  auto open = [this](std::unique_ptr<rocks::TxnDb>* db) {
+    return rocks::TxnDb::Open(MakeOptions(options_, env_.get()), dir_, options_.rocksdb_txn,
+                              options_.busy_timeout_ms, db);
   };
-  table_ = std::make_unique<Table>(std::unique_ptr<rocksdb::DB>(raw), MakeWriteOptions(options_),
-                                   std::move(reopen));
+  std::unique_ptr<rocks::TxnDb> db;
+  LB_RETURN_IF_ERROR(rocks::FromRocks(open(&db)));
+  table_ = std::make_unique<Table>(std::move(db), MakeWriteOptions(options_), std::move(open));
   if (existing) return LoadListingSchema();
   rocksdb::WriteOptions w;
   w.sync = true;
@@ -316,7 +353,7 @@ Status RocksStore::Exists(rocks::MarkerKind kind, EntityId id, bool* exists) {
 // ---- Reads --------------------------------------------------------------------
 
 StatusOr<ListingDetail> RocksStore::GetListingDetail(TenantId tenant, EntityId listing) {
-  const rocks::RequestScope request(*table_, /*writes=*/false);
+  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   const std::string prefix = rocks::ListingPrefix(tenant, listing);
   ScanDecoder d(prefix.size());
   ListingDetail out;
@@ -346,7 +383,7 @@ StatusOr<ListingDetail> RocksStore::GetListingDetail(TenantId tenant, EntityId l
 }
 
 StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, EntityId landlord) {
-  const rocks::RequestScope request(*table_, /*writes=*/false);
+  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   const std::string prefix = rocks::LandlordPrefix(tenant, landlord);
   ScanDecoder d(prefix.size());
   LandlordPortfolio out;
@@ -369,7 +406,7 @@ StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, En
 }
 
 StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
-  const rocks::RequestScope request(*table_, /*writes=*/false);
+  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   LB_RETURN_IF_ERROR(ValidateSearch(q));
   const std::string city = rocks::SearchCityPrefix(q.tenant, q.city);
   std::string lower = city, upper = city;
@@ -394,7 +431,7 @@ StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
 }
 
 StatusOr<ApplicantProfile> RocksStore::GetApplicantProfile(TenantId tenant, EntityId applicant) {
-  const rocks::RequestScope request(*table_, /*writes=*/false);
+  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   const std::string prefix = rocks::ApplicantPrefix(tenant, applicant);
   ScanDecoder d(prefix.size());
   ApplicantProfile out;
@@ -420,7 +457,7 @@ StatusOr<ApplicantProfile> RocksStore::GetApplicantProfile(TenantId tenant, Enti
 
 StatusOr<ListingApplications> RocksStore::GetListingApplications(TenantId tenant,
                                                                  EntityId listing) {
-  const rocks::RequestScope request(*table_, /*writes=*/false);
+  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   const std::string prefix = rocks::ListingPrefix(tenant, listing);
   std::string lower = prefix;
   rocks::PutKeyU8(&lower, rocks::kSkApp);
@@ -447,8 +484,7 @@ StatusOr<ListingApplications> RocksStore::GetListingApplications(TenantId tenant
 
 // ---- Writes -------------------------------------------------------------------
 
-Status RocksStore::SubmitApplication(const Application& in) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+Status RocksStore::SubmitApplicationOnce(const Application& in) {
   const TenantId t = in.tenant;
   Listing listing;
   Applicant applicant;
@@ -479,8 +515,7 @@ Status RocksStore::SubmitApplication(const Application& in) {
   return table_->Write(&batch);
 }
 
-Status RocksStore::RecordPayment(const Payment& p) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+Status RocksStore::RecordPaymentOnce(const Payment& p) {
   LB_RETURN_IF_ERROR(ValidateRecordPayment(p));
   Application app;
   bool found = false;
@@ -501,8 +536,7 @@ Status RocksStore::RecordPayment(const Payment& p) {
   return table_->Write(&batch);
 }
 
-StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+StatusOr<uint64_t> RocksStore::UpdateListingOnce(const ListingUpdate& u) {
   LB_RETURN_IF_ERROR(ValidateUpdateListing(u));
   const TenantId t = u.tenant;
   rocks::ListingItem stored;
@@ -525,8 +559,7 @@ StatusOr<uint64_t> RocksStore::UpdateListing(const ListingUpdate& u) {
   return l.version;
 }
 
-Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+Status RocksStore::AddListingOnce(const Listing& l, std::span<const Image> images) {
   LB_RETURN_IF_ERROR(ValidateAddListing(l, images));
   Landlord landlord;
   bool found = false;
@@ -543,9 +576,8 @@ Status RocksStore::AddListing(const Listing& l, std::span<const Image> images) {
   return table_->Write(&batch);
 }
 
-Status RocksStore::DecideApplication(TenantId tenant, EntityId application, bool approve,
-                                     int64_t now) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+Status RocksStore::DecideApplicationOnce(TenantId tenant, EntityId application, bool approve,
+                                         int64_t now) {
   Application app;
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(*table_, rocks::ApplicationKey(tenant, application), &app, &found));
@@ -560,8 +592,7 @@ Status RocksStore::DecideApplication(TenantId tenant, EntityId application, bool
   return table_->Write(&batch);
 }
 
-Status RocksStore::AddTenant(const Tenant& t) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+Status RocksStore::AddTenantOnce(const Tenant& t) {
   LB_RETURN_IF_ERROR(ValidateNewTenant(t));
   Tenant existing;
   bool found = false;
@@ -572,8 +603,7 @@ Status RocksStore::AddTenant(const Tenant& t) {
   return table_->Write(&batch);
 }
 
-Status RocksStore::AddLandlord(const Landlord& l) {
-  const rocks::RequestScope request(*table_, /*writes=*/true);
+Status RocksStore::AddLandlordOnce(const Landlord& l) {
   LB_RETURN_IF_ERROR(ValidateNewLandlord(l));
   Tenant tenant;
   bool found = false;

@@ -5,14 +5,16 @@
 // engine/rocks/README.md. All file I/O goes through one FileSystemWrapper
 // (engine/rocks/counting_fs.h) that counts it.
 //
-// Thread safety: as Store (not safe for concurrent use), with one exception:
-// the lazy listing schema change (engine/rocks/listing_schema.h) may call
-// UpgradeListingSchema() from another thread while requests run. That call
-// writes through Table::PutFromAnyThread (which holds the table's DB handle
-// shared, so an in-place recovery after an I/O error cannot close it
-// meanwhile) and sets one std::atomic<int>, the listing schema version, which
-// the write path (W3, W4: which encoding to write) and ReadEnergyRating load;
-// nothing else in the store is shared.
+// Thread safety: as Store (core/store.h "Concurrency"): safe for concurrent
+// use. All requests share one DB, opened as a transaction DB
+// (StoreOptions::rocksdb_txn, engine/rocks/txn_db.h); each write is one
+// rocksdb::Transaction whose checks read through GetForUpdate and which the
+// store runs again whole when it loses a race (engine/rocks/table.h says how,
+// and how reads get one snapshot). The lazy listing schema change
+// (engine/rocks/listing_schema.h) may call UpgradeListingSchema() from
+// another thread: it writes through Table::PutFromAnyThread and sets one
+// std::atomic<int>, the listing schema version, which the write path (W3,
+// W4: which encoding to write) and ReadEnergyRating load.
 #ifndef LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 #define LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 

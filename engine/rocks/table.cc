@@ -1,5 +1,7 @@
 #include "engine/rocks/table.h"
 
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/transaction_log.h>
 
 #include <utility>
@@ -58,6 +60,33 @@ class WriteUnitCounter : public rocksdb::WriteBatch::Handler {
   uint64_t units_ = 0;
 };
 
+// Adds the time a pessimistic transaction's call waited for key locks to
+// the thread's tally (RocksDB's perf context times the lock manager's
+// waits; the timing level is raised only around such calls).
+class LockWaitTimer {
+ public:
+  explicit LockWaitTimer(TxnDb::Mode mode) : on_(mode == TxnDb::Mode::kPessimistic) {
+    if (!on_) return;
+    level_ = rocksdb::GetPerfLevel();
+    if (level_ < rocksdb::PerfLevel::kEnableTimeExceptForMutex) {
+      rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableTimeExceptForMutex);
+    }
+    start_ = rocksdb::get_perf_context()->key_lock_wait_time;
+  }
+  ~LockWaitTimer() {
+    if (!on_) return;
+    ThreadTally().lock_wait_ns += rocksdb::get_perf_context()->key_lock_wait_time - start_;
+    rocksdb::SetPerfLevel(level_);
+  }
+  LockWaitTimer(const LockWaitTimer&) = delete;
+  LockWaitTimer& operator=(const LockWaitTimer&) = delete;
+
+ private:
+  bool on_;
+  rocksdb::PerfLevel level_ = rocksdb::PerfLevel::kDisable;
+  uint64_t start_ = 0;
+};
+
 }  // namespace
 
 Status FromRocks(const rocksdb::Status& s) {
@@ -76,55 +105,108 @@ Status FromRocks(const rocksdb::Status& s) {
   }
 }
 
-Table::Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write_options,
-             Reopener reopen)
+Table::Table(std::unique_ptr<TxnDb> db, const rocksdb::WriteOptions& write_options, Reopener reopen)
     : db_(std::move(db)), write_options_(write_options), reopen_(std::move(reopen)) {}
 
+thread_local Table::Request* Table::current_ = nullptr;
+
+Table::Request* Table::Current() {
+  for (Request* r = current_; r != nullptr; r = r->outer) {
+    if (r->table == this) return r;
+  }
+  return nullptr;
+}
+
+Status Table::Use(std::shared_lock<std::shared_mutex>* use) {
+  *use = std::shared_lock<std::shared_mutex>(db_use_mu_);
+  if (db_ != nullptr) return Status::OK();
+  use->unlock();
+  const Status s = ResumeAfterWriteError();  // a reopen failed: try again
+  use->lock();
+  if (!s.ok()) return s;
+  if (db_ == nullptr) return Status::IOError("rocksdb: store closed after a failed reopen");
+  return Status::OK();
+}
+
+Status Table::StartRead(Request* r, std::shared_lock<std::shared_mutex>* use,
+                        rocksdb::ReadOptions* ro) {
+  if (r == nullptr) return Use(use);
+  if (db_ == nullptr) {
+    return r->failure.ok() ? Status::IOError("rocksdb: store closed after a failed reopen")
+                           : r->failure;
+  }
+  ro->snapshot = r->snapshot;
+  return Status::OK();
+}
+
+Status Table::RaceOutcome(Request* r, const rocksdb::Status& s) {
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) r->lost_race = true;
+  return FromRocks(s);
+}
+
+Status Table::TxnGet(Request* r, std::string_view key, std::string* value) {
+  const LockWaitTimer timer(db_->mode());
+  const rocksdb::Status s =
+      r->txn->GetForUpdate(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value);
+  if (s.ok() || s.IsNotFound()) return s.ok() ? Status::OK() : Status::NotFound("");
+  return RaceOutcome(r, s);
+}
+
 Status Table::Get(std::string_view key, std::string* value, bool* found) {
-  if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
+  Request* r = Current();
+  std::shared_lock<std::shared_mutex> use;  // outside a request: for this call
+  rocksdb::ReadOptions ro;
+  LB_RETURN_IF_ERROR(StartRead(r, &use, &ro));
   work_.AddQueries(1);
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value);
-  if (s.IsNotFound()) {
+  Status got;  // NotFound: no such item
+  if (r != nullptr && r->txn != nullptr) {
+    got = TxnGet(r, key, value);
+  } else {
+    const rocksdb::Status s = db_->db()->Get(ro, rocksdb::Slice(key.data(), key.size()), value);
+    got = s.IsNotFound() ? Status::NotFound("") : FromRocks(s);
+  }
+  if (got.code() == StatusCode::kNotFound) {
     *found = false;
-    if (count_units_) {
+    if (r != nullptr) {
       work_.AddReadUnits(ReadUnitsForGet(0));
-      Remember(key, 0);
+      Remember(r, key, 0);
     }
     return Status::OK();
   }
-  if (!s.ok()) return FromRocks(s);
+  LB_RETURN_IF_ERROR(got);
   work_.AddRowsRead(1);
   *found = true;
-  if (count_units_) {
+  if (r != nullptr) {
     const uint64_t bytes = ItemBytes(key.size(), value->size());
     work_.AddReadUnits(ReadUnitsForGet(bytes));
-    Remember(key, bytes);
+    Remember(r, key, bytes);
   }
   return Status::OK();
 }
 
 Status Table::Scan(std::string_view lower, std::string_view upper,
                    const std::function<bool(std::string_view, std::string_view)>& fn) {
-  if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
-  work_.AddQueries(1);
+  Request* r = Current();
+  std::shared_lock<std::shared_mutex> use;  // outside a request: for this call
   rocksdb::ReadOptions ro;
+  LB_RETURN_IF_ERROR(StartRead(r, &use, &ro));
+  work_.AddQueries(1);
   rocksdb::Slice upper_slice(upper.data(), upper.size());
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro));
   uint64_t total_bytes = 0;  // of the visited items, for read units
   for (it->Seek(rocksdb::Slice(lower.data(), lower.size())); it->Valid(); it->Next()) {
     work_.AddRowsRead(1);
     const rocksdb::Slice k = it->key(), v = it->value();
     const std::string_view key(k.data(), k.size());
-    if (count_units_) {
+    if (r != nullptr) {
       const uint64_t bytes = SizeOf(k, v);
       total_bytes += bytes;
-      Remember(key, bytes);
+      Remember(r, key, bytes);
     }
     if (!fn(key, std::string_view(v.data(), v.size()))) break;
   }
-  if (count_units_) work_.AddReadUnits(ReadUnitsForQuery(total_bytes));
+  if (r != nullptr) work_.AddReadUnits(ReadUnitsForQuery(total_bytes));
   return FromRocks(it->status());
 }
 
@@ -132,16 +214,17 @@ Table::Cursor::Cursor(Table* table, std::string upper)
     : table_(table), upper_(std::move(upper)), upper_slice_(upper_) {}
 
 Table::Cursor::~Cursor() {
-  if (table_->count_units_) table_->work_.AddReadUnits(ReadUnitsForQuery(bytes_));
+  it_.reset();  // before use_ lets the DB go
+  if (request_ != nullptr) table_->work_.AddReadUnits(ReadUnitsForQuery(bytes_));
 }
 
 void Table::Cursor::Landed() {
   if (!it_->Valid()) return;
   table_->work_.AddRowsRead(1);
-  if (table_->count_units_) {
+  if (request_ != nullptr) {
     const uint64_t bytes = SizeOf(it_->key(), it_->value());
     bytes_ += bytes;
-    table_->Remember(key(), bytes);
+    Remember(request_, key(), bytes);
   }
 }
 
@@ -154,33 +237,59 @@ Status Table::Cursor::status() const { return FromRocks(it_->status()); }
 
 StatusOr<std::unique_ptr<Table::Cursor>> Table::NewCursor(std::string_view lower,
                                                           std::string_view upper) {
-  if (db_ == nullptr) LB_RETURN_IF_ERROR(ResumeAfterWriteError());  // a reopen failed
-  work_.AddQueries(1);
   std::unique_ptr<Cursor> c(new Cursor(this, std::string(upper)));
+  c->request_ = Current();
   rocksdb::ReadOptions ro;
+  LB_RETURN_IF_ERROR(StartRead(c->request_, &c->use_, &ro));
+  work_.AddQueries(1);
   if (!upper.empty()) ro.iterate_upper_bound = &c->upper_slice_;
-  c->it_.reset(db_->NewIterator(ro));
+  c->it_.reset(db_->db()->NewIterator(ro));
   c->it_->Seek(rocksdb::Slice(lower.data(), lower.size()));
   c->Landed();
   return c;
 }
 
 Status Table::Write(rocksdb::WriteBatch* batch) {
-  LB_RETURN_IF_ERROR(ResumeAfterWriteError());
+  Request* r = Current();
+  if (r != nullptr && r->txn != nullptr) return TxnWrite(r, batch);
+  if (r != nullptr) LB_RETURN_IF_ERROR(r->failure);  // a write request on a closed DB
+  std::shared_lock<std::shared_mutex> use;           // outside a request: for this call
+  if (r == nullptr) {
+    LB_RETURN_IF_ERROR(ResumeAfterWriteError());
+    LB_RETURN_IF_ERROR(Use(&use));
+  } else if (db_ == nullptr) {
+    return Status::IOError("rocksdb: store closed after a failed reopen");
+  }
   work_.AddQueries(1);
   work_.AddRowsWritten(batch->Count());
-  if (!count_units_) return WriteDone(db_->Write(write_options_, batch));
-  WriteUnitCounter counter(sizes_);
+  return WriteDone(db_->WriteQuiet(write_options_, batch));
+}
+
+Status Table::TxnWrite(Request* r, rocksdb::WriteBatch* batch) {
+  LB_RETURN_IF_ERROR(r->failure);  // the recovery at the request's start
+  // Another request's write failed since this one began: resume in place
+  // if RocksDB allows it; a reopen waits for the next request to begin.
+  if (write_failed_.load(std::memory_order_acquire)) LB_RETURN_IF_ERROR(Recover(false));
+  work_.AddQueries(1);
+  work_.AddRowsWritten(batch->Count());
+  WriteUnitCounter counter(r->sizes);
   LB_RETURN_IF_ERROR(FromRocks(batch->Iterate(&counter)));
   work_.AddWriteUnits(counter.units());
-  LB_RETURN_IF_ERROR(WriteDone(db_->Write(write_options_, batch)));
-  for (auto& [key, bytes] : counter.changed()) sizes_[key] = bytes;
+  {
+    const LockWaitTimer timer(db_->mode());
+    const rocksdb::Status put = r->txn->RebuildFromWriteBatch(batch);
+    if (!put.ok()) return RaceOutcome(r, put);
+  }
+  const rocksdb::Status s = r->txn->Commit();
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return RaceOutcome(r, s);
+  LB_RETURN_IF_ERROR(WriteDone(s));
+  for (auto& [key, bytes] : counter.changed()) r->sizes[key] = bytes;
   return Status::OK();
 }
 
 std::string Table::CurrentWal() {
   std::unique_ptr<rocksdb::LogFile> wal;
-  if (!db_->GetCurrentWalFile(&wal).ok() || wal == nullptr) return "";
+  if (!db_->db()->GetCurrentWalFile(&wal).ok() || wal == nullptr) return "";
   return wal->PathName();  // "/000012.log"
 }
 
@@ -193,8 +302,9 @@ Status Table::ResumeAfterWriteError() {
 Status Table::PutFromAnyThread(std::string_view key, std::string_view value) {
   std::shared_lock<std::shared_mutex> use(db_use_mu_);  // db_ stays
   if (write_failed_.load(std::memory_order_acquire)) LB_RETURN_IF_ERROR(Recover(false));
-  return WriteDone(db_->Put(write_options_, rocksdb::Slice(key.data(), key.size()),
-                            rocksdb::Slice(value.data(), value.size())));
+  if (db_ == nullptr) return Status::IOError("rocksdb: store closed after a failed reopen");
+  return WriteDone(db_->db()->Put(write_options_, rocksdb::Slice(key.data(), key.size()),
+                                  rocksdb::Slice(value.data(), value.size())));
 }
 
 Status Table::Recover(bool may_reopen) {
@@ -204,7 +314,8 @@ Status Table::Recover(bool may_reopen) {
   if (db_ != nullptr) {
     // OK at once if RocksDB holds no background error (e.g. the failure was
     // the write's own and did not stop the DB).
-    const rocksdb::Status s = db_->Resume();
+    // The transaction DB does not forward Resume: the DB under it resumes.
+    const rocksdb::Status s = db_->db()->GetRootDB()->Resume();
     // Resume starts a new WAL only if it had a memtable to flush; appending
     // to a WAL whose writer saw an error fails an assertion in RocksDB 7.8.
     const bool kept_failed_wal = s.ok() && !failed_wal_.empty() &&
@@ -260,21 +371,34 @@ Status Table::WriteDone(const rocksdb::Status& s) {
   return FromRocks(s);
 }
 
-void Table::BeginRequest(bool writes) {
-  sizes_.clear();
-  count_units_ = true;
-  remember_sizes_ = writes;
+void Table::BeginRequest(Request* r) {
+  r->table = this;
+  if (r->kind == RequestKind::kWrite) {
+    // Before the shared lock (a reopen takes it exclusively); a failure is
+    // the request's Write's to return.
+    r->failure = ResumeAfterWriteError();
+    r->use = std::shared_lock<std::shared_mutex>(db_use_mu_);
+  } else {
+    r->failure = Use(&r->use);
+  }
+  r->outer = current_;
+  current_ = r;
+  if (db_ == nullptr) return;  // r->failure says why (or reads report it closed)
+  if (r->kind == RequestKind::kSnapshot) r->snapshot = db_->db()->GetSnapshot();
+  if (r->kind == RequestKind::kWrite) r->txn = db_->Begin(write_options_);
 }
 
-void Table::EndRequest() {
-  count_units_ = false;
-  remember_sizes_ = false;
-  sizes_.clear();
+void Table::EndRequest(Request* r) {
+  r->txn.reset();  // rolls back an uncommitted transaction
+  if (r->snapshot != nullptr) db_->db()->ReleaseSnapshot(r->snapshot);
+  r->snapshot = nullptr;
+  current_ = r->outer;
+  if (r->use.owns_lock()) r->use.unlock();
 }
 
-void Table::Remember(std::string_view key, uint64_t bytes) {
-  if (!remember_sizes_) return;
-  sizes_.insert_or_assign(std::string(key), bytes);
+void Table::Remember(Request* r, std::string_view key, uint64_t bytes) {
+  if (r->kind != RequestKind::kWrite) return;
+  r->sizes.insert_or_assign(std::string(key), bytes);
 }
 
 }  // namespace listbench::rocks

@@ -40,12 +40,58 @@
 // again). Reads need no recovery, except after a reopen that failed (the
 // fault still there), which leaves the DB closed until one succeeds.
 //
-// Thread safety: not safe for concurrent use (as Store), except that
-// PutFromAnyThread may run on another thread while requests run on one.
+// Requests (RequestScope) and concurrency. Each Store request runs inside a
+// RequestScope on its own thread; any number of threads may run requests at
+// once. The scope's state (capacity-unit counting, remembered sizes, the
+// snapshot, the transaction) belongs to that request alone: the table finds
+// it through a thread-local pointer, so the helpers that read through a
+// Table& need no extra argument. By kind (RequestKind):
+//   kRead      a read that issues ONE Get or ONE Scan/iterator: RocksDB reads
+//              each from one implicit snapshot, so it needs no other (R1-R5
+//              are one seek each).
+//   kSnapshot  a read that issues several lookups (GetEntity, ScanEntities):
+//              all of them read one explicit snapshot (ReadOptions.snapshot)
+//              taken when the scope begins.
+//   kWrite     a rocksdb::Transaction (TxnDb: optimistic or pessimistic).
+//              Every Get is GetForUpdate, so every item a write's checks
+//              read is either locked (pessimistic) or validated at commit
+//              (optimistic: the commit fails if one changed since it was
+//              read); Write(batch) puts the batch into the transaction and
+//              commits it with the table's write options (sync as
+//              configured). A commit or lock that lost a race (Busy,
+//              TryAgain, TimedOut, a deadlock) makes Write/Get return
+//              IOError and marks the scope lost_race(): the caller runs the
+//              whole request again from its start, in a new scope. A
+//              pessimistic request's waits for key locks are added to
+//              ThreadTally().lock_wait_ns. Scans in a write request read
+//              the latest state (none of the writes scan to check).
+// Outside any scope (bulk load, invariant check, the schema change's
+// reads), calls are for a quiet store: reads at the latest state, writes
+// outside any transaction, no units.
+//
+// Recovery and db_: a recovery (ResumeAfterWriteError) may close and reopen
+// the DB, so it holds db_use_mu_ exclusively; every use of db_ holds it
+// shared: a RequestScope for its whole life (so its snapshot, transaction
+// and iterators never outlive the DB they belong to), a call outside any
+// scope for that call (a Cursor for its life). A thread never asks for the
+// exclusive lock while it holds the shared one: a write request recovers
+// at its start, before its scope takes the shared lock, and defers the
+// failure of that recovery to its Write (so its InvalidArgument, NotFound
+// and Conflict come first, as on one thread); a read request reopens a
+// closed DB (db_ null after a failed reopen) the same way before it reads.
+// When another request's write fails while a request runs, its Write only
+// resumes (DB::Resume, safe under the shared lock); if a reopen is needed it
+// returns IOError, and the next request to begin reopens. With one thread
+// this is the same sequence of recoveries as a recovery at each write.
+//
+// Thread safety: safe for concurrent use, as above. REQUIRES: a thread has
+// at most one RequestScope of a table open at a time; NewBulkLoader's
+// loader and the invariant check run on a quiet table.
 #ifndef LISTBENCH_ENGINE_ROCKS_TABLE_H_
 #define LISTBENCH_ENGINE_ROCKS_TABLE_H_
 
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/transaction.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -59,6 +105,7 @@
 
 #include "core/io_stats.h"
 #include "core/status.h"
+#include "engine/rocks/txn_db.h"
 
 namespace listbench::rocks {
 
@@ -67,14 +114,19 @@ namespace listbench::rocks {
 // other transient failures become IOError.
 Status FromRocks(const rocksdb::Status& s);
 
+// What a RequestScope serves (see the top comment).
+enum class RequestKind { kRead, kSnapshot, kWrite };
+
 class Table {
+  struct Request;  // one request in progress (below)
+
  public:
-  // Opens the DB again in place (same directory, options and file system),
-  // for recovery; sets *db on success.
-  using Reopener = std::function<rocksdb::Status(std::unique_ptr<rocksdb::DB>* db)>;
+  // Opens the DB again in place (same directory, options, file system and
+  // transaction mode), for recovery; sets *db on success.
+  using Reopener = std::function<rocksdb::Status(std::unique_ptr<TxnDb>* db)>;
 
   // `db` must not be null. Without `reopen`, recovery is DB::Resume() only.
-  Table(std::unique_ptr<rocksdb::DB> db, const rocksdb::WriteOptions& write_options,
+  Table(std::unique_ptr<TxnDb> db, const rocksdb::WriteOptions& write_options,
         Reopener reopen = nullptr);
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
@@ -92,8 +144,9 @@ class Table {
   // unbounded), for scans that interleave several ranges (a merge). Counted
   // as a Scan: one query for its seek, one row per item it lands on, and
   // (inside a request) the read units of the visited bytes when it is
-  // destroyed. REQUIRES: destroyed before the table, and before any write
-  // through it (a write's recovery may reopen the DB).
+  // destroyed. REQUIRES: used on the thread that made it; destroyed before
+  // its request's scope ends, and (outside a scope, where it holds the DB
+  // shared) before any write through the table on its thread.
   class Cursor {
    public:
     ~Cursor();
@@ -115,6 +168,8 @@ class Table {
     void Landed();  // counts the item the iterator is on, if any
 
     Table* table_;
+    Request* request_ = nullptr;               // the request it counts for, if any
+    std::shared_lock<std::shared_mutex> use_;  // outside a request: db_ stays
     std::string upper_;
     rocksdb::Slice upper_slice_;
     std::unique_ptr<rocksdb::Iterator> it_;
@@ -122,8 +177,12 @@ class Table {
   };
   StatusOr<std::unique_ptr<Cursor>> NewCursor(std::string_view lower, std::string_view upper);
 
-  // Applies `batch` atomically with the table's write options, after
-  // ResumeAfterWriteError(), whose failure it returns without writing.
+  // Applies `batch` atomically with the table's write options. In a write
+  // request: commits the request's transaction with it (see the top
+  // comment; IOError and lost_race() when it lost a race), after the
+  // request's deferred recovery failure, if any, which it returns without
+  // writing. Outside a request: after ResumeAfterWriteError(), whose failure
+  // it returns without writing.
   Status Write(rocksdb::WriteBatch* batch);
 
   // If no write failed with an I/O error since the last recovery: OK,
@@ -141,22 +200,55 @@ class Table {
   // reopens under the requests' feet), counts no work.
   Status PutFromAnyThread(std::string_view key, std::string_view value);
 
-  // Starts one Store request: forgets the item sizes remembered for the
-  // previous one and turns capacity-unit counting on. Item sizes are only
-  // remembered when the request `writes` (reads never need before images,
-  // and a read request pays nothing for the bookkeeping).
-  void BeginRequest(bool writes);
-  // Ends the request: counting off, remembered sizes forgotten.
-  void EndRequest();
-
   WorkStats work() const { return work_.Snapshot(); }
-  // Null only after a failed reopen (see ResumeAfterWriteError).
-  rocksdb::DB* db() { return db_.get(); }
+  // Null only after a failed reopen (see ResumeAfterWriteError). For a
+  // quiet store (opening, bulk loading): no lock is held.
+  rocksdb::DB* db() { return db_ == nullptr ? nullptr : db_->db(); }
   const rocksdb::WriteOptions& write_options() const { return write_options_; }
 
  private:
-  // Remembers `bytes` as the size of `key` for this request.
-  void Remember(std::string_view key, uint64_t bytes);
+  friend class RequestScope;
+
+  // One request in progress (RequestScope owns it, on its thread's stack).
+  struct Request {
+    Table* table = nullptr;
+    Request* outer = nullptr;  // the thread's enclosing request (another table)
+    RequestKind kind = RequestKind::kRead;
+    std::shared_lock<std::shared_mutex> use;  // db_use_mu_, for the whole request
+    // Non-OK: the recovery at its start failed; reads return it when the DB
+    // is closed, a write returns it.
+    Status failure;
+    const rocksdb::Snapshot* snapshot = nullptr;  // kSnapshot
+    std::unique_ptr<rocksdb::Transaction> txn;    // kWrite
+    bool lost_race = false;
+    // Item sizes (key + value bytes; 0 = absent) read or written in this
+    // request, by key (write requests only).
+    std::unordered_map<std::string, uint64_t> sizes;
+  };
+
+  // Starts `r` on the calling thread: recovery as the top comment says,
+  // the shared lock, the snapshot or transaction; capacity units on.
+  void BeginRequest(Request* r);
+  // Ends it: the transaction (if not committed) rolled back, the snapshot
+  // released, the lock released, counting off.
+  void EndRequest(Request* r);
+  // The calling thread's request on this table, or null.
+  Request* Current();
+  // The calling thread's innermost request, of any table (Current walks
+  // outwards from it).
+  static thread_local Request* current_;
+  // Holds db_use_mu_ shared in *use with db_ open, reopening a closed DB
+  // first (before taking the lock); IOError if it stays closed.
+  Status Use(std::shared_lock<std::shared_mutex>* use);
+  // In request `r` (or outside any when null): the read options and the
+  // closed-DB check every read starts with.
+  Status StartRead(Request* r, std::shared_lock<std::shared_mutex>* use, rocksdb::ReadOptions* ro);
+  Status TxnGet(Request* r, std::string_view key, std::string* value);
+  Status TxnWrite(Request* r, rocksdb::WriteBatch* batch);
+  // Marks `r` lost if `s` says it lost a race and converts `s`.
+  Status RaceOutcome(Request* r, const rocksdb::Status& s);
+  // Remembers `bytes` as the size of `key` for request `r`.
+  static void Remember(Request* r, std::string_view key, uint64_t bytes);
 
   // Records a write's outcome for recovery and converts it (FromRocks).
   Status WriteDone(const rocksdb::Status& s);
@@ -165,12 +257,11 @@ class Table {
   // The current WAL's PathName() ("/000012.log"), "" if unknown.
   std::string CurrentWal();
 
-  std::unique_ptr<rocksdb::DB> db_;  // replaced only under db_use_mu_ held exclusively
+  std::unique_ptr<TxnDb> db_;  // replaced only under db_use_mu_ held exclusively
   rocksdb::WriteOptions write_options_;
   Reopener reopen_;
-  // Held shared by PutFromAnyThread around its use of db_, exclusively by a
-  // recovery (which may replace db_). Requests take neither on their hot
-  // path: they run on the one thread that may replace db_.
+  // Held shared by every use of db_ (see the top comment), exclusively by a
+  // recovery (which may replace db_).
   std::shared_mutex db_use_mu_;
   // A write failed with an I/O error and no recovery succeeded since.
   std::atomic<bool> write_failed_{false};
@@ -178,23 +269,26 @@ class Table {
   std::string write_error_;  // the first such write's rocksdb status
   std::string failed_wal_;   // the WAL that was current when it failed
   WorkCounters work_;
-  bool count_units_ = false;     // inside a request
-  bool remember_sizes_ = false;  // inside a request that writes
-  // Item sizes (key + value bytes; 0 = absent) read or written in the
-  // current request, by key.
-  std::unordered_map<std::string, uint64_t> sizes_;
 };
 
-// RAII for Table::BeginRequest/EndRequest.
+// One Store request on the calling thread (see Table's top comment).
 class RequestScope {
  public:
-  RequestScope(Table& table, bool writes) : table_(table) { table_.BeginRequest(writes); }
-  ~RequestScope() { table_.EndRequest(); }
+  RequestScope(Table& table, RequestKind kind) : table_(table) {
+    request_.kind = kind;
+    table_.BeginRequest(&request_);
+  }
+  ~RequestScope() { table_.EndRequest(&request_); }
   RequestScope(const RequestScope&) = delete;
   RequestScope& operator=(const RequestScope&) = delete;
 
+  // The write lost a race to a concurrent one (its result is an IOError
+  // and nothing was written): run the request again in a new scope.
+  bool lost_race() const { return request_.lost_race; }
+
  private:
   Table& table_;
+  Table::Request request_;
 };
 
 }  // namespace listbench::rocks
