@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "bench/drivers/drill.h"
@@ -210,6 +212,23 @@ TEST(DrillOracleTest, AckLogLinesFromManyThreadsArriveWhole) {
     EXPECT_EQ(w.outcome, fmt::format("ok {}", i));
     EXPECT_LT(w.began_line, w.answered_line);
   }
+}
+
+// Bad --threads: one line naming the flag, exit 2, nothing written.
+TEST(DrillThreadsFlagTest, RejectsBadThreadCounts) {
+  testing::TempDir tmp;
+  const std::string work = tmp.Sub("work");
+  const std::string scenarios = std::string(LISTBENCH_SOURCE_DIR) + "/sim/scenarios/";
+  for (const std::string& args :
+       {"drill --scenario " + scenarios + "crash-durable.toml --threads 0 --work-dir " + work,
+        "drill --scenario " + scenarios + "crash-durable.toml --threads 100000 --work-dir " + work,
+        "drill --scenario " + scenarios + "io-errors.toml --threads 4 --work-dir " + work}) {
+    testing::CliResult r = testing::RunListbench(args, tmp);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("--threads"), std::string::npos) << args << "\n" << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(work));
 }
 
 }  // namespace
