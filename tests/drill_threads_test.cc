@@ -1,8 +1,10 @@
-// Crash drills with concurrent writers (bench/drivers/drill.h, drill_oracle.h):
-// with 4 writer threads, durable stores lose no acknowledged write on either
-// engine; the checker reports an acknowledgment for a write that is not in
-// the store as lost, and a real-time hole as a hole; the oracle lines of
-// many threads arrive whole.
+// Crash drills with concurrent writers (bench/drivers/drill.h,
+// drill_oracle.h): with 4 writer threads, durable stores lose no
+// acknowledged write on either engine; the checker reports an
+// acknowledgment for a write that is not in the store as lost, and a
+// real-time hole as a hole; the oracle lines of many threads arrive whole.
+// (Not a *_concurrency_test: the drills run the listbench binary in child
+// processes, which the ThreadSanitizer binary does not build.)
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
