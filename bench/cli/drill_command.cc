@@ -30,6 +30,7 @@ double Percentile(std::vector<double> v, double q) {
 
 nlohmann::json ResultJson(const DrillResult& r) {
   nlohmann::json j = {
+      {"threads", r.threads},
       {"cycles", r.cycles},
       {"operations", r.operations},
       {"outcomes", r.outcomes},
@@ -72,8 +73,9 @@ nlohmann::json ResultJson(const DrillResult& r) {
 
 void PrintResult(const Scenario& sc, const DrillResult& r) {
   const std::string e(EngineName(r.engine));
-  fmt::print("{} on {} ({}, seed {}): {} cycles in {:.1f} s\n", sc.name, e,
-             sc.durable ? "durable" : "relaxed", r.seed, r.cycles, r.seconds);
+  fmt::print("{} on {} ({}, seed {}, {} writer thread{}): {} cycles in {:.1f} s\n", sc.name, e,
+             sc.durable ? "durable" : "relaxed", r.seed, r.threads, r.threads == 1 ? "" : "s",
+             r.cycles, r.seconds);
   std::string outcomes;
   for (const auto& [k, v] : r.outcomes) outcomes += fmt::format(" {}={}", k, v);
   fmt::print("  {} by outcome:{}\n", sc.kind == DrillKind::kCrash ? "writes" : "operations",
@@ -408,8 +410,10 @@ void AddDrillFlags(cxxopts::Options* options) {
       cxxopts::value<uint64_t>()->default_value("0"))(
       "kill-point-sweep",
       "crash scenarios: crash at the 1st, 2nd, ... write/sync call until a "
-      "run completes")("work-dir", "work directory",
-                       cxxopts::value<std::string>()->default_value("work"))(
+      "run completes")("threads",
+                       "crash scenarios: writer threads in the child (op i on thread i % N)",
+                       cxxopts::value<int>()->default_value("1"))(
+      "work-dir", "work directory", cxxopts::value<std::string>()->default_value("work"))(
       "json", "write the results to this JSON file (plots go next to it)",
       cxxopts::value<std::string>())(
       "listbench", "the listbench binary the crash children run",
@@ -435,6 +439,8 @@ int MatrixCommand(const cxxopts::ParseResult& r, const std::vector<Engine>& engi
   return RunMatrix(binary, engines, r["seed"].as<uint64_t>(), work_dir, *json_path);
 }
 
+constexpr int kMaxThreads = 256;
+
 // The drill's options from the flags, checked against the scenario.
 StatusOr<DrillOptions> DrillOptionsFlags(const cxxopts::ParseResult& r, const Scenario& sc) {
   DrillOptions opts;
@@ -444,8 +450,18 @@ StatusOr<DrillOptions> DrillOptionsFlags(const cxxopts::ParseResult& r, const Sc
   opts.kill_point_sweep = r.count("kill-point-sweep") > 0;
   opts.work_dir = r["work-dir"].as<std::string>();
   opts.progress = true;
+  opts.threads = r["threads"].as<int>();
   if (opts.kill_point_sweep && sc.kind != DrillKind::kCrash) {
     return Status::InvalidArgument("--kill-point-sweep: " + sc.file + " is not a crash scenario");
+  }
+  if (opts.threads < 1 || opts.threads > kMaxThreads) {
+    return Status::InvalidArgument(
+        fmt::format("--threads {}: must be in 1..{}", opts.threads, kMaxThreads));
+  }
+  if (opts.threads > 1 && sc.kind != DrillKind::kCrash) {
+    return Status::InvalidArgument(
+        fmt::format("--threads {}: {} is not a crash scenario (error drills run one client)",
+                    opts.threads, sc.file));
   }
   std::error_code ec;
   opts.binary = fs::canonical(r["listbench"].as<std::string>(), ec).string();
@@ -471,6 +487,7 @@ nlohmann::json DrillHeaderJson(const Scenario& sc, const DrillOptions& opts) {
           {"seed", opts.seed},
           {"first_cycle", opts.first_cycle},
           {"kill_point_sweep", opts.kill_point_sweep},
+          {"threads", opts.threads},
           {"build", BuildInfoJson()}};
 }
 
@@ -553,7 +570,8 @@ int DrillChildCommand(int argc, char** argv) {
       "durable", "", cxxopts::value<int>())("plan-seed", "",
                                             cxxopts::value<uint64_t>()->default_value("1"))(
       "crash-nth", "", cxxopts::value<uint64_t>()->default_value("0"))(
-      "crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"));
+      "crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"))(
+      "threads", "", cxxopts::value<int>()->default_value("1"));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("drill-child", flags.status());
@@ -580,6 +598,10 @@ int DrillChildCommand(int argc, char** argv) {
   a.plan_seed = r["plan-seed"].as<uint64_t>();
   a.crash_nth = r["crash-nth"].as<uint64_t>();
   a.crash_one_in = r["crash-one-in"].as<uint64_t>();
+  a.threads = r["threads"].as<int>();
+  if (a.threads < 1) {
+    return ReportError("drill-child", Status::InvalidArgument("--threads: must be at least 1"));
+  }
   return RunDrillChild(a);
 }
 

@@ -7,15 +7,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
+#include "bench/drivers/drill_oracle.h"
 #include "bench/harness/child_process.h"
 #include "bench/harness/differential.h"
 #include "bench/harness/store_setup.h"
@@ -113,10 +116,7 @@ void DiffAgainstReference(Store& store, Store& ref, const WorkloadData& d, uint6
 struct ChildRun {
   int exit_code = -1;
   int term_signal = 0;
-  // Per trace index of a write: started, and its outcome once acknowledged.
-  std::map<uint64_t, std::string> outcome;  // "" = started, no outcome
-  uint64_t started = 0;                     // ops started (reads included)
-  std::string power_loss;                   // the child's report line
+  ChildOracle oracle;  // every write announced, its outcome once answered
   std::string stderr_text;
   // The parent's clock: when the first write was announced and the last
   // outcome arrived (the child's throughput, without its start-up).
@@ -131,30 +131,27 @@ struct KillPoint {
 };
 
 // Reads one oracle line of the child into `run`; SIGKILLs the child when the
-// line announces the kill point's write.
-void ReadOracleLine(std::string l, pid_t pid, const KillPoint& kill, bool* killed, ChildRun* run) {
-  if (!l.empty() && l.back() == '\n') l.pop_back();
-  if (l.size() > 2 && (l[0] == 'B' || l[0] == 'A') && l[1] == ' ') {
-    const char* p = l.c_str() + 2;
-    char* end = nullptr;
-    uint64_t i = std::strtoull(p, &end, 10);
-    if (l[0] == 'B') {
-      if (run->outcome.empty()) run->first_write = Clock::now();
-      run->outcome[i] = "";
+// line announces the kill point's write (or a later one: with several
+// writers, announcements arrive out of trace order).
+void ReadOracleLine(const std::string& l, pid_t pid, const KillPoint& kill, bool* killed,
+                    ChildRun* run) {
+  const bool first = run->oracle.writes.empty();
+  uint64_t i = 0;
+  switch (ParseOracleLine(l, &run->oracle, &i)) {
+    case OracleLineKind::kBegan:
+      if (first) run->first_write = Clock::now();
       if (!*killed && kill.at_write >= 0 && static_cast<int64_t>(i) >= kill.at_write) {
         if (kill.delay_us > 0)
           std::this_thread::sleep_for(std::chrono::microseconds(kill.delay_us));
         ::kill(pid, SIGKILL);
         *killed = true;
       }
-    } else {
-      run->outcome[i] = (end != nullptr && *end == ' ') ? std::string(end + 1) : "?";
+      break;
+    case OracleLineKind::kAnswered:
       run->last_outcome = Clock::now();
-    }
-  } else if (l.rfind("S ", 0) == 0) {
-    run->started = std::strtoull(l.c_str() + 2, nullptr, 10);
-  } else if (l.rfind("P ", 0) == 0) {
-    run->power_loss = l.substr(2);
+      break;
+    case OracleLineKind::kOther:
+      break;
   }
 }
 
@@ -231,7 +228,8 @@ std::vector<std::string> ChildArgs(const CrashCycleCtx& c, uint64_t seed, bool p
                                    "--operations",   std::to_string(sc.operations),
                                    "--trace-seed",   std::to_string(seed),
                                    "--durable",      sc.durable ? "1" : "0",
-                                   "--plan-seed",    std::to_string(seed)};
+                                   "--plan-seed",    std::to_string(seed),
+                                   "--threads",      std::to_string(c.opts->threads)};
   if (power_loss) {
     if (crash_nth > 0) {
       args.insert(args.end(), {"--crash-nth", std::to_string(crash_nth)});
@@ -285,72 +283,37 @@ std::unique_ptr<Store> Recover(const CrashCycleCtx& c, const WorkloadData& d, Cy
   return std::move(*store);
 }
 
-bool Acknowledged(const std::string& outcome) { return outcome.rfind("ok", 0) == 0; }
-
-// A write whose outcome the child never reported, or that failed with an
-// I/O error: it may or may not have taken effect.
-bool UnknownOutcome(const std::string& outcome) {
-  return outcome.empty() || outcome == "io_error" || outcome == "?";
-}
-
 // What the oracle says against what survived in `s`: counts outcomes,
 // acknowledged, lost and unknown writes. Returns the writes present.
-std::vector<uint64_t> CheckOracle(Store& s, const WorkloadData& d, const ChildRun& run,
-                                  bool durable, CycleRecord* rec, DrillResult* res) {
-  std::vector<uint64_t> present_writes;
-  int64_t first_absent_acked = -1;
-  for (const auto& [i, outcome] : run.outcome) {
-    const bool acked = Acknowledged(outcome);
-    if (!acked && !UnknownOutcome(outcome)) {
-      ++res->outcomes[outcome];
-      continue;  // rejected (conflict, not_found, ...): changed nothing
-    }
-    ++res->outcomes[acked ? "ok" : (outcome.empty() ? "no_outcome" : outcome)];
-    StatusOr<bool> present = Present(s, d, d.trace[i], acked ? VersionOf(outcome) : 0);
-    if (!present.ok()) {
-      rec->problems.push_back(
-          fmt::format("probe of write {} failed: {}", i, present.status().ToString()));
-      continue;
-    }
-    if (*present) present_writes.push_back(i);
-    if (acked) {
-      ++rec->acknowledged;
-      if (!*present) {
-        ++rec->lost;
-        if (first_absent_acked < 0) first_absent_acked = static_cast<int64_t>(i);
-      }
-    } else {
-      ++rec->unknown;
-      if (*present) ++rec->unknown_present;
-    }
+std::vector<uint64_t> CheckSurvivors(Store& s, const WorkloadData& d, const ChildRun& run,
+                                     bool durable, CycleRecord* rec, DrillResult* res) {
+  OracleCheck c = CheckOracle(s, d, run.oracle);
+  for (const auto& [outcome, n] : c.outcomes) res->outcomes[outcome] += n;
+  rec->problems.insert(rec->problems.end(), c.probe_errors.begin(), c.probe_errors.end());
+  rec->acknowledged += c.acknowledged;
+  rec->lost += c.lost;
+  rec->unknown += c.unknown;
+  rec->unknown_present += c.unknown_present;
+  if (durable && c.lost > 0) {
+    const uint64_t first = c.lost_writes.front();
+    rec->problems.push_back(fmt::format("{} acknowledged writes lost (first: write {}, {})", c.lost,
+                                        first, DescribeOp(d.trace[first])));
   }
-  if (durable && rec->lost > 0) {
-    rec->problems.push_back(fmt::format("{} acknowledged writes lost (first: write {}, {})",
-                                        rec->lost, first_absent_acked,
-                                        DescribeOp(d.trace[first_absent_acked])));
-  }
-  return present_writes;
+  return c.present;
 }
 
-// The differential check against the surviving state: a fresh reference copy
-// of the base replays the writes before the first one that did not survive,
-// counting a hole when a later write survived it.
-Status CheckAgainstReplay(const CrashCycleCtx& c, Store& s, const WorkloadData& d,
-                          const ChildRun& run, const std::vector<uint64_t>& present_writes,
-                          uint64_t seed, CycleRecord* rec, DrillResult* res) {
-  LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.ref_dir));
-  StoreOptions ro;
-  ro.create_if_missing = false;
-  StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
-  if (!ref.ok()) return ref.status();
-  // The surviving state is the state after the writes before the first one
-  // that did not survive (no holes, checked here): replay exactly those,
-  // rejected ones included (they are rejected again, as they were in that
-  // state). A rejected write after the cut must not be replayed: against the
-  // cut state it might succeed.
+// One writer: the surviving state is the state after the writes before the
+// first one that did not survive (no holes, checked here): replay exactly
+// those, rejected ones included (they are rejected again, as they were in
+// that state). A rejected write after the cut must not be replayed: against
+// the cut state it might succeed.
+void ReplaySequential(Store& ref, const WorkloadData& d, const ChildRun& run,
+                      const std::vector<uint64_t>& present_writes, CycleRecord* rec,
+                      DrillResult* res) {
   std::set<uint64_t> keep(present_writes.begin(), present_writes.end());
-  for (const auto& [i, outcome] : run.outcome) {
-    if ((Acknowledged(outcome) || UnknownOutcome(outcome)) && keep.count(i) == 0) {
+  for (const auto& [i, w] : run.oracle.writes) {
+    const bool acked = w.answered && Acknowledged(w.outcome);
+    if ((acked || UnknownOutcome(w)) && keep.count(i) == 0) {
       auto later = keep.upper_bound(i);
       if (later != keep.end()) {
         ++res->holes;
@@ -359,7 +322,76 @@ Status CheckAgainstReplay(const CrashCycleCtx& c, Store& s, const WorkloadData& 
       }
       break;
     }
-    (void)ExecuteOp(**ref, d.trace[i]);
+    (void)ExecuteOp(ref, d.trace[i]);
+  }
+}
+
+// Several writers: the trace order is not the order the writes took effect.
+// Replays the surviving writes -- acknowledged ones in the order of their
+// acknowledgments, then the unknown-outcome ones that landed, in the order
+// they were announced -- and defers a write the reference rejects to the
+// next pass (it ran after a write it depends on, acknowledged later), until
+// a pass replays nothing. An acknowledged write the reference still rejects
+// fails the cycle; an unknown-outcome one is dropped (its probe cannot tell
+// it from a later update of the same listing). Holes are counted in
+// real-time order (drill_oracle.h).
+void ReplayConcurrent(Store& ref, const WorkloadData& d, const ChildRun& run,
+                      const std::vector<uint64_t>& present_writes, CycleRecord* rec,
+                      DrillResult* res) {
+  const auto& writes = run.oracle.writes;
+  for (const auto& [lost, later] : RealTimeHoles(run.oracle, present_writes)) {
+    ++res->holes;
+    rec->problems.push_back(fmt::format(
+        "hole: write {} was acknowledged before write {} began; {} survived, {} did not", lost,
+        later, later, lost));
+  }
+  std::vector<uint64_t> acked, unknown;
+  for (uint64_t i : present_writes) {
+    const WriteRecord& w = writes.at(i);
+    (w.answered && Acknowledged(w.outcome) ? acked : unknown).push_back(i);
+  }
+  auto line = [&](uint64_t i) {
+    const WriteRecord& w = writes.at(i);
+    return w.answered ? w.answered_line : w.began_line;
+  };
+  std::sort(acked.begin(), acked.end(), [&](uint64_t x, uint64_t y) { return line(x) < line(y); });
+  std::sort(unknown.begin(), unknown.end(),
+            [&](uint64_t x, uint64_t y) { return line(x) < line(y); });
+  std::vector<uint64_t> pending = acked;
+  pending.insert(pending.end(), unknown.begin(), unknown.end());
+  for (size_t before = pending.size() + 1; !pending.empty() && pending.size() < before;) {
+    before = pending.size();
+    std::vector<uint64_t> left;
+    for (uint64_t i : pending) {
+      if (!Acknowledged(ExecuteOp(ref, d.trace[i]))) left.push_back(i);
+    }
+    pending.swap(left);
+  }
+  for (uint64_t i : pending) {
+    if (!writes.at(i).answered || !Acknowledged(writes.at(i).outcome)) continue;
+    rec->differential_ok = false;
+    rec->problems.push_back(fmt::format(
+        "differential: write {} ({}) was acknowledged and survived, but the reference rejects "
+        "it after every other surviving write",
+        i, DescribeOp(d.trace[i])));
+    break;
+  }
+}
+
+// The differential check against the surviving state: a fresh reference copy
+// of the base replays the writes that survived, counting holes.
+Status CheckAgainstReplay(const CrashCycleCtx& c, Store& s, const WorkloadData& d,
+                          const ChildRun& run, const std::vector<uint64_t>& present_writes,
+                          uint64_t seed, CycleRecord* rec, DrillResult* res) {
+  LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.ref_dir));
+  StoreOptions ro;
+  ro.create_if_missing = false;
+  StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
+  if (!ref.ok()) return ref.status();
+  if (c.opts->threads <= 1) {
+    ReplaySequential(**ref, d, run, present_writes, rec, res);
+  } else {
+    ReplayConcurrent(**ref, d, run, present_writes, rec, res);
   }
   DiffAgainstReference(s, **ref, d, seed, rec);
   return Status::OK();
@@ -388,7 +420,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
 
   std::unique_ptr<Store> store = Recover(c, *data, rec);
   if (store == nullptr) return Status::OK();  // reported by Recover
-  const std::vector<uint64_t> present = CheckOracle(*store, *data, *run, sc.durable, rec, res);
+  const std::vector<uint64_t> present = CheckSurvivors(*store, *data, *run, sc.durable, rec, res);
   const std::string broken = InvariantProblem(*store);
   if (!broken.empty()) {
     rec->integrity_ok = false;
@@ -396,7 +428,7 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
   }
   LB_RETURN_IF_ERROR(CheckAgainstReplay(c, *store, *data, *run, present, seed, rec, res));
 
-  rec->ops_started = run->started;
+  rec->ops_started = run->oracle.started;
   if (run->last_outcome > run->first_write) {
     rec->workload_seconds =
         std::chrono::duration<double>(run->last_outcome - run->first_write).count();
@@ -809,6 +841,12 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
   res.scenario = sc.name;
   res.durable = sc.durable;
   res.seed = opts.seed;
+  res.threads = opts.threads;
+  if (opts.threads < 1 || (opts.threads > 1 && sc.kind != DrillKind::kCrash)) {
+    return Status::InvalidArgument(
+        fmt::format("drill: {} writer threads: crash scenarios take 1 or more, {} takes 1",
+                    opts.threads, sc.file));
+  }
   const uint64_t cycles = opts.cycles != 0 ? opts.cycles : sc.cycles;
   const std::string work = (fs::path(opts.work_dir) / "drill" / EngineName(engine)).string();
   std::error_code ec;
@@ -860,6 +898,56 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
 
 // ---- Crash drill: the child side --------------------------------------------
 
+namespace {
+
+// One writer of the child: trace ops first, first + step, ... -- announced
+// before they start, answered after they returned -- until the trace ends or
+// the power goes off. `done` counts the operations that completed.
+void RunChildWriter(Store& store, const std::vector<Op>& trace, size_t first, size_t step,
+                    const FaultPlan* plan, AckLog* log, std::atomic<uint64_t>* done) {
+  for (size_t i = first; i < trace.size(); i += step) {
+    const bool write = IsWrite(KindOf(trace[i]));
+    if (write) log->Began(i);
+    std::string out = ExecuteOp(store, trace[i]);
+    if (plan != nullptr && plan->crashed()) return;  // the machine is off: no answer
+    if (write) log->Answered(i, out);
+    done->fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+// The child's workload: op i on writer i % threads (one writer runs on the
+// calling thread). Returns the operations completed.
+uint64_t RunChildWriters(Store& store, const std::vector<Op>& trace, int threads,
+                         const FaultPlan* plan, AckLog* log) {
+  std::atomic<uint64_t> done{0};
+  const size_t n = static_cast<size_t>(std::max(1, threads));
+  if (n == 1) {
+    RunChildWriter(store, trace, 0, 1, plan, log, &done);
+    return done.load();
+  }
+  std::vector<std::thread> writers;
+  for (size_t t = 0; t < n; ++t) {
+    writers.emplace_back(RunChildWriter, std::ref(store), std::cref(trace), t, n, plan, log, &done);
+  }
+  for (std::thread& w : writers) w.join();
+  return done.load();
+}
+
+// The child's fault plan: a power loss at the crash_nth seam call or by the
+// seeded chance, when either is given.
+StatusOr<bool> ArmPowerLoss(const DrillChildArgs& a, FaultPlan* plan) {
+  if (a.crash_nth == 0 && a.crash_one_in == 0) return false;
+  FaultRule r;
+  r.kind = FaultKind::kCrash;
+  r.nth = a.crash_nth;
+  r.one_in = a.crash_nth > 0 ? 0 : a.crash_one_in;
+  StatusOr<size_t> added = plan->AddRule(r);
+  if (!added.ok()) return added.status();
+  return true;
+}
+
+}  // namespace
+
 int RunDrillChild(const DrillChildArgs& a) {
   auto fail = [](const std::string& m) {
     std::fprintf(stderr, "listbench drill-child: %s\n", m.c_str());
@@ -869,55 +957,34 @@ int RunDrillChild(const DrillChildArgs& a) {
                                                  a.workload_file, a.operations, a.trace_seed);
   if (!data.ok()) return fail(data.status().ToString());
   FaultPlan plan(a.plan_seed);
-  const bool power_loss = a.crash_nth > 0 || a.crash_one_in > 0;
-  if (power_loss) {
-    FaultRule r;
-    r.kind = FaultKind::kCrash;
-    r.nth = a.crash_nth;
-    r.one_in = a.crash_nth > 0 ? 0 : a.crash_one_in;
-    StatusOr<size_t> added = plan.AddRule(r);
-    if (!added.ok()) return fail(added.status().ToString());
-  }
+  StatusOr<bool> armed = ArmPowerLoss(a, &plan);
+  if (!armed.ok()) return fail(armed.status().ToString());
+  const bool power_loss = *armed;
   StoreOptions so;
   so.durable = a.durable;
   so.create_if_missing = false;
   so.faults = power_loss ? &plan : nullptr;
-  auto say = [](const std::string& line) {
-    std::string l = line + "\n";
-    size_t done = 0;
-    while (done < l.size()) {
-      ssize_t w = ::write(1, l.data() + done, l.size() - done);
-      if (w <= 0) return;
-      done += static_cast<size_t>(w);
-    }
-  };
+  AckLog log(1);
   auto power_off = [&](std::unique_ptr<Store> store) {
     store.reset();  // every call fails now; nothing more reaches the disk
     StatusOr<PowerLossReport> pl = plan.SimulatePowerLoss();
     if (!pl.ok()) return fail(pl.status().ToString());
-    say(fmt::format("P truncated {} dropped_bytes {} restored {} deleted {} renames_undone {}",
-                    pl->files_truncated, pl->bytes_dropped, pl->regions_restored, pl->files_deleted,
-                    pl->files_restored));
+    log.Say(fmt::format("P truncated {} dropped_bytes {} restored {} deleted {} renames_undone {}",
+                        pl->files_truncated, pl->bytes_dropped, pl->regions_restored,
+                        pl->files_deleted, pl->files_restored));
     return 3;
   };
   StatusOr<std::unique_ptr<Store>> opened = OpenStore(a.engine, a.dir, so);
   // Opening writes too (a new WAL, a MANIFEST, OPTIONS): a crash point.
   if (!opened.ok() && power_loss && plan.crashed()) {
-    say("S 0");
+    log.Say("S 0");
     return power_off(nullptr);
   }
   if (!opened.ok()) return fail(opened.status().ToString());
   std::unique_ptr<Store> store = std::move(*opened);
-  uint64_t i = 0;
-  for (; i < data->trace.size(); ++i) {
-    const Op& op = data->trace[i];
-    const bool write = IsWrite(KindOf(op));
-    if (write) say(fmt::format("B {}", i));
-    std::string out = ExecuteOp(*store, op);
-    if (power_loss && plan.crashed()) break;  // the machine is off: no answer
-    if (write) say(fmt::format("A {} {}", i, out));
-  }
-  say(fmt::format("S {}", i));
+  const uint64_t done =
+      RunChildWriters(*store, data->trace, a.threads, power_loss ? &plan : nullptr, &log);
+  log.Say(fmt::format("S {}", done));
   if (power_loss && plan.crashed()) return power_off(std::move(store));
   // Closing writes too (RocksDB may flush): still inside the crash window.
   store.reset();

@@ -22,6 +22,17 @@
 // Writes with no outcome when the crash came, or that failed with IOError,
 // are "unknown outcome": counted, and their presence reported, never lost.
 //
+// Concurrent writers (DrillOptions::threads > 1): the child deals op i of
+// the trace to writer thread i % threads; each writer announces and answers
+// its own writes through one mutex-guarded pipe writer (drill_oracle.h), an
+// answer only after the store returned. Outcomes then depend on the
+// interleaving (a conflict where the sequential run succeeded), so the checks
+// use what each writer was told: every write answered ok is present; no
+// hole in real-time order (a write acknowledged before another began is
+// absent while that one survived); the store's invariants; and the
+// differential check against a reference that replays the surviving writes
+// in the order of their acknowledgments (drill.cc ReplayConcurrent).
+//
 // Errors drill, per cycle, in-process: the store opened with a fault plan
 // whose rules the scenario's timeline arms and clears at operation indices; a
 // reference copy runs in lockstep without faults. Each read that succeeds
@@ -61,6 +72,9 @@ struct DrillOptions {
   // cycle completes without reaching its crash point.
   bool kill_point_sweep = false;
   bool progress = false;  // a line per 10% on stderr
+  // Crash scenarios: the child's writer threads; op i of the trace runs on
+  // writer i % threads (bench/harness/runner.h's dealing).
+  int threads = 1;
 };
 
 struct CycleRecord {
@@ -94,6 +108,7 @@ struct DrillResult {
   std::string scenario;
   bool durable = true;
   uint64_t seed = 1;
+  int threads = 1;  // the crash child's writer threads
   uint64_t cycles = 0;
   std::map<std::string, uint64_t> outcomes;  // canonical outcome -> operations
   uint64_t operations = 0;
@@ -142,6 +157,7 @@ struct DrillChildArgs {
   uint64_t plan_seed = 1;
   uint64_t crash_nth = 0;
   uint64_t crash_one_in = 0;
+  int threads = 1;  // writers: op i on writer i % threads
 };
 int RunDrillChild(const DrillChildArgs& args);
 
