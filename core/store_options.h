@@ -21,10 +21,10 @@ struct StoreOptions {
   // Create an empty store when the directory holds none.
   bool create_if_missing = true;
   // SQLite only: how long a request waits for a lock another connection to
-  // the same database holds (sqlite3_busy_timeout; in WAL mode, the one
-  // write lock, e.g. a schema change's transaction, engine/schema_change.h)
-  // before it fails with IOError ("database is locked"). 0 = fail at once.
-  // A store's own requests never wait on each other (one connection).
+  // the same database holds (in WAL mode, the one write lock: another
+  // request's write transaction, or a schema change's,
+  // engine/schema_change.h) before it fails with IOError ("database is
+  // locked") having changed nothing. 0 = fail at once.
   int busy_timeout_ms = 5000;
   // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
   // consults it on every file call and reports what reached the disk. Not

@@ -28,9 +28,13 @@
 // through unfaulted and untracked. Without an injector every call passes
 // through unchanged. This is the only place the SQLite engine injects faults.
 //
-// Thread safety: the counters are atomic; registration and unregistration
-// use SQLite's own mutex. REQUIRES: no connection using the VFS is open when
-// it is destroyed.
+// Thread safety: safe for many connections on many threads at once. The I/O
+// callbacks touch the VFS's counters (atomic), its parent VFS and injector
+// pointers (set before registration, then only read), the per-file object
+// (owned by one connection, used by whichever thread holds it) and the
+// injector, which core/io_fault.h requires to be safe for concurrent use.
+// Registration and unregistration use SQLite's own mutex. REQUIRES: no
+// connection using the VFS is open when it is destroyed.
 #ifndef LISTBENCH_ENGINE_SQLITE_COUNTING_VFS_H_
 #define LISTBENCH_ENGINE_SQLITE_COUNTING_VFS_H_
 

@@ -60,32 +60,33 @@ StatusOr<Entity> SqliteStore::GetEntity(EntityKind kind, std::string_view key) {
   if (kind == EntityKind::kTenant && first > std::numeric_limits<TenantId>::max()) {
     return not_found();
   }
-  Statement& s = stmts_->get[static_cast<int>(kind)];
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(first));
-  if (kind == EntityKind::kImage) {
-    s.BindInt(2, static_cast<int32_t>(static_cast<uint32_t>(second)));
-  } else if (kind == EntityKind::kPayment) {
-    s.BindInt(2, Sql(second));
-  }
-  StatusOr<bool> found = Found(s);
-  if (!found.ok()) return found.status();
-  if (!*found) return not_found();
-  return ReadEntity(kind, s, 0);
+  return WithConnection([&](Connection& c) -> StatusOr<Entity> {
+    Statement& s = c.stmts->get[static_cast<int>(kind)];
+    Statement::Scope scope(s);
+    s.BindInt(1, Sql(first));
+    if (kind == EntityKind::kImage) {
+      s.BindInt(2, static_cast<int32_t>(static_cast<uint32_t>(second)));
+    } else if (kind == EntityKind::kPayment) {
+      s.BindInt(2, Sql(second));
+    }
+    StatusOr<bool> found = Found(s);
+    if (!found.ok()) return found.status();
+    if (!*found) return not_found();
+    return ReadEntity(kind, s, 0);
+  });
 }
 
 Status SqliteStore::PutEntity(const Entity& e, bool* applied) {
   bool wrote = false;
-  Status st = InTransaction([&]() -> Status {
-    return std::visit([&](const auto& v) { return PutEntityRow(v, &wrote); }, e);
+  Status st = InTransaction([&](Statements& s) -> Status {
+    return std::visit([&](const auto& v) { return PutEntityRow(s, v, &wrote); }, e);
   });
   // Not applied unless committed (an IOError's outcome is unknown).
   if (applied != nullptr) *applied = st.ok() && wrote;
   return st;
 }
 
-Status SqliteStore::PutEntityRow(const Tenant& t, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Tenant& t, bool* applied) {
   StatusOr<bool> held = Exists(s.tenant_exists, t.id);
   if (!held.ok() || *held) return held.status();
   Statement::Scope scope(s.insert_tenant);
@@ -95,8 +96,7 @@ Status SqliteStore::PutEntityRow(const Tenant& t, bool* applied) {
   return Status::OK();
 }
 
-Status SqliteStore::PutEntityRow(const Landlord& l, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Landlord& l, bool* applied) {
   StatusOr<bool> held = Exists(s.landlord_id_taken, l.id);
   if (!held.ok() || *held) return held.status();
   StatusOr<bool> tenant = Exists(s.tenant_exists, l.tenant);
@@ -109,8 +109,7 @@ Status SqliteStore::PutEntityRow(const Landlord& l, bool* applied) {
   return Status::OK();
 }
 
-Status SqliteStore::PutEntityRow(const Listing& l, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Listing& l, bool* applied) {
   {
     Statement::Scope scope(s.listing_version);
     s.listing_version.BindInt(1, Sql(l.id));
@@ -142,8 +141,7 @@ Status SqliteStore::PutEntityRow(const Listing& l, bool* applied) {
   return Status::OK();
 }
 
-Status SqliteStore::PutEntityRow(const Image& i, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Image& i, bool* applied) {
   StatusOr<bool> listing = Exists(s.listing_id_taken, i.listing);
   if (!listing.ok()) return listing.status();
   if (!*listing) return Status::NotFound(fmt::format("listing {}", i.listing));
@@ -161,8 +159,7 @@ Status SqliteStore::PutEntityRow(const Image& i, bool* applied) {
   return Status::OK();
 }
 
-Status SqliteStore::PutEntityRow(const Applicant& a, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Applicant& a, bool* applied) {
   StatusOr<bool> held = Exists(s.applicant_id_taken, a.id);
   if (!held.ok() || *held) return held.status();
   StatusOr<bool> tenant = Exists(s.tenant_exists, a.tenant);
@@ -175,8 +172,7 @@ Status SqliteStore::PutEntityRow(const Applicant& a, bool* applied) {
   return Status::OK();
 }
 
-Status SqliteStore::PutEntityRow(const Application& a, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Application& a, bool* applied) {
   {
     Statement::Scope scope(s.application_status_by_id);
     s.application_status_by_id.BindInt(1, Sql(a.id));
@@ -213,8 +209,7 @@ Status SqliteStore::PutEntityRow(const Application& a, bool* applied) {
   return Status::OK();
 }
 
-Status SqliteStore::PutEntityRow(const Payment& p, bool* applied) {
-  Statements& s = *stmts_;
+Status SqliteStore::PutEntityRow(Statements& s, const Payment& p, bool* applied) {
   StatusOr<bool> held = Exists(s.payment_id_taken, p.id);
   if (!held.ok() || *held) return held.status();
   StatusOr<bool> application = Exists(s.application_status, p.application, p.tenant);

@@ -1,4 +1,5 @@
-// R1-R5 of the SQLite store.
+// R1-R5 of the SQLite store. A read of several statements runs in one
+// read transaction, so its answer is one snapshot; R3 is one statement.
 #include <fmt/format.h>
 
 #include "core/validate.h"
@@ -18,117 +19,128 @@ ListingSummary ReadSummary(const Statement& s, int c) {
 }  // namespace
 
 StatusOr<ListingDetail> SqliteStore::GetListingDetail(TenantId tenant, EntityId listing) {
-  ListingDetail d;
-  {
-    Statement& s = stmts_->listing_detail;
+  return InReadTransaction([&](Statements& st) -> StatusOr<ListingDetail> {
+    ListingDetail d;
+    {
+      Statement& s = st.listing_detail;
+      Statement::Scope scope(s);
+      s.BindInt(1, Sql(listing));
+      s.BindInt(2, tenant);
+      StatusOr<bool> found = Found(s);
+      if (!found.ok()) return found.status();
+      if (!*found) return Status::NotFound(fmt::format("listing {} of tenant {}", listing, tenant));
+      d.listing = ReadListing(s, 0);
+      d.landlord = {static_cast<EntityId>(s.Int(13)), s.Text(14), static_cast<int32_t>(s.Int(15))};
+    }
+    Statement& s = st.listing_images;
     Statement::Scope scope(s);
     s.BindInt(1, Sql(listing));
-    s.BindInt(2, tenant);
-    StatusOr<bool> found = Found(s);
-    if (!found.ok()) return found.status();
-    if (!*found) return Status::NotFound(fmt::format("listing {} of tenant {}", listing, tenant));
-    d.listing = ReadListing(s, 0);
-    d.landlord = {static_cast<EntityId>(s.Int(13)), s.Text(14), static_cast<int32_t>(s.Int(15))};
-  }
-  Statement& s = stmts_->listing_images;
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(listing));
-  LB_RETURN_IF_ERROR(
-      ForEachRow(s, [&](const Statement& r) { d.images.push_back(ReadImage(r, 0)); }));
-  return d;
+    LB_RETURN_IF_ERROR(
+        ForEachRow(s, [&](const Statement& r) { d.images.push_back(ReadImage(r, 0)); }));
+    return d;
+  });
 }
 
 StatusOr<LandlordPortfolio> SqliteStore::GetLandlordPortfolio(TenantId tenant, EntityId landlord) {
-  LandlordPortfolio p;
-  {
-    Statement& s = stmts_->landlord;
+  return InReadTransaction([&](Statements& st) -> StatusOr<LandlordPortfolio> {
+    LandlordPortfolio p;
+    {
+      Statement& s = st.landlord;
+      Statement::Scope scope(s);
+      s.BindInt(1, Sql(landlord));
+      s.BindInt(2, tenant);
+      StatusOr<bool> found = Found(s);
+      if (!found.ok()) return found.status();
+      if (!*found)
+        return Status::NotFound(fmt::format("landlord {} of tenant {}", landlord, tenant));
+      p.landlord = ReadLandlord(s, 0);
+    }
+    Statement& s = st.portfolio;
     Statement::Scope scope(s);
     s.BindInt(1, Sql(landlord));
     s.BindInt(2, tenant);
-    StatusOr<bool> found = Found(s);
-    if (!found.ok()) return found.status();
-    if (!*found) return Status::NotFound(fmt::format("landlord {} of tenant {}", landlord, tenant));
-    p.landlord = ReadLandlord(s, 0);
-  }
-  Statement& s = stmts_->portfolio;
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(landlord));
-  s.BindInt(2, tenant);
-  s.BindInt(3, kSubmitted);
-  s.BindInt(4, kApproved);
-  LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
-    p.listings.push_back({ReadSummary(r, 0), r.Int(6)});
-  }));
-  return p;
+    s.BindInt(3, kSubmitted);
+    s.BindInt(4, kApproved);
+    LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
+      p.listings.push_back({ReadSummary(r, 0), r.Int(6)});
+    }));
+    return p;
+  });
 }
 
 StatusOr<SearchResult> SqliteStore::Search(const SearchQuery& q) {
   LB_RETURN_IF_ERROR(ValidateSearch(q));
-  SearchResult result;
-  Statement& s = stmts_->search;
-  Statement::Scope scope(s);
-  s.BindInt(1, q.tenant);
-  s.BindText(2, q.city);
-  s.BindInt(3, kActive);
-  s.BindInt(4, q.min_price);
-  s.BindInt(5, q.max_price);
-  s.BindInt(6, q.min_bedrooms);
-  s.BindInt(7, q.limit);
-  LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
-    SearchHit hit{ReadSummary(r, 0), std::nullopt};
-    if (!r.IsNull(6)) hit.first_image = ReadImage(r, 6);
-    result.hits.push_back(std::move(hit));
-  }));
-  return result;
+  return WithConnection([&](Connection& c) -> StatusOr<SearchResult> {
+    SearchResult result;
+    Statement& s = c.stmts->search;
+    Statement::Scope scope(s);
+    s.BindInt(1, q.tenant);
+    s.BindText(2, q.city);
+    s.BindInt(3, kActive);
+    s.BindInt(4, q.min_price);
+    s.BindInt(5, q.max_price);
+    s.BindInt(6, q.min_bedrooms);
+    s.BindInt(7, q.limit);
+    LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
+      SearchHit hit{ReadSummary(r, 0), std::nullopt};
+      if (!r.IsNull(6)) hit.first_image = ReadImage(r, 6);
+      result.hits.push_back(std::move(hit));
+    }));
+    return result;
+  });
 }
 
 StatusOr<ApplicantProfile> SqliteStore::GetApplicantProfile(TenantId tenant, EntityId applicant) {
-  ApplicantProfile p;
-  {
-    Statement& s = stmts_->applicant;
-    Statement::Scope scope(s);
-    s.BindInt(1, Sql(applicant));
-    s.BindInt(2, tenant);
-    StatusOr<bool> found = Found(s);
-    if (!found.ok()) return found.status();
-    if (!*found) {
-      return Status::NotFound(fmt::format("applicant {} of tenant {}", applicant, tenant));
+  return InReadTransaction([&](Statements& st) -> StatusOr<ApplicantProfile> {
+    ApplicantProfile p;
+    {
+      Statement& s = st.applicant;
+      Statement::Scope scope(s);
+      s.BindInt(1, Sql(applicant));
+      s.BindInt(2, tenant);
+      StatusOr<bool> found = Found(s);
+      if (!found.ok()) return found.status();
+      if (!*found) {
+        return Status::NotFound(fmt::format("applicant {} of tenant {}", applicant, tenant));
+      }
+      p.applicant = ReadApplicant(s, 0);
     }
-    p.applicant = ReadApplicant(s, 0);
-  }
-  {
-    Statement& s = stmts_->applicant_applications;
+    {
+      Statement& s = st.applicant_applications;
+      Statement::Scope scope(s);
+      s.BindInt(1, Sql(applicant));
+      s.BindInt(2, tenant);
+      LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
+        p.applications.push_back({ReadApplication(r, 0), r.Text(7)});
+      }));
+    }
+    Statement& s = st.applicant_payments;
     Statement::Scope scope(s);
     s.BindInt(1, Sql(applicant));
     s.BindInt(2, tenant);
-    LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
-      p.applications.push_back({ReadApplication(r, 0), r.Text(7)});
-    }));
-  }
-  Statement& s = stmts_->applicant_payments;
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(applicant));
-  s.BindInt(2, tenant);
-  LB_RETURN_IF_ERROR(
-      ForEachRow(s, [&](const Statement& r) { p.payments.push_back(ReadPayment(r, 0)); }));
-  return p;
+    LB_RETURN_IF_ERROR(
+        ForEachRow(s, [&](const Statement& r) { p.payments.push_back(ReadPayment(r, 0)); }));
+    return p;
+  });
 }
 
 StatusOr<ListingApplications> SqliteStore::GetListingApplications(TenantId tenant,
                                                                   EntityId listing) {
-  StatusOr<bool> found = Exists(stmts_->listing_state, listing, tenant);
-  if (!found.ok()) return found.status();
-  if (!*found) return Status::NotFound(fmt::format("listing {} of tenant {}", listing, tenant));
-  ListingApplications result;
-  Statement& s = stmts_->listing_applications;
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(listing));
-  s.BindInt(2, tenant);
-  LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
-    result.applications.push_back(
-        {ReadApplication(r, 0), {static_cast<EntityId>(r.Int(7)), r.Text(8), r.Int(9)}});
-  }));
-  return result;
+  return InReadTransaction([&](Statements& st) -> StatusOr<ListingApplications> {
+    StatusOr<bool> found = Exists(st.listing_state, listing, tenant);
+    if (!found.ok()) return found.status();
+    if (!*found) return Status::NotFound(fmt::format("listing {} of tenant {}", listing, tenant));
+    ListingApplications result;
+    Statement& s = st.listing_applications;
+    Statement::Scope scope(s);
+    s.BindInt(1, Sql(listing));
+    s.BindInt(2, tenant);
+    LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
+      result.applications.push_back(
+          {ReadApplication(r, 0), {static_cast<EntityId>(r.Int(7)), r.Text(8), r.Int(9)}});
+    }));
+    return result;
+  });
 }
 
 }  // namespace listbench

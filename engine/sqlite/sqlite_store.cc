@@ -58,51 +58,58 @@ SqliteStore::SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path,
                          const StoreOptions& options)
     : vfs_(std::move(vfs)), path_(std::move(path)), options_(options) {}
 
-SqliteStore::~SqliteStore() {
-  stmts_.reset();  // finalize before closing
-  sqlite3_close(db_);
+SqliteStore::~SqliteStore() = default;  // closes every connection
+
+SqliteStore::Connection::~Connection() {
+  stmts.reset();  // finalize before closing
+  sqlite3_close(db);
 }
 
 std::unique_ptr<BulkLoader> SqliteStore::NewBulkLoader() {
-  return NewSqliteBulkLoader(db_, &work_, SettingsSql(/*with_cache=*/false));
+  return NewSqliteBulkLoader(first_->db, &work_, SettingsSql());
 }
 
-std::string SqliteStore::SettingsSql(bool with_cache) const {
-  std::string sql = fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
-                                options_.durable ? "FULL" : "NORMAL");
-  if (with_cache) {
-    sql +=
-        fmt::format(" PRAGMA cache_size = -{};", std::max<size_t>(options_.cache_bytes / 1024, 64));
-  }
-  return sql;
+std::string SqliteStore::SettingsSql() const {
+  return fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
+                     options_.durable ? "FULL" : "NORMAL");
 }
 
 Status SqliteStore::Open(bool create) {
-  LB_RETURN_IF_ERROR(OpenSqliteConnection(
-      path_, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
-      vfs_->name(), &db_));
+  // The pool gives each connection one user at a time, but connections to
+  // one database on several threads still need SQLite's own locking.
+  if (sqlite3_threadsafe() == 0) {
+    return Status::NotSupported("sqlite: the library was built without thread support");
+  }
+  StatusOr<std::unique_ptr<Connection>> opened = NewConnection(
+      SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX);
+  if (!opened.ok()) return opened.status();
+  Connection& c = **opened;
   // The header said the file is ours; what SQLite reads (with the WAL) must
   // agree before anything is written.
-  if (!create) LB_RETURN_IF_ERROR(CheckFormat(db_, path_));
-  const int busy_rc = sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
-  if (busy_rc != SQLITE_OK) return FromSqlite(busy_rc, db_, "busy_timeout");
-  LB_RETURN_IF_ERROR(ExecSql(db_, "PRAGMA journal_mode = WAL"));
-  LB_RETURN_IF_ERROR(ExecSql(db_, SettingsSql(/*with_cache=*/true).c_str()));
+  if (!create) LB_RETURN_IF_ERROR(CheckFormat(c.db, path_));
+  LB_RETURN_IF_ERROR(ExecSql(c.db, "PRAGMA journal_mode = WAL"));
+  LB_RETURN_IF_ERROR(SetCacheKib(c, CacheShareKib(1)));
   if (create) {
-    LB_RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
-    Status s = CreateSchema(db_);
-    if (s.ok()) s = ExecSql(db_, "COMMIT");
+    LB_RETURN_IF_ERROR(ExecSql(c.db, "BEGIN IMMEDIATE"));
+    Status s = CreateSchema(c.db);
+    if (s.ok()) s = ExecSql(c.db, "COMMIT");
     if (!s.ok()) {
-      if (sqlite3_get_autocommit(db_) == 0) (void)ExecSql(db_, "ROLLBACK");
+      if (sqlite3_get_autocommit(c.db) == 0) (void)ExecSql(c.db, "ROLLBACK");
       return s;
     }
   }
-  return Prepare();
+  LB_RETURN_IF_ERROR(Prepare(c));
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  first_ = opened->get();
+  free_.push_back(first_);
+  connections_.push_back(std::move(*opened));
+  return Status::OK();
 }
 
-Status SqliteStore::Prepare() {
-  stmts_ = std::make_unique<Statements>();
-  Statements& s = *stmts_;
+Status SqliteStore::Prepare(Connection& c) {
+  c.stmts = std::make_unique<Statements>();
+  Statements& s = *c.stmts;
+  sqlite3* const db = c.db;
   WorkCounters* w = &work_;
   const std::pair<Statement*, const char*> counted[] = {
       {&s.listing_detail, kListingDetailSql},
@@ -138,30 +145,31 @@ Status SqliteStore::Prepare() {
       {&s.replace_listing_state, kReplaceListingStateSql},
       {&s.insert_applicant, kInsertApplicantSql},
   };
-  for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db_, sql, w));
+  for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db, sql, w));
   const char* const scans[kNumEntityKinds] = {
       kScanTenantsSql,    kScanLandlordsSql,    kScanListingsSql, kScanImagesSql,
       kScanApplicantsSql, kScanApplicationsSql, kScanPaymentsSql};
-  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.scan[k].Prepare(db_, scans[k], w));
+  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.scan[k].Prepare(db, scans[k], w));
   const char* const gets[kNumEntityKinds] = {kGetTenantSql, kGetLandlordSql,  kGetListingSql,
                                              kGetImageSql,  kGetApplicantSql, kGetApplicationSql,
                                              kGetPaymentSql};
-  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.get[k].Prepare(db_, gets[k], w));
-  LB_RETURN_IF_ERROR(s.begin.Prepare(db_, "BEGIN IMMEDIATE", nullptr));
-  LB_RETURN_IF_ERROR(s.commit.Prepare(db_, "COMMIT", nullptr));
-  return s.rollback.Prepare(db_, "ROLLBACK", nullptr);
+  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.get[k].Prepare(db, gets[k], w));
+  LB_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE", nullptr));
+  LB_RETURN_IF_ERROR(s.begin_read.Prepare(db, "BEGIN DEFERRED", nullptr));
+  LB_RETURN_IF_ERROR(s.commit.Prepare(db, "COMMIT", nullptr));
+  return s.rollback.Prepare(db, "ROLLBACK", nullptr);
 }
 
-void SqliteStore::Recover() {
-  for (sqlite3_stmt* p = sqlite3_next_stmt(db_, nullptr); p != nullptr;
-       p = sqlite3_next_stmt(db_, p)) {
+void SqliteStore::Recover(Connection& c) {
+  for (sqlite3_stmt* p = sqlite3_next_stmt(c.db, nullptr); p != nullptr;
+       p = sqlite3_next_stmt(c.db, p)) {
     if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
   }
-  if (sqlite3_get_autocommit(db_) == 0) {
+  if (sqlite3_get_autocommit(c.db) == 0) {
     // Its own error, if any, changes nothing: ROLLBACK always ends the
     // transaction.
-    (void)stmts_->rollback.Run();
-    stmts_->rollback.Reset();
+    (void)c.stmts->rollback.Run();
+    c.stmts->rollback.Reset();
   }
 }
 
@@ -203,9 +211,10 @@ Status SqliteStore::CheckInvariants(std::vector<std::string>* violations) {
                             r.Int(0), r.Int(1), r.Int(2), r.Int(3));
        }},
   };
+  // A quiet store: the first connection is free.
   for (const Check& c : checks) {
     Statement s;
-    LB_RETURN_IF_ERROR(s.Prepare(db_, c.sql, /*stats=*/nullptr));
+    LB_RETURN_IF_ERROR(s.Prepare(first_->db, c.sql, /*stats=*/nullptr));
     LB_RETURN_IF_ERROR(ForEachRow(s, [&](const Statement& r) {
       std::string v = c.describe(r);
       if (!v.empty()) violations->push_back(std::move(v));
@@ -234,7 +243,13 @@ Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t
   if (limit == 0) return Status::OK();
   const int64_t n =
       static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
-  Statement& s = stmts_->scan[static_cast<int>(kind)];
+  return WithConnection([&](Connection& c) {
+    return ScanRows(c.stmts->scan[static_cast<int>(kind)], kind, first, second, n, out);
+  });
+}
+
+Status SqliteStore::ScanRows(Statement& s, EntityKind kind, int64_t first, int64_t second,
+                             int64_t n, std::vector<EntityRow>* out) {
   Statement::Scope scope(s);
   s.BindInt(1, first);
   if (kind == EntityKind::kImage || kind == EntityKind::kPayment) {

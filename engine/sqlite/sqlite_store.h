@@ -4,7 +4,14 @@
 // normalized application runs. All file I/O goes through one VFS shim
 // (engine/sqlite/counting_vfs.h) that counts it.
 //
-// Thread safety: as Store (not safe for concurrent use).
+// Thread safety: as Store -- safe for concurrent use. Each request runs on
+// its own connection from a pool over the one WAL database: a read of
+// several statements answers from one snapshot (a deferred read
+// transaction), writes are serialized by SQLite's write lock (BEGIN
+// IMMEDIATE), waited for at most StoreOptions::busy_timeout_ms (then
+// IOError, nothing changed) and charged to Tally::lock_wait_ns. The page
+// cache budget (StoreOptions::cache_bytes) is shared by all connections.
+// Details in sqlite_store_impl.h.
 #ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_H_
 #define LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_H_
 

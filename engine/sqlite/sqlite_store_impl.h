@@ -3,19 +3,39 @@
 // entity scan), sqlite_reads.cc (R1-R5), sqlite_writes.cc (W1-W5) and
 // sqlite_entities.cc (the migration's GetEntity and PutEntity).
 //
-// Thread safety: as Store (not safe for concurrent use).
+// Thread safety: as Store -- safe for concurrent use. The store keeps a pool
+// of connections to its one WAL database, each with its own prepared
+// Statements and busy handler, opened with SQLITE_OPEN_NOMUTEX: a request
+// (every StoreRequests and EntityAccess call) checks one connection out of a
+// mutex-guarded free list for its whole duration and returns it, so a
+// connection has one user at a time. The pool creates a connection when a
+// request finds none free, so it holds as many as requests ever ran at once.
+// There is no shared cache: each connection has its own page cache, and the
+// store's budget (StoreOptions::cache_bytes) is divided evenly among the
+// open connections (64 KiB at least each); a connection takes a smaller share
+// when the pool grows -- at once if idle, else when it is returned -- so one
+// thread alone keeps the whole budget on the one connection it uses.
+// Isolation comes from SQLite: reads of several statements run in one
+// deferred read transaction (one WAL snapshot), writes in BEGIN IMMEDIATE,
+// which serializes them on the database's write lock; the wait for that lock
+// is bounded by StoreOptions::busy_timeout_ms (BusyWait) and charged to the
+// calling thread's Tally::lock_wait_ns. The bulk loader and CheckInvariants
+// (quiet store) use the first connection.
 #ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
 #define LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
 
 #include <sqlite3.h>
 
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/store.h"
 #include "core/store_options.h"
+#include "engine/sqlite/busy_wait.h"
 #include "engine/sqlite/counting_vfs.h"
 #include "engine/sqlite/sqlite_bulk_loader.h"
 #include "engine/sqlite/statement.h"
@@ -37,7 +57,8 @@ class SqliteStore final : public Store {
   SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path, const StoreOptions& options);
   ~SqliteStore() override;
 
-  // Opens the connection, sets it up and, when `create`, creates the schema.
+  // Opens the pool's first connection, sets it up and, when `create`,
+  // creates the schema. REQUIRES: called once, before any other method.
   Status Open(bool create);
 
   std::string_view Name() const override { return "sqlite"; }
@@ -78,15 +99,47 @@ class SqliteStore final : public Store {
     Statement scan[kNumEntityKinds];  // ScanEntities, by EntityKind
     Statement get[kNumEntityKinds];   // GetEntity, by EntityKind
     Statement listing_version, application_status_by_id, applicant_id_taken, image_exists,
-        replace_listing_state, insert_applicant;  // PutEntity
-    Statement begin, commit, rollback;            // not counted as work
+        replace_listing_state, insert_applicant;    // PutEntity
+    Statement begin, begin_read, commit, rollback;  // not counted as work
   };
 
-  // The per-connection settings the options ask for.
-  std::string SettingsSql(bool with_cache) const;
-  Status Prepare();
+  // One connection of the pool with everything that belongs to it.
+  struct Connection {
+    explicit Connection(int busy_timeout_ms) : busy(busy_timeout_ms) {}
+    ~Connection();  // finalizes the statements, then closes
+    sqlite3* db = nullptr;
+    BusyWait busy;
+    std::unique_ptr<Statements> stmts;
+    int64_t cache_kib = 0;  // the page cache it is set to (PRAGMA cache_size)
+  };
 
-  // Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back unless everything
+  // The pool (sqlite_pool.cc). Checkout() hands out a free connection, or
+  // opens and sets up one more; Return() puts it back, first fitting its
+  // page cache to the current share.
+  StatusOr<Connection*> Checkout();
+  void Return(Connection* c);
+  // Opens a connection and applies the settings every connection shares.
+  StatusOr<std::unique_ptr<Connection>> NewConnection(int flags);
+  // Each connection's page-cache share with `n` connections open, in KiB.
+  int64_t CacheShareKib(size_t n) const;
+  static Status SetCacheKib(Connection& c, int64_t kib);
+  // Runs fn(Connection&) on a checked-out connection; returns its result.
+  template <typename Fn>
+  auto WithConnection(Fn fn) -> decltype(fn(std::declval<Connection&>()));
+  // Runs body(Statements&) in one deferred read transaction (one snapshot)
+  // on a checked-out connection; Recover()s on any failure.
+  template <typename Body>
+  auto InReadTransaction(Body body) -> decltype(body(std::declval<Statements&>()));
+
+  // The per-connection settings the options ask for (without the cache
+  // size, which is per connection).
+  std::string SettingsSql() const;
+  Status Prepare(Connection& c);
+
+  // Runs body(Statements&) in BEGIN IMMEDIATE ... COMMIT on a checked-out
+  // connection. The wait for the write lock (BEGIN IMMEDIATE until it is
+  // granted or times out) is added to ThreadTally().lock_wait_ns; a timeout
+  // is IOError and changed nothing. Rolls back unless everything
   // succeeded, so a failed write changes nothing this connection sees (but
   // one whose COMMIT failed at the WAL fsync left its frames in the WAL,
   // which crash recovery may replay). On any failure (including
@@ -100,17 +153,21 @@ class SqliteStore final : public Store {
   // error state, open) and rolls back a transaction SQLite left open. SQLite
   // itself rolls the whole transaction back on most I/O errors and on a
   // failed COMMIT; a statement that hits SQLITE_FULL may undo only itself.
-  void Recover();
+  static void Recover(Connection& c);
 
   // PutEntity's body for one kind, inside its transaction: sets *applied
   // when it wrote (sqlite_entities.cc).
-  Status PutEntityRow(const Tenant& t, bool* applied);
-  Status PutEntityRow(const Landlord& l, bool* applied);
-  Status PutEntityRow(const Listing& l, bool* applied);
-  Status PutEntityRow(const Image& i, bool* applied);
-  Status PutEntityRow(const Applicant& a, bool* applied);
-  Status PutEntityRow(const Application& a, bool* applied);
-  Status PutEntityRow(const Payment& p, bool* applied);
+  static Status PutEntityRow(Statements& s, const Tenant& t, bool* applied);
+  static Status PutEntityRow(Statements& s, const Landlord& l, bool* applied);
+  static Status PutEntityRow(Statements& s, const Listing& l, bool* applied);
+  static Status PutEntityRow(Statements& s, const Image& i, bool* applied);
+  static Status PutEntityRow(Statements& s, const Applicant& a, bool* applied);
+  static Status PutEntityRow(Statements& s, const Application& a, bool* applied);
+  static Status PutEntityRow(Statements& s, const Payment& p, bool* applied);
+
+  // ScanEntities' statement `s` from key parts (first, second), up to n rows.
+  static Status ScanRows(Statement& s, EntityKind kind, int64_t first, int64_t second, int64_t n,
+                         std::vector<EntityRow>* out);
 
   // Steps a single-row lookup: true if it found a row (left readable until
   // the caller's Scope resets `s`).
@@ -122,26 +179,62 @@ class SqliteStore final : public Store {
   static StatusOr<bool> Exists(Statement& s, EntityId id);
   static StatusOr<bool> Exists(Statement& s, EntityId id, TenantId tenant);
 
-  std::unique_ptr<CountingVfs> vfs_;  // outlives the connection
+  std::unique_ptr<CountingVfs> vfs_;  // outlives the connections
   const std::string path_;
   const StoreOptions options_;
-  sqlite3* db_ = nullptr;
-  WorkCounters work_;
-  std::unique_ptr<Statements> stmts_;
+  WorkCounters work_;  // shared by every connection's statements (atomic)
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // guarded by pool_mu_
+  std::vector<Connection*> free_;                         // guarded by pool_mu_
+  Connection* first_ = nullptr;  // set by Open; the quiet-store paths use it
 };
+
+template <typename Fn>
+auto SqliteStore::WithConnection(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+  StatusOr<Connection*> c = Checkout();
+  if (!c.ok()) return c.status();
+  auto result = fn(**c);
+  Return(*c);
+  return result;
+}
+
+template <typename Body>
+auto SqliteStore::InReadTransaction(Body body) -> decltype(body(std::declval<Statements&>())) {
+  return WithConnection([&](Connection& c) -> decltype(body(std::declval<Statements&>())) {
+    Statements& s = *c.stmts;
+    Status st = s.begin_read.Run();
+    s.begin_read.Reset();
+    if (!st.ok()) {
+      Recover(c);
+      return st;
+    }
+    auto result = body(s);
+    if (result.ok()) {
+      st = s.commit.Run();
+      s.commit.Reset();
+    }
+    if (!result.ok() || !st.ok()) Recover(c);
+    if (!st.ok()) return st;
+    return result;
+  });
+}
 
 template <typename Body>
 Status SqliteStore::InTransaction(Body body) {
-  Statements& s = *stmts_;
-  Status st = s.begin.Run();
-  s.begin.Reset();
-  if (st.ok()) st = body();
-  if (st.ok()) {
-    st = s.commit.Run();
-    s.commit.Reset();
-  }
-  if (!st.ok()) Recover();
-  return st;
+  return WithConnection([&](Connection& c) -> Status {
+    Statements& s = *c.stmts;
+    c.busy.Arm();
+    Status st = s.begin.Run();
+    s.begin.Reset();
+    ThreadTally().lock_wait_ns += c.busy.WaitedNs();
+    if (st.ok()) st = body(s);
+    if (st.ok()) {
+      st = s.commit.Run();
+      s.commit.Reset();
+    }
+    if (!st.ok()) Recover(c);
+    return st;
+  });
 }
 
 template <typename Fn>

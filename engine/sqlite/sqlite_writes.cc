@@ -10,8 +10,7 @@
 namespace listbench {
 
 Status SqliteStore::SubmitApplication(const Application& a) {
-  return InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  return InTransaction([&](Statements& s) -> Status {
     int64_t listing_status = 0;
     {
       Statement::Scope scope(s.listing_state);
@@ -45,8 +44,7 @@ Status SqliteStore::SubmitApplication(const Application& a) {
 
 Status SqliteStore::RecordPayment(const Payment& p) {
   LB_RETURN_IF_ERROR(ValidateRecordPayment(p));
-  return InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  return InTransaction([&](Statements& s) -> Status {
     int64_t status = 0;
     {
       Statement::Scope scope(s.application_status);
@@ -83,8 +81,7 @@ Status SqliteStore::RecordPayment(const Payment& p) {
 StatusOr<uint64_t> SqliteStore::UpdateListing(const ListingUpdate& u) {
   LB_RETURN_IF_ERROR(ValidateUpdateListing(u));
   const uint64_t new_version = u.expected_version + 1;
-  Status st = InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  Status st = InTransaction([&](Statements& s) -> Status {
     {
       Statement::Scope scope(s.listing_state);
       s.listing_state.BindInt(1, Sql(u.listing));
@@ -120,8 +117,7 @@ StatusOr<uint64_t> SqliteStore::UpdateListing(const ListingUpdate& u) {
 
 Status SqliteStore::AddListing(const Listing& l, std::span<const Image> images) {
   LB_RETURN_IF_ERROR(ValidateAddListing(l, images));
-  return InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  return InTransaction([&](Statements& s) -> Status {
     StatusOr<bool> landlord = Exists(s.landlord_exists, l.landlord, l.tenant);
     if (!landlord.ok()) return landlord.status();
     if (!*landlord) {
@@ -146,8 +142,7 @@ Status SqliteStore::AddListing(const Listing& l, std::span<const Image> images) 
 
 Status SqliteStore::DecideApplication(TenantId tenant, EntityId application, bool approve,
                                       int64_t now) {
-  return InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  return InTransaction([&](Statements& s) -> Status {
     {
       Statement::Scope scope(s.application_status);
       s.application_status.BindInt(1, Sql(application));
@@ -173,8 +168,7 @@ Status SqliteStore::DecideApplication(TenantId tenant, EntityId application, boo
 
 Status SqliteStore::AddTenant(const Tenant& t) {
   LB_RETURN_IF_ERROR(ValidateNewTenant(t));
-  return InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  return InTransaction([&](Statements& s) -> Status {
     StatusOr<bool> taken = Exists(s.tenant_exists, t.id);
     if (!taken.ok()) return taken.status();
     if (*taken) return Status::Conflict(fmt::format("tenant {} exists", t.id));
@@ -186,8 +180,7 @@ Status SqliteStore::AddTenant(const Tenant& t) {
 
 Status SqliteStore::AddLandlord(const Landlord& l) {
   LB_RETURN_IF_ERROR(ValidateNewLandlord(l));
-  return InTransaction([&]() -> Status {
-    Statements& s = *stmts_;
+  return InTransaction([&](Statements& s) -> Status {
     StatusOr<bool> tenant = Exists(s.tenant_exists, l.tenant);
     if (!tenant.ok()) return tenant.status();
     if (!*tenant) return Status::NotFound(fmt::format("tenant {}", l.tenant));

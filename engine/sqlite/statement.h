@@ -7,7 +7,10 @@
 // Use one statement at a time through a Statement::Scope, which resets it
 // (ending any read it holds open) when it goes out of scope.
 //
-// Thread safety: none; owned by one connection's user.
+// Thread safety: none: a statement belongs to one connection, and is used
+// only by the one thread that holds that connection (the store's pool hands
+// a connection to one request at a time). Its WorkCounters may be shared
+// (they are atomic).
 #ifndef LISTBENCH_ENGINE_SQLITE_STATEMENT_H_
 #define LISTBENCH_ENGINE_SQLITE_STATEMENT_H_
 
