@@ -4,6 +4,8 @@
 # incremental.
 #   scripts/setup.sh              Release build in build/
 #   scripts/setup.sh --sanitize   ASan+UBSan build in build-sanitize/
+#   scripts/setup.sh --tsan       ThreadSanitizer build of the concurrency
+#                                 tests only, in build-tsan/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +44,13 @@ if [ "${1:-}" = "--sanitize" ]; then
   cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
               -DLISTBENCH_SANITIZE=ON)
   targets=(--target listbench listbench_tests)
+elif [ "${1:-}" = "--tsan" ]; then
+  # Only the libraries the concurrency tests need and their one binary
+  # (tests/*_concurrency_test.cc), -O1 -g for usable race reports.
+  build_dir=build-tsan
+  cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
+              -DLISTBENCH_TSAN=ON)
+  targets=(--target listbench_concurrency_tests)
 fi
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" "${targets[@]}"

@@ -1,6 +1,7 @@
 // The listbench command as a user meets it: bad input gets exactly one line
 // on stderr naming the input, a non-zero exit, and leaves every file on disk
 // as it was; a good verify run exits 0 and reports in JSON.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -62,6 +63,15 @@ TEST_F(CliTest, BadNumbers) {
   ExpectBadInput("load --listings many --data-dir " + Data(), "--listings");
   ExpectBadInput("verify --listings 10 --ops 0 --work-dir " + Data(), "--ops");
   EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
+}
+
+TEST_F(CliTest, BadThreads) {
+  for (const char* cmd : {"run --engine sqlite", "compare"}) {
+    for (const char* bad : {"0", "257", "-3", "many"}) {
+      ExpectBadInput(fmt::format("{} --listings 10 --threads {} --work-dir {}", cmd, bad, Data()),
+                     "--threads");
+    }
+  }
 }
 
 TEST_F(CliTest, MissingOrUnwritableDataDir) {

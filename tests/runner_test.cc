@@ -80,5 +80,60 @@ TEST_F(RunnerTest, OpenLoopChargesTheStallToQueuedRequests) {
   EXPECT_TRUE(o.open_loop);
 }
 
+// A store whose request for listing 5 stalls for 1.1 s.
+class StallsOnListing5 : public StoreWrapper {
+ public:
+  using StoreWrapper::StoreWrapper;
+  StatusOr<ListingDetail> GetListingDetail(TenantId t, EntityId l) override {
+    if (l == 5) std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    return StoreWrapper::GetListingDetail(t, l);
+  }
+};
+
+TEST_F(RunnerTest, OneClientSeriesCountsEachSecondsRequests) {
+  // Listings 1..4 answer at once in second 0; listing 5 completes after
+  // 1.1 s, in second 1, with listings 6 and 7 behind it. Listing 5 is
+  // tenant 2's and listing 7 does not exist: NotFound both.
+  std::vector<Op> trace;
+  for (EntityId l = 1; l <= 7; ++l) trace.push_back(ListingDetailOp{1, l});
+  StallsOnListing5 store(store_.get());
+  RunResult r = RunTrace(store, trace, RunOptions{});
+  ASSERT_EQ(r.series.size(), 2u);
+  EXPECT_EQ(r.threads, 1);
+  EXPECT_EQ(r.series[0].ops, 4u);
+  EXPECT_EQ(r.series[0].errors, 0u);
+  EXPECT_EQ(r.series[1].ops, 3u);
+  EXPECT_EQ(r.series[1].errors, 2u);
+  EXPECT_GE(r.series[1].max_us, 1'100'000.0);
+  EXPECT_EQ(r.all.errors(), 2u);
+}
+
+TEST(ArrivalScheduleTest, UniformIsEvenlySpaced) {
+  const std::vector<int64_t> due = ArrivalSchedule(1000, 4000, Arrivals::kUniform, 7);
+  ASSERT_EQ(due.size(), 1000u);
+  for (size_t i = 0; i < due.size(); ++i) EXPECT_EQ(due[i], static_cast<int64_t>(i) * 250'000);
+}
+
+TEST(ArrivalScheduleTest, PoissonIsSeededWithExponentialGaps) {
+  constexpr size_t kN = 100'000;
+  constexpr double kRate = 2000;  // mean gap 500 µs
+  const std::vector<int64_t> due = ArrivalSchedule(kN, kRate, Arrivals::kPoisson, 42);
+  EXPECT_EQ(due, ArrivalSchedule(kN, kRate, Arrivals::kPoisson, 42));
+  EXPECT_NE(due, ArrivalSchedule(kN, kRate, Arrivals::kPoisson, 43));
+  ASSERT_EQ(due.size(), kN);
+  EXPECT_EQ(due[0], 0);
+  size_t short_gaps = 0;
+  for (size_t i = 1; i < kN; ++i) {
+    ASSERT_GE(due[i], due[i - 1]);
+    short_gaps += due[i] - due[i - 1] < 500'000;
+  }
+  // Mean gap 1 / rate (its standard error here is 0.3%).
+  const double mean_gap = static_cast<double>(due[kN - 1]) / static_cast<double>(kN - 1);
+  EXPECT_NEAR(mean_gap, 500'000.0, 500'000.0 * 0.02);
+  // Exponential: P(gap < mean) = 1 - 1/e = 0.632; evenly spaced gaps would
+  // give 0 or 1.
+  EXPECT_NEAR(static_cast<double>(short_gaps) / (kN - 1), 0.632, 0.01);
+}
+
 }  // namespace
 }  // namespace listbench

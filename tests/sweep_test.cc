@@ -111,6 +111,13 @@ TEST_F(SweepCliTest, RejectsBadFlags) {
   ExpectBadInput("--listings 300 --ops 0" + dirs, "--ops");
   ExpectBadInput("--listings 300 --ops lots" + dirs, "--ops");
   ExpectBadInput("--listings 300 --listbench " + tmp_.Sub("no-such-binary") + dirs, "--listbench");
+  ExpectBadInput("--listings 300 --threads 0" + dirs, "--threads 0");
+  ExpectBadInput("--listings 300 --threads 300" + dirs, "--threads");
+  ExpectBadInput("--listings 300 --factor 2" + dirs, "--factor: only with --saturate");
+  ExpectBadInput("--listings 300 --slo-p99-ms 3" + dirs, "--slo-p99-ms: only with --saturate");
+  ExpectBadInput("--listings 300 --saturate --slo-p99-ms 0" + dirs, "--slo-p99-ms 0");
+  ExpectBadInput("--listings 300 --saturate --factor 1" + dirs, "--factor 1");
+  ExpectBadInput("--listings 300 --saturate --step-seconds -1" + dirs, "--step-seconds");
   ExpectBadInput("--listings 300 --work-dir " + Work(), "--out");
   // /proc refuses new entries even to root.
   ExpectBadInput("--listings 300 --out /proc/listbench-test --work-dir " + Work(), "--out");
@@ -150,6 +157,81 @@ TEST_F(SweepCliTest, FailingChildIsNamedByEngineAndScale) {
   EXPECT_TRUE(j["measurements"].empty());
   EXPECT_NE(testing::ReadFile(Out() + "/sweep.log").find("disk on fire"), std::string::npos);
   EXPECT_FALSE(fs::exists(fs::path(Work()) / "300"));
+}
+
+TEST_F(SweepCliTest, PassesThreadsToTheRunChild) {
+  // A stand-in for listbench that loads for real and records the run's flags.
+  const std::string fake = tmp_.Sub("fake-listbench");
+  const std::string args = tmp_.Sub("run-args");
+  std::ofstream(fake) << "#!/bin/sh\n[ \"$1\" = run ] && { echo \"$@\" > " << args
+                      << "; echo 'listbench run: stop here' >&2; exit 3; }\nexec "
+                      << LISTBENCH_BINARY << " \"$@\"\n";
+  ::chmod(fake.c_str(), 0755);
+  testing::CliResult r =
+      testing::RunListbench("sweep --listings 300 --engine sqlite --threads 3 --listbench " + fake +
+                                " --out " + Out() + " --work-dir " + Work() + Workload(),
+                            tmp_);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("sqlite at 300 listings: run"), std::string::npos) << r.err;
+  EXPECT_NE(testing::ReadFile(args).find("--threads 3"), std::string::npos)
+      << testing::ReadFile(args);
+  const nlohmann::json j = nlohmann::json::parse(testing::ReadFile(Out() + "/sweep.json"));
+  EXPECT_EQ(j["config"]["threads"], 3);
+  EXPECT_EQ(j["workload"]["threads"], 3);
+}
+
+TEST_F(SweepCliTest, SaturateAddsTheSloRatePerScale) {
+  std::vector<std::string> args = {"sweep",
+                                   "--listings",
+                                   "300",
+                                   "--ops",
+                                   "100",
+                                   "--warmup",
+                                   "20",
+                                   "--engine",
+                                   "rocksdb",
+                                   "--saturate",
+                                   "--slo-p99-ms",
+                                   "1000",
+                                   "--start-rate",
+                                   "200",
+                                   "--factor",
+                                   "2",
+                                   "--step-seconds",
+                                   "0.1",
+                                   "--max-steps",
+                                   "2",
+                                   "--out",
+                                   Out(),
+                                   "--work-dir",
+                                   Work(),
+                                   "--workload",
+                                   std::string(LISTBENCH_SOURCE_DIR) + "/workloads/mixed.toml",
+                                   "--listbench",
+                                   LISTBENCH_BINARY};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ASSERT_EQ(SweepCommand(static_cast<int>(args.size()), argv.data()), kExitOk);
+
+  const nlohmann::json j = nlohmann::json::parse(testing::ReadFile(Out() + "/sweep.json"));
+  EXPECT_EQ(j["config"]["saturate"]["slo_p99_ms"], 1000.0);
+  EXPECT_EQ(j["config"]["saturate"]["max_steps"], 2);
+  ASSERT_EQ(j["measurements"].size(), 1u);
+  const nlohmann::json& sat = j["measurements"][0]["saturate"];
+  for (const char* key : {"slo_rate", "knee_achieved", "max_achieved", "stop", "peak_rss_kib"}) {
+    EXPECT_TRUE(sat.contains(key)) << key << " " << sat.dump();
+  }
+  EXPECT_GT(sat["max_achieved"].get<double>(), 0);
+  EXPECT_GT(sat["peak_rss_kib"].get<uint64_t>(), 0u);
+  const std::string csv = testing::ReadFile(Out() + "/sweep.csv");
+  EXPECT_NE(csv.find(",throughput,slo_rate,saturate_max_achieved\n"), std::string::npos) << csv;
+  const std::string md = testing::ReadFile(Out() + "/sweep.md");
+  EXPECT_NE(md.find("ops/s at p99 <= 1000 ms"), std::string::npos) << md;
+  EXPECT_NE(testing::ReadFile(Out() + "/sweep.log").find("rocksdb at 300 listings: saturate"),
+            std::string::npos);
+  // The saturate child's outputs went with the stores.
+  EXPECT_TRUE(fs::is_empty(Work())) << fs::directory_iterator(Work())->path();
 }
 
 TEST_F(SweepCliTest, TinySweepOfBothEngines) {

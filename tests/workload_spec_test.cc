@@ -80,6 +80,23 @@ TEST(WorkloadSpecTest, BadFilesNameFileLineAndProblem) {
   EXPECT_EQ(Error(head + "[mix\nsearch = 1\n").substr(0, 10), "w.toml:3: ");
 }
 
+TEST(WorkloadSpecTest, ArrivalsAreForAnOpenLoop) {
+  const std::string head = "name = \"x\"\noperations = 10\n";
+  StatusOr<WorkloadSpec> w = ParseWorkloadText(
+      head + "target_rate = 50\narrivals = \"poisson\"\n[mix]\nsearch = 1\n", "w.toml");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->arrivals, Arrivals::kPoisson);
+  w = ParseWorkloadText(head + "target_rate = 50\n[mix]\nsearch = 1\n", "w.toml");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->arrivals, Arrivals::kUniform);
+  EXPECT_EQ(Error(head + "arrivals = \"uniform\"\n[mix]\nsearch = 1\n"),
+            "w.toml:3: arrivals applies to an open loop only: set target_rate > 0 or remove it");
+  EXPECT_EQ(Error(head + "target_rate = 5\narrivals = \"bursty\"\n[mix]\nsearch = 1\n"),
+            "w.toml:4: unknown arrivals \"bursty\" (known: uniform, poisson)");
+  EXPECT_EQ(Error(head + "threads = 257\n[mix]\nsearch = 1\n"),
+            "w.toml:3: threads must be at most 256");
+}
+
 TEST(WorkloadSpecTest, MissingFile) {
   StatusOr<WorkloadSpec> w = ParseWorkloadFile("/nonexistent/w.toml");
   ASSERT_FALSE(w.ok());

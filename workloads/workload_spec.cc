@@ -7,6 +7,7 @@
 namespace listbench {
 namespace {
 
+constexpr std::array<std::string_view, 2> kArrivalsNames = {"uniform", "poisson"};
 constexpr std::array<std::string_view, 4> kDistributionNames = {"uniform", "zipfian", "latest",
                                                                 "hotspot"};
 
@@ -26,6 +27,7 @@ class Reader {
   StatusOr<WorkloadSpec> Read() {
     WorkloadSpec w;
     w.file = file_;
+    const toml::node* arrivals_node = nullptr;
     for (const auto& [key, node] : root_) {
       const std::string k(key.str());
       Status s;
@@ -47,21 +49,29 @@ class Reader {
         w.threads = static_cast<int>(t);
       } else if (k == "target_rate") {
         s = Number(node, k, 0, 1e9, &w.target_rate);
+      } else if (k == "arrivals") {
+        s = ArrivalsSetting(node, &w.arrivals);
+        arrivals_node = &node;
       } else if (k == "mix") {
         s = Mix(node, &w);
       } else if (k == "keys") {
         s = Keys(node, &w.keys);
       } else {
-        s = TomlProblem(file_, &node,
-                        fmt::format("unknown setting \"{}\" (known: name, description, operations, "
-                                    "duration_s, warmup, threads, target_rate, [mix], [keys])",
-                                    k));
+        s = TomlProblem(
+            file_, &node,
+            fmt::format("unknown setting \"{}\" (known: name, description, operations, "
+                        "duration_s, warmup, threads, target_rate, arrivals, [mix], [keys])",
+                        k));
       }
       if (!s.ok()) return s;
     }
     if (w.name.empty()) return TomlProblem(file_, nullptr, "missing name = \"...\"");
     if ((w.operations == 0) == (w.duration_s == 0)) {
       return TomlProblem(file_, nullptr, "give exactly one of operations = N or duration_s = S");
+    }
+    if (arrivals_node != nullptr && w.target_rate == 0) {
+      return TomlProblem(file_, arrivals_node,
+                         "arrivals applies to an open loop only: set target_rate > 0 or remove it");
     }
     double total = 0;
     for (double x : w.mix) total += x;
@@ -92,6 +102,19 @@ class Reader {
     if (v < lo) return TomlProblem(file_, &n, fmt::format("{} = {} must be at least {}", k, v, lo));
     *out = static_cast<uint64_t>(v);
     return Status::OK();
+  }
+
+  Status ArrivalsSetting(const toml::node& n, Arrivals* out) {
+    std::string a;
+    LB_RETURN_IF_ERROR(String(n, "arrivals", &a));
+    for (size_t i = 0; i < kArrivalsNames.size(); ++i) {
+      if (kArrivalsNames[i] == a) {
+        *out = static_cast<Arrivals>(i);
+        return Status::OK();
+      }
+    }
+    return TomlProblem(file_, &n,
+                       fmt::format("unknown arrivals \"{}\" (known: uniform, poisson)", a));
   }
 
   Status Mix(const toml::node& n, WorkloadSpec* w) {
@@ -157,6 +180,8 @@ class Reader {
 };
 
 }  // namespace
+
+std::string_view ArrivalsName(Arrivals a) { return kArrivalsNames[static_cast<size_t>(a)]; }
 
 std::string_view KeyDistributionName(KeyDistribution d) {
   return kDistributionNames[static_cast<size_t>(d)];

@@ -5,8 +5,10 @@
 //   name = "browse"
 //   operations = 200000        # measured operations (or duration_s = 30)
 //   warmup = 20000             # operations run before measuring
-//   threads = 1
-//   target_rate = 0            # ops/s; > 0 makes the runner open-loop
+//   threads = 1                # client threads, 1..256 (the trace is dealt round-robin)
+//   target_rate = 0            # ops/s over all clients; > 0 makes the runner open-loop
+//   arrivals = "uniform"       # open loop only: uniform | poisson (seeded gaps); an
+//                              # error with target_rate = 0
 //   [mix]                      # relative weights over R1-R5, W1-W5
 //   listing_detail = 50
 //   search = 35
@@ -23,11 +25,17 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "workloads/op.h"
 
 namespace listbench {
+
+// How an open-loop run's requests arrive: evenly spaced at 1 / rate, or
+// with exponential gaps of mean 1 / rate (a Poisson process).
+enum class Arrivals { kUniform, kPoisson };
+std::string_view ArrivalsName(Arrivals a);  // "uniform" | "poisson"
 
 enum class KeyDistribution { kUniform, kZipfian, kLatest, kHotspot };
 std::string_view KeyDistributionName(KeyDistribution d);
@@ -48,7 +56,8 @@ struct WorkloadSpec {
   double duration_s = 0;    // measured seconds; 0 when operations is used
   uint64_t warmup = 0;      // operations run before measuring
   int threads = 1;
-  double target_rate = 0;  // operations per second; 0 = closed loop
+  double target_rate = 0;                  // operations per second; 0 = closed loop
+  Arrivals arrivals = Arrivals::kUniform;  // open loop only
 };
 
 // Reads and validates a workload file. On any problem returns

@@ -24,6 +24,9 @@ constexpr const char* kUsage =
     "           blocking, SQLite batched, RocksDB lazy): change time, write stalls, failures\n"
     "  sweep    load and run each engine at several scales in child processes; fit how\n"
     "           load time, disk, peak RSS and latency grow; writes sweep.json/.csv/.md\n"
+    "  saturate step the open-loop offered rate up with N client threads until p99\n"
+    "           passes the SLO or throughput stops rising: the knee and the highest rate\n"
+    "           meeting the SLO per engine; writes saturate.json/.csv and plots\n"
     "  drill    run a fault scenario (sim/scenarios/*.toml): crash drills (SIGKILL, power\n"
     "           loss) and error drills (I/O errors, disk full, latency); lost acknowledged\n"
     "           writes, integrity, recovery time\n"
@@ -66,6 +69,7 @@ int RunListbench(int argc, char** argv) {
   if (command == "check") return CheckCommand(argc - 1, argv + 1);
   if (command == "schema-change") return SchemaChangeCommand(argc - 1, argv + 1);
   if (command == "sweep") return SweepCommand(argc - 1, argv + 1);
+  if (command == "saturate") return SaturateCommand(argc - 1, argv + 1);
   if (command == "drill") return DrillCommand(argc - 1, argv + 1);
   if (command == "drill-child") return DrillChildCommand(argc - 1, argv + 1);
   if (command == "migrate") return MigrateCommand(argc - 1, argv + 1);

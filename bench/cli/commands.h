@@ -26,6 +26,7 @@ int CompareCommand(int argc, char** argv);
 int CheckCommand(int argc, char** argv);
 int SchemaChangeCommand(int argc, char** argv);
 int SweepCommand(int argc, char** argv);
+int SaturateCommand(int argc, char** argv);
 int DrillCommand(int argc, char** argv);
 int DrillChildCommand(int argc, char** argv);  // internal: a crash drill's child
 int MigrateCommand(int argc, char** argv);

@@ -18,6 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr int64_t kMaxThreads = 256;  // as in a workload file
+
 void AddRunFlags(cxxopts::Options& options) {
   options.add_options()("workload", "workload file (see workloads/*.toml)",
                         cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
@@ -26,8 +28,10 @@ void AddRunFlags(cxxopts::Options& options) {
       "ops", "measured operations (overrides the workload's operations/duration)",
       cxxopts::value<uint64_t>())("warmup", "warm-up operations (overrides the workload's warmup)",
                                   cxxopts::value<uint64_t>())(
-      "cache-mb", "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
-      cxxopts::value<uint64_t>()->default_value("64"))(
+      "threads", "client threads, 1..256 (overrides the workload's threads)",
+      cxxopts::value<int64_t>())("cache-mb",
+                                 "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
+                                 cxxopts::value<uint64_t>()->default_value("64"))(
       "cache-share",
       "instead of --cache-mb: each engine's cache as this share (0..1] of "
       "its own data on disk",
@@ -46,11 +50,13 @@ StatusOr<CompareSetup> ReadRunFlags(const cxxopts::ParseResult& r, std::string* 
   StatusOr<WorkloadSpec> w = ParseWorkloadFile(r["workload"].as<std::string>());
   if (!w.ok()) return w.status();
   s.workload = *w;
-  if (s.workload.threads != 1) {
-    return Status::InvalidArgument(
-        fmt::format("{}: threads = {}: listbench's stores are single-threaded (core/store.h); use "
-                    "threads = 1",
-                    s.workload.file, s.workload.threads));
+  if (r.count("threads")) {
+    const int64_t threads = r["threads"].as<int64_t>();
+    if (threads < 1 || threads > kMaxThreads) {
+      return Status::InvalidArgument(
+          fmt::format("--threads {}: must be in 1..{}", threads, kMaxThreads));
+    }
+    s.workload.threads = static_cast<int>(threads);
   }
   if (r.count("ops")) {
     const uint64_t ops = r["ops"].as<uint64_t>();

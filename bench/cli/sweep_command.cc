@@ -8,6 +8,7 @@
 
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
+#include "bench/drivers/saturate.h"
 #include "bench/drivers/sweep.h"
 #include "bench/harness/store_setup.h"
 #include "bench/report/sweep_report.h"
@@ -52,6 +53,36 @@ Status CheckDirFlag(const std::string& flag, const std::string& dir) {
   return Status::OK();
 }
 
+// --threads (1..256) and the --saturate flags; the step flags only with
+// --saturate, checked as saturate checks them.
+Status ReadThreadAndSaturateFlags(const cxxopts::ParseResult& r, SweepConfig* c) {
+  if (r.count("threads")) {
+    c->threads = r["threads"].as<int>();
+    if (*c->threads < 1 || *c->threads > kMaxSaturateThreads) {
+      return Status::InvalidArgument(
+          fmt::format("--threads {}: must be 1..{}", *c->threads, kMaxSaturateThreads));
+    }
+  }
+  const bool saturate = r.count("saturate") > 0;
+  for (const char* flag : {"slo-p99-ms", "start-rate", "factor", "step-seconds", "max-steps"}) {
+    if (!saturate && r.count(flag)) {
+      return Status::InvalidArgument(fmt::format("--{}: only with --saturate", flag));
+    }
+  }
+  if (!saturate) return Status::OK();
+  SweepSaturate s;
+  SaturateOptions o;  // saturate's defaults, overridden by the flags given
+  o.slo_p99_ms = s.slo_p99_ms = r["slo-p99-ms"].as<double>();
+  if (r.count("start-rate")) o.start_rate = *(s.start_rate = r["start-rate"].as<double>());
+  if (r.count("factor")) o.factor = *(s.factor = r["factor"].as<double>());
+  if (r.count("step-seconds")) o.step_seconds = *(s.step_seconds = r["step-seconds"].as<double>());
+  if (r.count("max-steps")) o.max_steps = *(s.max_steps = r["max-steps"].as<int>());
+  o.threads = c->threads.value_or(c->workload.threads);
+  LB_RETURN_IF_ERROR(CheckSaturateOptions(o));
+  c->saturate = s;
+  return Status::OK();
+}
+
 StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, char** argv) {
   SweepConfig c;
   for (int i = 0; i < argc; ++i) c.command_line.emplace_back(argv[i]);
@@ -81,12 +112,8 @@ StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, ch
   c.workload_path = r["workload"].as<std::string>();
   StatusOr<WorkloadSpec> w = ParseWorkloadFile(c.workload_path);
   if (!w.ok()) return w.status();
-  if (w->threads != 1) {
-    return Status::InvalidArgument(
-        fmt::format("{}: threads = {}: listbench's stores are single-threaded; use threads = 1",
-                    w->file, w->threads));
-  }
   c.workload = *w;
+  LB_RETURN_IF_ERROR(ReadThreadAndSaturateFlags(r, &c));
   c.binary = r["listbench"].as<std::string>();
   if (c.binary.empty() || ::access(c.binary.c_str(), X_OK) != 0 || fs::is_directory(c.binary)) {
     return Status::InvalidArgument("--listbench " + c.binary + ": not an executable file");
@@ -140,7 +167,21 @@ int SweepCommand(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("work"))(
       "out", "results directory: sweep.json, sweep.csv, sweep.md, sweep.log, plots",
       cxxopts::value<std::string>())(
-      "keep", "keep each scale's stores and the children's JSON reports in WORK/N");
+      "keep", "keep each scale's stores and the children's JSON reports in WORK/N")(
+      "threads", "client threads of each run (1..256; default: the workload's threads)",
+      cxxopts::value<int>());
+  options.add_options("saturate")(
+      "saturate",
+      "also run `listbench saturate` per scale and engine: the highest offered rate meeting "
+      "the SLO")("slo-p99-ms", "with --saturate: the latency objective, p99 in ms (> 0)",
+                 cxxopts::value<double>()->default_value("5"))(
+      "start-rate", "with --saturate: offered ops/s of the first step (saturate's default 250)",
+      cxxopts::value<double>())(
+      "factor", "with --saturate: rate of each step / the step before (default 1.5)",
+      cxxopts::value<double>())("step-seconds",
+                                "with --saturate: offered duration of each step (default 5)",
+                                cxxopts::value<double>())(
+      "max-steps", "with --saturate: most steps (default 12)", cxxopts::value<int>());
   options.add_options("testing")("listbench", "the listbench executable to run the children with",
                                  cxxopts::value<std::string>()->default_value("/proc/self/exe"));
   bool help = false;

@@ -1,4 +1,6 @@
-// listbench verify: the differential check of the two storage designs.
+// listbench verify: the differential check of the two storage designs, or,
+// with --threads N > 1, the interleaving check of each (N clients at once,
+// bench/harness/interleaving.h).
 //
 // Work directory layout:
 //   DIR/base/<engine>/  the pristine loads, reused while their manifest matches
@@ -7,10 +9,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <span>
 
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
 #include "bench/harness/differential.h"
+#include "bench/harness/interleaving.h"
 #include "bench/harness/store_setup.h"
 #include "bench/report/result_files.h"
 #include "workloads/trace.h"
@@ -19,6 +23,17 @@ namespace listbench {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr int kMaxThreads = 256;
+
+struct VerifyFlags {
+  DatasetSpec spec;
+  uint64_t num_ops = 0;
+  int threads = 1;
+  std::string json_path;
+  std::string work_dir;
+  StoreOptions store_options;
+};
 
 struct RunStores {
   std::unique_ptr<Store> sqlite, rocks;
@@ -68,85 +83,182 @@ nlohmann::json ReportJson(const DiffReport& d) {
   return j;
 }
 
-}  // namespace
+void PrintInterleaving(const InterleavingReport& r) {
+  const auto line = [&](InterleavingCheck c, const std::string& what) {
+    const uint64_t v = r.violations[static_cast<int>(c)];
+    fmt::print("{:<8} {:<14} {:<4} {} violations={}\n", r.engine, InterleavingCheckName(c),
+               v == 0 ? "ok" : "FAIL", what, v);
+  };
+  line(InterleavingCheck::kInvariants, "store invariants after the run;");
+  line(InterleavingCheck::kAckedWrites,
+       fmt::format("acknowledged writes checked={};", r.acked_writes_checked));
+  line(InterleavingCheck::kVersions,
+       fmt::format("W3 accepted={} listings={};", r.w3_accepted, r.w3_listings));
+  line(InterleavingCheck::kRejections, fmt::format("W3 rejected={};", r.w3_rejected));
+  for (const InterleavingViolation& v : r.first_violations) {
+    fmt::print("VIOLATION {} {}: {}\n", r.engine, InterleavingCheckName(v.check), v.detail);
+  }
+}
 
-int VerifyCommand(int argc, char** argv) {
+nlohmann::json InterleavingJson(const InterleavingReport& r) {
+  nlohmann::json j = {{"threads", r.threads},
+                      {"ops", r.ops},
+                      {"acked_writes_checked", r.acked_writes_checked},
+                      {"w3_accepted", r.w3_accepted},
+                      {"w3_rejected", r.w3_rejected},
+                      {"w3_listings", r.w3_listings},
+                      {"violations", r.total_violations()}};
+  for (int c = 0; c < kNumInterleavingChecks; ++c) {
+    j["violations_by_check"]
+     [std::string(InterleavingCheckName(static_cast<InterleavingCheck>(c)))] = r.violations[c];
+  }
+  j["violation_details"] = nlohmann::json::array();
+  for (const InterleavingViolation& v : r.first_violations) {
+    j["violation_details"].push_back(
+        {{"check", InterleavingCheckName(v.check)}, {"detail", v.detail}});
+  }
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    j["outcomes"][std::string(OpKindName(static_cast<OpKind>(k)))] = r.outcomes[k];
+  }
+  return j;
+}
+
+StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   cxxopts::Options options("listbench verify",
                            "Load both engines, run one seeded operation stream against both, "
-                           "compare the results op by op and check invariants.");
+                           "compare the results op by op and check invariants; with --threads "
+                           "N > 1, run it with N clients at once on each engine and check the "
+                           "history instead.");
   options.add_options()("ops", "operations in the stream (>= 1)",
                         cxxopts::value<uint64_t>()->default_value("50000"))(
+      "threads", "client threads (1..256); above 1 the interleaving check",
+      cxxopts::value<int>()->default_value("1"))(
       "work-dir", "work directory (base loads are reused across runs)",
       cxxopts::value<std::string>()->default_value("work"))(
       "json", "also write the report to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
-  bool help = false;
-  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
-  if (!flags.ok()) return ReportError("verify", flags.status());
-  if (help) return kExitOk;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, help);
+  if (!flags.ok()) return flags.status();
+  if (*help) return VerifyFlags{};
   const cxxopts::ParseResult& r = *flags;
-
+  VerifyFlags f;
   StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
-  if (!spec.ok()) return ReportError("verify", spec.status());
-  const uint64_t num_ops = r["ops"].as<uint64_t>();
-  if (num_ops == 0)
-    return ReportError("verify", Status::InvalidArgument("--ops 0: must be at least 1"));
-  const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
-  if (!json_path.empty()) {
-    Status s = CheckOutputPath("--json", json_path);
-    if (!s.ok()) return ReportError("verify", s);
+  if (!spec.ok()) return spec.status();
+  f.spec = *spec;
+  f.num_ops = r["ops"].as<uint64_t>();
+  if (f.num_ops == 0) return Status::InvalidArgument("--ops 0: must be at least 1");
+  f.threads = r["threads"].as<int>();
+  if (f.threads < 1 || f.threads > kMaxThreads) {
+    return Status::InvalidArgument(
+        fmt::format("--threads {}: must be between 1 and {}", f.threads, kMaxThreads));
   }
-  const std::string work_dir = r["work-dir"].as<std::string>();
-  Status s = CheckDataDir(work_dir);
-  if (!s.ok()) return ReportError("verify", s);
-  const StoreOptions store_options = StoreOptionsFromFlags(r);
-  const auto start = std::chrono::steady_clock::now();
+  f.json_path = r.count("json") ? r["json"].as<std::string>() : "";
+  if (!f.json_path.empty()) LB_RETURN_IF_ERROR(CheckOutputPath("--json", f.json_path));
+  f.work_dir = r["work-dir"].as<std::string>();
+  LB_RETURN_IF_ERROR(CheckDataDir(f.work_dir));
+  f.store_options = StoreOptionsFromFlags(r);
+  return f;
+}
 
-  nlohmann::json out = {{"command", "verify"},
-                        {"listings", spec->listings},
-                        {"seed", spec->seed},
-                        {"durable", store_options.durable},
-                        {"build", BuildInfoJson()}};
-  const std::string base = (fs::path(work_dir) / "base").string();
-  for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
-    StatusOr<LoadReport> rep =
-        PrepareStore(e, base, *spec, store_options, ExistingLoad::kReplace, /*progress=*/true);
-    if (!rep.ok()) return ReportError("verify", rep.status());
-    out["load"][std::string(EngineName(e))] = {{"reused", rep->reused}, {"seconds", rep->seconds}};
-  }
-  StatusOr<RunStores> stores = OpenRunStores(work_dir, store_options);
-  if (!stores.ok()) return ReportError("verify", stores.status());
-
-  DatasetCatalog catalog;
-  StatusOr<DatasetCounts> counts = GenerateDataset(*spec, nullptr, &catalog);
-  if (!counts.ok()) return ReportError("verify", counts.status());
-  const std::vector<Op> trace = MakeVerifyTrace(catalog, {num_ops, spec->seed});
-  std::fprintf(stderr, "running %zu operations against both engines\n", trace.size());
-
+// The op-by-op comparison of the two engines (one client). Returns whether
+// it passed.
+StatusOr<bool> RunDifferentialCheck(RunStores& stores, std::span<const Op> trace,
+                                    nlohmann::json* out) {
   DiffReport diff;
-  RunDifferential(*stores->sqlite, *stores->rocks, trace, &diff);
-  s = CheckInvariantsOfBoth(*stores->sqlite, *stores->rocks, &diff);
-  if (!s.ok()) return ReportError("verify", s);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
+  RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff);
+  LB_RETURN_IF_ERROR(CheckInvariantsOfBoth(*stores.sqlite, *stores.rocks, &diff));
   PrintOutcomes(diff);
   for (const Mismatch& m : diff.first_mismatches) {
     fmt::print("MISMATCH at op {}: {}\n  sqlite:  {}\n  rocksdb: {}\n", m.index, m.op, m.a, m.b);
   }
   for (const std::string& v : diff.invariant_violations) fmt::print("INVARIANT {}\n", v);
-  fmt::print(
-      "verify: listings={} seed={} ops={} mismatches={} invariant_violations={} ({:.1f} s)\n",
-      spec->listings, spec->seed, diff.ops, diff.mismatches, diff.invariant_violations.size(),
-      seconds);
+  out->update(ReportJson(diff));
+  return diff.mismatches == 0 && diff.invariant_violations.empty();
+}
 
-  if (!json_path.empty()) {
-    out.update(ReportJson(diff));
+// The interleaving check of each engine with `threads` clients. The keys of
+// the single-client report stay (no op-by-op comparison: mismatches 0;
+// outcomes are SQLite's); "interleaving" holds each engine's checks.
+StatusOr<bool> RunInterleavingCheck(RunStores& stores, std::span<const Op> trace, int threads,
+                                    nlohmann::json* out) {
+  bool pass = true;
+  DiffReport summary;
+  summary.ops = trace.size();
+  for (Store* s : {stores.sqlite.get(), stores.rocks.get()}) {
+    InterleavingReport r;
+    LB_RETURN_IF_ERROR(VerifyInterleaved(*s, trace, threads, &r));
+    PrintInterleaving(r);
+    pass = pass && r.total_violations() == 0;
+    for (const InterleavingViolation& v : r.first_violations) {
+      if (v.check == InterleavingCheck::kInvariants) {
+        summary.invariant_violations.push_back(r.engine + ": " + v.detail);
+      }
+    }
+    if (s == stores.sqlite.get()) summary.outcomes = r.outcomes;
+    (*out)["interleaving"][r.engine] = InterleavingJson(r);
+  }
+  out->update(ReportJson(summary));
+  return pass;
+}
+
+uint64_t InterleavingViolations(const nlohmann::json& out) {
+  uint64_t n = 0;
+  for (const nlohmann::json& r : out["interleaving"]) n += r["violations"].get<uint64_t>();
+  return n;
+}
+
+}  // namespace
+
+int VerifyCommand(int argc, char** argv) {
+  bool help = false;
+  StatusOr<VerifyFlags> f = ParseVerifyFlags(argc, argv, &help);
+  if (!f.ok()) return ReportError("verify", f.status());
+  if (help) return kExitOk;
+  const auto start = std::chrono::steady_clock::now();
+
+  nlohmann::json out = {{"command", "verify"},   {"listings", f->spec.listings},
+                        {"seed", f->spec.seed},  {"durable", f->store_options.durable},
+                        {"threads", f->threads}, {"build", BuildInfoJson()}};
+  const std::string base = (fs::path(f->work_dir) / "base").string();
+  for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
+    StatusOr<LoadReport> rep =
+        PrepareStore(e, base, f->spec, f->store_options, ExistingLoad::kReplace, /*progress=*/true);
+    if (!rep.ok()) return ReportError("verify", rep.status());
+    out["load"][std::string(EngineName(e))] = {{"reused", rep->reused}, {"seconds", rep->seconds}};
+  }
+  StatusOr<RunStores> stores = OpenRunStores(f->work_dir, f->store_options);
+  if (!stores.ok()) return ReportError("verify", stores.status());
+
+  DatasetCatalog catalog;
+  StatusOr<DatasetCounts> counts = GenerateDataset(f->spec, nullptr, &catalog);
+  if (!counts.ok()) return ReportError("verify", counts.status());
+  const std::vector<Op> trace = MakeVerifyTrace(catalog, {f->num_ops, f->spec.seed});
+  if (f->threads == 1) {
+    std::fprintf(stderr, "running %zu operations against both engines\n", trace.size());
+  } else {
+    std::fprintf(stderr, "running %zu operations against each engine with %d clients\n",
+                 trace.size(), f->threads);
+  }
+
+  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(*stores, trace, &out)
+                                        : RunInterleavingCheck(*stores, trace, f->threads, &out);
+  if (!pass.ok()) return ReportError("verify", pass.status());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string interleaving = f->threads == 1
+                                       ? ""
+                                       : fmt::format(" threads={} interleaving_violations={}",
+                                                     f->threads, InterleavingViolations(out));
+  fmt::print(
+      "verify: listings={} seed={} ops={} mismatches={} invariant_violations={}{} ({:.1f} s)\n",
+      f->spec.listings, f->spec.seed, trace.size(), out["mismatches"].get<uint64_t>(),
+      out["invariant_violations"].get<uint64_t>(), interleaving, seconds);
+  if (!f->json_path.empty()) {
     out["seconds"] = seconds;
-    s = WriteJsonFile(json_path, out);
+    Status s = WriteJsonFile(f->json_path, out);
     if (!s.ok()) return ReportError("verify", s);
   }
-  return diff.mismatches == 0 && diff.invariant_violations.empty() ? kExitOk : kExitCheckFailed;
+  return *pass ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace listbench

@@ -35,6 +35,19 @@ StatusOr<std::vector<Op>> BuildTrace(const CompareSetup& s, DatasetCatalog* cata
   return MakeTrace(*catalog, TraceSpecFor(s.workload, TraceLength(s.workload), s.spec.seed));
 }
 
+// The workloads the report runs under load: the one compared, then the
+// write-heavy checkout.toml and the read-only reads.toml beside it.
+StatusOr<std::vector<WorkloadSpec>> LoadWorkloads(const CompareSetup& s) {
+  std::vector<WorkloadSpec> out = {s.workload};
+  const std::filesystem::path dir = std::filesystem::path(s.writes_workload).parent_path();
+  for (const char* name : {"checkout.toml", "reads.toml"}) {
+    StatusOr<WorkloadSpec> w = ParseWorkloadFile((dir / name).string());
+    if (!w.ok()) return w.status();
+    if (w->name != s.workload.name) out.push_back(std::move(*w));
+  }
+  return out;
+}
+
 // Replays `trace` on a fresh clone of `e`'s load.
 Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, EngineRun* er) {
   StoreOptions options = s.store_options;
@@ -46,13 +59,17 @@ Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, 
   er->cache_bytes = options.cache_bytes;
   StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, options);
   if (!store.ok()) return store.status();
-  std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s\n", s.workload.name.c_str(),
-               trace.size(), static_cast<unsigned long long>(s.workload.warmup),
-               std::string(EngineName(e)).c_str());
+  std::fprintf(
+      stderr, "running %s: %zu operations (%llu warm-up) on %s, %d client thread%s\n",
+      s.workload.name.c_str(), trace.size(), static_cast<unsigned long long>(s.workload.warmup),
+      std::string(EngineName(e)).c_str(), s.workload.threads, s.workload.threads == 1 ? "" : "s");
   RunOptions ro;
   ro.warmup = s.workload.warmup;
   ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
   ro.target_rate = s.workload.target_rate;
+  ro.threads = s.workload.threads;
+  ro.arrivals = s.workload.arrivals;
+  ro.arrival_seed = s.spec.seed;
   er->run = RunTrace(**store, trace, ro);
   StatusOr<uint64_t> disk = (*store)->DiskBytes();
   if (disk.ok()) er->disk_bytes_after = *disk;
@@ -84,8 +101,10 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   }
   if (!s.experiments) return result;
   // The report's other rows: on fresh clones, after the timed runs.
-  const ExperimentSetup ex{s.work_dir, s.spec, s.store_options, std::move(*trace),
-                           s.writes_workload};
+  StatusOr<std::vector<WorkloadSpec>> load = LoadWorkloads(s);
+  if (!load.ok()) return load.status();
+  const ExperimentSetup ex{s.work_dir,        s.spec,          s.store_options, std::move(*trace),
+                           s.writes_workload, std::move(*load)};
   StatusOr<ExperimentsResult> experiments = RunReportExperiments(ex, catalog);
   if (!experiments.ok()) return experiments.status();
   result.experiments = std::move(*experiments);

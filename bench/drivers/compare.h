@@ -8,8 +8,8 @@
 // WORK/run/<engine>, as for verify), and the experiments get the same
 // catalog and trace.
 //
-// Thread safety: RunCompare runs on the calling thread; progress goes to
-// stderr.
+// Thread safety: RunCompare blocks its caller; each engine's timed replay
+// runs the workload's client threads against it; progress goes to stderr.
 #ifndef LISTBENCH_BENCH_DRIVERS_COMPARE_H_
 #define LISTBENCH_BENCH_DRIVERS_COMPARE_H_
 
@@ -61,7 +61,9 @@ struct CompareResult {
 
 // Loads (or reuses) the engines' pristine stores in WORK/base, makes the
 // trace, runs it against a fresh clone of each, then the experiments.
-// REQUIRES: setup.workload.threads == 1, setup.work_dir checked.
+// The run uses setup.workload.threads client threads (bench/harness/runner.h;
+// an open loop's Poisson arrivals are drawn from the dataset seed).
+// REQUIRES: 1 <= setup.workload.threads <= 256, setup.work_dir checked.
 StatusOr<CompareResult> RunCompare(const CompareSetup& setup);
 
 // How many operations of trace the workload needs: warm-up plus its

@@ -1,11 +1,12 @@
 // The runs behind the report's rows other than query latency and cost, made
 // by `listbench compare --report` after the workload runs: a tenant onboarded
 // while the workload runs, with a cross-tenant probe (bench/drivers/onboarding.h), and
-// a schema change under a write workload (bench/drivers/schema_change_bench.h). Each
+// a schema change under a write workload (bench/drivers/schema_change_bench.h),
+// and the runs under load (bench/drivers/under_load.h). Each
 // runs on a fresh clone of each engine's pristine load, so the workload
 // results are untouched by them.
 //
-// Thread safety: not thread-safe; runs what it needs itself.
+// Thread safety: blocks its caller; runs what it needs itself.
 #ifndef LISTBENCH_BENCH_DRIVERS_EXPERIMENTS_H_
 #define LISTBENCH_BENCH_DRIVERS_EXPERIMENTS_H_
 
@@ -15,11 +16,13 @@
 
 #include "bench/drivers/onboarding.h"
 #include "bench/drivers/schema_change_bench.h"
+#include "bench/drivers/under_load.h"
 #include "core/status.h"
 #include "core/store_options.h"
 #include "engine/store_dir.h"
 #include "workloads/dataset.h"
 #include "workloads/op.h"
+#include "workloads/workload_spec.h"
 
 namespace listbench {
 
@@ -31,6 +34,8 @@ struct ExperimentSetup {
   // The schema change's writer workload (writes.toml next to the workload
   // file the user named).
   std::string writes_workload;
+  // The workloads run under load (bench/drivers/under_load.h); none: skipped.
+  std::vector<WorkloadSpec> load_workloads;
 };
 
 // What the experiments measured.
@@ -38,6 +43,7 @@ struct ExperimentsResult {
   OnboardingSpec onboarding_spec;
   std::map<std::string, OnboardingResult> onboarding;  // by engine name
   SchemaChangeSuiteResult schema_change;
+  UnderLoadResult under_load;
 };
 
 // Runs the experiments over `catalog` (the dataset of setup.spec, the one

@@ -3,8 +3,8 @@
 // the workload keeps serving the existing tenants, and a cross-tenant probe
 // then asks every tenant for the others' entities.
 //
-// The store is single-threaded (core/store.h), so onboarding requests are
-// interleaved with the workload's, one after each workload request: nothing
+// One client thread serves both: onboarding requests are interleaved with
+// the workload's, one after each workload request: nothing
 // is paused, and the longest onboarding request is the longest time any
 // workload request could have waited behind it. The workload's own requests
 // are timed per phase (before, during, after onboarding).

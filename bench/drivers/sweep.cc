@@ -190,7 +190,66 @@ std::vector<std::string> RunArgs(const SweepConfig& c, Engine e, uint64_t n,
   if (c.ops) a.insert(a.end(), {"--ops", std::to_string(*c.ops)});
   if (c.warmup) a.insert(a.end(), {"--warmup", std::to_string(*c.warmup)});
   if (c.cache_mb) a.insert(a.end(), {"--cache-mb", std::to_string(*c.cache_mb)});
+  if (c.threads) a.insert(a.end(), {"--threads", std::to_string(*c.threads)});
   return a;
+}
+
+std::string SaturateDir(const SweepConfig& c, Engine e, uint64_t n) {
+  return (fs::path(ScaleDir(c, n)) / (std::string(EngineName(e)) + "-saturate")).string();
+}
+
+// The saturate child's flags: the run's dataset, workload, cache and client
+// threads (the workload's when --threads is not given), and the SLO.
+std::vector<std::string> SaturateArgs(const SweepConfig& c, Engine e, uint64_t n) {
+  const SweepSaturate& s = *c.saturate;
+  std::vector<std::string> a = {"saturate",
+                                "--engine",
+                                std::string(EngineName(e)),
+                                "--listings",
+                                std::to_string(n),
+                                "--seed",
+                                std::to_string(c.seed),
+                                "--work-dir",
+                                ScaleDir(c, n),
+                                "--workload",
+                                c.workload_path,
+                                "--out",
+                                SaturateDir(c, e, n),
+                                "--threads",
+                                std::to_string(c.threads.value_or(c.workload.threads)),
+                                "--slo-p99-ms",
+                                fmt::format("{}", s.slo_p99_ms)};
+  if (c.warmup) a.insert(a.end(), {"--warmup", std::to_string(*c.warmup)});
+  if (c.cache_mb) a.insert(a.end(), {"--cache-mb", std::to_string(*c.cache_mb)});
+  if (s.start_rate) a.insert(a.end(), {"--start-rate", fmt::format("{}", *s.start_rate)});
+  if (s.factor) a.insert(a.end(), {"--factor", fmt::format("{}", *s.factor)});
+  if (s.step_seconds) a.insert(a.end(), {"--step-seconds", fmt::format("{}", *s.step_seconds)});
+  if (s.max_steps) a.insert(a.end(), {"--max-steps", std::to_string(*s.max_steps)});
+  return a;
+}
+
+// The one place the saturate child's saturate.json becomes fields.
+Status ReadSaturateReport(const std::string& path, Engine engine, SweepSaturatePoint* p) {
+  try {
+    const json j = json::parse(ReadAll(path));
+    const json& e = j.at("engines").at(std::string(EngineName(engine)));
+    if (!e.at("load").at("reused").get<bool>()) {
+      return Status::Corruption(path +
+                                ": saturate loaded its own store instead of reusing the "
+                                "sweep's load");
+    }
+    const json& rate = e.at("slo_rate");
+    if (!rate.is_null()) p->slo_rate = rate.get<double>();
+    const json& knee = e.at("knee");
+    if (!knee.is_null()) {
+      p->knee_achieved = e.at("steps").at(knee.get<size_t>() - 1).at("achieved").get<double>();
+    }
+    p->max_achieved = e.at("max_achieved").get<double>();
+    p->stop = e.at("stop").get<std::string>();
+    return Status::OK();
+  } catch (const json::exception& ex) {
+    return Status::Corruption(path + ": unexpected saturate report: " + ex.what());
+  }
 }
 
 SweepChild ChildStatsOf(const ChildResult& r, double loadavg) {
@@ -222,7 +281,17 @@ Status MeasurePoint(const SweepConfig& c, Engine e, uint64_t n, ChildRunner& run
                                          RunArgs(c, e, n, run_json), prefix + "-run");
   if (!run.ok()) return run.status();
   p->run_child = ChildStatsOf(*run, runner.last_loadavg());
-  return ReadRunReport(run_json, e, p);
+  LB_RETURN_IF_ERROR(ReadRunReport(run_json, e, p));
+  if (!c.saturate) return Status::OK();
+
+  StatusOr<ChildResult> sat = runner.Run(fmt::format("{} at {} listings: saturate", engine, n),
+                                         SaturateArgs(c, e, n), prefix + "-saturate");
+  if (!sat.ok()) return sat.status();
+  SweepSaturatePoint sp;
+  sp.child = ChildStatsOf(*sat, runner.last_loadavg());
+  LB_RETURN_IF_ERROR(ReadSaturateReport(SaturateDir(c, e, n) + "/saturate.json", e, &sp));
+  p->saturate = std::move(sp);
+  return Status::OK();
 }
 
 // Deletes what the sweep made for `e` in WORK/N: its pristine load and run
@@ -231,9 +300,18 @@ Status CleanEngine(const std::string& dir, Engine e) {
   LB_RETURN_IF_ERROR(RemoveStoreDir(EngineDir((fs::path(dir) / "base").string(), e)));
   LB_RETURN_IF_ERROR(RemoveStoreDir(EngineDir((fs::path(dir) / "run").string(), e)));
   std::error_code ec;
+  const std::string engine(EngineName(e));
   for (const char* suffix : {"-load.json", "-run.json"}) {
-    fs::remove(fs::path(dir) / (std::string(EngineName(e)) + suffix), ec);
+    fs::remove(fs::path(dir) / (engine + suffix), ec);
   }
+  // The saturate child's outputs, by name; the folder goes only if then empty.
+  const fs::path sat = fs::path(dir) / (engine + "-saturate");
+  for (const std::string& f :
+       {std::string("saturate.json"), std::string("saturate.csv"), "saturate-" + engine + ".png",
+        "saturate-" + engine + ".gp", "saturate-" + engine + ".dat"}) {
+    fs::remove(sat / f, ec);
+  }
+  fs::remove(sat, ec);
   return Status::OK();
 }
 
@@ -271,7 +349,8 @@ std::vector<std::string> SweepOpKeys() {
 
 Status RunSweep(const SweepConfig& c, SweepResult* result) {
   result->build = CurrentBuildInfo();
-  const int total = static_cast<int>(c.engines.size() * c.listings.size() * 2) + 1;
+  const int per_point = c.saturate ? 3 : 2;
+  const int total = static_cast<int>(c.engines.size() * c.listings.size() * per_point) + 1;
   ChildRunner runner(c, total);
   // The floor under every peak RSS: the binary and its libraries, started
   // from this process, doing nothing.
@@ -351,6 +430,7 @@ WorkloadSpec SweepWorkload(const SweepConfig& c) {
     w.duration_s = 0;
   }
   if (c.warmup) w.warmup = *c.warmup;
+  if (c.threads) w.threads = *c.threads;
   return w;
 }
 

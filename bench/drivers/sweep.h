@@ -3,12 +3,18 @@
 // processes of the listbench binary (so the peak RSS the kernel reports per
 // child belongs to one measurement), then fit how each measured quantity
 // grows with the number of listings (bench/model/fit.h) and write the results.
+// Each run has the workload's client threads, or `threads` when given; with
+// `saturate`, a third child per engine and scale finds the highest offered
+// rate meeting the SLO (bench/drivers/saturate.h).
 //
 // Layout while it runs, for each scale N (WORK is --work-dir):
 //   WORK/N/base/<engine>   the load child's store (`listbench load --data-dir WORK/N/base`)
 //   WORK/N/run/<engine>    the run child's clone (`listbench run --work-dir WORK/N`
 //                          reuses WORK/N/base/<engine>, so the run never loads)
 //   WORK/N/<engine>-{load,run}.{json,out,err}   the children's reports
+//   WORK/N/<engine>-saturate/   with `saturate`: the saturate child's outputs
+//                          (`listbench saturate --work-dir WORK/N` also reuses the load;
+//                          its steps run on their own clone after the run child's)
 // WORK/N must not exist when the sweep starts; the sweep deletes what it
 // created there after each engine and scale unless `keep` is set.
 //
@@ -33,6 +39,15 @@
 
 namespace listbench {
 
+// `sweep --saturate`: after each run child, a `listbench saturate` child
+// finds the highest offered rate meeting the SLO at that scale. Unset steps
+// take saturate's defaults.
+struct SweepSaturate {
+  double slo_p99_ms = 0;
+  std::optional<double> start_rate, factor, step_seconds;
+  std::optional<int> max_steps;
+};
+
 struct SweepConfig {
   std::vector<Engine> engines;
   std::vector<uint64_t> listings;  // ascending, distinct, >= 1
@@ -40,6 +55,8 @@ struct SweepConfig {
   WorkloadSpec workload;  // as parsed, before --ops/--warmup
   std::string workload_path;
   std::optional<uint64_t> ops, warmup, cache_mb;  // passed on to `listbench run`
+  std::optional<int> threads;                     // passed on to run and saturate
+  std::optional<SweepSaturate> saturate;          // also run a saturate child per point
   std::string work_dir, out_dir;
   std::string binary;  // the listbench executable run for children
   bool keep = false;   // keep WORK/N and the children's reports
@@ -60,6 +77,15 @@ struct SweepChild {
   double loadavg_1m = 0;      // the machine's 1-minute load average when it started
 };
 
+// The saturate child's answer at one point (bench/drivers/saturate.h).
+struct SweepSaturatePoint {
+  SweepChild child;
+  std::optional<double> slo_rate;       // highest offered ops/s meeting the SLO; none: no step did
+  std::optional<double> knee_achieved;  // achieved ops/s at the knee, when there is one
+  double max_achieved = 0;
+  std::string stop;  // why its steps ended
+};
+
 // One engine at one scale.
 struct SweepPoint {
   Engine engine = Engine::kSqlite;
@@ -77,7 +103,8 @@ struct SweepPoint {
   double throughput = 0;   // ops/s in the measured phase
   uint64_t disk_bytes_after = 0;
   uint64_t cache_bytes = 0;
-  std::map<std::string, SweepLatency> ops;  // "R1".."W5" (those run) and "all"
+  std::map<std::string, SweepLatency> ops;     // "R1".."W5" (those run) and "all"
+  std::optional<SweepSaturatePoint> saturate;  // with config.saturate
 };
 
 // A fitted metric of one engine, or why it could not be fitted.
@@ -108,7 +135,8 @@ Status RunSweep(const SweepConfig& config, SweepResult* result);
 // disk_bytes, load_peak_rss_kib, run_peak_rss_kib, <op>.mean_us, <op>.p99_us.
 std::vector<SweepFit> FitSweep(const std::vector<SweepPoint>& points, Engine engine);
 
-// The workload the run children replay: the file's, with --ops/--warmup.
+// The workload the run children replay: the file's, with --ops/--warmup
+// and --threads.
 WorkloadSpec SweepWorkload(const SweepConfig& config);
 
 }  // namespace listbench

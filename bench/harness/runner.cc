@@ -1,102 +1,289 @@
 #include "bench/harness/runner.h"
 
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <thread>
+
+#include "util/random.h"
 
 namespace listbench {
 namespace {
 
-// Folds one second's requests into the series.
+// The Random stream of the arrival schedule (apart from the trace's).
+constexpr uint64_t kArrivalStream = 0xa77e;
+
+// Merges the clients' per-second series by second index. A second is
+// finished, and leaves the merger's memory, once every client has closed it
+// or ended, so only the seconds between the slowest and the fastest client
+// are held. Thread-safe (one mutex, taken once per client per second).
+class SeriesMerger {
+ public:
+  explicit SeriesMerger(int clients) : closed_(clients, 0), ended_(clients, false) {}
+
+  // Client `client`'s requests of `second`. REQUIRES: each client adds its
+  // seconds in order, from 0, without gaps.
+  void Add(int client, uint64_t second, uint64_t ops, uint64_t errors, const Histogram& h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (base_ + pending_.size() <= second) pending_.emplace_back();
+    Pending& p = pending_[second - base_];
+    p.ops += ops;
+    p.errors += errors;
+    p.hist.Merge(h);
+    closed_[client] = second + 1;
+    Advance();
+  }
+  // Client `client` adds no more seconds.
+  void End(int client) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_[client] = true;
+    Advance();
+  }
+  // REQUIRES: every client ended.
+  std::vector<Second> Take() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::move(series_);
+  }
+
+ private:
+  struct Pending {
+    uint64_t ops = 0, errors = 0;
+    Histogram hist;
+  };
+
+  // Finishes the leading seconds every client is done with.
+  void Advance() {
+    while (!pending_.empty()) {
+      for (size_t c = 0; c < closed_.size(); ++c) {
+        if (!ended_[c] && closed_[c] <= base_) return;
+      }
+      const Pending& p = pending_.front();
+      Second s;
+      s.ops = p.ops;
+      s.errors = p.errors;
+      s.mean_us = p.hist.mean() / 1000.0;
+      s.p99_us = static_cast<double>(p.hist.Percentile(0.99)) / 1000.0;
+      s.max_us = static_cast<double>(p.hist.max()) / 1000.0;
+      series_.push_back(s);
+      pending_.pop_front();
+      ++base_;
+    }
+  }
+
+  std::mutex mu_;
+  std::vector<uint64_t> closed_;  // by client: seconds closed
+  std::vector<bool> ended_;       // by client
+  std::deque<Pending> pending_;   // seconds base_, base_ + 1, ...
+  uint64_t base_ = 0;
+  std::vector<Second> series_;
+};
+
+// Folds one client's requests into seconds and hands each closed second to
+// the merger. One per client thread.
 class SeriesBuilder {
  public:
+  SeriesBuilder(SeriesMerger* merger, int client) : merger_(merger), client_(client) {}
   void Add(uint64_t second, uint64_t ns, bool error) {
     while (second > current_) Close();
     ++ops_;
     errors_ += error;
     hist_.Add(ns);
   }
-  std::vector<Second> Finish() {
+  void Finish() {
     if (hist_.count() > 0) Close();
-    return std::move(series_);
+    merger_->End(client_);
   }
 
  private:
   void Close() {
-    Second s;
-    s.ops = ops_;
-    s.errors = errors_;
-    s.mean_us = hist_.mean() / 1000.0;
-    s.p99_us = static_cast<double>(hist_.Percentile(0.99)) / 1000.0;
-    s.max_us = static_cast<double>(hist_.max()) / 1000.0;
-    series_.push_back(s);
+    merger_->Add(client_, current_, ops_, errors_, hist_);
     hist_.Clear();
     ops_ = errors_ = 0;
     ++current_;
   }
 
+  SeriesMerger* const merger_;
+  const int client_;
   uint64_t current_ = 0;
   uint64_t ops_ = 0, errors_ = 0;
   Histogram hist_;
-  std::vector<Second> series_;
 };
+
+// Holds every client until all have arrived; the last one to arrive takes
+// the measured start time, which all of them get. Thread-safe.
+class StartGate {
+ public:
+  explicit StartGate(int clients) : clients_(clients) {}
+  Clock::time_point ArriveAndWait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (++arrived_ == clients_) {
+      start_ = Clock::now();
+      all_arrived_.notify_all();
+    } else {
+      all_arrived_.wait(lock, [this] { return arrived_ == clients_; });
+    }
+    return start_;
+  }
+  // REQUIRES: every client has arrived.
+  Clock::time_point start() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return start_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable all_arrived_;
+  const int clients_;
+  int arrived_ = 0;
+  Clock::time_point start_;
+};
+
+// What every client reads; only the gate and the merger are written, and
+// they synchronize themselves.
+struct RunContext {
+  std::span<const Op> trace;
+  size_t warmup = 0;
+  size_t threads = 1;
+  double duration_s = 0;
+  std::span<const int64_t> schedule;  // open loop: due offsets of the measured ops
+  StartGate* gate = nullptr;
+  SeriesMerger* merger = nullptr;
+};
+
+// Waits until `due`: sleeps most of the way, then spins for precision.
+void WaitUntil(Clock::time_point due) {
+  const Clock::time_point now = Clock::now();
+  if (due - now > std::chrono::microseconds(200)) {
+    std::this_thread::sleep_for(due - now - std::chrono::microseconds(100));
+  }
+  while (Clock::now() < due) {
+  }
+}
+
+// One client: its own MeasuredStore over the shared store, its share of the
+// trace (ops id, id + threads, ...).
+class Client {
+ public:
+  Client(Store* store, size_t id, const RunContext& ctx) : m_(store), id_(id), ctx_(ctx) {}
+
+  void Run() {
+    m_.set_recording(false);
+    for (size_t i = id_; i < ctx_.warmup; i += ctx_.threads) (void)RunOp(m_, ctx_.trace[i]);
+    const Clock::time_point start = ctx_.gate->ArriveAndWait();
+    m_.set_recording(true);
+    Measure(start);
+  }
+  const MeasuredStore& measured() const { return m_; }
+  // Duration mode: the client ran all of its share before the deadline.
+  bool ran_out() const { return ran_out_; }
+
+ private:
+  void Measure(Clock::time_point start) {
+    SeriesBuilder series(ctx_.merger, static_cast<int>(id_));
+    const auto deadline = ctx_.duration_s > 0
+                              ? start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(ctx_.duration_s))
+                              : Clock::time_point::max();
+    const bool open_loop = !ctx_.schedule.empty();
+    const size_t measured = ctx_.trace.size() - ctx_.warmup;
+    ran_out_ = false;
+    size_t k = 0;  // this client's requests so far
+    size_t n = id_;
+    for (; n < measured; n += ctx_.threads, ++k) {
+      if (open_loop) {
+        const Clock::time_point due = start + std::chrono::nanoseconds(ctx_.schedule[n]);
+        if (due >= deadline) break;
+        WaitUntil(due);
+        m_.SetIntendedStart(due);
+      } else if (k % 64 == 0 && Clock::now() >= deadline) {
+        break;
+      }
+      const Status s = RunOp(m_, ctx_.trace[ctx_.warmup + n]);
+      const auto done = Clock::now();
+      const auto second = static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(done - start).count());
+      series.Add(second, m_.last_latency_ns(), !s.ok());
+    }
+    ran_out_ = n >= measured;
+    series.Finish();
+  }
+
+  MeasuredStore m_;
+  const size_t id_;
+  const RunContext& ctx_;
+  bool ran_out_ = false;
+};
+
+// Runs every client to completion: client 0 on the calling thread, the
+// others on their own. Returns the wall time from the measured start.
+double RunClients(std::vector<std::unique_ptr<Client>>& clients, StartGate& gate) {
+  std::vector<std::thread> others;
+  others.reserve(clients.size() - 1);
+  for (size_t c = 1; c < clients.size(); ++c) {
+    others.emplace_back([&client = *clients[c]] { client.Run(); });
+  }
+  clients[0]->Run();
+  for (std::thread& t : others) t.join();
+  const Clock::time_point end = Clock::now();
+  return std::chrono::duration<double>(end - gate.start()).count();
+}
 
 }  // namespace
 
-std::string_view ArrivalsName(Arrivals a) {
-  return a == Arrivals::kPoisson ? "poisson" : "uniform";
+std::vector<int64_t> ArrivalSchedule(size_t n, double rate, Arrivals arrivals, uint64_t seed) {
+  std::vector<int64_t> due(n);
+  const double interval_ns = 1e9 / rate;
+  if (arrivals == Arrivals::kUniform) {
+    for (size_t i = 0; i < n; ++i) {
+      due[i] = static_cast<int64_t>(static_cast<double>(i) * interval_ns);
+    }
+    return due;
+  }
+  Random rng(seed, kArrivalStream);
+  double t = 0;
+  for (size_t i = 0; i < n; ++i) {
+    due[i] = static_cast<int64_t>(t);
+    t += -std::log(1.0 - rng.UniformDouble()) * interval_ns;
+  }
+  return due;
 }
 
 RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& options) {
-  MeasuredStore m(&store);
-  m.set_recording(false);
-  const size_t warmup = std::min<size_t>(options.warmup, trace.size());
-  for (size_t i = 0; i < warmup; ++i) (void)RunOp(m, trace[i]);
-
   RunResult r;
   r.open_loop = options.target_rate > 0;
   r.target_rate = options.target_rate;
-  m.set_recording(true);
-  SeriesBuilder series;
-  const Clock::time_point start = Clock::now();
-  const auto deadline = options.duration_s > 0
-                            ? start + std::chrono::duration_cast<Clock::duration>(
-                                          std::chrono::duration<double>(options.duration_s))
-                            : Clock::time_point::max();
-  const double interval_ns = r.open_loop ? 1e9 / options.target_rate : 0;
-  size_t i = warmup;
-  for (; i < trace.size(); ++i) {
-    const uint64_t n = i - warmup;
-    if (r.open_loop) {
-      const Clock::time_point due =
-          start +
-          std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(n) * interval_ns));
-      if (due >= deadline) break;
-      // Sleep most of the way, then spin for precision.
-      Clock::time_point now = Clock::now();
-      if (due - now > std::chrono::microseconds(200)) {
-        std::this_thread::sleep_for(due - now - std::chrono::microseconds(100));
-      }
-      while (Clock::now() < due) {
-      }
-      m.SetIntendedStart(due);
-    } else if (n % 64 == 0 && Clock::now() >= deadline) {
-      break;
-    }
-    const Status s = RunOp(m, trace[i]);
-    const auto done = Clock::now();
-    const auto second = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(done - start).count());
-    series.Add(second, m.last_latency_ns(), !s.ok());
+  r.threads = std::max(1, options.threads);
+  r.arrivals = options.arrivals;
+  const size_t warmup = std::min<size_t>(options.warmup, trace.size());
+  // Everything a client needs is made before any client starts.
+  const std::vector<int64_t> schedule =
+      r.open_loop ? ArrivalSchedule(trace.size() - warmup, options.target_rate, options.arrivals,
+                                    options.arrival_seed)
+                  : std::vector<int64_t>();
+  StartGate gate(r.threads);
+  SeriesMerger merger(r.threads);
+  const RunContext ctx{trace, warmup, static_cast<size_t>(r.threads), options.duration_s, schedule,
+                       &gate, &merger};
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int c = 0; c < r.threads; ++c) {
+    clients.push_back(std::make_unique<Client>(&store, static_cast<size_t>(c), ctx));
   }
-  const Clock::time_point end = Clock::now();
-  r.trace_exhausted = options.duration_s > 0 && i == trace.size();
-  r.seconds = std::chrono::duration<double>(end - start).count();
-  r.ops = m.stats();
+  r.seconds = RunClients(clients, gate);
+
+  bool ran_out = false;
+  for (const auto& c : clients) {
+    for (int k = 0; k < kNumOpKinds; ++k) r.ops[k].Merge(c->measured().stats()[k]);
+    ran_out |= c->ran_out();
+  }
+  r.trace_exhausted = options.duration_s > 0 && ran_out;
   for (const OpStats& s : r.ops) {
     r.all.Merge(s);
     r.measured += s.count();
   }
   r.throughput = r.seconds > 0 ? static_cast<double>(r.measured) / r.seconds : 0;
-  r.series = series.Finish();
+  r.series = merger.Take();
   return r;
 }
 

@@ -18,6 +18,12 @@
 // i / rate; Poisson: exponential gaps of mean 1 / rate drawn from
 // arrival_seed) is fixed before timing; each client waits for its ops' due
 // times and latency runs from them.
+// Every client finishes its share of the warm-up before the measured start,
+// which they all share; in duration mode every client stops at the same
+// deadline. A second of the series holds the requests of every client that
+// completed in it (their histograms merged, so its p99 is the p99 of all of
+// them). Client 0 runs on the calling thread, so a one-client run is the
+// single-threaded runner exactly.
 //
 // Thread safety: RunTrace blocks its caller; with threads > 1 it uses the
 // store from that many threads at once (core/store.h's concurrency
@@ -28,17 +34,14 @@
 #include <array>
 #include <cstdint>
 #include <span>
-#include <string_view>
 #include <vector>
 
 #include "bench/harness/histogram.h"
 #include "bench/harness/measured_store.h"
 #include "workloads/op.h"
+#include "workloads/workload_spec.h"  // Arrivals
 
 namespace listbench {
-
-enum class Arrivals { kUniform, kPoisson };
-std::string_view ArrivalsName(Arrivals a);  // "uniform" | "poisson"
 
 struct RunOptions {
   uint64_t warmup = 0;                     // leading trace ops run unrecorded
@@ -68,11 +71,18 @@ struct RunResult {
   double target_rate = 0;
   int threads = 1;
   Arrivals arrivals = Arrivals::kUniform;
-  bool trace_exhausted = false;  // duration mode ran out of trace first
+  bool trace_exhausted = false;  // duration mode: a client ran out of trace first
   std::vector<Second> series;
 };
 
-// REQUIRES: trace.size() > options.warmup.
+// When measured op i of an open-loop run is due, in nanoseconds after the
+// measured start, for i in [0, n): uniform, i * 1e9 / rate; Poisson, the sum
+// of i exponential gaps of mean 1e9 / rate drawn from `seed` (op 0 is due at
+// 0). Non-decreasing; the same arguments give the same schedule.
+// REQUIRES: rate > 0.
+std::vector<int64_t> ArrivalSchedule(size_t n, double rate, Arrivals arrivals, uint64_t seed);
+
+// REQUIRES: trace.size() > options.warmup, options.threads >= 1.
 RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& options);
 
 }  // namespace listbench

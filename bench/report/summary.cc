@@ -19,6 +19,12 @@ double PerOp(uint64_t total, uint64_t n) {
 }
 // Rounded to 4 decimals so files stay readable and diffs stable.
 double R4(double v) { return std::round(v * 10000.0) / 10000.0; }
+// The share of the requests' latency spent waiting for another request's
+// lock (SQLite's write lock): summed lock wait over summed latency.
+double LockWaitShare(const OpStats& s) {
+  const double latency_ns = s.latency_ns.mean() * static_cast<double>(s.count());
+  return latency_ns > 0 ? static_cast<double>(s.lock_wait_ns) / latency_ns : 0.0;
+}
 
 }  // namespace
 
@@ -49,6 +55,8 @@ nlohmann::json OpStatsJson(const OpStats& s) {
       {"p99_us", R4(Us(h.Percentile(0.99)))},
       {"p999_us", R4(Us(h.Percentile(0.999)))},
       {"max_us", R4(Us(h.max()))},
+      {"lock_wait_share", R4(LockWaitShare(s))},
+      {"retries", s.retries},
       {"work",
        {{"queries", R4(PerOp(s.work.queries, n))},
         {"rows_read", R4(PerOp(s.work.rows_read, n))},
@@ -71,6 +79,10 @@ nlohmann::json RunResultJson(const RunResult& r) {
   j["open_loop"] = r.open_loop;
   j["target_rate"] = r.target_rate;
   j["trace_exhausted"] = r.trace_exhausted;
+  j["threads"] = r.threads;
+  if (r.open_loop) j["arrivals"] = ArrivalsName(r.arrivals);
+  j["lock_wait_share"] = R4(LockWaitShare(r.all));
+  j["retries"] = r.all.retries;
   j["ops"] = nlohmann::json::object();
   for (int k = 0; k < kNumOpKinds; ++k) {
     if (r.ops[k].count() == 0) continue;
@@ -97,7 +109,8 @@ nlohmann::json WorkloadJson(const WorkloadSpec& w) {
           {"duration_s", w.duration_s},
           {"warmup", w.warmup},
           {"threads", w.threads},
-          {"target_rate", w.target_rate}};
+          {"target_rate", w.target_rate},
+          {"arrivals", ArrivalsName(w.arrivals)}};
 }
 
 namespace {
@@ -138,9 +151,11 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
   nlohmann::json out = {{"command", command},
                         {"seed", setup.spec.seed},
                         {"listings", setup.spec.listings},
+                        {"threads", setup.workload.threads},
                         {"workload", WorkloadJson(setup.workload)},
                         {"config", ConfigJson(setup)},
                         {"build", BuildInfoJson(result.build)}};
+  if (setup.workload.target_rate > 0) out["arrivals"] = ArrivalsName(setup.workload.arrivals);
   for (const auto& [e, er] : result.engines) out["engines"][e] = EngineRunJson(er);
   if (result.experiments) out["experiments"] = ExperimentsJson(*result.experiments);
   return out;
@@ -184,8 +199,15 @@ void PrintComparison(const CompareResult& result) {
   row("", "all", [](const RunResult& r) -> const OpStats& { return r.all; });
   for (const auto& [e, rp] : by_engine) {
     const RunResult& r = *rp;
-    fmt::print("{}: {} ops in {:.2f} s, {:.0f} ops/s{}\n", e, r.measured, r.seconds, r.throughput,
-               r.open_loop ? fmt::format(" (open loop at {:.0f}/s)", r.target_rate) : "");
+    fmt::print("{}: {} ops in {:.2f} s, {:.0f} ops/s, {} client thread{}{}{}\n", e, r.measured,
+               r.seconds, r.throughput, r.threads, r.threads == 1 ? "" : "s",
+               r.open_loop ? fmt::format(" (open loop at {:.0f}/s, {} arrivals)", r.target_rate,
+                                         ArrivalsName(r.arrivals))
+                           : "",
+               r.all.lock_wait_ns > 0 || r.all.retries > 0
+                   ? fmt::format("; lock wait {:.1f}% of latency, {} retries",
+                                 100 * LockWaitShare(r.all), r.all.retries)
+                   : "");
   }
 }
 
@@ -194,7 +216,8 @@ Status WriteCsvs(const std::string& dir, const CompareResult& result) {
   const std::string ops_path = dir + "/ops.csv";
   std::ofstream ops(ops_path, std::ios::trunc);
   ops << "engine,op,count,errors,mean_us,p50_us,p90_us,p99_us,p999_us,max_us,queries,rows_read,"
-         "rows_written,io_reads,io_read_bytes,io_writes,io_write_bytes,io_syncs\n";
+         "rows_written,io_reads,io_read_bytes,io_writes,io_write_bytes,io_syncs,lock_wait_share,"
+         "retries\n";
   for (const auto& [e, rp] : by_engine) {
     const RunResult& r = *rp;
     auto line = [&](std::string_view name, const OpStats& s) {
@@ -202,12 +225,12 @@ Status WriteCsvs(const std::string& dir, const CompareResult& result) {
       const uint64_t n = s.count();
       ops << fmt::format(
           "{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},"
-          "{:.3f},{:.1f},{:.3f},{:.1f},{:.4f}\n",
+          "{:.3f},{:.1f},{:.3f},{:.1f},{:.4f},{:.4f},{}\n",
           e, name, n, s.errors(), h.mean() / 1000, Us(h.Percentile(0.5)), Us(h.Percentile(0.9)),
           Us(h.Percentile(0.99)), Us(h.Percentile(0.999)), Us(h.max()), PerOp(s.work.queries, n),
           PerOp(s.work.rows_read, n), PerOp(s.work.rows_written, n), PerOp(s.io.reads, n),
           PerOp(s.io.read_bytes, n), PerOp(s.io.writes, n), PerOp(s.io.write_bytes, n),
-          PerOp(s.io.syncs, n));
+          PerOp(s.io.syncs, n), LockWaitShare(s), s.retries);
     };
     for (int k = 0; k < kNumOpKinds; ++k) {
       if (r.ops[k].count() > 0) line(OpKindName(static_cast<OpKind>(k)), r.ops[k]);

@@ -3,18 +3,25 @@
 // series CSV, plus the side-by-side terminal table.
 //
 // summary.json:
-//   { "command", "seed", "listings", "workload": {...}, "config": {...},
+//   { "command", "seed", "listings", "threads", "arrivals" (open loop only),
+//     "workload": {...}, "config": {...},
 //     "build": {environment header},
 //     "engines": { "<engine>": { "load": { "reused", "seconds", "disk_bytes" },
 //         "cache_bytes", "disk_bytes_after", "seconds", "measured_ops", "throughput",
-//         "open_loop", "target_rate", "trace_exhausted",
+//         "open_loop", "target_rate", "trace_exhausted", "threads",
+//         "arrivals" (open loop only), "lock_wait_share", "retries",
 //         "ops": { "<op>": { "count", "errors": {"<code>": n}, "mean_us",
 //                  "p50_us", "p90_us", "p99_us", "p999_us", "max_us",
+//                  "lock_wait_share", "retries",
 //                  "work": { "queries", "rows_read", "rows_written", "io_reads",
 //                            "io_read_bytes", "io_writes", "io_write_bytes",
 //                            "io_syncs" } } },   // work is per request
 //         "all": { same as an op } } },
 //     "experiments": {...} }   // compare --report (bench/report/experiments_report.h)
+//
+// lock_wait_share is the requests' summed lock wait (SQLite: waiting for the
+// database's write lock) over their summed latency; retries counts requests
+// run again after losing a write conflict (core/io_stats.h Tally).
 //
 // Thread safety: plain functions of their arguments.
 #ifndef LISTBENCH_BENCH_REPORT_SUMMARY_H_
@@ -40,12 +47,15 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
                            const CompareResult& result);
 
 // Prints, per op, count and latency percentiles of each engine side by side,
-// and the SQLite/RocksDB ratio of the means when both engines are present.
+// and the SQLite/RocksDB ratio of the means when both engines are present;
+// then a line per engine: measured ops, seconds, throughput, client threads
+// (and the lock-wait share and retries when there were any).
 void PrintComparison(const CompareResult& result);
 
 // Writes DIR/ops.csv (engine, op, count, errors, mean/p50/p90/p99/p999/max
-// in µs, counted work per request) and DIR/series.csv (engine, second, ops,
-// errors, mean_us, p99_us, max_us).
+// in µs, counted work per request, lock_wait_share, retries) and
+// DIR/series.csv (engine, second, ops, errors, mean_us, p99_us, max_us; a
+// second holds every client's requests that completed in it).
 Status WriteCsvs(const std::string& dir, const CompareResult& result);
 
 }  // namespace listbench

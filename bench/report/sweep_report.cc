@@ -99,6 +99,40 @@ json LatencyJson(const SweepLatency& l) {
   return {{"count", l.count}, {"mean_us", l.mean_us}, {"p50_us", l.p50_us}, {"p99_us", l.p99_us}};
 }
 
+json OptionalJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json SaturatePointJson(const SweepSaturatePoint& s) {
+  json j = {{"slo_rate", OptionalJson(s.slo_rate)},
+            {"knee_achieved", OptionalJson(s.knee_achieved)},
+            {"max_achieved", s.max_achieved},
+            {"stop", s.stop}};
+  j.update(ChildJson(s.child));
+  return j;
+}
+
+json ConfigJson(const SweepConfig& c) {
+  json config = {{"cache_mb", c.cache_mb ? *c.cache_mb : 64},
+                 {"durable", false},
+                 {"threads", SweepWorkload(c).threads}};
+  if (c.saturate) {
+    const SweepSaturate& s = *c.saturate;
+    json sat = {{"slo_p99_ms", s.slo_p99_ms}};
+    if (s.start_rate) sat["start_rate"] = *s.start_rate;
+    if (s.factor) sat["factor"] = *s.factor;
+    if (s.step_seconds) sat["step_seconds"] = *s.step_seconds;
+    if (s.max_steps) sat["max_steps"] = *s.max_steps;
+    config["saturate"] = sat;
+  }
+  return config;
+}
+
+// The SLO rate of a point as the tables show it: "–" without --saturate,
+// "none" when no step met the SLO.
+std::string SloRateText(const SweepPoint& p) {
+  if (!p.saturate) return "–";
+  return p.saturate->slo_rate ? fmt::format("{:.0f}", *p.saturate->slo_rate) : "none";
+}
+
 json MeasurementJson(const SweepPoint& p) {
   json ops = json::object();
   for (const std::string& k : SweepOpKeys()) {
@@ -117,7 +151,10 @@ json MeasurementJson(const SweepPoint& p) {
               {"cache_bytes", p.cache_bytes},
               {"ops", ops}};
   run.update(ChildJson(p.run_child));
-  return {{"engine", EngineName(p.engine)}, {"listings", p.listings}, {"load", load}, {"run", run}};
+  json out = {
+      {"engine", EngineName(p.engine)}, {"listings", p.listings}, {"load", load}, {"run", run}};
+  if (p.saturate) out["saturate"] = SaturatePointJson(*p.saturate);
+  return out;
 }
 
 // ---- sweep.csv ------------------------------------------------------------
@@ -125,16 +162,22 @@ json MeasurementJson(const SweepPoint& p) {
 std::string Csv(const SweepResult& r) {
   std::string csv =
       "engine,listings,op,count,mean_us,p50_us,p99_us,load_seconds,engine_writes_per_second,"
-      "disk_bytes,load_peak_rss_kib,run_peak_rss_kib,throughput\n";
+      "disk_bytes,load_peak_rss_kib,run_peak_rss_kib,throughput,slo_rate,saturate_max_achieved\n";
   for (const SweepPoint& p : r.points) {
     for (const std::string& key : SweepOpKeys()) {
       const auto it = p.ops.find(key);
       if (it == p.ops.end()) continue;
       const SweepLatency& l = it->second;
-      csv += fmt::format("{},{},{},{},{:.3f},{:.3f},{:.3f},{:.4f},{:.0f},{},{},{},{:.1f}\n",
+      // slo_rate: empty without --saturate or when no step met the SLO.
+      const std::string slo_rate =
+          p.saturate && p.saturate->slo_rate ? fmt::format("{:.1f}", *p.saturate->slo_rate) : "";
+      const std::string max_achieved =
+          p.saturate ? fmt::format("{:.1f}", p.saturate->max_achieved) : "";
+      csv += fmt::format("{},{},{},{},{:.3f},{:.3f},{:.3f},{:.4f},{:.0f},{},{},{},{:.1f},{},{}\n",
                          EngineName(p.engine), p.listings, key, l.count, l.mean_us, l.p50_us,
                          l.p99_us, p.load_seconds, p.engine_writes_per_second, p.disk_bytes,
-                         p.load_child.peak_rss_kib, p.run_child.peak_rss_kib, p.throughput);
+                         p.load_child.peak_rss_kib, p.run_child.peak_rss_kib, p.throughput,
+                         slo_rate, max_achieved);
     }
   }
   return csv;
@@ -251,8 +294,14 @@ std::string EnvironmentSection(const SweepConfig& c, const BuildInfo& b) {
   std::string md = "## Environment\n\n| | |\n|---|---|\n" + BuildEnvironmentRows(b);
   auto row = [&](const char* k, const std::string& v) { md += fmt::format("| {} | {} |\n", k, v); };
   row("workload",
-      fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, single thread, closed loop", w.name,
-                  w.file, KeyDistributionName(w.keys.distribution), w.operations, w.warmup));
+      fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up, {} client thread{}, closed loop",
+                  w.name, w.file, KeyDistributionName(w.keys.distribution), w.operations, w.warmup,
+                  w.threads, w.threads == 1 ? "" : "s"));
+  if (c.saturate) {
+    row("saturate", fmt::format("highest offered rate (open loop, geometric steps, `listbench "
+                                "saturate`) with p99 <= {} ms",
+                                c.saturate->slo_p99_ms));
+  }
   std::string scales;
   for (uint64_t n : c.listings) scales += (scales.empty() ? "" : ", ") + std::to_string(n);
   row("scales", scales + fmt::format(" listings, seed {}", c.seed));
@@ -263,24 +312,27 @@ std::string EnvironmentSection(const SweepConfig& c, const BuildInfo& b) {
   return md + "\n";
 }
 
-std::string EngineSection(const SweepResult& r, Engine e) {
+std::string EngineSection(const SweepConfig& c, const SweepResult& r, Engine e) {
   std::string md = fmt::format("## {} (`{}`)\n\n", Title(e), EngineName(e));
-  md +=
+  md += fmt::format(
       "| listings | load s | engine writes/s | disk MiB | load peak RSS MiB | run peak RSS MiB "
-      "| ops/s | mean µs | p50 µs | p99 µs |\n"
-      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "| ops/s | mean µs | p50 µs | p99 µs |{}\n"
+      "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|{}\n",
+      c.saturate ? fmt::format(" ops/s at p99 <= {} ms |", c.saturate->slo_p99_ms) : "",
+      c.saturate ? "---:|" : "");
   const std::vector<const SweepPoint*> points = PointsOf(r, e);
   for (const SweepPoint* p : points) {
     const SweepLatency* all = OpLatency(*p, "all");
-    md +=
-        fmt::format("| {} | {:.2f} | {:.0f} | {:.1f} | {:.1f} | {:.1f} | {:.0f} | {} | {} | {} |\n",
-                    p->listings, p->load_seconds, p->engine_writes_per_second,
-                    MiBOfBytes(static_cast<double>(p->disk_bytes)),
-                    MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
-                    MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), p->throughput,
-                    all ? fmt::format("{:.1f}", all->mean_us) : "–",
-                    all ? fmt::format("{:.1f}", all->p50_us) : "–",
-                    all ? fmt::format("{:.1f}", all->p99_us) : "–");
+    md += fmt::format(
+        "| {} | {:.2f} | {:.0f} | {:.1f} | {:.1f} | {:.1f} | {:.0f} | {} | {} | {} |{}\n",
+        p->listings, p->load_seconds, p->engine_writes_per_second,
+        MiBOfBytes(static_cast<double>(p->disk_bytes)),
+        MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
+        MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), p->throughput,
+        all ? fmt::format("{:.1f}", all->mean_us) : "–",
+        all ? fmt::format("{:.1f}", all->p50_us) : "–",
+        all ? fmt::format("{:.1f}", all->p99_us) : "–",
+        c.saturate ? " " + SloRateText(*p) + " |" : "");
   }
   md += "\nLatency per access pattern, mean / p99 µs:\n\n| listings |";
   std::string rule = "|---:|";
@@ -430,9 +482,20 @@ std::string NotesSection(const SweepConfig& c, const SweepResult& r) {
         "than the machine can do; each child's load average is in sweep.json.\n",
         min_load, max_load, cores);
   }
-  md +=
-      "- Latency is in-process, single-thread, closed loop; `sweep.csv` has every op at every "
-      "scale and `sweep.json` the fits' a, b and R².\n\n";
+  const int threads = SweepWorkload(c).threads;
+  md += fmt::format(
+      "- Latency is in-process, {} client thread{}, closed loop; `sweep.csv` has every op at "
+      "every scale and `sweep.json` the fits' a, b and R².\n",
+      threads, threads == 1 ? "" : "s");
+  if (c.saturate) {
+    md +=
+        "- With `--saturate`, a third child (`listbench saturate`, on a fresh clone of the same "
+        "load) steps the open-loop offered rate up geometrically with the same client threads "
+        "until p99 (from each request's intended start) passes the SLO or throughput stops "
+        "rising; the table's SLO column is the highest offered rate of a step that kept up "
+        "(achieved >= 90% of offered) with p99 within the SLO, \"none\" when no step did.\n";
+  }
+  md += "\n";
   return md;
 }
 
@@ -452,7 +515,7 @@ std::string Markdown(const SweepConfig& c, const SweepResult& r, bool have_plots
   md += have_plots ? "![mean latency vs listings](sweep_latency.png)\n\n"
                      "![disk size and peak RSS vs listings](sweep_size.png)\n\n"
                    : "*(" + plot_note + "; the data is in sweep.csv)*\n\n";
-  for (Engine e : c.engines) md += EngineSection(r, e);
+  for (Engine e : c.engines) md += EngineSection(c, r, e);
   md += NotesSection(c, r);
   return md;
 }
@@ -470,7 +533,7 @@ json SweepJson(const SweepConfig& c, const SweepResult& r) {
               {"listings", c.listings},
               {"engines", engines},
               {"workload", WorkloadJson(SweepWorkload(c))},
-              {"config", {{"cache_mb", c.cache_mb ? *c.cache_mb : 64}, {"durable", false}}},
+              {"config", ConfigJson(c)},
               {"listbench_binary", ec ? c.binary : binary.string()},
               {"floor_rss_kib", r.floor_rss_kib},
               {"outcome", r.outcome.ok() ? "ok" : r.outcome.ToString()},
@@ -513,21 +576,26 @@ Status WriteSweepOutputs(const SweepConfig& c, const SweepResult& r) {
 }
 
 void PrintSweepTable(const SweepConfig& c, const SweepResult& r) {
-  fmt::print("{:<8} {:>9} {:>8} {:>10} {:>9} {:>12} {:>11} {:>9} {:>9} {:>9}\n", "engine",
+  fmt::print("{:<8} {:>9} {:>8} {:>10} {:>9} {:>12} {:>11} {:>9} {:>9} {:>9}{}\n", "engine",
              "listings", "load s", "writes/s", "disk MiB", "load RSS MiB", "run RSS MiB", "mean µs",
-             "p99 µs", "ops/s");
+             "p99 µs", "ops/s", c.saturate ? fmt::format(" {:>10}", fmt::format("SLO ops/s")) : "");
   for (Engine e : c.engines) {
     for (const SweepPoint* p : PointsOf(r, e)) {
       const SweepLatency* all = OpLatency(*p, "all");
       fmt::print(
           "{:<8} {:>9} {:>8.2f} {:>10.0f} {:>9.1f} {:>12.1f} {:>11.1f} {:>9.1f} {:>9.1f} "
-          "{:>9.0f}\n",
+          "{:>9.0f}{}\n",
           EngineName(e), p->listings, p->load_seconds, p->engine_writes_per_second,
           MiBOfBytes(static_cast<double>(p->disk_bytes)),
           MiBOfKib(static_cast<double>(p->load_child.peak_rss_kib)),
           MiBOfKib(static_cast<double>(p->run_child.peak_rss_kib)), all ? all->mean_us : 0.0,
-          all ? all->p99_us : 0.0, p->throughput);
+          all ? all->p99_us : 0.0, p->throughput,
+          c.saturate ? fmt::format(" {:>10}", SloRateText(*p)) : "");
     }
+  }
+  if (c.saturate) {
+    fmt::print("SLO ops/s: the highest offered rate with p99 <= {} ms (listbench saturate)\n",
+               c.saturate->slo_p99_ms);
   }
   fmt::print("growth, y = a·N^b (R²):\n");
   for (Engine e : c.engines) {
