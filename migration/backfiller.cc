@@ -17,7 +17,7 @@ double UsBetween(Clock::time_point a, Clock::time_point b) {
 }  // namespace
 
 Backfiller::Backfiller(Store* legacy, Store* target, const MigrationOptions* options,
-                       MigrationCounters* counters, EnqueueFn enqueue)
+                       MigrationCounterSet* counters, EnqueueFn enqueue)
     : legacy_(legacy),
       target_(target),
       opt_(*options),
@@ -33,6 +33,7 @@ void Backfiller::Restore(int kind, std::string last_key) {
 }
 
 void Backfiller::RecordForeground(double us) {
+  std::lock_guard<std::mutex> lock(recent_mu_);
   if (recent_us_.size() < opt_.p99_window) {
     recent_us_.push_back(us);
   } else {
@@ -42,16 +43,24 @@ void Backfiller::RecordForeground(double us) {
 }
 
 double Backfiller::RecentP99() const {
-  if (recent_us_.empty()) return 0;
-  std::vector<double> v = recent_us_;
+  std::vector<double> v;
+  {
+    std::lock_guard<std::mutex> lock(recent_mu_);
+    v = recent_us_;
+  }
+  if (v.empty()) return 0;
   const size_t at = std::min(v.size() - 1, static_cast<size_t>(std::ceil(0.99 * v.size())) - 1);
   std::nth_element(v.begin(), v.begin() + static_cast<long>(at), v.end());
   return v[at];
 }
 
 bool Backfiller::BackOff() const {
-  return opt_.backoff_p99_us > 0 && recent_us_.size() >= std::min<size_t>(100, opt_.p99_window) &&
-         RecentP99() > opt_.backoff_p99_us;
+  if (opt_.backoff_p99_us <= 0) return false;
+  {
+    std::lock_guard<std::mutex> lock(recent_mu_);
+    if (recent_us_.size() < std::min<size_t>(100, opt_.p99_window)) return false;
+  }
+  return RecentP99() > opt_.backoff_p99_us;
 }
 
 bool Backfiller::RateWait() {
@@ -66,12 +75,12 @@ bool Backfiller::RateWait() {
 }
 
 void Backfiller::ReadChunk() {
-  if (!legacy_->ScanEntities(static_cast<EntityKind>(kind_), last_key_, opt_.chunk_rows, &chunk_)
+  if (!legacy_->ScanEntities(static_cast<EntityKind>(kind()), last_key_, opt_.chunk_rows, &chunk_)
            .ok()) {
-    counters_.step_errors++;  // retry next Step
+    counters_.Add(&MigrationCounters::step_errors);  // retry next Step
     return;
   }
-  counters_.backfill_rows += chunk_.size();
+  counters_.Add(&MigrationCounters::backfill_rows, chunk_.size());
   chunk_ready_ = true;
   MigrationCrash(opt_, CrashSite::kChunkRead);
 }
@@ -81,16 +90,16 @@ void Backfiller::WriteChunk() {
     bool applied = false;
     Status s = PutWithParents(row.entity, legacy_, target_, 0, &applied);
     if (!s.ok()) {
-      counters_.copy_failures++;
+      counters_.Add(&MigrationCounters::copy_failures);
       enqueue_(KindOf(row.entity), row.key);
     } else if (applied) {
-      counters_.backfill_applied++;
+      counters_.Add(&MigrationCounters::backfill_applied);
     }
   }
   MigrationCrash(opt_, CrashSite::kChunkWritten);
-  counters_.backfill_chunks++;
+  counters_.Add(&MigrationCounters::backfill_chunks);
   if (chunk_.size() < opt_.chunk_rows) {
-    kind_++;
+    kind_.fetch_add(1, std::memory_order_relaxed);
     last_key_.clear();
   } else {
     last_key_ = chunk_.back().key;
@@ -108,11 +117,11 @@ Status Backfiller::Step(bool* committed) {
     return Status::OK();
   }
   if (BackOff()) {
-    counters_.backfill_backoff_steps++;
+    counters_.Add(&MigrationCounters::backfill_backoff_steps);
     return Status::OK();
   }
   if (RateWait()) {
-    counters_.backfill_rate_waits++;
+    counters_.Add(&MigrationCounters::backfill_rate_waits);
     return Status::OK();
   }
   ReadChunk();

@@ -7,13 +7,17 @@
 // and paused while the foreground p99 over the last options.p99_window
 // requests is above options.backoff_p99_us.
 //
-// Thread safety: not synchronized; one MigratingStore uses it from its
-// request thread.
+// Thread safety: Step, Restore and the checkpoint accessors run on one
+// thread at a time (the migration's own: MigratingStore::Step);
+// RecordForeground may be called from any number of request threads at once
+// (internal mutex), and kind() from any thread (atomic).
 #ifndef LISTBENCH_MIGRATION_BACKFILLER_H_
 #define LISTBENCH_MIGRATION_BACKFILLER_H_
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,7 +35,7 @@ class Backfiller {
 
   // REQUIRES: legacy, target, options and counters outlive the Backfiller.
   Backfiller(Store* legacy, Store* target, const MigrationOptions* options,
-             MigrationCounters* counters, EnqueueFn enqueue);
+             MigrationCounterSet* counters, EnqueueFn enqueue);
 
   // Resumes at a checkpoint (from the state file).
   void Restore(int kind, std::string last_key);
@@ -46,9 +50,9 @@ class Backfiller {
   // Adds one foreground request's latency to the p99 window.
   void RecordForeground(double us);
 
-  bool done() const { return kind_ >= kNumEntityKinds; }
-  int kind() const { return kind_; }                         // EntityKind being copied
-  const std::string& last_key() const { return last_key_; }  // the checkpoint
+  bool done() const { return kind() >= kNumEntityKinds; }
+  int kind() const { return kind_.load(std::memory_order_relaxed); }  // EntityKind being copied
+  const std::string& last_key() const { return last_key_; }           // the checkpoint
 
  private:
   bool BackOff() const;  // the foreground p99 is too high
@@ -60,10 +64,10 @@ class Backfiller {
   Store* const legacy_;
   Store* const target_;
   const MigrationOptions& opt_;
-  MigrationCounters& counters_;
+  MigrationCounterSet& counters_;
   const EnqueueFn enqueue_;
 
-  int kind_ = 0;
+  std::atomic<int> kind_{0};
   std::string last_key_;
   std::vector<EntityRow> chunk_;  // read, not yet written
   bool chunk_ready_ = false;
@@ -71,6 +75,7 @@ class Backfiller {
   std::chrono::steady_clock::time_point refill_;
 
   // Foreground latencies of the last p99_window requests (ring).
+  mutable std::mutex recent_mu_;
   std::vector<double> recent_us_;
   size_t recent_next_ = 0;
 };

@@ -10,12 +10,15 @@
 // The controller decides; the MigratingStore carries the decision out (phase
 // changes, the state file, rollback).
 //
-// Thread safety: not synchronized; one MigratingStore uses it from its
-// request thread.
+// Thread safety: safe for concurrent use (internal mutex; the draws and the
+// share index are atomic): request threads draw and record shadowed reads
+// while the migration's own thread judges the gate.
 #ifndef LISTBENCH_MIGRATION_CANARY_CONTROLLER_H_
 #define LISTBENCH_MIGRATION_CANARY_CONTROLLER_H_
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -39,10 +42,10 @@ struct CanaryDecision {
 class CanaryController {
  public:
   // REQUIRES: options and counters outlive the CanaryController.
-  CanaryController(const MigrationOptions* options, MigrationCounters* counters);
+  CanaryController(const MigrationOptions* options, MigrationCounterSet* counters);
 
   // Resumes at a canary step (from the state file).
-  void Restore(size_t canary_index) { index_ = canary_index; }
+  void Restore(size_t canary_index) { index_.store(canary_index); }
 
   // Draws whether a canary read goes to the new store (seeded by
   // options.seed and the number of reads drawn so far).
@@ -60,23 +63,25 @@ class CanaryController {
   // passes; holds (counted) once the index has enough evidence.
   CanaryDecision JudgeCanary(uint64_t repair_depth, const std::optional<VerifierReport>& last_diff);
 
-  size_t index() const { return index_; }
-  double share() const { return opt_.canary_shares[index_]; }
-  ServicePerformanceIndex* spi() { return &spi_; }
-  const ServicePerformanceIndex& spi() const { return spi_; }
-  const std::string& last_gate() const { return last_gate_; }
+  size_t index() const { return index_.load(); }
+  double share() const { return opt_.canary_shares[index()]; }
+  // One shadowed read for the Service Performance Index.
+  void RecordShadow(bool matched, double latency_us);
+  std::optional<double> SpiValue() const;
+  std::string last_gate() const;
 
  private:
-  CanaryDecision NextShare(const GateDecision& d);
+  CanaryDecision NextShare(const GateDecision& d);  // REQUIRES: mu_ held
 
   const MigrationOptions& opt_;
-  MigrationCounters& counters_;
-  size_t index_ = 0;
+  MigrationCounterSet& counters_;
+  std::atomic<size_t> index_{0};
+  std::atomic<uint64_t> read_draws_{0};
+  mutable std::mutex mu_;  // guards the members below
   uint64_t hold_steps_ = 0;
   ServicePerformanceIndex spi_;
   CanaryGate gate_;
   std::string last_gate_;
-  uint64_t read_draws_ = 0;
 };
 
 }  // namespace listbench

@@ -4,12 +4,16 @@
 // complete (and clean) passes of the current phase, which the phase changes
 // and the canary gate read.
 //
-// Thread safety: not synchronized; one MigratingStore uses it from its
-// request thread.
+// Thread safety: Step, DiffNow, Restore, OnPhaseChange and the pass counts
+// run on one thread at a time (the migration's own); last_diff() may be
+// called from any thread (internal mutex). The diff reads both stores while
+// requests write them: a page that a concurrent write changed between its
+// two reads shows as a difference in that pass, and a later pass decides.
 #ifndef LISTBENCH_MIGRATION_DIFF_TRACKER_H_
 #define LISTBENCH_MIGRATION_DIFF_TRACKER_H_
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 
 #include "core/status.h"
@@ -23,7 +27,7 @@ class DiffTracker {
  public:
   // REQUIRES: the stores, options and counters outlive the DiffTracker.
   DiffTracker(Store* legacy, Store* target, const MigrationOptions* options,
-              MigrationCounters* counters);
+              MigrationCounterSet* counters);
 
   // Resumes from the state file.
   void Restore(VerifierCheckpoint checkpoint, std::optional<VerifierReport> last_diff);
@@ -40,7 +44,7 @@ class DiffTracker {
   void OnPhaseChange(MigrationPhase to);
 
   const VerifierCheckpoint& checkpoint() const { return checkpoint_; }
-  const std::optional<VerifierReport>& last_diff() const { return last_diff_; }
+  std::optional<VerifierReport> last_diff() const;
   uint64_t passes_in_phase() const { return passes_in_phase_; }
   uint64_t clean_passes_in_phase() const { return clean_passes_in_phase_; }
 
@@ -48,8 +52,9 @@ class DiffTracker {
   Store* const legacy_;
   Store* const target_;
   const MigrationOptions& opt_;
-  MigrationCounters& counters_;
+  MigrationCounterSet& counters_;
   VerifierCheckpoint checkpoint_;
+  mutable std::mutex last_mu_;  // guards last_diff_
   std::optional<VerifierReport> last_diff_;
   uint64_t passes_in_phase_ = 0;
   uint64_t clean_passes_in_phase_ = 0;

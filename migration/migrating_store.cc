@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <mutex>
+#include <shared_mutex>
 
 #include "core/canonical.h"
 #include "migration/entity_copy.h"
@@ -65,7 +67,7 @@ StatusOr<std::unique_ptr<MigratingStore>> MigratingStore::Open(Store* legacy, St
   m->queue_ = std::move(*q);
   LB_RETURN_IF_ERROR(m->state_file_.OpenInflight());
   if (found) {
-    m->counters_.resumes++;
+    m->counters_.Add(&MigrationCounters::resumes);
     LB_RETURN_IF_ERROR(m->RecoverInflight());
   }
   return m;
@@ -73,14 +75,17 @@ StatusOr<std::unique_ptr<MigratingStore>> MigratingStore::Open(Store* legacy, St
 
 Status MigratingStore::SaveState() {
   MigrationState s;
-  s.phase = phase_;
+  s.phase = phase_.load();
   s.canary_index = canary_.index();
   s.backfill_kind = backfill_.kind();
   s.backfill_last_key = backfill_.last_key();
   s.verifier = diff_.checkpoint();
   s.last_diff = diff_.last_diff();
-  s.transitions = transitions_;
-  s.counters = counters_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s.transitions = transitions_;
+  }
+  s.counters = counters_.Snapshot();
   return state_file_.Save(opt_.seed, s, [this] { Crash(CrashSite::kStateTempWritten); });
 }
 
@@ -94,12 +99,12 @@ Status MigratingStore::LoadState(bool* found) {
   MigrationState s;
   LB_RETURN_IF_ERROR(state_file_.Load(opt_.canary_shares.size(), &s, found));
   if (!*found) return Status::OK();
-  phase_ = s.phase;
+  phase_.store(s.phase);
   canary_.Restore(s.canary_index);
   backfill_.Restore(s.backfill_kind, std::move(s.backfill_last_key));
   diff_.Restore(std::move(s.verifier), std::move(s.last_diff));
   transitions_ = std::move(s.transitions);
-  counters_ = s.counters;
+  counters_.Set(s.counters);
   return Status::OK();
 }
 
@@ -112,7 +117,7 @@ Status MigratingStore::RecoverInflight() {
   Store* to = Secondary();
   for (const auto& [kind, key] : **touched) {
     if (from == nullptr || to == nullptr) continue;
-    counters_.inflight_recovered++;
+    counters_.Add(&MigrationCounters::inflight_recovered);
     Status s = CopyEntity(kind, key, from, to, 0);
     if (!s.ok()) Enqueue(kind, key);
   }
@@ -123,7 +128,7 @@ Status MigratingStore::RecoverInflight() {
 // ---- Routing -------------------------------------------------------------------
 
 Store* MigratingStore::Primary() const {
-  switch (phase_) {
+  switch (phase_.load()) {
     case MigrationPhase::kCutover:
     case MigrationPhase::kFinalized:
       return new_store_;
@@ -133,7 +138,7 @@ Store* MigratingStore::Primary() const {
 }
 
 Store* MigratingStore::Secondary() const {
-  switch (phase_) {
+  switch (phase_.load()) {
     case MigrationPhase::kDualWrite:
     case MigrationPhase::kBackfill:
     case MigrationPhase::kShadowVerify:
@@ -147,31 +152,40 @@ Store* MigratingStore::Secondary() const {
 }
 
 Store* MigratingStore::ReadPrimary() {
-  if (phase_ != MigrationPhase::kCanary) return Primary();
+  if (phase_.load() != MigrationPhase::kCanary) return Primary();
+  // The new store serves canary reads only while it is in step: a copy
+  // waiting in the repair queue (or queued while degraded) would make it
+  // answer from before a write the user saw acknowledged.
+  if (Degraded() || RepairDepth() > 0) return target();
   return canary_.DrawNewStore() ? new_store_ : target();
 }
 
 void MigratingStore::RunPendingShadow() {
-  shadow_.RunPending(canary_.spi(), phase_, counters_.requests);
+  std::optional<ShadowOutcome> o =
+      shadow_.RunPending(phase_.load(), counters_.Get(&MigrationCounters::requests));
+  if (o) canary_.RecordShadow(o->matched, o->new_store_us);
 }
 
 template <typename F>
 auto MigratingStore::Read(F fn) -> decltype(fn(std::declval<Store&>())) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
   RunPendingShadow();
-  counters_.requests++;
+  counters_.Add(&MigrationCounters::requests);
+  const MigrationPhase phase = phase_.load();
   Store* primary = ReadPrimary();
-  const bool shadowed = phase_ == MigrationPhase::kShadowVerify ||
-                        phase_ == MigrationPhase::kCanary || phase_ == MigrationPhase::kCutover;
-  if (primary == new_store_) counters_.new_store_reads++;
+  const bool shadowed = phase == MigrationPhase::kShadowVerify ||
+                        phase == MigrationPhase::kCanary || phase == MigrationPhase::kCutover;
+  if (primary == new_store_) counters_.Add(&MigrationCounters::new_store_reads);
+  const uint64_t token = shadow_.ReadBegins();
   const Clock::time_point t0 = MigrationNow(opt_);
   auto r = fn(*primary);
   const double us = UsBetween(t0, MigrationNow(opt_));
   // During the canary the legacy store is still the source of truth: a read
   // the new store fails is answered by it instead (and counted).
-  if (phase_ == MigrationPhase::kCanary && primary == new_store_ &&
+  if (phase == MigrationPhase::kCanary && primary == new_store_ &&
       (r.status().code() == StatusCode::kIOError || r.status().code() == StatusCode::kCorruption)) {
-    counters_.canary_fallbacks++;
-    canary_.spi()->Record(false, us);
+    counters_.Add(&MigrationCounters::canary_fallbacks);
+    canary_.RecordShadow(false, us);
     r = fn(*target());
     RecordForeground(UsBetween(t0, MigrationNow(opt_)));
     return r;
@@ -180,24 +194,28 @@ auto MigratingStore::Read(F fn) -> decltype(fn(std::declval<Store&>())) {
   if (shadowed) {
     shadow_.Arm([fn](Store& s) { return CanonicalOutcome(fn(s)); },
                 primary == new_store_ ? target() : new_store_, CanonicalOutcome(r),
-                primary == new_store_, us);
+                primary == new_store_, us, token);
   }
   return r;
 }
 
-template <typename F>
-auto MigratingStore::Write(TouchedEntities touched, F fn) -> decltype(fn(std::declval<Store&>())) {
+template <typename T, typename F>
+auto MigratingStore::Write(T touched_fn, F fn) -> decltype(fn(std::declval<Store&>())) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
   RunPendingShadow();
-  counters_.requests++;
+  counters_.Add(&MigrationCounters::requests);
   Store* primary = Primary();
   Store* secondary = Secondary();
   const Clock::time_point t0 = MigrationNow(opt_);
+  shadow_.WriteBegins();
   if (secondary == nullptr) {
     auto r = fn(*primary);
+    shadow_.WriteEnds();
     RecordForeground(UsBetween(t0, MigrationNow(opt_)));
     return r;
   }
-  Status intent = state_file_.WriteInflight(touched);
+  const TouchedEntities touched = touched_fn(primary);
+  StatusOr<uint64_t> intent = state_file_.AddInflight(touched);
   auto r = fn(*primary);
   Crash(CrashSite::kDualWritePrimaryDone);
   const StatusCode code = [&] {
@@ -210,11 +228,12 @@ auto MigratingStore::Write(TouchedEntities touched, F fn) -> decltype(fn(std::de
   // A write the source of truth rejected changed nothing; one that failed
   // with IOError may have taken effect, so it is copied like a success.
   if (code == StatusCode::kOk || code == StatusCode::kIOError) {
-    counters_.dual_writes++;
+    counters_.Add(&MigrationCounters::dual_writes);
     CopyTouched(touched, primary, secondary);
   }
   Crash(CrashSite::kDualWriteSecondaryDone);
-  if (intent.ok()) state_file_.ClearInflight();
+  if (intent.ok()) state_file_.RemoveInflight(*intent);
+  shadow_.WriteEnds();
   RecordForeground(UsBetween(t0, MigrationNow(opt_)));
   return r;
 }
@@ -226,14 +245,14 @@ void MigratingStore::CopyTouched(const TouchedEntities& touched, Store* primary,
     if (Degraded()) {
       // The other store failed lately: its recovery (an engine may reopen
       // itself) must not land on requests; the drain copies it later.
-      counters_.deferred_copies++;
+      counters_.Add(&MigrationCounters::deferred_copies);
       Enqueue(kind, key);
       continue;
     }
     Status s = CopyEntity(kind, key, primary, secondary, 0);
     if (!s.ok()) {
-      counters_.copy_failures++;
-      degraded_until_step_ = counters_.steps + opt_.degraded_steps;
+      counters_.Add(&MigrationCounters::copy_failures);
+      DegradeFromNow();
       Enqueue(kind, key);
     }
   }
@@ -241,10 +260,24 @@ void MigratingStore::CopyTouched(const TouchedEntities& touched, Store* primary,
 
 // ---- Repairs ----------------------------------------------------------------------
 
+void MigratingStore::DegradeFromNow() {
+  degraded_until_step_.store(counters_.Get(&MigrationCounters::steps) + opt_.degraded_steps);
+}
+
+bool MigratingStore::Degraded() const {
+  return counters_.Get(&MigrationCounters::steps) < degraded_until_step_.load();
+}
+
+uint64_t MigratingStore::RepairDepth() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_->Depth() + unqueued_.size();
+}
+
 void MigratingStore::Enqueue(EntityKind kind, const std::string& key) {
   StatusOr<uint64_t> seq = queue_->Append(RepairPayload(kind, key));
   if (!seq.ok()) {
-    counters_.repair_queue_failures++;
+    counters_.Add(&MigrationCounters::repair_queue_failures);
+    std::lock_guard<std::mutex> lock(mu_);
     unqueued_.emplace_back(kind, key);
     return;
   }
@@ -263,15 +296,22 @@ Status MigratingStore::DrainRepairs(size_t max) {
 // Copies that could not even be queued, newest first. A failed copy leaves
 // the rest for later (and is returned, so that the drain stops there).
 Status MigratingStore::DrainUnqueued(Store* from, Store* to, size_t* max) {
-  while (!unqueued_.empty() && *max > 0) {
-    const auto [kind, key] = unqueued_.back();
-    Status s = CopyEntity(kind, key, from, to, 0);
+  while (*max > 0) {
+    std::pair<EntityKind, std::string> item;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (unqueued_.empty()) break;
+      item = std::move(unqueued_.back());
+      unqueued_.pop_back();
+    }
+    Status s = CopyEntity(item.first, item.second, from, to, 0);
     if (!s.ok()) {
-      degraded_until_step_ = counters_.steps + opt_.degraded_steps;
+      DegradeFromNow();
+      std::lock_guard<std::mutex> lock(mu_);
+      unqueued_.push_back(std::move(item));
       return s;
     }
-    unqueued_.pop_back();
-    counters_.repairs_done++;
+    counters_.Add(&MigrationCounters::repairs_done);
     --*max;
   }
   return Status::OK();
@@ -287,7 +327,7 @@ Status MigratingStore::DrainQueued(Store* from, Store* to, size_t max) {
       return Status::Corruption(fmt::format("repair queue entry {} names no entity", e.seq));
     }
     if (!CopyEntity(kind, key, from, to, 0).ok()) {
-      degraded_until_step_ = counters_.steps + opt_.degraded_steps;
+      DegradeFromNow();
       return Status::OK();  // retry later
     }
     // Re-check: both sides must now hold the same.
@@ -298,7 +338,7 @@ Status MigratingStore::DrainQueued(Store* from, Store* to, size_t max) {
     }
     Crash(CrashSite::kRepairCopied);
     LB_RETURN_IF_ERROR(queue_->Acknowledge(e.seq));
-    counters_.repairs_done++;
+    counters_.Add(&MigrationCounters::repairs_done);
   }
   return Status::OK();
 }
@@ -306,21 +346,41 @@ Status MigratingStore::DrainQueued(Store* from, Store* to, size_t max) {
 // ---- Phases -----------------------------------------------------------------------
 
 Status MigratingStore::Begin() {
-  if (phase_ != MigrationPhase::kLegacy) {
+  std::lock_guard<std::mutex> control(control_mu_);
+  if (phase_.load() != MigrationPhase::kLegacy) {
     return Status::InvalidArgument(
-        fmt::format("migration: Begin in phase {}, not legacy", MigrationPhaseName(phase_)));
+        fmt::format("migration: Begin in phase {}, not legacy", MigrationPhaseName(phase_.load())));
   }
   return Transition(MigrationPhase::kDualWrite, "begin");
 }
 
+void MigratingStore::AddTransition(MigrationPhase to, const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  transitions_.push_back({to, counters_.Get(&MigrationCounters::steps),
+                          counters_.Get(&MigrationCounters::requests), reason});
+}
+
+// No request is in flight across a phase change: the route lock is held
+// exclusively while the phase changes and the state file records it.
 Status MigratingStore::Transition(MigrationPhase to, const std::string& reason) {
+  std::unique_lock<std::shared_mutex> route(route_mu_);
+  return TransitionLocked(to, reason);
+}
+
+Status MigratingStore::TransitionLocked(MigrationPhase to, const std::string& reason) {
   diff_.OnPhaseChange(to);
   canary_.OnPhaseChange(to);
-  phase_ = to;
+  phase_.store(to);
   phase_steps_ = 0;
-  transitions_.push_back({to, counters_.steps, counters_.requests, reason});
+  AddTransition(to, reason);
   LB_RETURN_IF_ERROR(CommitState());
   Crash(CrashSite::kPhaseChange);
+  if (opt_.on_final_diff &&
+      (to == MigrationPhase::kFinalized || to == MigrationPhase::kRolledBack)) {
+    const Clock::time_point t0 = Clock::now();
+    StatusOr<VerifierReport> d = diff_.DiffNow();  // requests are held off: route_mu_ is ours
+    opt_.on_final_diff(d, Clock::now() - t0);
+  }
   return Status::OK();
 }
 
@@ -333,10 +393,9 @@ Status MigratingStore::ActOn(const CanaryDecision& d, MigrationPhase next) {
     case CanaryDecision::Action::kNextPhase:
       return Transition(next, d.reason);
     case CanaryDecision::Action::kRollback:
-      return Rollback(d.reason);
+      return RollbackLocked(d.reason);
     case CanaryDecision::Action::kNextShare:
-      transitions_.push_back(
-          {MigrationPhase::kCanary, counters_.steps, counters_.requests, d.reason});
+      AddTransition(MigrationPhase::kCanary, d.reason);
       LB_RETURN_IF_ERROR(CommitState());
       Crash(CrashSite::kPhaseChange);
       return Status::OK();
@@ -351,7 +410,8 @@ Status MigratingStore::BackfillStep(uint64_t depth) {
   if (backfill_.done() && depth == 0) {
     return Transition(MigrationPhase::kShadowVerify,
                       fmt::format("backfill done: {} entities read, {} written",
-                                  counters_.backfill_rows, counters_.backfill_applied));
+                                  counters_.Get(&MigrationCounters::backfill_rows),
+                                  counters_.Get(&MigrationCounters::backfill_applied)));
   }
   return Status::OK();
 }
@@ -378,7 +438,7 @@ Status MigratingStore::CanaryStep() {
 
 Status MigratingStore::CutoverStep(uint64_t depth) {
   if (phase_steps_ < opt_.cutover_steps) return Status::OK();
-  if (opt_.rollback_after_cutover) return Rollback("asked to roll back after cutover");
+  if (opt_.rollback_after_cutover) return RollbackLocked("asked to roll back after cutover");
   LB_RETURN_IF_ERROR(VerifyStep());
   if (diff_.clean_passes_in_phase() > 0 && depth == 0) {
     return Transition(MigrationPhase::kFinalized,
@@ -388,12 +448,13 @@ Status MigratingStore::CutoverStep(uint64_t depth) {
 }
 
 Status MigratingStore::Step() {
+  std::lock_guard<std::mutex> control(control_mu_);
   RunPendingShadow();
-  counters_.steps++;
+  counters_.Add(&MigrationCounters::steps);
   phase_steps_++;
   LB_RETURN_IF_ERROR(DrainRepairs(opt_.repairs_per_step));
   const uint64_t depth = RepairDepth();
-  switch (phase_) {
+  switch (phase_.load()) {
     case MigrationPhase::kLegacy:
     case MigrationPhase::kFinalized:
     case MigrationPhase::kRolledBack:
@@ -426,7 +487,7 @@ Status MigratingStore::DrainForRollback() {
           "migration: rollback: {} repairs cannot be copied to the legacy store", before));
     }
   }
-  StatusOr<VerifierReport> d = DiffNow();
+  StatusOr<VerifierReport> d = diff_.DiffNow();
   if (!d.ok()) return d.status();
   if (d->differences() != 0) {
     return Status::Corruption(
@@ -438,34 +499,51 @@ Status MigratingStore::DrainForRollback() {
 }
 
 Status MigratingStore::Rollback(const std::string& reason) {
+  std::lock_guard<std::mutex> control(control_mu_);
   RunPendingShadow();
-  if (phase_ == MigrationPhase::kFinalized) {
+  return RollbackLocked(reason);
+}
+
+// From cutover the drain and the diff run with requests held off (the route
+// lock held exclusively): the legacy store must be complete and equal to the
+// new one at the moment it becomes the source of truth again.
+Status MigratingStore::RollbackLocked(const std::string& reason) {
+  const MigrationPhase phase = phase_.load();
+  if (phase == MigrationPhase::kFinalized) {
     return Status::InvalidArgument("migration: finalized; the legacy store is no longer written");
   }
-  if (phase_ == MigrationPhase::kRolledBack) return Status::OK();
-  if (phase_ == MigrationPhase::kCutover) LB_RETURN_IF_ERROR(DrainForRollback());
-  return Transition(MigrationPhase::kRolledBack, reason);
+  if (phase == MigrationPhase::kRolledBack) return Status::OK();
+  if (phase != MigrationPhase::kCutover) return Transition(MigrationPhase::kRolledBack, reason);
+  std::unique_lock<std::shared_mutex> route(route_mu_);
+  LB_RETURN_IF_ERROR(DrainForRollback());
+  return TransitionLocked(MigrationPhase::kRolledBack, reason);
 }
 
 StatusOr<VerifierReport> MigratingStore::DiffNow() {
+  std::lock_guard<std::mutex> control(control_mu_);
   RunPendingShadow();
   return diff_.DiffNow();
 }
 
 MigrationStatus MigratingStore::status() const {
   MigrationStatus s;
-  s.phase = phase_;
-  if (phase_ == MigrationPhase::kCanary) s.canary_share = canary_.share();
-  if (phase_ == MigrationPhase::kCutover || phase_ == MigrationPhase::kFinalized) {
+  s.phase = phase_.load();
+  if (s.phase == MigrationPhase::kCanary) s.canary_share = canary_.share();
+  if (s.phase == MigrationPhase::kCutover || s.phase == MigrationPhase::kFinalized) {
     s.canary_share = 1;
   }
-  s.spi = canary_.spi().Value();
+  s.spi = canary_.SpiValue();
   s.repair_queue_depth = RepairDepth();
   s.backfill_kind = backfill_.kind();
-  s.backfill_rows = counters_.backfill_rows;
-  if (diff_.last_diff()) s.last_diff = diff_.last_diff()->differences();
+  s.backfill_rows = counters_.Get(&MigrationCounters::backfill_rows);
+  if (std::optional<VerifierReport> d = diff_.last_diff()) s.last_diff = d->differences();
   s.last_gate = canary_.last_gate();
   return s;
+}
+
+std::vector<PhaseChange> MigratingStore::transitions() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return transitions_;
 }
 
 // ---- Store ------------------------------------------------------------------------
@@ -489,66 +567,81 @@ StatusOr<ListingApplications> MigratingStore::GetListingApplications(TenantId te
   return Read([=](Store& s) { return s.GetListingApplications(tenant, listing); });
 }
 
+namespace {
+
+// The entities of a write, fixed before it runs.
+auto Touching(TouchedEntities touched) {
+  return [touched = std::move(touched)](Store*) { return touched; };
+}
+
+}  // namespace
+
 Status MigratingStore::SubmitApplication(const Application& a) {
-  return Write({{EntityKind::kApplication, EntityKey(a.id)}},
+  return Write(Touching({{EntityKind::kApplication, EntityKey(a.id)}}),
                [&](Store& s) { return s.SubmitApplication(a); });
 }
 
 Status MigratingStore::RecordPayment(const Payment& p) {
-  TouchedEntities touched = {{EntityKind::kApplication, EntityKey(p.application)}};
-  // The payment's key names its applicant, which only the application knows.
-  if (Store* primary = Primary(); Secondary() != nullptr) {
+  auto touched = [&p](Store* primary) {
+    TouchedEntities t = {{EntityKind::kApplication, EntityKey(p.application)}};
+    // The payment's key names its applicant, which only the application knows.
     StatusOr<Entity> app = primary->GetEntity(EntityKind::kApplication, EntityKey(p.application));
     if (app.ok()) {
-      touched.emplace_back(EntityKind::kPayment,
-                           PaymentEntityKey(std::get<Application>(*app).applicant, p.id));
+      t.emplace_back(EntityKind::kPayment,
+                     PaymentEntityKey(std::get<Application>(*app).applicant, p.id));
     }
-  }
-  return Write(std::move(touched), [&](Store& s) { return s.RecordPayment(p); });
+    return t;
+  };
+  return Write(touched, [&](Store& s) { return s.RecordPayment(p); });
 }
 
 StatusOr<uint64_t> MigratingStore::UpdateListing(const ListingUpdate& u) {
-  return Write({{EntityKind::kListing, EntityKey(u.listing)}},
+  return Write(Touching({{EntityKind::kListing, EntityKey(u.listing)}}),
                [&](Store& s) { return s.UpdateListing(u); });
 }
 
 Status MigratingStore::AddListing(const Listing& l, std::span<const Image> images) {
-  return Write({{EntityKind::kListing, EntityKey(l.id)}},
+  return Write(Touching({{EntityKind::kListing, EntityKey(l.id)}}),
                [&](Store& s) { return s.AddListing(l, images); });
 }
 
 Status MigratingStore::DecideApplication(TenantId tenant, EntityId application, bool approve,
                                          int64_t now) {
-  return Write({{EntityKind::kApplication, EntityKey(application)}},
+  return Write(Touching({{EntityKind::kApplication, EntityKey(application)}}),
                [&](Store& s) { return s.DecideApplication(tenant, application, approve, now); });
 }
 
 Status MigratingStore::AddTenant(const Tenant& t) {
-  return Write({{EntityKind::kTenant, EntityKey(t.id)}}, [&](Store& s) { return s.AddTenant(t); });
+  return Write(Touching({{EntityKind::kTenant, EntityKey(t.id)}}),
+               [&](Store& s) { return s.AddTenant(t); });
 }
 
 Status MigratingStore::AddLandlord(const Landlord& l) {
-  return Write({{EntityKind::kLandlord, EntityKey(l.id)}},
+  return Write(Touching({{EntityKind::kLandlord, EntityKey(l.id)}}),
                [&](Store& s) { return s.AddLandlord(l); });
 }
 
 Status MigratingStore::CheckInvariants(std::vector<std::string>* violations) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
   RunPendingShadow();
   return Primary()->CheckInvariants(violations);
 }
 
 Status MigratingStore::ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                                     std::vector<EntityRow>* out) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
   RunPendingShadow();
   return Primary()->ScanEntities(kind, after, limit, out);
 }
 
 StatusOr<Entity> MigratingStore::GetEntity(EntityKind kind, std::string_view key) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
   RunPendingShadow();
   return Primary()->GetEntity(kind, key);
 }
 
 Status MigratingStore::PutEntity(const Entity& e, bool* applied) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
   RunPendingShadow();
   return Primary()->PutEntity(e, applied);
 }

@@ -3,8 +3,10 @@
 // Store decorator, so the runner drives a migration exactly as it drives a
 // plain engine. Requests go through the Store methods; the migration's own
 // work -- backfill, repair, verification, the canary gate, phase changes --
-// advances in Step(), which the caller runs between requests (the driver in
-// bench/drivers/migrate_run.h runs one Step every `step_every` requests).
+// advances in Step(), which runs on a thread of its own beside the request
+// threads (migration/migration_worker.h; the driver in
+// bench/drivers/migrate_run.h runs at most one Step per `step_every`
+// requests served), or between requests on the one thread a test drives.
 //
 // Phases, in order (MigrationPhase); Rollback() leaves any phase before
 // finalized for rolled_back:
@@ -24,7 +26,7 @@
 //                 one kind by kind in dependency order, a chunk of
 //                 options.chunk_rows entities at a time in entity-key order:
 //                 one Step reads a chunk, a later Step writes it (requests run
-//                 in between, as against a real backfill job), then the
+//                 beside it, as against a real backfill job), then the
 //                 checkpoint -- the last key copied -- is written durably.
 //                 PutEntity's version check makes every order of copy and
 //                 dual write end right: a stale copy never replaces a newer
@@ -41,7 +43,9 @@
 //                 queue is empty and the canary gate passes.
 //   canary        a share of reads (options.canary_shares, e.g. 1, 5, 25, 50,
 //                 100 percent) is served by the new store, shadowed on the
-//                 legacy one. The share moves up when the gate passes (SPI >=
+//                 legacy one -- while no copy waits in the repair queue and
+//                 the new store is not degraded (otherwise the legacy store
+//                 serves the read). The share moves up when the gate passes (SPI >=
 //                 threshold over enough reads at this share, empty repair
 //                 queue, no difference in the last complete diff) and holds
 //                 otherwise; a hold longer than options.max_hold_steps rolls
@@ -87,13 +91,30 @@
 // A StoreWrapper whose target() is the legacy store; every Store method is
 // routed by phase.
 //
-// Thread safety: not safe for concurrent use, like every Store; Step runs on
-// the request thread.
+// Thread safety: safe for concurrent use by any number of request threads
+// (every Store method) and the migration's own thread (Begin, Step,
+// Rollback, DiffNow: serialized among themselves by a control mutex), with
+// the guarantees of core/store.h's contract as far as the two stores give
+// them. The routing (phase and canary share) is read under a shared lock
+// that each request holds to its end, both legs of a dual write included;
+// a phase change takes it exclusively, so no request straddles a phase
+// change and the state file records the phase no request is still using.
+// A dual write racing the backfill or a repair is settled by PutEntity's
+// version check. The counters, the transitions, the repair queue, the
+// in-flight record, the canary's draws and SPI, the shadow reads and the
+// foreground p99 window are each guarded by their part (see their headers);
+// status(), counters(), transitions() and last_diff() return snapshots and
+// may be called from any thread without waiting for a Step. DiffNow with
+// requests writing may report a difference a concurrent write made between
+// its two reads; the driver holds requests off around it.
 #ifndef LISTBENCH_MIGRATION_MIGRATING_STORE_H_
 #define LISTBENCH_MIGRATION_MIGRATING_STORE_H_
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -141,17 +162,17 @@ class MigratingStore : public StoreWrapper {
   // store and diffs the stores; an error leaves the phase unchanged.
   Status Rollback(const std::string& reason);
 
-  MigrationPhase phase() const { return phase_; }
+  MigrationPhase phase() const { return phase_.load(); }
   // The store that is the source of truth in the current phase (the legacy
   // store until cutover, the new one from then on; the legacy one again
   // after a rollback).
   Store* source_of_truth() const { return Primary(); }
   MigrationStatus status() const;
   const MigrationOptions& options() const { return opt_; }
-  const MigrationCounters& counters() const { return counters_; }
-  const std::vector<PhaseChange>& transitions() const { return transitions_; }
+  MigrationCounters counters() const { return counters_.Snapshot(); }
+  std::vector<PhaseChange> transitions() const;
   // The last complete diff of the two stores (empty before the first).
-  const std::optional<VerifierReport>& last_diff() const { return diff_.last_diff(); }
+  std::optional<VerifierReport> last_diff() const { return diff_.last_diff(); }
   // Runs a full diff of the two stores now (not a Step; for reports).
   StatusOr<VerifierReport> DiffNow();
 
@@ -194,8 +215,9 @@ class MigratingStore : public StoreWrapper {
 
   template <typename F>
   auto Read(F fn) -> decltype(fn(std::declval<Store&>()));
-  template <typename F>
-  auto Write(TouchedEntities touched, F fn) -> decltype(fn(std::declval<Store&>()));
+  // `touched_fn(primary)` names the entities the write touches.
+  template <typename T, typename F>
+  auto Write(T touched_fn, F fn) -> decltype(fn(std::declval<Store&>()));
   void CopyTouched(const TouchedEntities& touched, Store* primary, Store* secondary);
   void RunPendingShadow();
   void RecordForeground(double us) { backfill_.RecordForeground(us); }
@@ -212,29 +234,40 @@ class MigratingStore : public StoreWrapper {
   Status CutoverStep(uint64_t depth);
   Status VerifyStep();
   Status Transition(MigrationPhase to, const std::string& reason);
+  // REQUIRES: route_mu_ held exclusively.
+  Status TransitionLocked(MigrationPhase to, const std::string& reason);
+  Status RollbackLocked(const std::string& reason);  // REQUIRES: control_mu_ held
+  void AddTransition(MigrationPhase to, const std::string& reason);
+  void DegradeFromNow();
   Status SaveState();
   Status CommitState();  // SaveState, then the kStateCommitted crash site
   Status LoadState(bool* found);
   Status RecoverInflight();
-  uint64_t RepairDepth() const { return queue_->Depth() + unqueued_.size(); }
-  bool Degraded() const { return counters_.steps < degraded_until_step_; }
+  uint64_t RepairDepth() const;
+  bool Degraded() const;
 
   // The legacy store is target() (StoreWrapper).
   Store* const new_store_;
   const std::string dir_;
   const MigrationOptions opt_;
 
-  MigrationPhase phase_ = MigrationPhase::kLegacy;
-  uint64_t phase_steps_ = 0;  // Steps since the last phase change (not persisted)
-  MigrationCounters counters_;
-  std::vector<PhaseChange> transitions_;
+  // Serializes Begin, Step, Rollback and DiffNow (the migration's own work).
+  std::mutex control_mu_;
+  // The routing: requests hold it shared, phase changes exclusively.
+  mutable std::shared_mutex route_mu_;
+  // Written with control_mu_ and route_mu_ (exclusively) held.
+  std::atomic<MigrationPhase> phase_{MigrationPhase::kLegacy};
+  uint64_t phase_steps_ = 0;  // Steps since the last phase change (not persisted; control_mu_)
+  MigrationCounterSet counters_;
 
+  mutable std::mutex mu_;                 // guards transitions_ and unqueued_
+  std::vector<PhaseChange> transitions_;  // mu_
   MigrationStateFile state_file_;
   std::unique_ptr<RepairQueue> queue_;
-  // Copies that failed and could not be queued either: drained like entries.
+  // Copies that failed and could not be queued either: drained like entries (mu_).
   TouchedEntities unqueued_;
   // Until which Step writes queue their copies (options.degraded_steps).
-  uint64_t degraded_until_step_ = 0;
+  std::atomic<uint64_t> degraded_until_step_{0};
 
   Backfiller backfill_;
   ShadowReader shadow_;

@@ -51,6 +51,7 @@ std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast
   X(backfill_rate_waits) \
   X(shadow_reads) \
   X(shadow_mismatches) \
+  X(shadow_skipped) \
   X(new_store_reads) \
   X(verify_passes) \
   X(gate_holds) \

@@ -3,13 +3,15 @@
 // changes and status snapshot, with their JSON forms.
 //
 // Thread safety: plain values; the functions are pure and safe to call from
-// any thread.
+// any thread. MigrationCounterSet is safe for concurrent use (internal
+// mutex).
 #ifndef LISTBENCH_MIGRATION_MIGRATION_TYPES_H_
 #define LISTBENCH_MIGRATION_MIGRATION_TYPES_H_
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,6 +22,8 @@
 #include "migration/spi.h"
 
 namespace listbench {
+
+struct VerifierReport;  // migration/verifier.h
 
 enum class MigrationPhase : int {
   kLegacy = 0,
@@ -72,6 +76,12 @@ struct MigrationOptions {
   size_t mismatch_log_limit = 100;  // shadow mismatches written in full
   // Called at every CrashSite (nullptr: none).
   std::function<void(CrashSite)> crash_hook;
+  // When set, a change to a final phase (finalized, rolled_back) also diffs
+  // the two stores in full with requests held off, and passes the report
+  // here with the time it took: the state the migration ended in, untouched
+  // by later writes.
+  std::function<void(const StatusOr<VerifierReport>&, std::chrono::steady_clock::duration)>
+      on_final_diff;
   // The clock behind the rate limit and the shadow latencies.
   std::function<std::chrono::steady_clock::time_point()> clock;
 };
@@ -107,14 +117,42 @@ struct MigrationCounters {
   uint64_t backfill_rate_waits = 0;     // Steps the backfill waited for the rate limit
   uint64_t shadow_reads = 0;
   uint64_t shadow_mismatches = 0;
-  uint64_t new_store_reads = 0;     // reads served by the new store
-  uint64_t verify_passes = 0;       // complete diffs
-  uint64_t gate_holds = 0;          // gate evaluations that held
+  uint64_t shadow_skipped = 0;   // shadows not compared: a write overlapped the read or its shadow
+  uint64_t new_store_reads = 0;  // reads served by the new store
+  uint64_t verify_passes = 0;    // complete diffs
+  uint64_t gate_holds = 0;       // gate evaluations that held
   uint64_t inflight_recovered = 0;  // interrupted writes re-copied at Open
   uint64_t canary_fallbacks = 0;    // canary reads the new store failed, answered by the legacy one
   uint64_t step_errors = 0;         // backfill reads / verifier pages that failed and were retried
   uint64_t deferred_copies = 0;  // copies queued for the drain while the other store was degraded
   uint64_t resumes = 0;          // Opens that found a state to resume
+};
+
+// The live counters of one migration, shared by request workers and the
+// migration's own thread: each part adds to them, reports read snapshots.
+class MigrationCounterSet {
+ public:
+  using Field = uint64_t MigrationCounters::*;
+  void Add(Field f, uint64_t n = 1) {
+    std::lock_guard<std::mutex> lock(mu_);
+    c_.*f += n;
+  }
+  uint64_t Get(Field f) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return c_.*f;
+  }
+  MigrationCounters Snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return c_;
+  }
+  void Set(const MigrationCounters& c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    c_ = c;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  MigrationCounters c_;
 };
 
 // JSON forms (the state file, reports). from_json throws on malformed input,

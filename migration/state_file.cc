@@ -129,12 +129,43 @@ Status MigrationStateFile::OpenInflight() {
   return Status::OK();
 }
 
-Status MigrationStateFile::WriteInflight(const TouchedEntities& touched) {
+StatusOr<uint64_t> MigrationStateFile::AddInflight(const TouchedEntities& touched) {
+  std::lock_guard<std::mutex> lock(inflight_mu_);
+  const uint64_t token = next_token_++;
+  inflight_[token] = touched;
+  LB_RETURN_IF_ERROR(WriteRecordLocked());
+  return token;
+}
+
+void MigrationStateFile::RemoveInflight(uint64_t token) {
+  std::lock_guard<std::mutex> lock(inflight_mu_);
+  inflight_.erase(token);
+  // A failure leaves a record that recovery copies again: harmless.
+  [[maybe_unused]] Status s = WriteRecordLocked();
+}
+
+void MigrationStateFile::ClearInflight() {
+  std::lock_guard<std::mutex> lock(inflight_mu_);
+  inflight_.clear();
+  [[maybe_unused]] Status s = WriteRecordLocked();
+}
+
+// The record of every write in progress; an empty one is four zero bytes.
+Status MigrationStateFile::WriteRecordLocked() {
+  if (inflight_.empty()) {
+    const char zero[4] = {0, 0, 0, 0};
+    if (::pwrite(inflight_fd_, zero, sizeof(zero), 0) != static_cast<ssize_t>(sizeof(zero))) {
+      return PosixError("write " + dir_ + "/inflight", errno);
+    }
+    return Status::OK();
+  }
   std::string body;
-  for (const auto& [kind, key] : touched) {
-    body.push_back(static_cast<char>(kind));
-    body.push_back(static_cast<char>(key.size()));
-    body += key;
+  for (const auto& [token, touched] : inflight_) {
+    for (const auto& [kind, key] : touched) {
+      body.push_back(static_cast<char>(kind));
+      body.push_back(static_cast<char>(key.size()));
+      body += key;
+    }
   }
   std::string rec(kInflightMagic, 4);
   auto put32 = [&rec](uint32_t v) {
@@ -147,12 +178,6 @@ Status MigrationStateFile::WriteInflight(const TouchedEntities& touched) {
     return PosixError("write " + dir_ + "/inflight", errno);
   }
   return Status::OK();
-}
-
-void MigrationStateFile::ClearInflight() {
-  const char zero[4] = {0, 0, 0, 0};
-  // A failure leaves a record that recovery copies again: harmless.
-  [[maybe_unused]] ssize_t n = ::pwrite(inflight_fd_, zero, sizeof(zero), 0);
 }
 
 StatusOr<std::optional<TouchedEntities>> MigrationStateFile::ReadInflight() const {

@@ -3,22 +3,27 @@
 //                         checkpoint, last complete diff, transitions and
 //                         counters; replaced atomically (temp file, fsync,
 //                         rename, directory fsync) on every Save.
-//   inflight              the entities the write in progress is about to
-//                         touch: magic | length u32 | crc32(body) u32 | body,
+//   inflight              the entities the writes in progress are about to
+//                         touch (all of them, when several requests write
+//                         at once): magic | length u32 | crc32(body) u32 | body,
 //                         body = (kind u8 | key length u8 | key)*. Written,
 //                         not synced (it survives the process being killed,
-//                         not the machine losing power); cleared when both
-//                         legs of the write are done. A record that does not
+//                         not the machine losing power); rewritten without a
+//                         write's entities when both its legs are done. A
+//                         record that does not
 //                         check out was being written when the process died,
 //                         before the write it announces ran.
 //
-// Thread safety: not synchronized; one MigratingStore uses it from its
-// request thread.
+// Thread safety: Load and Save run on one thread at a time (the
+// migration's own); the in-flight calls may come from any number of request
+// threads at once (internal mutex: each rewrite of the record holds it).
 #ifndef LISTBENCH_MIGRATION_STATE_FILE_H_
 #define LISTBENCH_MIGRATION_STATE_FILE_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,18 +72,26 @@ class MigrationStateFile {
   // Opens (creating when missing) the in-flight record. REQUIRES: before
   // the calls below.
   Status OpenInflight();
-  // Records the entities a write is about to touch.
-  Status WriteInflight(const TouchedEntities& touched);
-  // Clears the record (a failure leaves a record that is copied again on
-  // the next recovery: harmless).
+  // Records the entities a write is about to touch, beside those of the
+  // other writes in progress; returns the token that removes them.
+  StatusOr<uint64_t> AddInflight(const TouchedEntities& touched);
+  // The write of `token` is done: its entities leave the record (a failure
+  // leaves them there, to be copied again on the next recovery: harmless).
+  void RemoveInflight(uint64_t token);
+  // Clears the whole record (after recovery).
   void ClearInflight();
   // The entities of the record a crash left, or nullopt when there is none
   // or it is torn (the write it announced never started).
   StatusOr<std::optional<TouchedEntities>> ReadInflight() const;
 
  private:
+  Status WriteRecordLocked();
+
   const std::string dir_;
   int inflight_fd_ = -1;
+  std::mutex inflight_mu_;  // guards inflight_ and the record on disk
+  uint64_t next_token_ = 1;
+  std::map<uint64_t, TouchedEntities> inflight_;
 };
 
 }  // namespace listbench

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "core/canonical.h"
+
 namespace listbench {
 namespace {
 
@@ -185,6 +187,22 @@ Verifier::Verifier(Store* source, Store* target, VerifierOptions options)
   if (options_.page_size == 0) options_.page_size = 1;
 }
 
+// A difference seen in two pages read one after the other may be a write
+// that landed in between: both sides are read again, entity by entity, and
+// only a difference that is still there counts.
+bool Verifier::AgreeNow(EntityKind kind, const std::string& key) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    StatusOr<Entity> a = source_->GetEntity(kind, key);
+    StatusOr<Entity> b = target_->GetEntity(kind, key);
+    const bool a_absent = a.status().code() == StatusCode::kNotFound;
+    const bool b_absent = b.status().code() == StatusCode::kNotFound;
+    if (a_absent && b_absent) return true;
+    if (a.ok() && b.ok() && CanonicalEntity(*a) == CanonicalEntity(*b)) return true;
+    if ((!a.ok() && !a_absent) || (!b.ok() && !b_absent)) return false;
+  }
+  return false;
+}
+
 Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
   size_t pages = 0;
   bool progressed = false;  // a key compared or a kind finished in this call
@@ -208,23 +226,27 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
       std::string key;
       if (t == nullptr || (s != nullptr && s->key < t->key)) {
         ++d.source_rows;
-        ++d.missing;
-        Keep(&d.missing_examples, options_.max_examples,
-             {EntityKeyToString(kind, s->key), s->canonical, ""});
+        if (!AgreeNow(kind, s->key)) {
+          ++d.missing;
+          Keep(&d.missing_examples, options_.max_examples,
+               {EntityKeyToString(kind, s->key), s->canonical, ""});
+        }
         key = s->key;
         src.Pop();
       } else if (s == nullptr || t->key < s->key) {
         ++d.target_rows;
-        ++d.extra;
-        Keep(&d.extra_examples, options_.max_examples,
-             {EntityKeyToString(kind, t->key), "", t->canonical});
+        if (!AgreeNow(kind, t->key)) {
+          ++d.extra;
+          Keep(&d.extra_examples, options_.max_examples,
+               {EntityKeyToString(kind, t->key), "", t->canonical});
+        }
         key = t->key;
         tgt.Pop();
       } else {
         ++d.source_rows;
         ++d.target_rows;
         ++d.compared;
-        if (s->canonical != t->canonical) {
+        if (s->canonical != t->canonical && !AgreeNow(kind, s->key)) {
           ++d.mismatched;
           Keep(&d.mismatched_examples, options_.max_examples,
                {EntityKeyToString(kind, s->key), s->canonical, t->canonical});

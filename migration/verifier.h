@@ -11,10 +11,12 @@
 // persist (to_json/from_json) and hand back to Run later, in this or another
 // process. A resumed run over unchanged stores ends with the same report as
 // an uninterrupted one. Stores that change while a diff runs are compared as
-// each page found them (a live migration verifies again after it quiesces).
+// each page found them, except that a difference is read again from both
+// sides, entity by entity, and counted only when it is still there (a write
+// that landed between the two pages' reads is not a difference).
 //
-// Thread safety: a Verifier uses its stores, which are not safe for
-// concurrent use: the caller serializes Run with any other use of them.
+// Thread safety: a Verifier is used by one thread at a time; its stores may
+// serve other threads meanwhile (core/store.h's concurrency contract).
 #ifndef LISTBENCH_MIGRATION_VERIFIER_H_
 #define LISTBENCH_MIGRATION_VERIFIER_H_
 
@@ -113,6 +115,8 @@ class Verifier {
   uint64_t pages_read() const { return pages_read_; }
 
  private:
+  bool AgreeNow(EntityKind kind, const std::string& key);
+
   Store* source_;
   Store* target_;
   VerifierOptions options_;

@@ -446,18 +446,30 @@ TEST(MigrationStateFile, RoundTripAndInflightRecord) {
   ASSERT_TRUE(file.OpenInflight().ok());
   const TouchedEntities touched = {{EntityKind::kListing, EntityKey(5)},
                                    {EntityKind::kApplication, EntityKey(9)}};
-  ASSERT_TRUE(file.WriteInflight(touched).ok());
+  StatusOr<uint64_t> token = file.AddInflight(touched);
+  ASSERT_TRUE(token.ok());
   StatusOr<std::optional<TouchedEntities>> read = file.ReadInflight();
   ASSERT_TRUE(read.ok());
   ASSERT_TRUE(read->has_value());
   EXPECT_EQ(**read, touched);
-  file.ClearInflight();
+  // A second write in progress: the record holds both; each leaves it alone.
+  const TouchedEntities other = {{EntityKind::kTenant, EntityKey(3)}};
+  StatusOr<uint64_t> token2 = file.AddInflight(other);
+  ASSERT_TRUE(token2.ok());
+  read = file.ReadInflight();
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ(**read, (TouchedEntities{touched[0], touched[1], other[0]}));
+  file.RemoveInflight(*token);
+  read = file.ReadInflight();
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ(**read, other);
+  file.RemoveInflight(*token2);
   read = file.ReadInflight();
   ASSERT_TRUE(read.ok());
   EXPECT_FALSE(read->has_value());
   // A torn record (its checksum does not match) announced a write that never
   // started.
-  ASSERT_TRUE(file.WriteInflight(touched).ok());
+  ASSERT_TRUE(file.AddInflight(touched).ok());
   {
     std::fstream f(tmp.Sub("inflight"), std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(13);
@@ -471,7 +483,7 @@ TEST(MigrationStateFile, RoundTripAndInflightRecord) {
 TEST(CanaryController, SeededDrawsAndNoGateWithoutADiff) {
   MigrationOptions o = SmallOptions();
   o.canary_shares = {0.5, 1.0};
-  MigrationCounters counters;
+  MigrationCounterSet counters;
   CanaryController a(&o, &counters), b(&o, &counters);
   int to_new = 0;
   for (int i = 0; i < 1000; ++i) {
@@ -498,7 +510,7 @@ MigrateConfig SmallRun(const TempDir& tmp) {
   c.work_dir = tmp.path();
   c.ops_before = 300;
   c.ops_after = 50;
-  c.max_ops = 40000;
+  c.max_ops = 200000;
   c.step_every = 1;
   c.migration = SmallOptions();
   return c;

@@ -20,6 +20,15 @@ namespace fs = std::filesystem;
 
 double P99Us(const Histogram& h) { return static_cast<double>(h.Percentile(0.99)) / 1000.0; }
 
+nlohmann::json PeriodJson(const Histogram& h, const MigratePeriod& p) {
+  return {{"requests", h.count()},
+          {"p50_us", h.Percentile(0.5) / 1000.0},
+          {"p99_us", P99Us(h)},
+          {"throughput_rps", p.Throughput()}};
+}
+
+double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
 nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
   const MigrationOptions& o = cfg.migration;
   nlohmann::json timeline = nlohmann::json::array();
@@ -50,6 +59,7 @@ nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
         {"ops_after", cfg.ops_after},
         {"max_ops", cfg.max_ops},
         {"step_every", cfg.step_every},
+        {"threads", cfg.threads},
         {"migration", o},
         {"crashes", cfg.scenario ? cfg.scenario->crashes : 0},
         {"crash_one_in", cfg.scenario ? cfg.scenario->crash_one_in : 0}}},
@@ -67,19 +77,14 @@ nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
       {"crash_sites", r.crash_sites},
       {"faults_injected_in_last_process", r.faults_injected},
       {"latency",
-       {{"before",
-         {{"requests", r.before_ns.count()},
-          {"p50_us", r.before_ns.Percentile(0.5) / 1000.0},
-          {"p99_us", before}}},
-        {"during",
-         {{"requests", r.during_ns.count()},
-          {"p50_us", r.during_ns.Percentile(0.5) / 1000.0},
-          {"p99_us", during}}},
-        {"after",
-         {{"requests", r.after_ns.count()},
-          {"p50_us", r.after_ns.Percentile(0.5) / 1000.0},
-          {"p99_us", P99Us(r.after_ns)}}},
-        {"p99_during_over_before", before > 0 ? during / before : 0}}},
+       {{"before", PeriodJson(r.before_ns, r.before)},
+        {"during", PeriodJson(r.during_ns, r.during)},
+        {"backfill", PeriodJson(r.backfill_ns, r.backfill)},
+        {"after", PeriodJson(r.after_ns, r.after)},
+        {"p99_during_over_before", before > 0 ? during / before : 0},
+        {"p99_backfill_over_before", Ratio(P99Us(r.backfill_ns), before)},
+        {"throughput_backfill_over_before",
+         Ratio(r.backfill.Throughput(), r.before.Throughput())}}},
       {"migration_seconds", r.migration_seconds},
       {"total_seconds", r.total_seconds},
       {"migration", r.migration},
@@ -140,8 +145,10 @@ void AddMigrateFlags(cxxopts::Options& options) {
       cxxopts::value<uint64_t>()->default_value("2000"))(
       "max-ops", "trace length; the migration must finish within it",
       cxxopts::value<uint64_t>()->default_value("2000000"))(
-      "step-every", "one migration step after every N requests",
-      cxxopts::value<uint64_t>()->default_value("4"))("progress", "progress on stderr");
+      "step-every", "at most one migration step per N requests served",
+      cxxopts::value<uint64_t>()->default_value("4"))(
+      "threads", "request workers (the trace dealt round-robin)",
+      cxxopts::value<uint64_t>()->default_value("2"))("progress", "progress on stderr");
   options.add_options("migration")("verifier-pages", "verifier pages per step",
                                    cxxopts::value<uint64_t>()->default_value("4"))(
       "dual-write-steps", "steps of dual write before the backfill",
@@ -207,6 +214,10 @@ Status ReadRunFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
   cfg->progress = r.count("progress") > 0;
   cfg->step_every = r["step-every"].as<uint64_t>();
   if (cfg->step_every == 0) return Status::InvalidArgument("--step-every must be >= 1");
+  cfg->threads = r["threads"].as<uint64_t>();
+  if (cfg->threads < 1 || cfg->threads > 64) {
+    return Status::InvalidArgument(fmt::format("--threads {}: expected 1..64", cfg->threads));
+  }
   MigrationOptions& o = cfg->migration;
   o.dual_write_steps = r["dual-write-steps"].as<uint64_t>();
   o.chunk_rows = r["chunk-rows"].as<uint64_t>();
@@ -252,6 +263,19 @@ void PrintResult(const MigrateConfig& cfg, const MigrateResult& m) {
   fmt::print("  p99: {:.1f} us before ({} requests), {:.1f} us during ({} requests): {:.2f}x\n",
              before, m.before_ns.count(), during, m.during_ns.count(),
              before > 0 ? during / before : 0);
+  fmt::print("  {} request workers; throughput and p99 by period:\n", cfg.threads);
+  const std::pair<const char*, std::pair<const Histogram*, const MigratePeriod*>> periods[] = {
+      {"before", {&m.before_ns, &m.before}},
+      {"backfill", {&m.backfill_ns, &m.backfill}},
+      {"during", {&m.during_ns, &m.during}},
+      {"after", {&m.after_ns, &m.after}}};
+  for (const auto& [name, hp] : periods) {
+    fmt::print("    {:<9} {:>8} requests {:>9.1f} requests/s  p99 {:>8.1f} us\n", name,
+               hp.first->count(), hp.second->Throughput(), P99Us(*hp.first));
+  }
+  fmt::print("  during the backfill: throughput {:.2f}x before, p99 {:.2f}x before\n",
+             Ratio(m.backfill.Throughput(), m.before.Throughput()),
+             Ratio(P99Us(m.backfill_ns), before));
   if (cfg.scenario) {
     fmt::print("  kills: {} (sites: {}); faults injected in the last process: {}\n", m.crashes,
                fmt::join(m.crash_sites, ", "), m.faults_injected);
@@ -305,6 +329,7 @@ int MigrateChildCommand(int argc, char** argv) {
                            "(internal) the migration process of migrate");
   options.add_options()("config", "", cxxopts::value<std::string>())(
       "start", "", cxxopts::value<uint64_t>()->default_value("0"))(
+      "skip", "", cxxopts::value<std::string>()->default_value(""))(
       "probe", "", cxxopts::value<int64_t>()->default_value("-1"))(
       "crash-at", "", cxxopts::value<uint64_t>()->default_value("0"))(
       "site", "", cxxopts::value<int>()->default_value("-1"))(
@@ -319,6 +344,18 @@ int MigrateChildCommand(int argc, char** argv) {
   }
   MigrateChildPlan plan;
   plan.start = r["start"].as<uint64_t>();
+  const std::string skip = r["skip"].as<std::string>();
+  for (size_t at = 0; at < skip.size();) {
+    size_t comma = skip.find(',', at);
+    if (comma == std::string::npos) comma = skip.size();
+    try {
+      plan.skip.push_back(std::stoull(skip.substr(at, comma - at)));
+    } catch (const std::exception&) {
+      return ReportError("migrate-child",
+                         Status::InvalidArgument("--skip " + skip + ": expected indices"));
+    }
+    at = comma + 1;
+  }
   plan.probe = r["probe"].as<int64_t>();
   plan.crash_at = r["crash-at"].as<uint64_t>();
   plan.site = r["site"].as<int>();

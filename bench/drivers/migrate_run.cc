@@ -7,17 +7,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "bench/harness/child_process.h"
 #include "bench/harness/store_setup.h"
 #include "bench/harness/write_probe.h"
 #include "core/canonical.h"
 #include "engine/store_dir.h"
+#include "migration/migration_worker.h"
 #include "sim/fault_plan.h"
 #include "util/random.h"
 #include "workloads/op.h"
@@ -62,6 +68,7 @@ nlohmann::json ConfigJson(const MigrateConfig& c) {
       {"max_ops", c.max_ops},
       {"ops_after", c.ops_after},
       {"step_every", c.step_every},
+      {"threads", c.threads},
       {"scenario_file", c.scenario ? nlohmann::json(c.scenario->file) : nlohmann::json(nullptr)},
       {"migration", c.migration}};
 }
@@ -81,6 +88,7 @@ StatusOr<MigrateConfig> ConfigFromJson(const std::string& path) {
     c.max_ops = j.at("max_ops");
     c.ops_after = j.at("ops_after");
     c.step_every = j.at("step_every");
+    c.threads = j.at("threads");
     if (!j.at("scenario_file").is_null()) {
       StatusOr<Scenario> sc = ParseScenarioFile(j.at("scenario_file").get<std::string>());
       if (!sc.ok()) return sc.status();
@@ -121,28 +129,125 @@ StoreOptions ExistingStoreOptions(const MigrateConfig& c) {
 
 // ---- The child: the migration process ----------------------------------------
 
+// The order the request workers keep (see the header): a write starts once
+// every earlier request is answered, any request once every earlier write
+// is; requests the plan skips count as answered. Pausing holds off new
+// requests (the final diff runs with none in flight).
+class Sequencer {
+ public:
+  Sequencer(const std::vector<Op>& trace, uint64_t start, const std::vector<uint64_t>& skip)
+      : trace_(trace),
+        skip_(trace.size(), 0),
+        done_(trace.size(), 0),
+        low_(start),
+        prev_write_(trace.size(), -1) {
+    int64_t last = -1;
+    for (size_t i = start; i < trace.size(); ++i) {
+      prev_write_[i] = last;
+      if (IsWrite(KindOf(trace[i]))) last = static_cast<int64_t>(i);
+    }
+    for (uint64_t s : skip) {
+      if (s < done_.size()) done_[s] = skip_[s] = 1;
+    }
+    Advance();
+  }
+
+  // The plan skips request i (answered or interrupted in an earlier process).
+  bool Skipped(uint64_t i) const { return skip_[i] != 0; }
+  // Waits until request i may start (false: stopping, or i is past the
+  // end). Counts it in flight.
+  bool Acquire(uint64_t i) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return stop_ || i >= end_ || (!paused_ && Ready(i)); });
+    if (stop_ || i >= end_) return false;
+    in_flight_++;
+    max_started_ = std::max(max_started_, i);
+    return true;
+  }
+  void Release(uint64_t i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    done_[i] = 1;
+    in_flight_--;
+    Advance();
+    cv_.notify_all();
+  }
+  // Holds off new requests and waits for those in flight; returns the
+  // highest request started so far.
+  uint64_t Pause() {
+    std::unique_lock<std::mutex> lock(mu_);
+    paused_ = true;
+    cv_.wait(lock, [&] { return in_flight_ == 0; });
+    return max_started_;
+  }
+  // Lets requests start again, up to (not including) `end`.
+  void Resume(uint64_t end) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paused_ = false;
+    end_ = end;
+    cv_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  bool Ready(uint64_t i) const {
+    if (IsWrite(KindOf(trace_[i]))) return low_ >= i;
+    return prev_write_[i] < 0 || done_[static_cast<size_t>(prev_write_[i])];
+  }
+  void Advance() {
+    while (low_ < done_.size() && done_[low_]) low_++;
+  }
+
+  const std::vector<Op>& trace_;
+  std::vector<uint8_t> skip_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<uint8_t> done_;
+  uint64_t low_;  // every request below it is answered (or skipped)
+  std::vector<int64_t> prev_write_;
+  uint64_t in_flight_ = 0;
+  uint64_t max_started_ = 0;
+  uint64_t end_ = UINT64_MAX;
+  bool paused_ = false;
+  bool stop_ = false;
+};
+
 // One migration process: opens the stores and the migration (resuming it),
 // answers the probe of an interrupted request, then runs requests from
-// plan.start with a Step every cfg.step_every, reporting each on `out`.
+// plan.start on cfg.threads request workers while a MigrationWorker runs the
+// migration's Steps, reporting each request on `out`.
 class ChildRun {
  public:
   ChildRun(const MigrateConfig& cfg, const Paths& p, const WorkloadData& data,
            const MigrateChildPlan& plan, FILE* out)
-      : cfg_(cfg), p_(p), data_(data), plan_(plan), out_(out), faults_(cfg.seed) {}
+      : cfg_(cfg),
+        p_(p),
+        data_(data),
+        plan_(plan),
+        out_(out),
+        faults_(cfg.seed),
+        seq_(data.trace, plan.start, plan.skip) {}
 
   // The process exit status.
   int Main();
 
  private:
   int Fail(const std::string& what, const Status& s);
+  void Line(const std::string& line, bool flush);
   int Setup();
   int Probe();
   void ArmFaults(uint64_t rel, bool enabled);
   double Elapsed() const;
-  void FlushSecond(double now_s);
+  void FlushSecondLocked(double now_s);
   bool Final() const;
   int SendFinal();
-  int Request(uint64_t i, bool* done);
+  void OnFinalDiff(const StatusOr<VerifierReport>& d, Clock::duration took);
+  int Request(uint64_t i);
+  void Worker(int w);
+  int Supervise(MigrationWorker* mw);
 
   const MigrateConfig& cfg_;
   const Paths& p_;
@@ -152,24 +257,35 @@ class ChildRun {
 
   FaultPlan faults_;
   bool with_faults_ = false;
+  std::mutex faults_mu_;         // guards rule_of_
   std::vector<size_t> rule_of_;  // scenario fault -> armed rule (SIZE_MAX: not armed)
   std::unique_ptr<Store> legacy_, target_;
   std::unique_ptr<MigratingStore> m_;
-  uint64_t site_calls_ = 0;
+  std::atomic<uint64_t> site_calls_{0};
+  Sequencer seq_;
 
   Clock::time_point t0_;
+  std::mutex out_mu_;  // guards the lines, the second's histogram and the clock's offsets
   // The timeline's clock leaves out the driver's own final check (a full
   // diff, seconds at scale), which is not part of the migration.
   double checking_s_ = 0;
   double second_start_ = 0;
   Histogram second_ns_;  // this second's request latencies, as the run's are kept
-  bool final_sent_ = false;
-  uint64_t final_at_ = 0;
+  std::optional<StatusOr<VerifierReport>> final_diff_;  // from the final phase change
+  Clock::time_point hold_from_, hold_to_;               // when it held requests off
+  std::atomic<bool> final_sent_{false};
+  std::atomic<int> rc_{0};  // a worker's failure
+  std::atomic<int> workers_left_{0};
 };
 
+void ChildRun::Line(const std::string& line, bool flush) {
+  std::lock_guard<std::mutex> lock(out_mu_);
+  Send(out_, line);
+  if (flush) std::fflush(out_);
+}
+
 int ChildRun::Fail(const std::string& what, const Status& s) {
-  Send(out_, "E " + OneLine(what + ": " + s.ToString()));
-  std::fflush(out_);
+  Line("E " + OneLine(what + ": " + s.ToString()), true);
   return 3;
 }
 
@@ -191,10 +307,14 @@ int ChildRun::Setup() {
 
   MigrationOptions mo = cfg_.migration;
   mo.seed = cfg_.seed;
+  mo.on_final_diff = [this](const StatusOr<VerifierReport>& d, Clock::duration took) {
+    OnFinalDiff(d, took);
+  };
   mo.crash_hook = [this](CrashSite site) {
     const bool kill = plan_.site >= 0 ? static_cast<int>(site) == plan_.site
                                       : plan_.crash_at != 0 && ++site_calls_ == plan_.crash_at;
     if (kill) {
+      std::lock_guard<std::mutex> lock(out_mu_);  // held until the end
       Send(out_, fmt::format("K {}", CrashSiteName(site)));
       std::fflush(out_);
       ::kill(::getpid(), SIGKILL);
@@ -207,7 +327,7 @@ int ChildRun::Setup() {
   return 0;
 }
 
-// Reports whether the request a kill interrupted took effect.
+// Reports whether the write a kill interrupted took effect.
 int ChildRun::Probe() {
   if (plan_.probe < 0) return 0;
   const Op& op = data_.trace[static_cast<size_t>(plan_.probe)];
@@ -217,12 +337,13 @@ int ChildRun::Probe() {
     if (!present.ok()) return Fail("probe interrupted request", present.status());
     landed = *present;
   }
-  Send(out_, fmt::format("P {} {}", plan_.probe, landed ? 1 : 0));
+  Line(fmt::format("P {} {}", plan_.probe, landed ? 1 : 0), false);
   return 0;
 }
 
 // Faults armed now for requests counted from the start of dual write.
 void ChildRun::ArmFaults(uint64_t rel, bool enabled) {
+  std::lock_guard<std::mutex> lock(faults_mu_);
   for (size_t f = 0; f < rule_of_.size(); ++f) {
     const TimedFault& tf = cfg_.scenario->faults[f];
     const bool want = enabled && rel >= tf.from_op && (tf.until_op == 0 || rel < tf.until_op);
@@ -240,7 +361,7 @@ double ChildRun::Elapsed() const {
   return std::chrono::duration<double>(Clock::now() - t0_).count() - checking_s_;
 }
 
-void ChildRun::FlushSecond(double now_s) {
+void ChildRun::FlushSecondLocked(double now_s) {
   const double p99 = static_cast<double>(second_ns_.Percentile(0.99)) / 1000.0;
   const MigrationStatus st = m_->status();
   nlohmann::json j = {{"t", plan_.t_offset + now_s},
@@ -260,24 +381,50 @@ bool ChildRun::Final() const {
   return m_->phase() == MigrationPhase::kFinalized || m_->phase() == MigrationPhase::kRolledBack;
 }
 
-// The migration reached its final phase: its full diff and report.
+// The migration's diff at its final phase change, taken with requests held
+// off (on the migration's thread): its time is the driver's check, left out
+// of the timeline's clock and of the requests it held.
+void ChildRun::OnFinalDiff(const StatusOr<VerifierReport>& d, Clock::duration took) {
+  const Clock::time_point end = Clock::now();
+  std::lock_guard<std::mutex> lock(out_mu_);
+  final_diff_ = d;
+  hold_from_ = end - took;
+  hold_to_ = end;
+  checking_s_ += std::chrono::duration<double>(took).count();
+}
+
+// The migration reached its final phase: with no request in flight, its
+// full diff and report; the last ops_after requests follow.
 int ChildRun::SendFinal() {
-  FlushSecond(Elapsed());
-  const Clock::time_point c0 = Clock::now();
-  StatusOr<VerifierReport> d = m_->DiffNow();
+  const uint64_t max_started = seq_.Pause();
+  StatusOr<VerifierReport> d = Status::IOError("final diff: not run");
+  {
+    std::lock_guard<std::mutex> lock(out_mu_);
+    FlushSecondLocked(Elapsed());
+    if (final_diff_) {
+      d = *final_diff_;
+    } else {  // the final phase change was made by an earlier process
+      const Clock::time_point c0 = Clock::now();
+      d = m_->DiffNow();
+      checking_s_ += std::chrono::duration<double>(Clock::now() - c0).count();
+    }
+    if (d.ok()) {
+      const nlohmann::json j = {{"phase", MigrationPhaseName(m_->phase())},
+                                {"diff", *d},
+                                {"transitions", m_->transitions()},
+                                {"counters", m_->counters()}};
+      Send(out_, "F " + j.dump());
+    }
+  }
   if (!d.ok()) return Fail("final diff", d.status());
-  checking_s_ += std::chrono::duration<double>(Clock::now() - c0).count();
-  const nlohmann::json j = {{"phase", MigrationPhaseName(m_->phase())},
-                            {"diff", *d},
-                            {"transitions", m_->transitions()},
-                            {"counters", m_->counters()}};
-  Send(out_, "F " + j.dump());
+  final_sent_.store(true);
+  seq_.Resume(max_started + 1 + cfg_.ops_after);
   return 0;
 }
 
-// Request i and the Step after it. `*done` once ops_after requests ran
-// after the final phase. 0 or an exit status.
-int ChildRun::Request(uint64_t i, bool* done) {
+// Request i: started once the sequencer lets it, reported before and after.
+// 0 or an exit status.
+int ChildRun::Request(uint64_t i) {
   if (i == cfg_.ops_before && m_->phase() == MigrationPhase::kLegacy) {
     Status s = m_->Begin();
     if (!s.ok()) return Fail("begin", s);
@@ -289,28 +436,59 @@ int ChildRun::Request(uint64_t i, bool* done) {
     ArmFaults(i - cfg_.ops_before, before_cutover);
   }
   const Op& op = data_.trace[i];
-  Send(out_, fmt::format("B {}", i));
-  std::fflush(out_);  // the parent must know a request was in flight
+  Line(fmt::format("B {}", i), true);  // the parent must know a request was in flight
   const MigrationPhase phase = m_->phase();
   const Clock::time_point a = Clock::now();
   const std::string outcome = ExecuteOp(*m_, op);
   const Clock::time_point b = Clock::now();
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count();
-  Send(out_, fmt::format("O {} {} {} {}", i, ns, static_cast<int>(phase), OneLine(outcome)));
-  second_ns_.Add(static_cast<uint64_t>(ns));
-  if (m_->phase() != MigrationPhase::kLegacy && (i + 1) % cfg_.step_every == 0) {
-    Status s = m_->Step();
-    if (!s.ok()) return Fail("migration step", s);
-  }
-  if (!final_sent_ && Final()) {
-    if (int rc = SendFinal(); rc != 0) return rc;
-    final_sent_ = true;
-    final_at_ = i + 1;
-  }
+  std::lock_guard<std::mutex> lock(out_mu_);
+  // The final diff held this request: that wait is the driver's, not the store's.
+  const Clock::duration held =
+      std::max(Clock::duration::zero(), std::min(b, hold_to_) - std::max(a, hold_from_));
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(b - a - held).count();
   const double now_s = Elapsed();
-  if (now_s - second_start_ >= 1.0) FlushSecond(now_s);
-  *done = final_sent_ && i + 1 >= final_at_ + cfg_.ops_after;
+  Send(out_, fmt::format("O {} {} {} {:.6f} {}", i, ns, static_cast<int>(phase),
+                         plan_.t_offset + now_s, OneLine(outcome)));
+  second_ns_.Add(static_cast<uint64_t>(ns));
+  if (now_s - second_start_ >= 1.0) FlushSecondLocked(now_s);
   return 0;
+}
+
+// Request worker w: requests i with i % threads == w, in order.
+void ChildRun::Worker(int w) {
+  const uint64_t n = cfg_.threads;
+  uint64_t i = plan_.start + (w + n - plan_.start % n) % n;
+  for (; i < data_.trace.size(); i += n) {
+    if (seq_.Skipped(i)) continue;
+    if (!seq_.Acquire(i)) break;
+    const int rc = Request(i);
+    seq_.Release(i);
+    if (rc != 0) {
+      rc_.store(rc);
+      seq_.Stop();
+      break;
+    }
+  }
+  workers_left_.fetch_sub(1);
+}
+
+// Waits for the request workers, sending the final report once the
+// migration worker ends in a final phase. 0 or an exit status.
+int ChildRun::Supervise(MigrationWorker* mw) {
+  while (workers_left_.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (mw == nullptr || !mw->done() || final_sent_.load()) continue;
+    if (!mw->status().ok()) {
+      seq_.Stop();
+      rc_.store(Fail("migration step", mw->status()));
+    } else if (Final()) {
+      if (int rc = SendFinal(); rc != 0) {
+        seq_.Stop();
+        rc_.store(rc);
+      }
+    }
+  }
+  return rc_.load();
 }
 
 int ChildRun::Main() {
@@ -318,21 +496,36 @@ int ChildRun::Main() {
   if (int rc = Probe(); rc != 0) return rc;
   rule_of_.assign(with_faults_ ? cfg_.scenario->faults.size() : 0, SIZE_MAX);
   t0_ = Clock::now();
-  final_sent_ = Final();
-  final_at_ = final_sent_ ? plan_.start : 0;
-  for (uint64_t i = plan_.start; i < data_.trace.size(); ++i) {
-    bool done = false;
-    if (int rc = Request(i, &done); rc != 0) return rc;
-    if (done) {
-      FlushSecond(Elapsed());
-      Send(out_, fmt::format("Z {}", faults_.Log().size()));
-      std::fflush(out_);
-      return 0;
-    }
+  std::unique_ptr<MigrationWorker> mw;
+  if (Final()) {
+    final_sent_.store(true);
+    seq_.Resume(plan_.start + cfg_.ops_after);
+  } else {
+    mw = std::make_unique<MigrationWorker>(m_.get(), cfg_.step_every);
   }
-  Send(out_, "E the trace ended before the migration finished: raise max_ops");
+  std::vector<std::thread> workers;
+  workers_left_.store(static_cast<int>(cfg_.threads));
+  for (uint64_t w = 0; w < cfg_.threads; ++w) {
+    workers.emplace_back([this, w] { Worker(static_cast<int>(w)); });
+  }
+  const int rc = Supervise(mw.get());
+  for (std::thread& t : workers) t.join();
+  if (mw) mw->Stop();
+  if (rc != 0) return rc;
+  if (!final_sent_.load()) {
+    const MigrationStatus st = m_->status();
+    Line(fmt::format("E the trace ended before the migration finished (phase {}, {} steps, "
+                     "repair queue {}, last gate: {}): raise max_ops",
+                     MigrationPhaseName(st.phase), m_->counters().steps, st.repair_queue_depth,
+                     st.last_gate),
+         true);
+    return 4;
+  }
+  std::lock_guard<std::mutex> lock(out_mu_);
+  FlushSecondLocked(Elapsed());
+  Send(out_, fmt::format("Z {}", faults_.Log().size()));
   std::fflush(out_);
-  return 4;
+  return 0;
 }
 
 // ---- The parent: children, lockstep reference, final check --------------------
@@ -346,6 +539,9 @@ struct ChildOutcome {
 Status CheckConfig(const MigrateConfig& cfg) {
   LB_RETURN_IF_ERROR(ValidateMigrationOptions(cfg.migration));
   if (cfg.step_every == 0) return Status::InvalidArgument("migrate: step_every must be >= 1");
+  if (cfg.threads < 1 || cfg.threads > 64) {
+    return Status::InvalidArgument(fmt::format("migrate: threads {}: expected 1..64", cfg.threads));
+  }
   if (cfg.scenario && cfg.scenario->kind != DrillKind::kMigration) {
     return Status::InvalidArgument(
         cfg.scenario->file + ": not a migration scenario (kind = \"" +
@@ -418,7 +614,8 @@ class ParentRun {
   void OnOutcome(const std::string& rest);
   void OnProbe(const std::string& rest);
   void OnSecond(const std::string& rest);
-  void Resume(const ChildOutcome& co);
+  Status Resume(const ChildOutcome& co);
+  void See(uint64_t i);
 
   const MigrateConfig& cfg_;
   const Paths& p_;
@@ -428,8 +625,11 @@ class ParentRun {
   MigrateResult& res_;
 
   MigrateChildPlan plan_;
-  int64_t in_flight_ = -1;
-  int64_t last_done_ = -1;
+  std::set<uint64_t> in_flight_;
+  // Requests answered, or interrupted by a kill: the next process skips them.
+  std::vector<uint8_t> seen_;
+  uint64_t first_unseen_ = 0;
+  uint64_t max_seen_ = 0;
   std::vector<std::pair<uint64_t, uint64_t>> acked_;  // (request index, W3 version)
   std::optional<nlohmann::json> final_report_;
   double last_t_ = 0;
@@ -440,29 +640,48 @@ std::vector<std::string> ParentRun::ChildArgs() const {
   return {cfg_.binary,  "migrate-child",
           "--config",   config_file_,
           "--start",    std::to_string(plan_.start),
+          "--skip",     fmt::format("{}", fmt::join(plan_.skip, ",")),
           "--probe",    std::to_string(plan_.probe),
           "--crash-at", std::to_string(plan_.crash_at),
           "--site",     std::to_string(plan_.site),
           "--t-offset", fmt::format("{:.6f}", plan_.t_offset)};
 }
 
-// O <index> <ns> <phase> <outcome>: an answered request, checked against
-// the reference's answer.
+void ParentRun::See(uint64_t i) {
+  if (seen_.empty()) seen_.assign(data_.trace.size(), 0);
+  seen_[i] = 1;
+  max_seen_ = std::max(max_seen_, i);
+}
+
+// O <index> <ns> <phase> <end time> <outcome>: an answered request,
+// checked against the reference's answer. The lines come in the order the
+// requests were answered, which the request workers' order makes the
+// trace's order wherever it matters (see the header).
 void ParentRun::OnOutcome(const std::string& rest) {
-  size_t a = rest.find(' '), b = rest.find(' ', a + 1), c = rest.find(' ', b + 1);
+  size_t a = rest.find(' '), b = rest.find(' ', a + 1), c = rest.find(' ', b + 1),
+         d = rest.find(' ', c + 1);
   const uint64_t i = std::stoull(rest.substr(0, a));
   const uint64_t ns = std::stoull(rest.substr(a + 1, b - a - 1));
   const auto phase = static_cast<MigrationPhase>(std::stoi(rest.substr(b + 1, c - b - 1)));
-  const std::string outcome = rest.substr(c + 1);
-  in_flight_ = -1;
-  last_done_ = static_cast<int64_t>(i);
+  const double end_s = std::stod(rest.substr(c + 1, d - c - 1));
+  const double start_s = end_s - static_cast<double>(ns) / 1e9;
+  const std::string outcome = rest.substr(d + 1);
+  in_flight_.erase(i);
+  See(i);
   res_.requests++;
   if (final_report_) {
     res_.after_ns.Add(ns);
+    res_.after.Add(start_s, end_s);
   } else if (phase == MigrationPhase::kLegacy) {
     res_.before_ns.Add(ns);
+    res_.before.Add(start_s, end_s);
   } else {
     res_.during_ns.Add(ns);
+    res_.during.Add(start_s, end_s);
+    if (phase == MigrationPhase::kBackfill) {
+      res_.backfill_ns.Add(ns);
+      res_.backfill.Add(start_s, end_s);
+    }
   }
   const Op& op = data_.trace[i];
   const std::string want = OneLine(ExecuteOp(*ref_, op));
@@ -510,7 +729,7 @@ void ParentRun::OnLine(const std::string& l, ChildOutcome* co) {
   const char tag = l[0];
   const std::string rest = l.substr(2);
   if (tag == 'B') {
-    in_flight_ = std::stoll(rest);
+    in_flight_.insert(std::stoull(rest));
   } else if (tag == 'O') {
     OnOutcome(rest);
   } else if (tag == 'P') {
@@ -529,24 +748,38 @@ void ParentRun::OnLine(const std::string& l, ChildOutcome* co) {
   }
 }
 
-// A planned kill: the next child resumes after the last answered request,
-// probing the one in flight.
-void ParentRun::Resume(const ChildOutcome& co) {
+// A planned kill: the next child resumes at the first request neither
+// answered nor interrupted, skipping those beyond it that were, and probes
+// the write in flight (the workers' order lets a write be in flight only
+// alone).
+Status ParentRun::Resume(const ChildOutcome& co) {
   res_.crashes++;
   res_.crash_sites.push_back(co.crash_site);
   if (cfg_.progress) {
-    fmt::print(stderr, "migrate: killed at {} after request {}; resuming\n", co.crash_site,
-               last_done_);
+    fmt::print(stderr, "migrate: killed at {} with {} requests in flight; resuming\n",
+               co.crash_site, in_flight_.size());
   }
   plan_.t_offset = last_t_;
-  if (in_flight_ >= 0) {
+  plan_.probe = -1;
+  for (uint64_t i : in_flight_) {
     res_.interrupted_requests++;
-    plan_.probe = in_flight_;
-    plan_.start = static_cast<uint64_t>(in_flight_) + 1;
-  } else {
-    plan_.probe = -1;
-    plan_.start = static_cast<uint64_t>(last_done_ + 1);
+    See(i);
+    if (!IsWrite(KindOf(data_.trace[i]))) continue;
+    if (plan_.probe >= 0 || in_flight_.size() > 1) {
+      return Status::IOError(fmt::format("migrate: write {} was in flight beside {} other requests",
+                                         i, in_flight_.size() - 1));
+    }
+    plan_.probe = static_cast<int64_t>(i);
   }
+  in_flight_.clear();
+  if (seen_.empty()) seen_.assign(data_.trace.size(), 0);
+  while (first_unseen_ < seen_.size() && seen_[first_unseen_]) first_unseen_++;
+  plan_.start = first_unseen_;
+  plan_.skip.clear();
+  for (uint64_t i = first_unseen_; i <= max_seen_ && i < seen_.size(); ++i) {
+    if (seen_[i]) plan_.skip.push_back(i);
+  }
+  return Status::OK();
 }
 
 Status ParentRun::RunChild(uint64_t child, bool* finished) {
@@ -558,7 +791,7 @@ Status ParentRun::RunChild(uint64_t child, bool* finished) {
   StatusOr<PipedChild> spawned = SpawnPiped(cfg_.binary, ChildArgs(), err_path);
   if (!spawned.ok()) return spawned.status();
   ChildOutcome co;
-  in_flight_ = -1;
+  in_flight_.clear();
   char* line = nullptr;
   size_t cap = 0;
   ssize_t n;
@@ -572,8 +805,7 @@ Status ParentRun::RunChild(uint64_t child, bool* finished) {
   int status = 0;
   ::waitpid(spawned->pid, &status, 0);
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !co.crash_site.empty()) {
-    Resume(co);
-    return Status::OK();
+    return Resume(co);
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     *finished = true;
@@ -617,6 +849,16 @@ Status ParentRun::CheckSurvivors() {
 }
 
 }  // namespace
+
+void MigratePeriod::Add(double start_s, double end_s) {
+  first_s = requests == 0 ? start_s : std::min(first_s, start_s);
+  last_s = requests == 0 ? end_s : std::max(last_s, end_s);
+  requests++;
+}
+
+double MigratePeriod::Throughput() const {
+  return last_s > first_s ? static_cast<double>(requests) / (last_s - first_s) : 0;
+}
 
 bool MigrateResult::Failed() const {
   const bool diff_bad = !final_diff || final_diff->differences() != 0;

@@ -17,14 +17,31 @@
 // the source of truth (bench/harness/write_probe.h) before the workload goes
 // on with the next request.
 //
+// Request workers: `threads` of them serve the trace, dealt as
+// bench/harness/runner.h deals it (request i to worker i % threads), each in
+// a closed loop. They keep the trace's order where order decides an answer,
+// so that every answer can be compared byte for byte with the reference's:
+// a write starts once every earlier request is answered, and any request
+// once every earlier write is; reads between two writes run at once. The
+// answers reach the parent in the order they were given, which is then an
+// order the reference can replay. At a kill, either some reads or one write
+// are in flight; the next child skips the requests answered or interrupted.
+//
+// The migration's own work runs on its own thread (migration/migration_worker.h):
+// at most one Step per `step_every` requests served, never on a request
+// thread. The final diff runs with requests held off (and outside the
+// timeline's clock).
+//
 // Measurement: request latency is service time in a closed loop, measured
 // around the MigratingStore call (both legs of a dual write included; shadow
-// reads run after the response). The migration's Steps run between requests
-// on the same thread (one after every `step_every` requests): they show in
-// throughput, and in request latency only through what they do to the
-// caches the requests share.
+// reads run after the response, at the start of the worker's next request).
+// Throughput per period (before, during the backfill, during, after) is its
+// requests over the span from its first request's start to its last one's
+// end, on the child's clock (continued across restarts).
 //
-// Thread safety: runs on the calling thread (and its children).
+// Thread safety: RunMigrate runs on the calling thread (and its children's
+// threads); MigrateChild starts the request workers and the migration
+// worker in its process.
 #ifndef LISTBENCH_BENCH_DRIVERS_MIGRATE_RUN_H_
 #define LISTBENCH_BENCH_DRIVERS_MIGRATE_RUN_H_
 
@@ -55,7 +72,8 @@ struct MigrateConfig {
   uint64_t ops_before = 20000;       // requests on the legacy store before the migration begins
   uint64_t max_ops = 2000000;        // trace length: the migration must finish within it
   uint64_t ops_after = 2000;         // requests after the final phase
-  uint64_t step_every = 4;           // one migration Step after every this many requests
+  uint64_t step_every = 4;           // at most one migration Step per this many requests
+  uint64_t threads = 2;              // request workers
   MigrationOptions migration;        // crash_hook and clock are the driver's
   std::optional<Scenario> scenario;  // kind = "migration"; the child reads scenario->file
   // Instead of the scenario's seeded kills: the k-th process (k = 0..9) is
@@ -78,6 +96,15 @@ struct MigrateSecond {
   uint64_t backfill_rows = 0;
 };
 
+// The requests of one period of the run and their span on the child's clock.
+struct MigratePeriod {
+  uint64_t requests = 0;
+  double first_s = 0;  // the first request's start
+  double last_s = 0;   // the last request's end
+  void Add(double start_s, double end_s);
+  double Throughput() const;  // requests/s over the span (0: no span)
+};
+
 struct MigrateResult {
   uint64_t requests = 0;              // answered requests
   uint64_t failed_requests = 0;       // answers that differ from the reference's
@@ -93,7 +120,9 @@ struct MigrateResult {
   std::vector<std::string> crash_sites;  // where each kill hit
   uint64_t faults_injected = 0;
   Histogram before_ns, during_ns, after_ns;  // request latency by period
-  double migration_seconds = 0;              // Begin to the final phase
+  Histogram backfill_ns;                     // the part of during in phase backfill
+  MigratePeriod before, during, after, backfill;
+  double migration_seconds = 0;  // Begin to the final phase
   double total_seconds = 0;
   std::vector<MigrateSecond> timeline;
   nlohmann::json migration;  // the final child's report: counters, transitions, options
@@ -107,11 +136,12 @@ StatusOr<MigrateResult> RunMigrate(const MigrateConfig& config);
 
 // What one child process is asked to do.
 struct MigrateChildPlan {
-  uint64_t start = 0;     // the first request to run
-  int64_t probe = -1;     // a request a kill interrupted: report whether it landed
-  uint64_t crash_at = 0;  // kill at this crash-site call (0: never)
-  int site = -1;          // or at the first call of this CrashSite
-  double t_offset = 0;    // seconds earlier children ran (for the timeline)
+  uint64_t start = 0;          // the first request to run
+  std::vector<uint64_t> skip;  // requests after it not to run (answered or interrupted)
+  int64_t probe = -1;          // a write a kill interrupted: report whether it landed
+  uint64_t crash_at = 0;       // kill at this crash-site call (0: never)
+  int site = -1;               // or at the first call of this CrashSite
+  double t_offset = 0;         // seconds earlier children ran (for the timeline)
 };
 
 // The child's side (`listbench migrate-child --config FILE ...`): runs the
