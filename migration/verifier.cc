@@ -189,14 +189,15 @@ Verifier::Verifier(Store* source, Store* target, VerifierOptions options)
 
 // A difference seen in two pages read one after the other may be a write
 // that landed in between: both sides are read again, entity by entity, and
-// only a difference that is still there counts.
+// only a difference that is still there counts. Nothing deletes entities, so
+// a key the scan saw that neither side now returns is a difference too (a
+// store whose scan and point read disagree).
 bool Verifier::AgreeNow(EntityKind kind, const std::string& key) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     StatusOr<Entity> a = source_->GetEntity(kind, key);
     StatusOr<Entity> b = target_->GetEntity(kind, key);
     const bool a_absent = a.status().code() == StatusCode::kNotFound;
     const bool b_absent = b.status().code() == StatusCode::kNotFound;
-    if (a_absent && b_absent) return true;
     if (a.ok() && b.ok() && CanonicalEntity(*a) == CanonicalEntity(*b)) return true;
     if ((!a.ok() && !a_absent) || (!b.ok() && !b_absent)) return false;
   }
