@@ -14,8 +14,8 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
   testing::TempDir tmp;
   testing::CliResult r = testing::RunListbench(
       "compare --listings 400 --seed 5 --ops 400 --warmup 50 --work-dir " + tmp.Sub("work") +
-          " --out " + tmp.Sub("out") + " --report --workload " + LISTBENCH_SOURCE_DIR +
-          "/workloads/mixed.toml",
+          " --out " + tmp.Sub("out") + " --report --step-seconds 0.1 --workload " +
+          LISTBENCH_SOURCE_DIR + "/workloads/mixed.toml",
       tmp);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string md = testing::ReadFile(tmp.Sub("out/report.md"));
@@ -24,7 +24,9 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
         "## Deployed latency (modelled)", "network-ssd", "## Cost per 1,000 API calls (modelled)",
         "## Schema-change downtime", "| sqlite-blocking |", "| sqlite-batched |",
         "| rocksdb-lazy |", "## Multi-tenant isolation, and a tenant added while running",
-        "cross-tenant probe: requests, leaks", "listbench drill", "listbench migrate"}) {
+        "cross-tenant probe: requests, leaks", "listbench drill", "listbench migrate",
+        "## Under load: many clients at once", "| checkout | sqlite | 4 |",
+        "| reads | rocksdb | 2 |", "**Throughput at p99 ≤ 5 ms**", "| checkout | rocksdb | "}) {
     EXPECT_NE(md.find(want), std::string::npos) << "report.md lacks: " << want;
   }
   EXPECT_EQ(md.find("not measured yet"), std::string::npos);
@@ -37,6 +39,16 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
     EXPECT_EQ(ob.at("probe_leaks").get<uint64_t>(), 0u) << engine;
     EXPECT_GT(ob.at("probe_requests").get<uint64_t>(), 0u) << engine;
     EXPECT_EQ(ob.at("onboarding_failures").get<uint64_t>(), 0u) << engine;
+  }
+  // 3 workloads x 3 client counts x 2 designs, every one the length asked.
+  const auto& runs = ex.at("under_load").at("runs");
+  ASSERT_EQ(runs.size(), 18u);
+  for (const auto& run : runs) EXPECT_EQ(run.at("ops").get<uint64_t>(), 400u) << run;
+  ASSERT_EQ(ex.at("under_load").at("saturate").size(), 2u);
+  for (const auto& w : ex.at("under_load").at("saturate")) {
+    for (const char* engine : {"sqlite", "rocksdb"}) {
+      EXPECT_FALSE(w.at("engines").at(engine).at("steps").empty()) << engine;
+    }
   }
   ASSERT_EQ(ex.at("schema_change").at("methods").size(), 3u);
   for (const auto& m : ex.at("schema_change").at("methods")) {

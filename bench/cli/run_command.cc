@@ -3,6 +3,7 @@
 // --report, report.md.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "bench/cli/cli_util.h"
@@ -127,7 +128,12 @@ int CompareCommand(int argc, char** argv) {
       "report",
       "also write report.md with plots (gnuplot) into the --out directory, after "
       "the onboarding and schema-change runs (whose writer reads writes.toml next to the "
-      "--workload file)");
+      "--workload file) and the runs under load (1, 2 and 4 clients; throughput at the SLO "
+      "for the workload and checkout.toml)")(
+      "slo-p99-ms", "with --report: the p99 objective of the throughput-at-SLO rows (> 0)",
+      cxxopts::value<double>()->default_value("5"))(
+      "step-seconds", "with --report: length of one offered-rate step of those rows (> 0)",
+      cxxopts::value<double>()->default_value("3"));
   AddRunFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -146,6 +152,15 @@ int CompareCommand(int argc, char** argv) {
     return ReportError("compare", Status::IOError(out_dir + ": cannot create: " + ec.message()));
   setup->engines = {Engine::kSqlite, Engine::kRocksDb};
   setup->experiments = r.count("report") > 0;
+  setup->slo_p99_ms = r["slo-p99-ms"].as<double>();
+  setup->saturate_step_seconds = r["step-seconds"].as<double>();
+  for (const auto& [flag, v] : {std::pair{"--slo-p99-ms", setup->slo_p99_ms},
+                                std::pair{"--step-seconds", setup->saturate_step_seconds}}) {
+    if (!(v > 0) || !std::isfinite(v)) {
+      return ReportError("compare", Status::InvalidArgument(fmt::format(
+                                        "{} = {}: must be a positive number", flag, v)));
+    }
+  }
   setup->writes_workload = (fs::path(setup->workload.file).parent_path() / "writes.toml").string();
 
   StatusOr<CompareResult> result = RunCompare(*setup);

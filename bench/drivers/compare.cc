@@ -103,8 +103,15 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   // The report's other rows: on fresh clones, after the timed runs.
   StatusOr<std::vector<WorkloadSpec>> load = LoadWorkloads(s);
   if (!load.ok()) return load.status();
-  const ExperimentSetup ex{s.work_dir,        s.spec,          s.store_options, std::move(*trace),
-                           s.writes_workload, std::move(*load)};
+  UnderLoadSpec ul;
+  ul.workloads = std::move(*load);
+  ul.ops = s.workload.operations > 0 ? s.workload.operations : ul.ops;
+  ul.warmup = s.workload.warmup;
+  ul.saturate.warmup = s.workload.warmup;
+  ul.saturate.slo_p99_ms = s.slo_p99_ms;
+  ul.saturate.step_seconds = s.saturate_step_seconds;
+  const ExperimentSetup ex{s.work_dir,        s.spec,       s.store_options, std::move(*trace),
+                           s.writes_workload, std::move(ul)};
   StatusOr<ExperimentsResult> experiments = RunReportExperiments(ex, catalog);
   if (!experiments.ok()) return experiments.status();
   result.experiments = std::move(*experiments);

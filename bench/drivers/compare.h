@@ -43,6 +43,10 @@ struct CompareSetup {
   // write-only workload file.
   bool experiments = false;
   std::string writes_workload;
+  // The report's throughput at the SLO (bench/drivers/under_load.h): the
+  // objective and the length of one offered-rate step.
+  double slo_p99_ms = 5;
+  double saturate_step_seconds = 3;
 };
 
 // One engine's part of the run.

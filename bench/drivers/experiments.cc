@@ -29,12 +29,11 @@ StatusOr<ExperimentsResult> RunReportExperiments(const ExperimentSetup& setup,
   StatusOr<SchemaChangeSuiteResult> suite = RunSchemaChangeSuite(sc, &catalog);
   if (!suite.ok()) return suite.status();
   out.schema_change = std::move(*suite);
-  if (!setup.load_workloads.empty()) {
-    UnderLoadSpec ul;
+  if (!setup.under_load.workloads.empty()) {
+    UnderLoadSpec ul = setup.under_load;
     ul.work_dir = setup.work_dir;
     ul.dataset = setup.spec;
     ul.options = setup.options;
-    ul.workloads = setup.load_workloads;
     StatusOr<UnderLoadResult> r = RunUnderLoad(ul, catalog);
     if (!r.ok()) return r.status();
     out.under_load = std::move(*r);

@@ -34,8 +34,10 @@ struct ExperimentSetup {
   // The schema change's writer workload (writes.toml next to the workload
   // file the user named).
   std::string writes_workload;
-  // The workloads run under load (bench/drivers/under_load.h); none: skipped.
-  std::vector<WorkloadSpec> load_workloads;
+  // The runs under load (bench/drivers/under_load.h): its workloads, length
+  // and steps; the rest is filled from the fields above. No workloads:
+  // skipped.
+  UnderLoadSpec under_load;
 };
 
 // What the experiments measured.

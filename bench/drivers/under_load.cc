@@ -13,6 +13,30 @@ double LockWaitShare(const RunResult& r) {
   return total > 0 ? static_cast<double>(r.all.lock_wait_ns) / total : 0;
 }
 
+namespace {
+
+// Each design's throughput at the SLO for the first spec.saturate_workloads
+// workloads.
+Status RunSaturateRows(const UnderLoadSpec& spec, UnderLoadResult* out) {
+  for (size_t i = 0; i < spec.workloads.size() && i < spec.saturate_workloads; ++i) {
+    SaturateSetup s;
+    s.spec = spec.dataset;
+    s.workload = spec.workloads[i];
+    s.store_options = spec.options;
+    s.work_dir = spec.work_dir;
+    s.cache_mb = spec.options.cache_bytes >> 20;
+    s.engines = {Engine::kSqlite, Engine::kRocksDb};
+    s.options = spec.saturate;
+    LB_RETURN_IF_ERROR(CheckSaturateOptions(s.options));
+    StatusOr<SaturateResult> r = RunSaturate(s);
+    if (!r.ok()) return r.status();
+    out->saturate.emplace_back(s.workload.name, std::move(*r));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 StatusOr<UnderLoadResult> RunUnderLoad(const UnderLoadSpec& spec, const DatasetCatalog& catalog) {
   UnderLoadResult out;
   out.spec = spec;
@@ -34,6 +58,7 @@ StatusOr<UnderLoadResult> RunUnderLoad(const UnderLoadSpec& spec, const DatasetC
       }
     }
   }
+  LB_RETURN_IF_ERROR(RunSaturateRows(spec, &out));
   return out;
 }
 

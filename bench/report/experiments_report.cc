@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "bench/report/result_files.h"
+#include "bench/report/saturate_report.h"
 #include "bench/report/summary.h"
 
 namespace listbench {
@@ -142,12 +143,46 @@ nlohmann::json SchemaChangeSuiteJson(const SchemaChangeSuiteResult& suite) {
           {"methods", methods}};
 }
 
+nlohmann::json UnderLoadJson(const UnderLoadResult& ul) {
+  nlohmann::json out = {{"hardware_threads", ul.hardware_threads},
+                        {"ops", ul.spec.ops},
+                        {"warmup", ul.spec.warmup},
+                        {"runs", nlohmann::json::array()},
+                        {"saturate", nlohmann::json::array()}};
+  for (const UnderLoadRun& r : ul.runs) {
+    const Histogram& h = r.run.all.latency_ns;
+    out["runs"].push_back({{"workload", r.workload},
+                           {"engine", r.engine},
+                           {"clients", r.clients},
+                           {"ops", r.run.measured},
+                           {"throughput", r.run.throughput},
+                           {"p50_us", static_cast<double>(h.Percentile(0.5)) / 1000.0},
+                           {"p99_us", P99Us(h)},
+                           {"lock_wait_share", LockWaitShare(r.run)},
+                           {"retries", r.run.all.retries},
+                           {"errors", r.run.all.errors()}});
+  }
+  const SaturateOptions& o = ul.spec.saturate;
+  out["saturate_config"] = {{"threads", o.threads},     {"start_rate", o.start_rate},
+                            {"factor", o.factor},       {"step_seconds", o.step_seconds},
+                            {"max_steps", o.max_steps}, {"slo_p99_ms", o.slo_p99_ms}};
+  for (const auto& [workload, sr] : ul.saturate) {
+    nlohmann::json w = {{"workload", workload}};
+    for (const SaturateEngineResult& er : sr.engines) {
+      w["engines"][std::string(EngineName(er.engine))] = SaturateEngineJson(er, o.slo_p99_ms);
+    }
+    out["saturate"].push_back(std::move(w));
+  }
+  return out;
+}
+
 nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
   nlohmann::json out;
   for (const auto& [engine, ob] : r.onboarding) {
     out["onboarding"][engine] = OnboardingJson(ob, r.onboarding_spec);
   }
   out["schema_change"] = SchemaChangeSuiteJson(r.schema_change);
+  if (!r.under_load.runs.empty()) out["under_load"] = UnderLoadJson(r.under_load);
   return out;
 }
 

@@ -30,6 +30,9 @@ nlohmann::json SchemaChangeResultJson(const SchemaChangeResult& r);
 nlohmann::json SchemaChangeSuiteJson(const SchemaChangeSuiteResult& suite);
 // { "onboarding": { "<engine>": OnboardingJson }, "schema_change": suite }.
 nlohmann::json ExperimentsJson(const ExperimentsResult& r);
+// The runs under load (bench/drivers/under_load.h): summary.json's
+// "experiments"."under_load".
+nlohmann::json UnderLoadJson(const UnderLoadResult& ul);
 
 // The table of a suite: method, change duration, longest write stall (and
 // completion gap, and the stall before the change as a baseline), p99 write

@@ -62,7 +62,9 @@ json StepJson(size_t i, const SaturateStep& s, double slo_p99_ms) {
           {"meets_slo", MeetsSlo(s, slo_p99_ms)}};
 }
 
-json EngineJson(const SaturateEngineResult& er, double slo_p99_ms) {
+}  // namespace
+
+json SaturateEngineJson(const SaturateEngineResult& er, double slo_p99_ms) {
   json steps = json::array();
   for (size_t i = 0; i < er.steps.size(); ++i) {
     steps.push_back(StepJson(i, er.steps[i], slo_p99_ms));
@@ -80,6 +82,8 @@ json EngineJson(const SaturateEngineResult& er, double slo_p99_ms) {
           {"max_achieved", MaxAchieved(er)},
           {"steps", steps}};
 }
+
+namespace {
 
 // ---- the plot ---------------------------------------------------------------
 
@@ -168,7 +172,8 @@ json SaturateJson(const SaturateSetup& s, const SaturateResult& r) {
               {"config", ConfigJson(s)},     {"build", BuildInfoJson(r.build)}};
   out["engines"] = json::object();
   for (const SaturateEngineResult& er : r.engines) {
-    out["engines"][std::string(EngineName(er.engine))] = EngineJson(er, s.options.slo_p99_ms);
+    out["engines"][std::string(EngineName(er.engine))] =
+        SaturateEngineJson(er, s.options.slo_p99_ms);
   }
   return out;
 }

@@ -33,6 +33,8 @@ namespace listbench {
 
 // The saturate.json document.
 nlohmann::json SaturateJson(const SaturateSetup& setup, const SaturateResult& result);
+// One engine's part of saturate.json ("engines".<name>).
+nlohmann::json SaturateEngineJson(const SaturateEngineResult& er, double slo_p99_ms);
 
 // The saturate.csv text: one row per engine and step.
 std::string SaturateCsv(const SaturateSetup& setup, const SaturateResult& result);
