@@ -510,7 +510,7 @@ MigrateConfig SmallRun(const TempDir& tmp) {
   c.work_dir = tmp.path();
   c.ops_before = 300;
   c.ops_after = 50;
-  c.max_ops = 200000;
+  c.max_ops = 60000;
   c.step_every = 1;
   c.migration = SmallOptions();
   return c;
@@ -542,9 +542,12 @@ TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
   StatusOr<Scenario> sc =
       WriteScenario(tmp,
                     "name = \"t\"\nkind = \"migration\"\n"
-                    "[[fault]]\nkind = \"write_error\"\none_in = 4\nmax_fires = 20\nfrom_op = 0\n");
+                    "[[fault]]\nkind = \"write_error\"\none_in = 4\nmax_fires = 8\nfrom_op = 0\n");
   ASSERT_TRUE(sc.ok()) << sc.status().ToString();
   c.scenario = *sc;
+  // Short degraded spells: the writes after a failed copy queue their copies
+  // for 10 Steps, not 100, so the canary's shadow reads are soon current.
+  c.migration.degraded_steps = 10;
   c.crash_each_site = true;
   StatusOr<MigrateResult> r = RunMigrate(c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -571,9 +574,15 @@ TEST(MigrateRun, SeededKillsWithIoErrorsOnTheNewStore) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ExpectClean(*r, "finalized");
   EXPECT_EQ(r->crashes, 6u);
-  // Copies failed on the new store, went to the repair queue and were drained.
-  EXPECT_GT(r->migration["counters"]["copy_failures"].get<uint64_t>(), 0u);
-  EXPECT_GT(r->migration["counters"]["repairs_done"].get<uint64_t>(), 0u);
+  // Copies failed on the new store (or, while it was degraded after a
+  // failure, were queued for the drain), went to the repair queue and were
+  // drained. The counters come from the last saved state, so a failure in a
+  // process killed before its next save may be missing from copy_failures.
+  const nlohmann::json& counters = r->migration["counters"];
+  EXPECT_GT(counters["copy_failures"].get<uint64_t>() + counters["deferred_copies"].get<uint64_t>(),
+            0u)
+      << counters.dump();
+  EXPECT_GT(counters["repairs_done"].get<uint64_t>(), 0u) << counters.dump();
 }
 
 }  // namespace
