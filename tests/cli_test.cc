@@ -68,7 +68,9 @@ TEST_F(CliTest, BadNumbers) {
 TEST_F(CliTest, BadThreads) {
   for (const char* cmd : {"run --engine sqlite", "compare"}) {
     for (const char* bad : {"0", "257", "-3", "many"}) {
-      ExpectBadInput(fmt::format("{} --listings 10 --threads {} --work-dir {}", cmd, bad, Data()),
+      ExpectBadInput(fmt::format("{} --listings 10 --workload {}/workloads/mixed.toml --threads {} "
+                                 "--work-dir {}",
+                                 cmd, LISTBENCH_SOURCE_DIR, bad, Data()),
                      "--threads");
     }
   }
