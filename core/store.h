@@ -226,6 +226,16 @@ class EntityAccess {
   // IOError has an unknown outcome (see the contract above), and retrying is
   // safe.
   virtual Status PutEntity(const Entity& e, bool* applied) = 0;
+
+  // Writes the entities of `es`, in order, each as PutEntity would (an
+  // entity sees the ones before it, e.g. an application the listing copied
+  // just before it), as ONE atomic write: on OK, (*applied)[i] says whether
+  // es[i] was written; on any error nothing was written (an IOError's
+  // outcome is unknown, as PutEntity's) and *applied is all false. *applied
+  // is resized to es.size(). The backfill's path: a chunk of entities costs
+  // one transaction and one commit, not one each.
+  // NotFound: a parent of some entity is absent.
+  virtual Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) = 0;
 };
 
 // A whole store: every engine and every decorator (core/store_wrapper.h)

@@ -73,6 +73,9 @@ class StoreWrapper : public Store {
   Status PutEntity(const Entity& e, bool* applied) override {
     return target_->PutEntity(e, applied);
   }
+  Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override {
+    return target_->PutEntities(es, applied);
+  }
 
  private:
   std::unique_ptr<Store> owned_;

@@ -646,6 +646,12 @@ Status MigratingStore::PutEntity(const Entity& e, bool* applied) {
   return Primary()->PutEntity(e, applied);
 }
 
+Status MigratingStore::PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) {
+  std::shared_lock<std::shared_mutex> route(route_mu_);
+  RunPendingShadow();
+  return Primary()->PutEntities(es, applied);
+}
+
 StatusOr<uint64_t> MigratingStore::DiskBytes() {
   StatusOr<uint64_t> a = target()->DiskBytes();
   if (!a.ok()) return a;

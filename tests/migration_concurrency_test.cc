@@ -89,6 +89,9 @@ class SerializedStore : public StoreWrapper {
   Status PutEntity(const Entity& e, bool* applied) override {
     return Locked([&] { return target()->PutEntity(e, applied); });
   }
+  Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override {
+    return Locked([&] { return target()->PutEntities(es, applied); });
+  }
 };
 
 MigrationOptions SmallOptions() {

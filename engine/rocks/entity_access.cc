@@ -280,4 +280,25 @@ Status PutEntity(Table& table, const Entity& e, int listing_schema, bool* applie
   return Status::OK();
 }
 
+Status PutEntities(Table& table, std::span<const Entity> es, int listing_schema,
+                   std::vector<uint8_t>* applied) {
+  applied->assign(es.size(), 0);
+  std::vector<uint8_t> staged(es.size(), 0);
+  bool any = false;
+  for (size_t i = 0; i < es.size(); ++i) {
+    rocksdb::WriteBatch batch;
+    LB_RETURN_IF_ERROR(std::visit(
+        [&](const auto& v) { return PutEntityItems(table, v, listing_schema, &batch); }, es[i]));
+    if (batch.Count() == 0) continue;  // held at the same or a greater version
+    LB_RETURN_IF_ERROR(table.Stage(&batch));
+    staged[i] = 1;
+    any = true;
+  }
+  if (!any) return Status::OK();
+  rocksdb::WriteBatch commit;  // empty: commits what was staged
+  LB_RETURN_IF_ERROR(table.Write(&commit));
+  *applied = std::move(staged);
+  return Status::OK();
+}
+
 }  // namespace listbench::rocks

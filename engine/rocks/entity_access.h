@@ -23,7 +23,10 @@
 #ifndef LISTBENCH_ENGINE_ROCKS_ENTITY_ACCESS_H_
 #define LISTBENCH_ENGINE_ROCKS_ENTITY_ACCESS_H_
 
+#include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/entity_scan.h"
 #include "core/status.h"
@@ -40,6 +43,12 @@ StatusOr<Entity> GetEntity(Table& table, EntityKind kind, std::string_view key);
 // of `listing_schema` (listing_schema.h), as W3 and W4 write it.
 // Corruption: a derived item the write must update is missing.
 Status PutEntity(Table& table, const Entity& e, int listing_schema, bool* applied);
+
+// As Store::PutEntities: each entity's items staged in the request's
+// transaction (Table::Stage), so that a later entity's checks see an
+// earlier one's writes, then one commit. REQUIRES: a write request.
+Status PutEntities(Table& table, std::span<const Entity> es, int listing_schema,
+                   std::vector<uint8_t>* applied);
 
 }  // namespace listbench::rocks
 

@@ -173,6 +173,9 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   Status PutEntity(const Entity& e, bool* applied) override {
     return Written([&] { return rocks::PutEntity(*table_, e, listing_schema(), applied); });
   }
+  Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override {
+    return Written([&] { return rocks::PutEntities(*table_, es, listing_schema(), applied); });
+  }
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return io_.Snapshot(); }
   WorkStats work_stats() const override { return table_->work(); }

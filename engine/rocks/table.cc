@@ -265,12 +265,11 @@ Status Table::Write(rocksdb::WriteBatch* batch) {
   return WriteDone(db_->WriteQuiet(write_options_, batch));
 }
 
-Status Table::TxnWrite(Request* r, rocksdb::WriteBatch* batch) {
+Status Table::StageIn(Request* r, rocksdb::WriteBatch* batch) {
   LB_RETURN_IF_ERROR(r->failure);  // the recovery at the request's start
   // Another request's write failed since this one began: resume in place
   // if RocksDB allows it; a reopen waits for the next request to begin.
   if (write_failed_.load(std::memory_order_acquire)) LB_RETURN_IF_ERROR(Recover(false));
-  work_.AddQueries(1);
   work_.AddRowsWritten(batch->Count());
   WriteUnitCounter counter(r->sizes);
   LB_RETURN_IF_ERROR(FromRocks(batch->Iterate(&counter)));
@@ -280,11 +279,26 @@ Status Table::TxnWrite(Request* r, rocksdb::WriteBatch* batch) {
     const rocksdb::Status put = r->txn->RebuildFromWriteBatch(batch);
     if (!put.ok()) return RaceOutcome(r, put);
   }
-  const rocksdb::Status s = r->txn->Commit();
-  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return RaceOutcome(r, s);
-  LB_RETURN_IF_ERROR(WriteDone(s));
+  // The request's later reads and writes see these items (the transaction
+  // reads its own writes); if it does not commit, the scope is discarded.
   for (auto& [key, bytes] : counter.changed()) r->sizes[key] = bytes;
   return Status::OK();
+}
+
+Status Table::TxnWrite(Request* r, rocksdb::WriteBatch* batch) {
+  LB_RETURN_IF_ERROR(StageIn(r, batch));
+  work_.AddQueries(1);
+  const rocksdb::Status s = r->txn->Commit();
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return RaceOutcome(r, s);
+  return WriteDone(s);
+}
+
+Status Table::Stage(rocksdb::WriteBatch* batch) {
+  Request* r = Current();
+  if (r == nullptr || r->txn == nullptr) {
+    return Status::InvalidArgument("rocksdb: Stage needs a write request");
+  }
+  return StageIn(r, batch);
 }
 
 std::string Table::CurrentWal() {

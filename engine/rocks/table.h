@@ -185,6 +185,14 @@ class Table {
   // it returns without writing.
   Status Write(rocksdb::WriteBatch* batch);
 
+  // In a write request: puts `batch` into the request's transaction without
+  // committing it (its keys locked or tracked as Write's are), so that the
+  // request's later reads see it and its Write -- of an empty batch, or of
+  // the last one -- commits everything staged as one atomic write. Counts
+  // the batch's rows and write units; the query is counted by the Write.
+  // Errors as Write's; InvalidArgument outside a write request.
+  Status Stage(rocksdb::WriteBatch* batch);
+
   // If no write failed with an I/O error since the last recovery: OK,
   // nothing done. Otherwise recovers: DB::Resume(); if RocksDB refuses for
   // good (a fatal error) or would keep the failed WAL, closes and reopens
@@ -245,6 +253,7 @@ class Table {
   Status StartRead(Request* r, std::shared_lock<std::shared_mutex>* use, rocksdb::ReadOptions* ro);
   Status TxnGet(Request* r, std::string_view key, std::string* value);
   Status TxnWrite(Request* r, rocksdb::WriteBatch* batch);
+  Status StageIn(Request* r, rocksdb::WriteBatch* batch);  // Stage's body
   // Marks `r` lost if `s` says it lost a race and converts `s`.
   Status RaceOutcome(Request* r, const rocksdb::Status& s);
   // Remembers `bytes` as the size of `key` for request `r`.

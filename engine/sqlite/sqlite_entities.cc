@@ -6,7 +6,8 @@
 // name the applicant of the payment's application.
 //
 // PutEntity is one transaction (InTransaction: BEGIN IMMEDIATE ... COMMIT,
-// rolled back and Recover()ed on any failure, as W1-W5). The row is looked
+// rolled back and Recover()ed on any failure, as W1-W5); PutEntities puts
+// all of its entities in one such transaction, each as below. The row is looked
 // up by its key alone (ids are unique per kind across tenants; the tenant
 // never changes):
 //   absent      -> the parents are checked (NotFound, explicitly, before
@@ -27,7 +28,9 @@
 // foreign key vouches for its tenant.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
+#include <span>
 
 #include "engine/sqlite/queries.h"
 #include "engine/sqlite/rows.h"
@@ -83,6 +86,23 @@ Status SqliteStore::PutEntity(const Entity& e, bool* applied) {
   });
   // Not applied unless committed (an IOError's outcome is unknown).
   if (applied != nullptr) *applied = st.ok() && wrote;
+  return st;
+}
+
+Status SqliteStore::PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) {
+  std::vector<uint8_t> wrote(es.size(), 0);
+  Status st = InTransaction([&](Statements& s) -> Status {
+    std::fill(wrote.begin(), wrote.end(), 0);  // a retried transaction starts over
+    for (size_t i = 0; i < es.size(); ++i) {
+      bool w = false;
+      LB_RETURN_IF_ERROR(std::visit([&](const auto& v) { return PutEntityRow(s, v, &w); }, es[i]));
+      wrote[i] = w ? 1 : 0;
+    }
+    return Status::OK();
+  });
+  // Nothing applied unless committed (an IOError's outcome is unknown).
+  if (!st.ok()) std::fill(wrote.begin(), wrote.end(), 0);
+  *applied = std::move(wrote);
   return st;
 }
 

@@ -84,6 +84,7 @@ class SqliteStore final : public Store {
                       std::vector<EntityRow>* out) override;
   StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) override;
   Status PutEntity(const Entity& e, bool* applied) override;
+  Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override;
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return vfs_->Snapshot(); }
   WorkStats work_stats() const override { return work_.Snapshot(); }
