@@ -86,15 +86,19 @@ void Backfiller::ReadChunk() {
 }
 
 void Backfiller::WriteChunk() {
-  for (const EntityRow& row : chunk_) {
-    bool applied = false;
-    Status s = PutWithParents(row.entity, legacy_, target_, 0, &applied);
-    if (!s.ok()) {
-      counters_.Add(&MigrationCounters::copy_failures);
-      enqueue_(KindOf(row.entity), row.key);
-    } else if (applied) {
-      counters_.Add(&MigrationCounters::backfill_applied);
-    }
+  // The chunk as one write (Store::PutEntities); if that fails (a parent the
+  // new store lacks, an I/O error), entity by entity, each with its parents
+  // and a failed copy enqueued.
+  std::vector<Entity> entities;
+  entities.reserve(chunk_.size());
+  for (const EntityRow& row : chunk_) entities.push_back(row.entity);
+  std::vector<uint8_t> applied;
+  if (target_->PutEntities(entities, &applied).ok()) {
+    counters_.Add(&MigrationCounters::backfill_applied,
+                  static_cast<uint64_t>(std::count(applied.begin(), applied.end(), 1)));
+  } else {
+    counters_.Add(&MigrationCounters::backfill_chunk_fallbacks);
+    WriteChunkOneByOne();
   }
   MigrationCrash(opt_, CrashSite::kChunkWritten);
   counters_.Add(&MigrationCounters::backfill_chunks);
@@ -106,6 +110,19 @@ void Backfiller::WriteChunk() {
   }
   chunk_.clear();
   chunk_ready_ = false;
+}
+
+void Backfiller::WriteChunkOneByOne() {
+  for (const EntityRow& row : chunk_) {
+    bool applied = false;
+    Status s = PutWithParents(row.entity, legacy_, target_, 0, &applied);
+    if (!s.ok()) {
+      counters_.Add(&MigrationCounters::copy_failures);
+      enqueue_(KindOf(row.entity), row.key);
+    } else if (applied) {
+      counters_.Add(&MigrationCounters::backfill_applied);
+    }
+  }
 }
 
 Status Backfiller::Step(bool* committed) {

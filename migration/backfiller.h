@@ -1,7 +1,9 @@
 // The migration's backfill: copies the legacy store into the new one kind by
 // kind in dependency order, a chunk of options.chunk_rows entities at a time
-// in entity-key order. One Step reads a chunk, a later Step writes it
-// (requests run in between, as against a real backfill job); the caller then
+// in entity-key order. One Step reads a chunk, a later Step writes it as one
+// write to the new store (Store::PutEntities; entity by entity, with
+// parents, if that fails) -- requests run in between, as against a real
+// backfill job; the caller then
 // makes the checkpoint -- the last key copied -- durable. Rate-limited to
 // options.backfill_rows_per_s (a token bucket holding at most two chunks)
 // and paused while the foreground p99 over the last options.p99_window
@@ -59,6 +61,7 @@ class Backfiller {
   bool RateWait();       // the rate limit holds this Step back
   void ReadChunk();
   void WriteChunk();
+  void WriteChunkOneByOne();  // WriteChunk's fallback
   double RecentP99() const;
 
   Store* const legacy_;

@@ -47,6 +47,7 @@ std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast
   X(backfill_rows) \
   X(backfill_applied) \
   X(backfill_chunks) \
+  X(backfill_chunk_fallbacks) \
   X(backfill_backoff_steps) \
   X(backfill_rate_waits) \
   X(shadow_reads) \

@@ -113,8 +113,9 @@ struct MigrationCounters {
   uint64_t backfill_rows = 0;          // entities the backfill read from the legacy store
   uint64_t backfill_applied = 0;       // of those, written (the rest were older or equal)
   uint64_t backfill_chunks = 0;
-  uint64_t backfill_backoff_steps = 0;  // Steps the backfill paused for the foreground p99
-  uint64_t backfill_rate_waits = 0;     // Steps the backfill waited for the rate limit
+  uint64_t backfill_chunk_fallbacks = 0;  // chunks whose one write failed, copied one by one
+  uint64_t backfill_backoff_steps = 0;    // Steps the backfill paused for the foreground p99
+  uint64_t backfill_rate_waits = 0;       // Steps the backfill waited for the rate limit
   uint64_t shadow_reads = 0;
   uint64_t shadow_mismatches = 0;
   uint64_t shadow_skipped = 0;   // shadows not compared: a write overlapped the read or its shadow

@@ -293,13 +293,17 @@ TEST(Migration, RollbackFromEveryPhaseBeforeFinalize) {
   }
 }
 
-// Counts PutEntity calls that reach the new store.
+// Counts the entities PutEntity and PutEntities send to the new store.
 class CountsPuts : public StoreWrapper {
  public:
   using StoreWrapper::StoreWrapper;
   Status PutEntity(const Entity& e, bool* applied) override {
     ++puts;
     return target()->PutEntity(e, applied);
+  }
+  Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override {
+    puts += es.size();
+    return target()->PutEntities(es, applied);
   }
   uint64_t puts = 0;
 };
