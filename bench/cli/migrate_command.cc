@@ -60,6 +60,7 @@ nlohmann::json ResultJson(const MigrateConfig& cfg, const MigrateResult& r) {
         {"max_ops", cfg.max_ops},
         {"step_every", cfg.step_every},
         {"threads", cfg.threads},
+        {"cache_mb", cfg.cache_mb},
         {"migration", o},
         {"crashes", cfg.scenario ? cfg.scenario->crashes : 0},
         {"crash_one_in", cfg.scenario ? cfg.scenario->crash_one_in : 0}}},
@@ -148,7 +149,9 @@ void AddMigrateFlags(cxxopts::Options& options) {
       "step-every", "at most one migration step per N requests served",
       cxxopts::value<uint64_t>()->default_value("4"))(
       "threads", "request workers (the trace dealt round-robin)",
-      cxxopts::value<uint64_t>()->default_value("2"))("progress", "progress on stderr");
+      cxxopts::value<uint64_t>()->default_value("2"))(
+      "cache-mb", "each store's cache, MiB (RocksDB block cache, SQLite page cache)",
+      cxxopts::value<uint64_t>()->default_value("64"))("progress", "progress on stderr");
   options.add_options("migration")("verifier-pages", "verifier pages per step",
                                    cxxopts::value<uint64_t>()->default_value("4"))(
       "dual-write-steps", "steps of dual write before the backfill",
@@ -217,6 +220,10 @@ Status ReadRunFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
   cfg->threads = r["threads"].as<uint64_t>();
   if (cfg->threads < 1 || cfg->threads > 64) {
     return Status::InvalidArgument(fmt::format("--threads {}: expected 1..64", cfg->threads));
+  }
+  cfg->cache_mb = r["cache-mb"].as<uint64_t>();
+  if (cfg->cache_mb < 1 || cfg->cache_mb > 65536) {
+    return Status::InvalidArgument(fmt::format("--cache-mb {}: expected 1..65536", cfg->cache_mb));
   }
   MigrationOptions& o = cfg->migration;
   o.dual_write_steps = r["dual-write-steps"].as<uint64_t>();

@@ -2,8 +2,10 @@
 // live workload through a MigratingStore (migration/migrating_store.h) from
 // phase legacy to finalized (or rolled_back), one migration Step every
 // `step_every` requests, and checks the outcome against a plain legacy
-// store that runs the same requests in lockstep (the reference: what users
-// would have seen without a migration).
+// store that runs the same requests in the same order (the reference: what
+// users would have seen without a migration). The reference replays each
+// child process's requests once that process has exited, so it does not
+// take the machine's cores from the measured requests and the migration.
 //
 // The migration runs in a child process (`listbench migrate-child`, the
 // `binary`, fed the configuration through a file and reporting on its
@@ -68,6 +70,7 @@ struct MigrateConfig {
   // derived from it too.
   uint64_t seed = 1;
   bool durable = false;              // every store in the durable configuration
+  uint64_t cache_mb = 64;            // each store's cache (StoreOptions::cache_bytes)
   std::string work_dir = "work";     // <work_dir>/migrate/...
   uint64_t ops_before = 20000;       // requests on the legacy store before the migration begins
   uint64_t max_ops = 2000000;        // trace length: the migration must finish within it
