@@ -28,19 +28,23 @@ Status MigrationWorker::status() const {
 }
 
 void MigrationWorker::Run() {
-  // The pace counts from the first moment the migration is under way here
-  // (the requests served before it, or by an earlier process, are not
-  // caught up on).
-  std::optional<MigrationCounters> base;
+  // A Step once requests_per_step requests were served since the last one
+  // began (or since the migration was found under way here). No credit
+  // builds up: while Steps are slower than the requests (a backfill) they
+  // run back to back, and once they are faster again (a cutover's Steps)
+  // they wait for the requests -- a phase that lasts N Steps sees at least
+  // about N * requests_per_step requests.
+  std::optional<uint64_t> last;  // requests served when the last Step began
   while (!stop_.load()) {
     const MigrationPhase phase = m_->phase();
     if (IsFinal(phase)) break;
-    const MigrationCounters c = m_->counters();
-    if (phase != MigrationPhase::kLegacy && !base) base = c;
-    if (!base || c.steps - base->steps >= (c.requests - base->requests) / requests_per_step_) {
+    const uint64_t served = m_->counters().requests;
+    if (phase != MigrationPhase::kLegacy && !last) last = served;
+    if (!last || served - *last < requests_per_step_) {
       std::this_thread::sleep_for(idle_);
       continue;
     }
+    last = served;
     Status s = m_->Step();
     if (!s.ok()) {
       std::lock_guard<std::mutex> lock(mu_);

@@ -9,6 +9,7 @@
 // migration's own state.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -94,6 +95,17 @@ class SerializedStore : public StoreWrapper {
   }
 };
 
+// The backfill's chunk writes take a while, as at scale: requests run far
+// ahead of the Steps meanwhile.
+class SlowChunks : public StoreWrapper {
+ public:
+  using StoreWrapper::StoreWrapper;
+  Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return target()->PutEntities(es, applied);
+  }
+};
+
 MigrationOptions SmallOptions() {
   MigrationOptions o;
   o.dual_write_steps = 50;
@@ -124,7 +136,8 @@ TEST(MigrationConcurrency, RequestThreadsBesideTheMigrationWorkerReachFinalizedI
   StatusOr<WorkloadSpec> w = ParseWorkloadFile(Workload());
   ASSERT_TRUE(w.ok());
   const std::vector<Op> trace = MakeTrace(catalog, TraceSpecFor(*w, 60000, 7));
-  SerializedStore slegacy(legacy.get()), starget(target.get());
+  SerializedStore slegacy(legacy.get()), serialized_target(target.get());
+  SlowChunks starget(&serialized_target);
 
   MigrationOptions mo = SmallOptions();
   std::mutex final_mu;
@@ -166,6 +179,21 @@ TEST(MigrationConcurrency, RequestThreadsBesideTheMigrationWorkerReachFinalizedI
   EXPECT_GT(c.shadow_reads, 0u);
   EXPECT_EQ(c.shadow_mismatches, 0u);
   EXPECT_GT(c.new_store_reads, 0u);
+  // The pace holds in every phase: each Step after a phase's first began
+  // once at least one request (requests_per_step) was served since the
+  // previous one, so cutover's Steps saw as many requests, not a burst.
+  const std::vector<PhaseChange> changes = m.transitions();
+  auto at = [&](MigrationPhase p) {
+    return std::find_if(changes.begin(), changes.end(),
+                        [p](const PhaseChange& pc) { return pc.to == p; });
+  };
+  const auto cut = at(MigrationPhase::kCutover), fin = at(MigrationPhase::kFinalized);
+  ASSERT_NE(cut, changes.end());
+  ASSERT_NE(fin, changes.end());
+  EXPECT_GE(fin->step - cut->step, SmallOptions().cutover_steps);
+  EXPECT_GE(fin->requests - cut->requests + 1, fin->step - cut->step)
+      << "cutover from step " << cut->step << " request " << cut->requests << " to step "
+      << fin->step << " request " << fin->requests;
   // The stores were equal when the migration finalized.
   std::lock_guard<std::mutex> lock(final_mu);
   ASSERT_TRUE(final_diff.has_value());
