@@ -57,6 +57,11 @@ elif [ "${1:-}" = "--tsan" ]; then
   cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
               -DLISTBENCH_TSAN=ON)
   targets=(--target listbench_concurrency_tests)
+  # Not merged: with the unity build, TSan reported RocksDB's write-group
+  # handoff (InterleavingCheckTest.ASeededRunWithFourClientsPasses/rocksdb,
+  # 3 runs of 3) in a stack tests/tsan.supp does not match; the per-file
+  # build passes it.
+  unity=()
 fi
 cmake -S . -B "$build_dir" "${unity[@]}" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" "${targets[@]}"
