@@ -35,6 +35,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 build_dir=build
+# Unity builds (CMAKE_UNITY_BUILD): each library compiles as a few merged
+# sources, so the headers they share (fmt, nlohmann/json, cxxopts and its
+# std::regex, RocksDB) are parsed and code-generated once per batch rather
+# than once per file. The test files merge in the groups tests/CMakeLists.txt
+# lists; the ThreadSanitizer test binary is not merged.
+unity=(-DCMAKE_UNITY_BUILD=ON)
 cmake_args=(-DCMAKE_BUILD_TYPE=Release)
 targets=()
 if [ "${1:-}" = "--sanitize" ]; then
@@ -51,6 +57,11 @@ elif [ "${1:-}" = "--tsan" ]; then
   cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
               -DLISTBENCH_TSAN=ON)
   targets=(--target listbench_concurrency_tests)
+  # Not merged: with the unity build, TSan reported RocksDB's write-group
+  # handoff (InterleavingCheckTest.ASeededRunWithFourClientsPasses/rocksdb,
+  # 3 runs of 3) in a stack tests/tsan.supp does not match; the per-file
+  # build passes it.
+  unity=()
 fi
-cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
+cmake -S . -B "$build_dir" "${unity[@]}" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" "${targets[@]}"

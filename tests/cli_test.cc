@@ -150,12 +150,12 @@ TEST_F(CliTest, RefusesADirectoryThatIsNotOurs) {
 }
 
 TEST_F(CliTest, VerifyRunsEndToEndAndReusesItsLoad) {
-  const std::string json = tmp_.Sub("verify.json");
+  const std::string json_path = tmp_.Sub("verify.json");
   const std::string args = "verify --listings 300 --ops 3000 --seed 7 --work-dir " +
-                           tmp_.Sub("work") + " --json " + json;
+                           tmp_.Sub("work") + " --json " + json_path;
   CliResult r = Run(args);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  nlohmann::json j = nlohmann::json::parse(ReadFile(json));
+  nlohmann::json j = nlohmann::json::parse(ReadFile(json_path));
   EXPECT_EQ(j["ops"], 3000);
   EXPECT_EQ(j["mismatches"], 0);
   EXPECT_EQ(j["invariant_violations"], 0);
@@ -168,7 +168,7 @@ TEST_F(CliTest, VerifyRunsEndToEndAndReusesItsLoad) {
   CliResult again = Run(args);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("reusing"), std::string::npos);
-  nlohmann::json j2 = nlohmann::json::parse(ReadFile(json));
+  nlohmann::json j2 = nlohmann::json::parse(ReadFile(json_path));
   EXPECT_EQ(j2["outcomes"], j["outcomes"]);  // same seed, same results
 }
 

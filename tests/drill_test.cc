@@ -41,10 +41,13 @@ class DrillTest : public ::testing::TestWithParam<Engine> {
   }
 };
 
+// Each crash point is one cycle (a child process, a recovery, a replay), so
+// the run is kept short: 4 writes still give 20 to 35 crash points, each
+// cycle's trace differing by its seed.
 TEST_P(DrillTest, KillPointSweepLosesNoAcknowledgedWrite) {
   testing::TempDir dir;
   Scenario sc = Parse(
-      "name = \"sweep\"\nkind = \"crash\"\ndurable = true\nlistings = 40\noperations = 8\n"
+      "name = \"sweep\"\nkind = \"crash\"\ndurable = true\nlistings = 40\noperations = 4\n"
       "workload = \"writes\"\ncrash = \"power_loss\"\n");
   DrillOptions o = Options(dir);
   o.kill_point_sweep = true;
@@ -57,7 +60,7 @@ TEST_P(DrillTest, KillPointSweepLosesNoAcknowledgedWrite) {
   // Every crash point up to the end was visited: the last cycle ran through.
   EXPECT_EQ(r->runs_without_crash, 1u);
   EXPECT_EQ(r->crashes_power_loss + 1, r->cycles);
-  EXPECT_GE(r->cycles, 9u);  // at least a write or sync per operation
+  EXPECT_GE(r->cycles, 5u);  // at least a write or sync per operation
   EXPECT_EQ(r->cycle_records.back().crash, "none");
   EXPECT_GT(r->acknowledged_writes, 0u);
 }

@@ -17,6 +17,9 @@
 
 namespace listbench {
 
+// The most client threads --threads accepts (as in a workload file).
+inline constexpr int kMaxThreads = 256;
+
 // Adds --listings, --seed and --durable (shared by every command that loads).
 void AddDatasetFlags(cxxopts::Options& options);
 // Reads them back; InvalidArgument for --listings 0.

@@ -439,8 +439,6 @@ int MatrixCommand(const cxxopts::ParseResult& r, const std::vector<Engine>& engi
   return RunMatrix(binary, engines, r["seed"].as<uint64_t>(), work_dir, *json_path);
 }
 
-constexpr int kMaxThreads = 256;
-
 // The drill's options from the flags, checked against the scenario.
 StatusOr<DrillOptions> DrillOptionsFlags(const cxxopts::ParseResult& r, const Scenario& sc) {
   DrillOptions opts;

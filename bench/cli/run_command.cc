@@ -19,8 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int64_t kMaxThreads = 256;  // as in a workload file
-
 void AddRunFlags(cxxopts::Options& options) {
   options.add_options()("workload", "workload file (see workloads/*.toml)",
                         cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(

@@ -24,8 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kMaxThreads = 256;
-
 struct VerifyFlags {
   DatasetSpec spec;
   uint64_t num_ops = 0;
