@@ -27,15 +27,6 @@ struct StoreOptions {
   // pessimistic transactions: one key lock (the engine retries the request a
   // bounded number of times before it returns IOError).
   int busy_timeout_ms = 5000;
-  // RocksDB only: how a write's checks and changes become one atomic step
-  // among concurrent requests (engine/rocks/README.md "Concurrency").
-  // kPessimistic (measured the faster): rocksdb::TransactionDB, whose reads
-  // and writes lock their keys until commit; kOptimistic:
-  // rocksdb::OptimisticTransactionDB, whose commit fails when a key the
-  // write read changed meanwhile. Either way a write that lost a race is run
-  // again by the engine.
-  enum class RocksTxn { kOptimistic, kPessimistic };
-  RocksTxn rocksdb_txn = RocksTxn::kPessimistic;
   // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
   // consults it on every file call and reports what reached the disk. Not
   // owned; must outlive the store. nullptr = no faults (the normal case).

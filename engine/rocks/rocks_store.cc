@@ -264,8 +264,8 @@ Status RocksStore::Open(bool existing) {
   if (existing) LB_RETURN_IF_ERROR(CheckFormat());
   // Recovery from an I/O error may reopen the DB in place (table.h).
   auto open = [this](std::unique_ptr<rocks::TxnDb>* db) {
-    return rocks::TxnDb::Open(MakeOptions(options_, env_.get()), dir_, options_.rocksdb_txn,
-                              options_.busy_timeout_ms, db);
+    return rocks::TxnDb::Open(MakeOptions(options_, env_.get()), dir_, options_.busy_timeout_ms,
+                              db);
   };
   std::unique_ptr<rocks::TxnDb> db;
   LB_RETURN_IF_ERROR(rocks::FromRocks(open(&db)));

@@ -7,7 +7,7 @@
 //
 // Thread safety: as Store (core/store.h "Concurrency"): safe for concurrent
 // use. All requests share one DB, opened as a transaction DB
-// (StoreOptions::rocksdb_txn, engine/rocks/txn_db.h); each write is one
+// (pessimistic, engine/rocks/txn_db.h); each write is one
 // rocksdb::Transaction whose checks read through GetForUpdate and which the
 // store runs again whole when it loses a race (engine/rocks/table.h says how,
 // and how reads get one snapshot). The lazy listing schema change

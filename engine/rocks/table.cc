@@ -65,8 +65,7 @@ class WriteUnitCounter : public rocksdb::WriteBatch::Handler {
 // waits; the timing level is raised only around such calls).
 class LockWaitTimer {
  public:
-  explicit LockWaitTimer(TxnDb::Mode mode) : on_(mode == TxnDb::Mode::kPessimistic) {
-    if (!on_) return;
+  LockWaitTimer() {
     level_ = rocksdb::GetPerfLevel();
     if (level_ < rocksdb::PerfLevel::kEnableTimeExceptForMutex) {
       rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableTimeExceptForMutex);
@@ -74,7 +73,6 @@ class LockWaitTimer {
     start_ = rocksdb::get_perf_context()->key_lock_wait_time;
   }
   ~LockWaitTimer() {
-    if (!on_) return;
     ThreadTally().lock_wait_ns += rocksdb::get_perf_context()->key_lock_wait_time - start_;
     rocksdb::SetPerfLevel(level_);
   }
@@ -82,7 +80,6 @@ class LockWaitTimer {
   LockWaitTimer& operator=(const LockWaitTimer&) = delete;
 
  private:
-  bool on_;
   rocksdb::PerfLevel level_ = rocksdb::PerfLevel::kDisable;
   uint64_t start_ = 0;
 };
@@ -145,7 +142,7 @@ Status Table::RaceOutcome(Request* r, const rocksdb::Status& s) {
 }
 
 Status Table::TxnGet(Request* r, std::string_view key, std::string* value) {
-  const LockWaitTimer timer(db_->mode());
+  const LockWaitTimer timer;
   const rocksdb::Status s =
       r->txn->GetForUpdate(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value);
   if (s.ok() || s.IsNotFound()) return s.ok() ? Status::OK() : Status::NotFound("");
@@ -275,7 +272,7 @@ Status Table::StageIn(Request* r, rocksdb::WriteBatch* batch) {
   LB_RETURN_IF_ERROR(FromRocks(batch->Iterate(&counter)));
   work_.AddWriteUnits(counter.units());
   {
-    const LockWaitTimer timer(db_->mode());
+    const LockWaitTimer timer;
     const rocksdb::Status put = r->txn->RebuildFromWriteBatch(batch);
     if (!put.ok()) return RaceOutcome(r, put);
   }

@@ -52,17 +52,15 @@
 //   kSnapshot  a read that issues several lookups (GetEntity, ScanEntities):
 //              all of them read one explicit snapshot (ReadOptions.snapshot)
 //              taken when the scope begins.
-//   kWrite     a rocksdb::Transaction (TxnDb: optimistic or pessimistic).
+//   kWrite     a rocksdb::Transaction (TxnDb: pessimistic).
 //              Every Get is GetForUpdate, so every item a write's checks
-//              read is either locked (pessimistic) or validated at commit
-//              (optimistic: the commit fails if one changed since it was
-//              read); Write(batch) puts the batch into the transaction and
+//              read stays locked until commit; Write(batch) puts the batch into the transaction and
 //              commits it with the table's write options (sync as
 //              configured). A commit or lock that lost a race (Busy,
 //              TryAgain, TimedOut, a deadlock) makes Write/Get return
 //              IOError and marks the scope lost_race(): the caller runs the
 //              whole request again from its start, in a new scope. A
-//              pessimistic request's waits for key locks are added to
+//              request's waits for key locks are added to
 //              ThreadTally().lock_wait_ns. Scans in a write request read
 //              the latest state (none of the writes scan to check).
 // Outside any scope (bulk load, invariant check, the schema change's
