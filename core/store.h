@@ -238,6 +238,15 @@ class EntityAccess {
   virtual Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) = 0;
 };
 
+// PutEntity as a batch of one: how the engines implement it, so that one
+// entity and a chunk take the same path.
+inline Status PutOneEntity(EntityAccess& s, const Entity& e, bool* applied) {
+  std::vector<uint8_t> one;
+  const Status st = s.PutEntities(std::span<const Entity>(&e, 1), &one);
+  if (applied != nullptr) *applied = st.ok() && one.size() == 1 && one[0] == 1;
+  return st;
+}
+
 // A whole store: every engine and every decorator (core/store_wrapper.h)
 // implements all three facets. Not copyable.
 class Store : public StoreRequests, public StoreAdmin, public EntityAccess {

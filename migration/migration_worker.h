@@ -2,8 +2,8 @@
 // MigratingStore::Step() -- backfill, verifier, repair drain, canary gate,
 // phase changes -- beside the request threads, one Step once
 // `requests_per_step` requests were served since the last Step began (no
-// credit builds up while Steps are slow), sleeping `idle` while it waits. Nothing runs while the
-// migration is in phase legacy (Begin is the caller's); the thread ends at
+// credit builds up while Steps are slow), sleeping `idle` while it waits.
+// Nothing runs while the migration is in phase legacy (Begin is the caller's); the thread ends at
 // a final phase (finalized, rolled_back), at Stop, or at the first Step
 // that fails.
 //

@@ -300,9 +300,7 @@ int ChildRun::Setup() {
   StatusOr<std::unique_ptr<Store>> legacy = OpenStore(Engine::kSqlite, p_.legacy, lo);
   if (!legacy.ok()) return Fail("open legacy store", legacy.status());
   legacy_ = std::move(*legacy);
-  StoreOptions to;
-  to.durable = cfg_.durable;
-  to.cache_bytes = static_cast<size_t>(cfg_.cache_mb) << 20;
+  StoreOptions to = lo;  // the same durability and cache
   to.create_if_missing = true;
   if (with_faults_) to.faults = &faults_;
   StatusOr<std::unique_ptr<Store>> target = OpenStore(Engine::kRocksDb, p_.target, to);

@@ -269,17 +269,6 @@ StatusOr<Entity> GetEntity(Table& table, EntityKind kind, std::string_view key) 
   return e;
 }
 
-Status PutEntity(Table& table, const Entity& e, int listing_schema, bool* applied) {
-  if (applied != nullptr) *applied = false;
-  rocksdb::WriteBatch batch;
-  LB_RETURN_IF_ERROR(std::visit(
-      [&](const auto& v) { return PutEntityItems(table, v, listing_schema, &batch); }, e));
-  if (batch.Count() == 0) return Status::OK();  // held at the same or a greater version
-  LB_RETURN_IF_ERROR(table.Write(&batch));
-  if (applied != nullptr) *applied = true;
-  return Status::OK();
-}
-
 Status PutEntities(Table& table, std::span<const Entity> es, int listing_schema,
                    std::vector<uint8_t>* applied) {
   applied->assign(es.size(), 0);

@@ -38,15 +38,13 @@ namespace listbench::rocks {
 // uniqueness marker without the primary item it vouches for.
 StatusOr<Entity> GetEntity(Table& table, EntityKind kind, std::string_view key);
 
-// As Store::PutEntity, as one WriteBatch through table.Write (the table's
-// write options and recovery). A listing's META is written in the encoding
-// of `listing_schema` (listing_schema.h), as W3 and W4 write it.
-// Corruption: a derived item the write must update is missing.
-Status PutEntity(Table& table, const Entity& e, int listing_schema, bool* applied);
-
-// As Store::PutEntities: each entity's items staged in the request's
-// transaction (Table::Stage), so that a later entity's checks see an
-// earlier one's writes, then one commit. REQUIRES: a write request.
+// As Store::PutEntities (and PutEntity, a batch of one): each entity's items
+// staged in the request's transaction (Table::Stage), so that a later
+// entity's checks see an earlier one's writes, then one commit through
+// table.Write (the table's write options and recovery). A listing's META is
+// written in the encoding of `listing_schema` (listing_schema.h), as W3 and
+// W4 write it. Corruption: a derived item the write must update is missing.
+// REQUIRES: a write request.
 Status PutEntities(Table& table, std::span<const Entity> es, int listing_schema,
                    std::vector<uint8_t>* applied);
 

@@ -171,7 +171,7 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
     return rocks::GetEntity(*table_, kind, key);
   }
   Status PutEntity(const Entity& e, bool* applied) override {
-    return Written([&] { return rocks::PutEntity(*table_, e, listing_schema(), applied); });
+    return PutOneEntity(*this, e, applied);
   }
   Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override {
     return Written([&] { return rocks::PutEntities(*table_, es, listing_schema(), applied); });

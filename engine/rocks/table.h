@@ -54,8 +54,9 @@
 //              taken when the scope begins.
 //   kWrite     a rocksdb::Transaction (TxnDb: pessimistic).
 //              Every Get is GetForUpdate, so every item a write's checks
-//              read stays locked until commit; Write(batch) puts the batch into the transaction and
-//              commits it with the table's write options (sync as
+//              read stays locked until commit; Write(batch) puts the
+//              batch into the transaction and commits it with the
+//              table's write options (sync as
 //              configured). A commit or lock that lost a race (Busy,
 //              TryAgain, TimedOut, a deadlock) makes Write/Get return
 //              IOError and marks the scope lost_race(): the caller runs the

@@ -5,9 +5,9 @@
 // whichever tenant owns the row; a payment's key (applicant, payment) must
 // name the applicant of the payment's application.
 //
-// PutEntity is one transaction (InTransaction: BEGIN IMMEDIATE ... COMMIT,
-// rolled back and Recover()ed on any failure, as W1-W5); PutEntities puts
-// all of its entities in one such transaction, each as below. The row is looked
+// PutEntities is one transaction (InTransaction: BEGIN IMMEDIATE ... COMMIT,
+// rolled back and Recover()ed on any failure, as W1-W5) that puts each of
+// its entities as below; PutEntity is a batch of one. The row is looked
 // up by its key alone (ids are unique per kind across tenants; the tenant
 // never changes):
 //   absent      -> the parents are checked (NotFound, explicitly, before
@@ -80,13 +80,7 @@ StatusOr<Entity> SqliteStore::GetEntity(EntityKind kind, std::string_view key) {
 }
 
 Status SqliteStore::PutEntity(const Entity& e, bool* applied) {
-  bool wrote = false;
-  Status st = InTransaction([&](Statements& s) -> Status {
-    return std::visit([&](const auto& v) { return PutEntityRow(s, v, &wrote); }, e);
-  });
-  // Not applied unless committed (an IOError's outcome is unknown).
-  if (applied != nullptr) *applied = st.ok() && wrote;
-  return st;
+  return PutOneEntity(*this, e, applied);
 }
 
 Status SqliteStore::PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) {
