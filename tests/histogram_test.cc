@@ -1,5 +1,6 @@
 // The latency histogram: bucket arithmetic is exact and contiguous, and
 // percentiles are within the documented 1/256 of the exact order statistic.
+// The spread of repeated measurements: median, lowest, highest.
 #include "bench/harness/histogram.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "bench/harness/spread.h"
 #include "util/random.h"
 
 namespace listbench {
@@ -77,6 +79,23 @@ TEST(HistogramTest, EmptyIsZero) {
   EXPECT_EQ(h.Percentile(0.99), 0u);
   EXPECT_EQ(h.min(), 0u);
   EXPECT_EQ(h.mean(), 0.0);
+}
+
+TEST(SpreadTest, MedianMinAndMaxOfUnsortedValues) {
+  const std::vector<double> odd = {9, 1, 4};
+  const Spread a = SpreadOf(odd);
+  EXPECT_EQ(a.n, 3u);
+  EXPECT_EQ(a.median, 4);
+  EXPECT_EQ(a.min, 1);
+  EXPECT_EQ(a.max, 9);
+  const std::vector<double> even = {10, 2, 6, 3};
+  const Spread b = SpreadOf(even);
+  EXPECT_EQ(b.median, 4.5);  // (3 + 6) / 2
+  EXPECT_EQ(b.min, 2);
+  EXPECT_EQ(b.max, 10);
+  const Spread none = SpreadOf({});
+  EXPECT_EQ(none.n, 0u);
+  EXPECT_EQ(none.median, 0);
 }
 
 }  // namespace

@@ -40,10 +40,26 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
     EXPECT_GT(ob.at("probe_requests").get<uint64_t>(), 0u) << engine;
     EXPECT_EQ(ob.at("onboarding_failures").get<uint64_t>(), 0u) << engine;
   }
-  // 3 workloads x 3 client counts x 2 designs, every one the length asked.
+  // 3 workloads x 3 client counts x 2 designs x 3 repeats, every one the
+  // length asked; the read-only workload warm, the others not.
   const auto& runs = ex.at("under_load").at("runs");
-  ASSERT_EQ(runs.size(), 18u);
-  for (const auto& run : runs) EXPECT_EQ(run.at("ops").get<uint64_t>(), 400u) << run;
+  ASSERT_EQ(runs.size(), 54u);
+  for (const auto& run : runs) {
+    EXPECT_EQ(run.at("ops").get<uint64_t>(), 400u) << run;
+    EXPECT_EQ(run.at("warm").get<bool>(), run.at("workload") == "reads") << run;
+  }
+  const auto& cells = ex.at("under_load").at("cells");
+  ASSERT_EQ(cells.size(), 18u);
+  for (const auto& c : cells) {
+    EXPECT_EQ(c.at("throughput").at("n").get<size_t>(), 3u) << c;
+    EXPECT_LE(c.at("throughput").at("min").get<double>(),
+              c.at("throughput").at("median").get<double>())
+        << c;
+    EXPECT_LE(c.at("throughput").at("median").get<double>(),
+              c.at("throughput").at("max").get<double>())
+        << c;
+    EXPECT_EQ(c.at("vs_1_client").at("n").get<size_t>(), 3u) << c;
+  }
   ASSERT_EQ(ex.at("under_load").at("saturate").size(), 2u);
   for (const auto& w : ex.at("under_load").at("saturate")) {
     for (const char* engine : {"sqlite", "rocksdb"}) {

@@ -147,20 +147,48 @@ nlohmann::json UnderLoadJson(const UnderLoadResult& ul) {
   nlohmann::json out = {{"hardware_threads", ul.hardware_threads},
                         {"ops", ul.spec.ops},
                         {"warmup", ul.spec.warmup},
+                        {"repeats", ul.spec.repeats},
+                        {"warm_cache_factor", ul.spec.warm_cache_factor},
+                        {"workloads", nlohmann::json::array()},
                         {"runs", nlohmann::json::array()},
+                        {"cells", nlohmann::json::array()},
                         {"saturate", nlohmann::json::array()}};
+  for (const UnderLoadWorkload& w : ul.workloads) {
+    out["workloads"].push_back({{"name", w.name}, {"warm", w.warm}, {"warm_ops", w.warm_ops}});
+  }
   for (const UnderLoadRun& r : ul.runs) {
     const Histogram& h = r.run.all.latency_ns;
     out["runs"].push_back({{"workload", r.workload},
                            {"engine", r.engine},
                            {"clients", r.clients},
+                           {"repeat", r.repeat},
+                           {"warm", r.warm},
+                           {"cache_mb", r.cache_bytes >> 20},
                            {"ops", r.run.measured},
+                           {"seconds", r.run.seconds},
                            {"throughput", r.run.throughput},
                            {"p50_us", static_cast<double>(h.Percentile(0.5)) / 1000.0},
                            {"p99_us", P99Us(h)},
                            {"lock_wait_share", LockWaitShare(r.run)},
                            {"retries", r.run.all.retries},
                            {"errors", r.run.all.errors()}});
+  }
+  const auto spread = [](const Spread& s) {
+    return nlohmann::json{{"median", s.median}, {"min", s.min}, {"max", s.max}, {"n", s.n}};
+  };
+  for (const UnderLoadCell& c : UnderLoadCells(ul)) {
+    out["cells"].push_back({{"workload", c.workload},
+                            {"engine", c.engine},
+                            {"clients", c.clients},
+                            {"warm", c.warm},
+                            {"cache_mb", c.cache_bytes >> 20},
+                            {"throughput", spread(c.throughput)},
+                            {"vs_1_client", spread(c.scaling)},
+                            {"p50_us", spread(c.p50_us)},
+                            {"p99_us", spread(c.p99_us)},
+                            {"lock_wait_share", spread(c.lock_wait_share)},
+                            {"retries", c.retries},
+                            {"errors", c.errors}});
   }
   const SaturateOptions& o = ul.spec.saturate;
   out["saturate_config"] = {{"threads", o.threads},     {"start_rate", o.start_rate},

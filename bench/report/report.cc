@@ -199,8 +199,15 @@ std::string SloRows(const UnderLoadResult& ul) {
   return md + "\n";
 }
 
+// "median [min-max]" of a spread, each figure formatted by `fmt_one`.
+template <typename F>
+std::string SpreadText(const Spread& s, F fmt_one) {
+  if (s.n <= 1) return fmt_one(s.median);
+  return fmt::format("{} [{}–{}]", fmt_one(s.median), fmt_one(s.min), fmt_one(s.max));
+}
+
 // The runs under load (bench/drivers/under_load.h): each design at 1, 2 and
-// 4 closed-loop clients per workload.
+// 4 closed-loop clients per workload, repeated.
 std::string UnderLoadSection(const CompareResult& result) {
   std::string md = "## Under load: many clients at once\n\n";
   if (!result.experiments || result.experiments->under_load.runs.empty()) {
@@ -209,27 +216,52 @@ std::string UnderLoadSection(const CompareResult& result) {
   const UnderLoadResult& ul = result.experiments->under_load;
   md += fmt::format(
       "**Measured in this run, on a machine with {} hardware threads:** each design served "
-      "the same seeded trace ({} measured operations after {} warm-up, dealt round-robin to "
-      "the clients) from 1, 2 and 4 closed-loop client threads, each run on a fresh clone of "
-      "its pristine load. With more clients than cores, added clients can only add "
-      "queueing, so the 4-client rows show contention, not parallelism. Lock wait is the "
+      "the same seeded trace ({} measured operations, dealt round-robin to the clients) from "
+      "1, 2 and 4 closed-loop client threads, {} times over, the repeats interleaved (repeat "
+      "by repeat, each client count, each design) so that a slow spell of the machine falls "
+      "on all of them; each figure is the median of the repeats with their range in "
+      "brackets. With more clients than cores, added clients can only add queueing, so the "
+      "4-client rows show contention, not parallelism. Lock wait is the "
       "share of request time spent waiting for the SQLite database's one write lock "
       "(from `BEGIN IMMEDIATE` until granted); the single table has no database-wide lock: "
       "its lock wait is time spent waiting for another request's key locks (RocksDB "
       "pessimistic transactions), and its retries are transactions run again after a "
       "deadlock or a lock timeout.\n\n",
-      ul.hardware_threads, ul.spec.ops, ul.spec.warmup);
-  md +=
-      "| workload | design | clients | throughput | p50 | p99 | lock wait | retries | errors |\n"
-      "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const UnderLoadRun& r : ul.runs) {
-    const Histogram& h = r.run.all.latency_ns;
-    md += fmt::format(
-        "| {} | {} | {} | {:.0f} ops/s | {:.1f} µs | {:.1f} µs | {:.1f}% | {} | {} |\n", r.workload,
-        r.engine, r.clients, r.run.throughput, static_cast<double>(h.Percentile(0.5)) / 1000.0,
-        P99Us(h), 100.0 * LockWaitShare(r.run), r.run.all.retries, r.run.all.errors());
+      ul.hardware_threads, ul.spec.ops, ul.spec.repeats);
+  for (const UnderLoadWorkload& w : ul.workloads) {
+    if (w.warm) {
+      md += fmt::format(
+          "- `{}` only reads, so it runs **warm**: one clone per design with a cache that "
+          "holds its whole load ({:.2f}x its size on disk), warmed once by {} reads on 2 "
+          "clients; every run then replays the same measured reads on that store.\n",
+          w.name, ul.spec.warm_cache_factor, w.warm_ops);
+    } else {
+      md += fmt::format(
+          "- `{}` writes: every run starts from a fresh clone of the pristine load, with the "
+          "report's cache, and {} warm-up operations.\n",
+          w.name, ul.spec.warmup);
+    }
   }
-  md += "\n";
+  md +=
+      "\n| workload | design | clients | cache | throughput | vs 1 client | p50 | p99 | lock "
+      "wait | retries | errors |\n"
+      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  const auto ops = [](double v) { return fmt::format("{:.0f}", v); };
+  const auto us = [](double v) { return fmt::format("{:.1f}", v); };
+  const auto ratio = [](double v) { return fmt::format("{:.2f}x", v); };
+  const auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
+  for (const UnderLoadCell& c : UnderLoadCells(ul)) {
+    md += fmt::format(
+        "| {} | {} | {} | {} MiB | {} ops/s | {} | {} µs | {} µs | {} | {} | {} |\n", c.workload,
+        c.engine, c.clients, c.cache_bytes >> 20, SpreadText(c.throughput, ops),
+        c.clients == 1 || c.scaling.n == 0 ? std::string("–") : SpreadText(c.scaling, ratio),
+        SpreadText(c.p50_us, us), SpreadText(c.p99_us, us), SpreadText(c.lock_wait_share, pct),
+        c.retries, c.errors);
+  }
+  md +=
+      "\n\"vs 1 client\" divides each repeat's throughput by the same design's 1-client "
+      "throughput in the same repeat (runs minutes apart at most), then takes the median of "
+      "those ratios.\n\n";
   return md + SloRows(ul);
 }
 
