@@ -70,10 +70,12 @@ uint64_t EntityVersion(const Entity& e);
 std::vector<std::pair<EntityKind, std::string>> EntityParents(const Entity& e);
 
 // One entity as a scan returns it.
+// Its canonical text (CanonicalEntity) is left to whoever needs it: equal
+// entities have equal canonical forms, so a diff formats only those that
+// differ.
 struct EntityRow {
-  std::string key;        // entity key (above)
-  std::string canonical;  // Canonical(entity), core/canonical.h
-  Entity entity;          // the entity itself (the migration's backfill copies it)
+  std::string key;  // entity key (above)
+  Entity entity;    // the entity itself (the migration's backfill copies it)
   bool operator==(const EntityRow&) const = default;
 };
 

@@ -199,11 +199,10 @@ class EntityAccess {
   // Entity scan (the verifier's diff): clears *out and fills it with up to
   // `limit` entities of `kind`, of every tenant, whose entity key sorts
   // after `after` ("" = from the first), in entity-key order; each row holds
-  // the key and the entity's Canonical() form, byte-identical across engines
-  // for the same data. Fewer than `limit` rows (limit > 0) means the scan
-  // reached the end. Reads the store like a request does (work_stats counts
-  // it); it is not one of the workload's patterns.
-  // InvalidArgument: `after` is neither "" nor a key of `kind`.
+  // the key and the entity, equal across engines for the same data (and so
+  // with byte-identical CanonicalEntity() forms). Fewer than `limit` rows (limit > 0) means the
+  // scan reached the end. Reads the store like a request does (work_stats counts it); it is not one
+  // of the workload's patterns. InvalidArgument: `after` is neither "" nor a key of `kind`.
   virtual Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                               std::vector<EntityRow>* out) = 0;
 

@@ -73,6 +73,12 @@ class Side {
   bool end_ = false;
 };
 
+// CanonicalEntity(a) == CanonicalEntity(b), formatting only entities that
+// differ (equal entities have equal canonical forms).
+bool SameCanonical(const Entity& a, const Entity& b) {
+  return a == b || CanonicalEntity(a) == CanonicalEntity(b);
+}
+
 void Keep(std::vector<DiffExample>* examples, size_t max, DiffExample e) {
   if (examples->size() < max) examples->push_back(std::move(e));
 }
@@ -198,7 +204,7 @@ bool Verifier::AgreeNow(EntityKind kind, const std::string& key) {
     StatusOr<Entity> b = target_->GetEntity(kind, key);
     const bool a_absent = a.status().code() == StatusCode::kNotFound;
     const bool b_absent = b.status().code() == StatusCode::kNotFound;
-    if (a.ok() && b.ok() && CanonicalEntity(*a) == CanonicalEntity(*b)) return true;
+    if (a.ok() && b.ok() && SameCanonical(*a, *b)) return true;
     if ((!a.ok() && !a_absent) || (!b.ok() && !b_absent)) return false;
   }
   return false;
@@ -230,7 +236,7 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
         if (!AgreeNow(kind, s->key)) {
           ++d.missing;
           Keep(&d.missing_examples, options_.max_examples,
-               {EntityKeyToString(kind, s->key), s->canonical, ""});
+               {EntityKeyToString(kind, s->key), CanonicalEntity(s->entity), ""});
         }
         key = s->key;
         src.Pop();
@@ -239,7 +245,7 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
         if (!AgreeNow(kind, t->key)) {
           ++d.extra;
           Keep(&d.extra_examples, options_.max_examples,
-               {EntityKeyToString(kind, t->key), "", t->canonical});
+               {EntityKeyToString(kind, t->key), "", CanonicalEntity(t->entity)});
         }
         key = t->key;
         tgt.Pop();
@@ -247,10 +253,11 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
         ++d.source_rows;
         ++d.target_rows;
         ++d.compared;
-        if (s->canonical != t->canonical && !AgreeNow(kind, s->key)) {
+        if (!SameCanonical(s->entity, t->entity) && !AgreeNow(kind, s->key)) {
           ++d.mismatched;
           Keep(&d.mismatched_examples, options_.max_examples,
-               {EntityKeyToString(kind, s->key), s->canonical, t->canonical});
+               {EntityKeyToString(kind, s->key), CanonicalEntity(s->entity),
+                CanonicalEntity(t->entity)});
         }
         key = s->key;
         src.Pop();

@@ -154,7 +154,8 @@ TEST_F(VerifierTest, EnginesScanByteIdenticalRowsInKeyOrderWhateverThePageSize) 
     EXPECT_GT(a.size(), 0u);
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); ++i) {
-      ASSERT_EQ(a[i], b[i]) << "row " << i << ": " << a[i].canonical << " vs " << b[i].canonical;
+      ASSERT_EQ(a[i], b[i]) << "row " << i << ": " << CanonicalEntity(a[i].entity) << " vs "
+                            << CanonicalEntity(b[i].entity);
       if (i > 0) {
         ASSERT_LT(a[i - 1].key, a[i].key);
       }

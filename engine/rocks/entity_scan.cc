@@ -63,9 +63,7 @@ bool EntityKeyOf(EntityKind kind, const ParsedKey& pk, std::string* key) {
 // if the item does not decode.
 bool RowOf(EntityKind kind, std::string key, std::string_view value, EntityRow* row) {
   row->key = std::move(key);
-  if (!DecodeEntity(kind, value, &row->entity)) return false;
-  row->canonical = CanonicalEntity(row->entity);
-  return true;
+  return DecodeEntity(kind, value, &row->entity);
 }
 
 CollectionKind CollectionOf(EntityKind kind) {

@@ -263,7 +263,6 @@ Status SqliteStore::ScanRows(Statement& s, EntityKind kind, int64_t first, int64
     const bool payment = kind == EntityKind::kPayment;
     EntityRow row;
     row.entity = ReadEntity(kind, r, payment ? 1 : 0);
-    row.canonical = CanonicalEntity(row.entity);
     switch (kind) {
       case EntityKind::kTenant:
         row.key = EntityKey(std::get<Tenant>(row.entity).id);
