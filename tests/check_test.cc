@@ -1,6 +1,7 @@
 // listbench check: counted work is compared tightly, seam reads with a
 // tolerance, timing loosely; a run with a starved cache fails the check
-// against a normal run, and summaries of different runs are refused.
+// against a normal run, and summaries of different runs (seed, scale,
+// workload, client threads, durability) are refused.
 #include "bench/drivers/check.h"
 
 #include <gtest/gtest.h>
@@ -77,6 +78,33 @@ TEST(CheckTest, RefusesSummariesOfDifferentRuns) {
             StatusCode::kInvalidArgument);
   EXPECT_EQ(CheckSummaries(Summary(10, 0, 30, 10), json{{"x", 1}}, {}).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST(CheckTest, RefusesRunsWithOtherClientThreadsOrDurability) {
+  const json base = Summary(10, 0, 30, 10);
+  json four = base;
+  four["workload"]["threads"] = 4;
+  StatusOr<std::vector<CheckFinding>> f = CheckSummaries(base, four, {});
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("workload threads differs (1 vs 4)"), std::string::npos)
+      << f.status().ToString();
+  json one = base;  // a summary without threads ran one client
+  one["workload"]["threads"] = 1;
+  EXPECT_TRUE(CheckSummaries(base, one, {}).ok());
+
+  json relaxed = base, durable = base;
+  relaxed["config"] = {{"durable", false}, {"rocksdb_wal", true}, {"cache_mb", 64}};
+  durable["config"] = {{"durable", true}, {"rocksdb_wal", true}, {"cache_mb", 64}};
+  f = CheckSummaries(relaxed, durable, {});
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("config durable differs (false vs true)"), std::string::npos)
+      << f.status().ToString();
+  json no_wal = relaxed;
+  no_wal["config"]["rocksdb_wal"] = false;
+  EXPECT_EQ(CheckSummaries(relaxed, no_wal, {}).status().code(), StatusCode::kInvalidArgument);
+  json cached = relaxed;  // another cache size is compared, not refused
+  cached["config"]["cache_mb"] = 1024;
+  EXPECT_TRUE(CheckSummaries(relaxed, cached, {}).ok());
 }
 
 TEST(CheckTest, AMissingFieldIsAnErrorNamingIt) {

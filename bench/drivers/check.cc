@@ -46,6 +46,25 @@ Status Comparable(const json& b, const json& c) {
       return Status::InvalidArgument(fmt::format("not comparable: workload {} differs", key));
     }
   }
+  // Client threads change every latency, and lost races change counted
+  // work; a summary without them ran one client. Durability and the WAL
+  // change every write's timing. (A different cache is compared, not
+  // refused: that is how a starved cache shows up, in the seam reads.)
+  const int bt = bw.value("threads", 1), ct = cw.value("threads", 1);
+  if (bt != ct) {
+    return Status::InvalidArgument(
+        fmt::format("not comparable: workload threads differs ({} vs {})", bt, ct));
+  }
+  const json none = json::object();
+  const json& bc = b.contains("config") ? b["config"] : none;
+  const json& cc = c.contains("config") ? c["config"] : none;
+  for (const char* key : {"durable", "rocksdb_wal"}) {
+    const json x = bc.value(key, json()), y = cc.value(key, json());
+    if (x != y) {
+      return Status::InvalidArgument(
+          fmt::format("not comparable: config {} differs ({} vs {})", key, x.dump(), y.dump()));
+    }
+  }
   return Status::OK();
 }
 

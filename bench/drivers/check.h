@@ -1,5 +1,9 @@
 // Regression check between two summaries (bench/report/summary.h) of the same
-// workload, seed and scale, as `listbench check` runs it in CI.
+// workload, seed and scale, as `listbench check` runs it in CI. Summaries of
+// different runs are refused with InvalidArgument naming what differs: seed,
+// listings, the workload (name, mix, keys, length, warm-up, rate, client
+// threads) or the durability configuration (durable, RocksDB WAL). A
+// different cache size is compared like any change: its seam reads show it.
 //
 // * Counted work per request (statements or gets/seeks, rows or items read
 //   and written) is deterministic for a seed: compared tightly.
