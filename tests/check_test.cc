@@ -102,6 +102,16 @@ TEST(CheckTest, RefusesRunsWithOtherClientThreadsOrDurability) {
   json no_wal = relaxed;
   no_wal["config"]["rocksdb_wal"] = false;
   EXPECT_EQ(CheckSummaries(relaxed, no_wal, {}).status().code(), StatusCode::kInvalidArgument);
+  json malformed = base;  // one clean error, not an exception
+  malformed["workload"]["threads"] = "four";
+  f = CheckSummaries(base, malformed, {});
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("current workload.threads (not an integer)"),
+            std::string::npos)
+      << f.status().ToString();
+  malformed = base;
+  malformed["config"] = 3;
+  EXPECT_EQ(CheckSummaries(base, malformed, {}).status().code(), StatusCode::kInvalidArgument);
   json cached = relaxed;  // another cache size is compared, not refused
   cached["config"]["cache_mb"] = 1024;
   EXPECT_TRUE(CheckSummaries(relaxed, cached, {}).ok());

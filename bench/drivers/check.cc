@@ -27,6 +27,24 @@ double Num(const json& j, const char* key, const std::string& where) {
   return v.get<double>();
 }
 
+// The workload's client threads; a summary from before client threads ran
+// one.
+int64_t Threads(const json& w, const std::string& where) {
+  const auto it = w.find("threads");
+  if (it == w.end()) return 1;
+  if (!it->is_number_integer()) throw MissingField{where + ".threads (not an integer)"};
+  return it->get<int64_t>();
+}
+
+// The summary's store configuration; an empty object when it has none.
+const json& Config(const json& j, const std::string& where) {
+  static const json kNone = json::object();
+  const auto it = j.find("config");
+  if (it == j.end()) return kNone;
+  if (!it->is_object()) throw MissingField{where + ".config (not an object)"};
+  return *it;
+}
+
 Status Comparable(const json& b, const json& c) {
   if (!b.contains("engines") || !c.contains("engines")) {
     return Status::InvalidArgument("not a listbench summary (no \"engines\")");
@@ -50,16 +68,16 @@ Status Comparable(const json& b, const json& c) {
   // work; a summary without them ran one client. Durability and the WAL
   // change every write's timing. (A different cache is compared, not
   // refused: that is how a starved cache shows up, in the seam reads.)
-  const int bt = bw.value("threads", 1), ct = cw.value("threads", 1);
+  const int64_t bt = Threads(bw, "baseline workload"), ct = Threads(cw, "current workload");
   if (bt != ct) {
     return Status::InvalidArgument(
         fmt::format("not comparable: workload threads differs ({} vs {})", bt, ct));
   }
-  const json none = json::object();
-  const json& bc = b.contains("config") ? b["config"] : none;
-  const json& cc = c.contains("config") ? c["config"] : none;
+  const json& bc = Config(b, "baseline");
+  const json& cc = Config(c, "current");
   for (const char* key : {"durable", "rocksdb_wal"}) {
-    const json x = bc.value(key, json()), y = cc.value(key, json());
+    const json x = bc.contains(key) ? bc.at(key) : json(),
+               y = cc.contains(key) ? cc.at(key) : json();
     if (x != y) {
       return Status::InvalidArgument(
           fmt::format("not comparable: config {} differs ({} vs {})", key, x.dump(), y.dump()));
