@@ -79,8 +79,11 @@ bool SameCanonical(const Entity& a, const Entity& b) {
   return a == b || CanonicalEntity(a) == CanonicalEntity(b);
 }
 
-void Keep(std::vector<DiffExample>* examples, size_t max, DiffExample e) {
-  if (examples->size() < max) examples->push_back(std::move(e));
+// Keeps the example `make()` builds while fewer than `max` are kept; the
+// canonical text is formatted only for the examples kept.
+template <typename Make>
+void Keep(std::vector<DiffExample>* examples, size_t max, const Make& make) {
+  if (examples->size() < max) examples->push_back(make());
 }
 
 nlohmann::json ExamplesJson(const std::vector<DiffExample>& v) {
@@ -235,8 +238,9 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
         ++d.source_rows;
         if (!AgreeNow(kind, s->key)) {
           ++d.missing;
-          Keep(&d.missing_examples, options_.max_examples,
-               {EntityKeyToString(kind, s->key), CanonicalEntity(s->entity), ""});
+          Keep(&d.missing_examples, options_.max_examples, [&] {
+            return DiffExample{EntityKeyToString(kind, s->key), CanonicalEntity(s->entity), ""};
+          });
         }
         key = s->key;
         src.Pop();
@@ -244,8 +248,9 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
         ++d.target_rows;
         if (!AgreeNow(kind, t->key)) {
           ++d.extra;
-          Keep(&d.extra_examples, options_.max_examples,
-               {EntityKeyToString(kind, t->key), "", CanonicalEntity(t->entity)});
+          Keep(&d.extra_examples, options_.max_examples, [&] {
+            return DiffExample{EntityKeyToString(kind, t->key), "", CanonicalEntity(t->entity)};
+          });
         }
         key = t->key;
         tgt.Pop();
@@ -255,9 +260,10 @@ Status Verifier::Run(VerifierCheckpoint* cp, size_t page_budget) {
         ++d.compared;
         if (!SameCanonical(s->entity, t->entity) && !AgreeNow(kind, s->key)) {
           ++d.mismatched;
-          Keep(&d.mismatched_examples, options_.max_examples,
-               {EntityKeyToString(kind, s->key), CanonicalEntity(s->entity),
-                CanonicalEntity(t->entity)});
+          Keep(&d.mismatched_examples, options_.max_examples, [&] {
+            return DiffExample{EntityKeyToString(kind, s->key), CanonicalEntity(s->entity),
+                               CanonicalEntity(t->entity)};
+          });
         }
         key = s->key;
         src.Pop();
