@@ -116,7 +116,7 @@ StatusOr<std::unique_ptr<Store>> OpenWarm(const UnderLoadSpec& spec, Engine e,
       o.cache_bytes, static_cast<size_t>(spec.warm_cache_factor * static_cast<double>(*disk)));
   *cache_bytes = o.cache_bytes;
   store->reset();
-  store = OpenRunClone(spec.work_dir, e, o);
+  store = ReopenRunClone(spec.work_dir, e, o);
   if (!store.ok()) return store.status();
   std::fprintf(stderr, "under load: warming %s (%zu MiB cache) with %zu reads\n",
                std::string(EngineName(e)).c_str(), o.cache_bytes >> 20, warm.size());

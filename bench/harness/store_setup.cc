@@ -203,9 +203,15 @@ StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engin
   const std::string src = EngineDir(base, engine), dst = EngineDir(run, engine);
   LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
   LB_RETURN_IF_ERROR(CloneStore(engine, src, dst));
+  return ReopenRunClone(work_dir, engine, options);
+}
+
+StatusOr<std::unique_ptr<Store>> ReopenRunClone(const std::string& work_dir, Engine engine,
+                                                const StoreOptions& options) {
+  const std::string run = (std::filesystem::path(work_dir) / "run").string();
   StoreOptions o = options;
   o.create_if_missing = false;
-  return OpenStore(engine, dst, o);
+  return OpenStore(engine, EngineDir(run, engine), o);
 }
 
 }  // namespace listbench

@@ -53,6 +53,10 @@ Status CheckDataDir(const std::string& data_dir);
 // clone, so that every run starts from the identical pristine state.
 StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engine engine,
                                               const StoreOptions& options);
+// Opens the clone OpenRunClone made, as it is now (for example with another
+// cache), without copying the load again. REQUIRES: the clone is closed.
+StatusOr<std::unique_ptr<Store>> ReopenRunClone(const std::string& work_dir, Engine engine,
+                                                const StoreOptions& options);
 
 // Deletes `dir` if it is empty or a listbench store directory (it has a
 // manifest); refuses anything else. A missing `dir` is fine.
