@@ -173,6 +173,12 @@ class StoreAdmin {
   // loader must not outlive the store.
   virtual std::unique_ptr<BulkLoader> NewBulkLoader() = 0;
 
+  // Removes every entity, leaving the store empty as NewBulkLoader requires
+  // (the migration's bulk copy starts again from an emptied store after a
+  // crash or a failed write). The store keeps its schema, format and
+  // options. REQUIRES: no request running and no loader alive.
+  virtual Status Clear() = 0;
+
   // Checks the store's own consistency (SQLite: integrity_check and
   // foreign_key_check; single-table: denormalized copies and index items agree
   // with their primary items). Appends one line per violation found to

@@ -55,6 +55,7 @@ class StoreWrapper : public Store {
   // ---- StoreAdmin ------------------------------------------------------------
   std::string_view Name() const override { return target_->Name(); }
   std::unique_ptr<BulkLoader> NewBulkLoader() override { return target_->NewBulkLoader(); }
+  Status Clear() override { return target_->Clear(); }
   Status CheckInvariants(std::vector<std::string>* v) override {
     return target_->CheckInvariants(v);
   }

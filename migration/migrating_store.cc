@@ -43,8 +43,10 @@ MigratingStore::MigratingStore(Store* legacy, Store* target, std::string dir,
       dir_(std::move(dir)),
       opt_(std::move(options)),
       state_file_(dir_),
-      backfill_(legacy, target, &opt_, &counters_,
-                [this](EntityKind kind, const std::string& key) { Enqueue(kind, key); }),
+      backfill_(
+          legacy, target, &opt_, &counters_,
+          [this](EntityKind kind, const std::string& key) { Enqueue(kind, key); },
+          [this] { return TakeRecorded(); }),
       shadow_(dir_, &opt_, &counters_),
       diff_(legacy, target, &opt_, &counters_),
       canary_(&opt_, &counters_) {}
@@ -77,8 +79,9 @@ Status MigratingStore::SaveState() {
   MigrationState s;
   s.phase = phase_.load();
   s.canary_index = canary_.index();
-  s.backfill_kind = backfill_.kind();
-  s.backfill_last_key = backfill_.last_key();
+  s.backfill_mode = opt_.backfill;
+  s.backfill_kind = backfill_.checkpoint_kind();
+  s.backfill_last_key = backfill_.checkpoint_key();
   s.verifier = diff_.checkpoint();
   s.last_diff = diff_.last_diff();
   {
@@ -99,12 +102,18 @@ Status MigratingStore::LoadState(bool* found) {
   MigrationState s;
   LB_RETURN_IF_ERROR(state_file_.Load(opt_.canary_shares.size(), &s, found));
   if (!*found) return Status::OK();
+  if (s.backfill_mode != opt_.backfill && s.phase <= MigrationPhase::kBackfill) {
+    return Status::InvalidArgument(
+        fmt::format("{}: the migration's backfill runs in mode {}; it cannot go on in mode {}",
+                    dir_, BackfillModeName(s.backfill_mode), BackfillModeName(opt_.backfill)));
+  }
   phase_.store(s.phase);
   canary_.Restore(s.canary_index);
   backfill_.Restore(s.backfill_kind, std::move(s.backfill_last_key));
   diff_.Restore(std::move(s.verifier), std::move(s.last_diff));
   transitions_ = std::move(s.transitions);
   counters_.Set(s.counters);
+  if (s.phase == MigrationPhase::kBackfill) StartRecording();
   return Status::OK();
 }
 
@@ -242,6 +251,7 @@ auto MigratingStore::Write(T touched_fn, F fn) -> decltype(fn(std::declval<Store
 // store, or queued for the drain.
 void MigratingStore::CopyTouched(const TouchedEntities& touched, Store* primary, Store* secondary) {
   for (const auto& [kind, key] : touched) {
+    if (Recorded(kind, key)) continue;
     if (Degraded()) {
       // The other store failed lately: its recovery (an engine may reopen
       // itself) must not land on requests; the drain copies it later.
@@ -256,6 +266,30 @@ void MigratingStore::CopyTouched(const TouchedEntities& touched, Store* primary,
       Enqueue(kind, key);
     }
   }
+}
+
+// ---- The bulk copy's record -------------------------------------------------------
+
+void MigratingStore::StartRecording() {
+  if (opt_.backfill != BackfillMode::kBulk || backfill_.done()) return;
+  std::lock_guard<std::mutex> lock(bulk_mu_);
+  recording_ = true;
+}
+
+bool MigratingStore::Recorded(EntityKind kind, const std::string& key) {
+  std::lock_guard<std::mutex> lock(bulk_mu_);
+  if (!recording_) return false;
+  recorded_.emplace(kind, key);
+  counters_.Add(&MigrationCounters::bulk_recorded);
+  return true;
+}
+
+TouchedEntities MigratingStore::TakeRecorded() {
+  std::lock_guard<std::mutex> lock(bulk_mu_);
+  recording_ = false;
+  TouchedEntities out(recorded_.begin(), recorded_.end());
+  recorded_.clear();
+  return out;
 }
 
 // ---- Repairs ----------------------------------------------------------------------
@@ -288,6 +322,7 @@ Status MigratingStore::DrainRepairs(size_t max) {
   Store* from = Primary();
   Store* to = Secondary();
   if (from == nullptr || to == nullptr) return Status::OK();
+  if (backfill_.loading()) return Status::OK();  // the bulk loader is the new store's one writer
   if (!DrainUnqueued(from, to, &max).ok()) return Status::OK();  // retry later
   if (queue_->Depth() == 0) return Status::OK();
   return DrainQueued(from, to, max);
@@ -370,6 +405,9 @@ Status MigratingStore::Transition(MigrationPhase to, const std::string& reason) 
 Status MigratingStore::TransitionLocked(MigrationPhase to, const std::string& reason) {
   diff_.OnPhaseChange(to);
   canary_.OnPhaseChange(to);
+  // No request is in flight (route_mu_ is ours): from the first request of
+  // the backfill, a bulk copy's dual writes record instead of copying.
+  if (to == MigrationPhase::kBackfill) StartRecording();
   phase_.store(to);
   phase_steps_ = 0;
   AddTransition(to, reason);
@@ -419,8 +457,34 @@ Status MigratingStore::BackfillStep(uint64_t depth) {
 Status MigratingStore::VerifyStep() {
   bool completed = false;
   LB_RETURN_IF_ERROR(diff_.Step(&completed));
-  if (completed) LB_RETURN_IF_ERROR(CommitState());
-  return Status::OK();
+  if (!completed) return Status::OK();
+  RepairDifferences();
+  return CommitState();
+}
+
+// While the legacy store is the source of truth, the entities a complete
+// diff found missing or different on the new store (its examples: at most
+// max_examples per kind and difference, so a few passes repair many) are
+// queued for the drain, which copies them from the legacy store and checks
+// them again. An entity only the new store has cannot be copied away; it
+// stays a difference.
+void MigratingStore::RepairDifferences() {
+  const MigrationPhase phase = phase_.load();
+  if (phase != MigrationPhase::kShadowVerify && phase != MigrationPhase::kCanary) return;
+  std::optional<VerifierReport> d = diff_.last_diff();
+  if (!d || d->differences() == 0) return;
+  for (int k = 0; k < kNumEntityKinds; ++k) {
+    const EntityKind kind = static_cast<EntityKind>(k);
+    const KindDiff& kd = d->of(kind);
+    for (const auto* examples : {&kd.missing_examples, &kd.mismatched_examples}) {
+      for (const DiffExample& e : *examples) {
+        std::optional<std::string> key = EntityKeyFromString(kind, e.key);
+        if (!key) continue;
+        counters_.Add(&MigrationCounters::verifier_repairs);
+        Enqueue(kind, *key);
+      }
+    }
+  }
 }
 
 Status MigratingStore::ShadowVerifyStep(uint64_t depth) {

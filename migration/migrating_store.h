@@ -23,24 +23,32 @@
 //                 requests.
 //                 Lasts options.dual_write_steps Steps.
 //   backfill      dual write goes on; Step copies the legacy store into the new
-//                 one kind by kind in dependency order, a chunk of
-//                 options.chunk_rows entities at a time in entity-key order:
-//                 one Step reads a chunk, a later Step writes it (requests run
-//                 beside it, as against a real backfill job), then the
-//                 checkpoint -- the last key copied -- is written durably.
-//                 PutEntity's version check makes every order of copy and
-//                 dual write end right: a stale copy never replaces a newer
-//                 dual-written value. Rate-limited to options.backfill_rows_per_s
-//                 and paused while the foreground p99 over the last
-//                 options.p99_window requests is above options.backoff_p99_us.
-//                 After a crash the backfill resumes at its checkpoint, so it
-//                 redoes at most one chunk.
+//                 one kind by kind in dependency order (migration/backfiller.h),
+//                 in options.backfill's mode. Bulk (the default): the new store
+//                 is emptied and loaded through its bulk loader, the copy its
+//                 only writer -- until the load is finished, each dual write
+//                 records the entities it touched instead of copying them, and
+//                 the recorded entities are then copied with version checks; a
+//                 crash or a failed load starts the copy again from an emptied
+//                 store. Checked: a chunk of options.chunk_rows entities at a
+//                 time in entity-key order, one Step reading a chunk and a
+//                 later Step writing it (requests run beside it), then the
+//                 checkpoint -- the last key copied -- written durably;
+//                 PutEntity's version check makes every order of copy and dual
+//                 write end right: a stale copy never replaces a newer
+//                 dual-written value, and after a crash the backfill redoes at
+//                 most one chunk. Either mode is rate-limited to
+//                 options.backfill_rows_per_s and paused while the foreground
+//                 p99 over the last options.p99_window requests is above
+//                 options.backoff_p99_us.
 //   shadow_verify reads are served by the legacy store and run again on the new
 //                 one after the response (shadow reads; compared by canonical
 //                 outcome, mismatches logged with both results); the verifier
 //                 (migration/verifier.h) diffs the two stores, a few pages per Step.
 //                 Moves on when a full diff finds no difference, the repair
-//                 queue is empty and the canary gate passes.
+//                 queue is empty and the canary gate passes. The entities a
+//                 complete diff finds missing or different on the new store
+//                 (its examples) are queued for the drain, here and in canary.
 //   canary        a share of reads (options.canary_shares, e.g. 1, 5, 25, 50,
 //                 100 percent) is served by the new store, shadowed on the
 //                 legacy one -- while no copy waits in the repair queue and
@@ -114,6 +122,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -179,6 +188,9 @@ class MigratingStore : public StoreWrapper {
   // ---- Store ----------------------------------------------------------------
   std::string_view Name() const override { return "migration"; }
   std::unique_ptr<BulkLoader> NewBulkLoader() override { return nullptr; }
+  Status Clear() override {
+    return Status::NotSupported("migration: a migrating store is not cleared");
+  }
   StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) override;
   StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;
   StatusOr<SearchResult> Search(const SearchQuery& q) override;
@@ -223,6 +235,13 @@ class MigratingStore : public StoreWrapper {
   void RunPendingShadow();
   void RecordForeground(double us) { backfill_.RecordForeground(us); }
 
+  // Bulk backfill (BackfillMode::kBulk): from the start of the backfill
+  // phase until the load is finished, a dual write records the entities it
+  // touched (Recorded returns true) instead of copying them.
+  void StartRecording();
+  bool Recorded(EntityKind kind, const std::string& key);
+  TouchedEntities TakeRecorded();  // the backfill's take_recorded: stops recording
+
   void Enqueue(EntityKind kind, const std::string& key);
   Status DrainRepairs(size_t max);
   Status DrainUnqueued(Store* from, Store* to, size_t* max);
@@ -234,6 +253,7 @@ class MigratingStore : public StoreWrapper {
   Status CanaryStep();
   Status CutoverStep(uint64_t depth);
   Status VerifyStep();
+  void RepairDifferences();  // after a complete diff (see VerifyStep)
   Status Transition(MigrationPhase to, const std::string& reason);
   // REQUIRES: route_mu_ held exclusively.
   Status TransitionLocked(MigrationPhase to, const std::string& reason);
@@ -269,6 +289,10 @@ class MigratingStore : public StoreWrapper {
   TouchedEntities unqueued_;
   // Until which Step writes queue their copies (options.degraded_steps).
   std::atomic<uint64_t> degraded_until_step_{0};
+
+  std::mutex bulk_mu_;  // guards recording_ and recorded_
+  bool recording_ = false;
+  std::set<std::pair<EntityKind, std::string>> recorded_;
 
   Backfiller backfill_;
   ShadowReader shadow_;

@@ -60,7 +60,12 @@ std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast
   X(canary_fallbacks) \
   X(step_errors) \
   X(deferred_copies) \
-  X(resumes)
+  X(resumes) \
+  X(backfill_restarts) \
+  X(bulk_skipped) \
+  X(bulk_recorded) \
+  X(bulk_copied) \
+  X(verifier_repairs)
 // clang-format on
 
 // clang-format off
@@ -87,6 +92,7 @@ void to_json(nlohmann::json& j, const MigrationOptions& o) {
 #define LB_PUT(f) j[#f] = o.f;
   LB_OPTIONS(LB_PUT)
 #undef LB_PUT
+  j["backfill"] = BackfillModeName(o.backfill);
   j["spi_window"] = o.spi.window;
   j["spi_target_latency_us"] = o.spi.target_latency_us;
   j["spi_min_samples"] = o.spi.min_samples;
@@ -96,6 +102,10 @@ void from_json(const nlohmann::json& j, MigrationOptions& o) {
 #define LB_GET(f) j.at(#f).get_to(o.f);
   LB_OPTIONS(LB_GET)
 #undef LB_GET
+  const std::string mode = j.at("backfill").get<std::string>();
+  std::optional<BackfillMode> m = ParseBackfillMode(mode);
+  if (!m) throw std::invalid_argument("unknown backfill mode \"" + mode + "\"");
+  o.backfill = *m;
   j.at("spi_window").get_to(o.spi.window);
   j.at("spi_target_latency_us").get_to(o.spi.target_latency_us);
   j.at("spi_min_samples").get_to(o.spi.min_samples);
@@ -130,6 +140,16 @@ void from_json(const nlohmann::json& j, PhaseChange& c) {
   c.step = j.at("step").get<uint64_t>();
   c.requests = j.at("requests").get<uint64_t>();
   c.reason = j.at("reason").get<std::string>();
+}
+
+std::string_view BackfillModeName(BackfillMode m) {
+  return m == BackfillMode::kBulk ? "bulk" : "checked";
+}
+
+std::optional<BackfillMode> ParseBackfillMode(std::string_view name) {
+  if (name == "bulk") return BackfillMode::kBulk;
+  if (name == "checked") return BackfillMode::kChecked;
+  return std::nullopt;
 }
 
 std::chrono::steady_clock::time_point MigrationNow(const MigrationOptions& o) {

@@ -54,10 +54,27 @@ enum class CrashSite : int {
 inline constexpr int kNumCrashSites = 10;
 std::string_view CrashSiteName(CrashSite s);
 
+// How the backfill copies the legacy store into the new one
+// (migration/backfiller.h):
+//   kChecked  chunk by chunk with Store::PutEntities, whose version checks
+//             settle every race with the dual writes running beside it.
+//   kBulk     through the new store's bulk loader (StoreAdmin::NewBulkLoader)
+//             into an emptied store: no version checks, derived items
+//             computed in memory. While it runs, dual writes record the
+//             entities they touched instead of copying them (the loader is
+//             the new store's only writer); the recorded entities are copied
+//             with the usual checked copies once the load is finished. A copy
+//             interrupted (a crash, a failed write) starts again from an
+//             emptied store.
+enum class BackfillMode : int { kChecked = 0, kBulk };
+std::string_view BackfillModeName(BackfillMode m);  // "checked", "bulk"
+std::optional<BackfillMode> ParseBackfillMode(std::string_view name);
+
 struct MigrationOptions {
-  uint64_t seed = 1;                   // the canary's choice of reads
-  uint64_t dual_write_steps = 1000;    // Steps of dual write before the backfill starts
-  size_t chunk_rows = 1000;            // backfill chunk
+  uint64_t seed = 1;                 // the canary's choice of reads
+  uint64_t dual_write_steps = 1000;  // Steps of dual write before the backfill starts
+  BackfillMode backfill = BackfillMode::kBulk;
+  size_t chunk_rows = 1000;            // backfill chunk (entities read per Step)
   double backfill_rows_per_s = 0;      // 0 = no rate limit
   double backoff_p99_us = 0;           // 0 = never back off
   size_t p99_window = 1000;            // requests the foreground p99 looks back over
@@ -116,6 +133,15 @@ struct MigrationCounters {
   uint64_t backfill_chunk_fallbacks = 0;  // chunks whose one write failed, copied one by one
   uint64_t backfill_backoff_steps = 0;    // Steps the backfill paused for the foreground p99
   uint64_t backfill_rate_waits = 0;       // Steps the backfill waited for the rate limit
+  uint64_t backfill_restarts = 0;         // bulk copies started again from an emptied store
+  // Entities the bulk copy left out because their parent came after the copy
+  // had passed it: each was written by a recorded dual write, copied after.
+  uint64_t bulk_skipped = 0;
+  uint64_t bulk_recorded = 0;  // entities dual writes recorded during a bulk copy
+  uint64_t bulk_copied = 0;    // recorded entities copied once the bulk load finished
+  // Entities a complete diff found missing or different on the new store,
+  // queued for the drain (shadow_verify and canary only).
+  uint64_t verifier_repairs = 0;
   uint64_t shadow_reads = 0;
   uint64_t shadow_mismatches = 0;
   uint64_t shadow_skipped = 0;   // shadows not compared: a write overlapped the read or its shadow

@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kStateFormat = "listbench-migration-state/1";
+constexpr std::string_view kStateFormat = "listbench-migration-state/2";
 constexpr std::string_view kStateFile = "migration-state.json";
 constexpr std::string_view kInflightFile = "inflight";
 constexpr char kInflightMagic[4] = {'L', 'B', 'I', 'F'};
@@ -56,6 +56,10 @@ Status ParseState(const nlohmann::json& j, const std::string& path, size_t num_c
           fmt::format("{}: canary step {} but only {} canary shares are set", path,
                       state->canary_index, num_canary_shares));
     }
+    std::optional<BackfillMode> mode =
+        ParseBackfillMode(j.at("backfill").at("mode").get<std::string>());
+    if (!mode) return Status::Corruption(path + ": unknown backfill mode");
+    state->backfill_mode = *mode;
     state->backfill_kind = j.at("backfill").at("kind").get<int>();
     if (state->backfill_kind < 0 || state->backfill_kind > kNumEntityKinds ||
         !Unhex(j.at("backfill").at("last_key").get<std::string>(), &state->backfill_last_key)) {
@@ -86,7 +90,10 @@ Status MigrationStateFile::Save(uint64_t seed, const MigrationState& state,
       {"seed", seed},
       {"phase", MigrationPhaseName(state.phase)},
       {"canary_index", state.canary_index},
-      {"backfill", {{"kind", state.backfill_kind}, {"last_key", Hex(state.backfill_last_key)}}},
+      {"backfill",
+       {{"mode", BackfillModeName(state.backfill_mode)},
+        {"kind", state.backfill_kind},
+        {"last_key", Hex(state.backfill_last_key)}}},
       {"verifier", state.verifier},
       {"transitions", state.transitions},
       {"counters", state.counters},

@@ -43,6 +43,7 @@ using TouchedEntities = std::vector<std::pair<EntityKind, std::string>>;
 struct MigrationState {
   MigrationPhase phase = MigrationPhase::kLegacy;
   size_t canary_index = 0;
+  BackfillMode backfill_mode = BackfillMode::kChecked;  // the mode the backfill runs in
   int backfill_kind = 0;          // EntityKind being copied; kNumEntityKinds = done
   std::string backfill_last_key;  // the checkpoint: the last key copied
   VerifierCheckpoint verifier;

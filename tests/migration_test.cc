@@ -157,6 +157,129 @@ TEST(Migration, EveryPhaseInOrderWithEveryAnswerUnchanged) {
   EXPECT_EQ(m->Rollback("too late").code(), StatusCode::kInvalidArgument);
 }
 
+// A bulk loader that fails its first AddApplication (an I/O error).
+class FailingOnceLoader : public BulkLoader {
+ public:
+  FailingOnceLoader(std::unique_ptr<BulkLoader> inner, bool fail)
+      : inner_(std::move(inner)), fail_(fail) {}
+  Status AddTenant(const Tenant& t) override { return inner_->AddTenant(t); }
+  Status AddLandlord(const Landlord& l) override { return inner_->AddLandlord(l); }
+  Status AddListing(const Listing& l, std::span<const Image> images) override {
+    return inner_->AddListing(l, images);
+  }
+  Status AddApplicant(const Applicant& a) override { return inner_->AddApplicant(a); }
+  Status AddApplication(const Application& a) override {
+    if (fail_) return Status::IOError("injected: bulk loader write");
+    return inner_->AddApplication(a);
+  }
+  Status AddPayment(const Payment& p) override { return inner_->AddPayment(p); }
+  Status Finish() override { return inner_->Finish(); }
+
+ private:
+  std::unique_ptr<BulkLoader> inner_;
+  bool fail_;
+};
+
+// The new store, whose first bulk loader fails.
+class FirstLoaderFails : public StoreWrapper {
+ public:
+  using StoreWrapper::StoreWrapper;
+  std::unique_ptr<BulkLoader> NewBulkLoader() override {
+    return std::make_unique<FailingOnceLoader>(target()->NewBulkLoader(), loaders_++ == 0);
+  }
+  int loaders_ = 0;
+};
+
+TEST(Migration, BulkCopyRecordsDualWritesAndStartsAgainAfterAFailedLoad) {
+  Fixture f(30000);
+  FirstLoaderFails target(f.target.get());
+  MigrationOptions o = SmallOptions();
+  ASSERT_EQ(o.backfill, BackfillMode::kBulk);  // the default
+  auto m = f.Open(o, &target);
+  ASSERT_NE(m, nullptr);
+  f.Drive(*m);
+  ASSERT_EQ(m->phase(), MigrationPhase::kFinalized);
+  const MigrationCounters c = m->counters();
+  EXPECT_EQ(target.loaders_, 2);
+  EXPECT_EQ(c.backfill_restarts, 1u);
+  // Writes during the copy were recorded, not copied, and copied after it.
+  EXPECT_GT(c.bulk_recorded, 0u);
+  EXPECT_GT(c.bulk_copied, 0u);
+  EXPECT_EQ(c.backfill_chunk_fallbacks, 0u);
+  EXPECT_EQ(c.shadow_mismatches, 0u);
+  Verifier v(f.reference.get(), f.target.get());
+  VerifierCheckpoint cp;
+  ASSERT_TRUE(v.Run(&cp).ok());
+  EXPECT_EQ(cp.report.differences(), 0u);
+  std::vector<std::string> violations;
+  ASSERT_TRUE(f.target->CheckInvariants(&violations).ok());
+  EXPECT_TRUE(violations.empty()) << violations.front();
+}
+
+// Entities whose parents arrive after the copy passed their place (a new
+// listing, then an application for it) are left out of the load and come
+// with the recorded writes.
+TEST(Migration, BulkCopyLeavesOutChildrenOfParentsItDidNotSee) {
+  Fixture f(10);
+  MigrationOptions o = SmallOptions();
+  o.dual_write_steps = 1;
+  o.chunk_rows = 100000;  // one chunk per kind
+  auto m = f.Open(o);
+  ASSERT_NE(m, nullptr);
+  ASSERT_TRUE(m->Begin().ok());
+  ASSERT_TRUE(m->Step().ok());  // -> backfill
+  ASSERT_TRUE(m->Step().ok());  // empties the new store, opens the loader
+  // Tenants, landlords, listings (with images), applicants: the copy has
+  // passed the listings.
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(m->Step().ok());
+  StatusOr<Entity> first = f.legacy->GetEntity(EntityKind::kListing, EntityKey(1));
+  ASSERT_TRUE(first.ok());
+  Listing l = std::get<Listing>(*first);
+  l.id = 900001;
+  l.version = 1;
+  l.status = ListingStatus::kActive;
+  const Image img{l.id, 0, "https://img.example/900001-0.jpg", 800, 600, 120000};
+  ASSERT_TRUE(m->AddListing(l, std::span<const Image>(&img, 1)).ok());
+  ASSERT_TRUE(f.reference->AddListing(l, std::span<const Image>(&img, 1)).ok());
+  std::vector<EntityRow> applicants;
+  ASSERT_TRUE(f.legacy->ScanEntities(EntityKind::kApplicant, "", 1000, &applicants).ok());
+  Applicant who;
+  for (const EntityRow& r : applicants) {
+    if (std::get<Applicant>(r.entity).tenant == l.tenant) who = std::get<Applicant>(r.entity);
+  }
+  ASSERT_NE(who.id, 0u);
+  const Application a{900002, l.tenant, l.id, who.id, ApplicationStatus::kSubmitted, 1, 1};
+  ASSERT_TRUE(m->SubmitApplication(a).ok());
+  ASSERT_TRUE(f.reference->SubmitApplication(a).ok());
+  for (int i = 0; i < 20 && m->phase() == MigrationPhase::kBackfill; ++i) {
+    ASSERT_TRUE(m->Step().ok());
+  }
+  EXPECT_NE(m->phase(), MigrationPhase::kBackfill);
+  EXPECT_GE(m->counters().bulk_skipped, 1u);  // the application
+  EXPECT_GE(m->counters().bulk_recorded, 2u);
+  Verifier v(f.reference.get(), f.target.get());
+  VerifierCheckpoint cp;
+  ASSERT_TRUE(v.Run(&cp).ok());
+  EXPECT_EQ(cp.report.differences(), 0u);
+  std::vector<std::string> violations;
+  ASSERT_TRUE(f.target->CheckInvariants(&violations).ok());
+  EXPECT_TRUE(violations.empty()) << violations.front();
+}
+
+TEST(Migration, ABackfillIsResumedOnlyInItsOwnMode) {
+  Fixture f(10);
+  {
+    auto m = f.Open(SmallOptions());
+    ASSERT_NE(m, nullptr);
+    ASSERT_TRUE(m->Begin().ok());
+  }
+  MigrationOptions o = SmallOptions();
+  o.backfill = BackfillMode::kChecked;
+  auto m = MigratingStore::Open(f.legacy.get(), f.target.get(), f.tmp.Sub("migration"), o);
+  ASSERT_EQ(m.status().code(), StatusCode::kInvalidArgument) << m.status().ToString();
+  EXPECT_NE(m.status().message().find("mode bulk"), std::string::npos) << m.status().ToString();
+}
+
 TEST(Migration, RollbackAfterCutoverLeavesTheLegacyStoreComplete) {
   Fixture f(30000);
   MigrationOptions o = SmallOptions();
@@ -215,6 +338,7 @@ TEST(Migration, GateHoldsOnALowIndexAndRollsBack) {
 TEST(Migration, AStaleBackfillCopyNeverReplacesANewerDualWrite) {
   Fixture f(10);
   MigrationOptions o = SmallOptions();
+  o.backfill = BackfillMode::kChecked;
   o.dual_write_steps = 1;
   o.chunk_rows = 100000;  // one chunk per kind: read in one Step, written in the next
   auto m = f.Open(o);
@@ -322,6 +446,7 @@ TEST(Migration, ResumeAfterACrashRedoesAtMostOneChunk) {
     total += rows.size();
   }
   MigrationOptions o = SmallOptions();
+  o.backfill = BackfillMode::kChecked;
   o.dual_write_steps = 1;
   o.chunk_rows = 100;
   CountsPuts before(f.target.get());
@@ -363,6 +488,7 @@ TEST(Migration, ResumeAfterACrashRedoesAtMostOneChunk) {
 TEST(Migration, BackfillBacksOffOnTheForegroundP99AndKeepsItsRate) {
   Fixture f(2000);
   MigrationOptions o = SmallOptions();
+  o.backfill = BackfillMode::kChecked;
   o.dual_write_steps = 1;
   o.backoff_p99_us = 1e-6;  // every request is slower than this: always back off
   auto m = f.Open(o);
@@ -384,6 +510,7 @@ TEST(Migration, BackfillBacksOffOnTheForegroundP99AndKeepsItsRate) {
   Fixture g(10);
   auto now = std::chrono::steady_clock::time_point{};
   MigrationOptions r = SmallOptions();
+  r.backfill = BackfillMode::kChecked;
   r.dual_write_steps = 1;
   r.chunk_rows = 100;
   r.backfill_rows_per_s = 1000;
@@ -553,6 +680,7 @@ TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
   // for 10 Steps, not 100, so the canary's shadow reads are soon current.
   c.migration.degraded_steps = 10;
   c.crash_each_site = true;
+  c.migration.backfill = BackfillMode::kChecked;
   StatusOr<MigrateResult> r = RunMigrate(c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ExpectClean(*r, "finalized");
@@ -561,6 +689,27 @@ TEST(MigrateRun, KilledAtEveryCrashSiteInTurnAndResumed) {
     EXPECT_TRUE(hit.count(std::string(CrashSiteName(static_cast<CrashSite>(s)))))
         << "never killed at " << CrashSiteName(static_cast<CrashSite>(s));
   }
+  EXPECT_EQ(r->crashes, static_cast<uint64_t>(kNumCrashSites));
+}
+
+// The bulk copy killed at every crash site in turn, with write errors on the
+// new store (fewer than above: every failed loader write starts the copy
+// again from an emptied store).
+TEST(MigrateRun, BulkCopyKilledAtEveryCrashSiteInTurnAndResumed) {
+  TempDir tmp;
+  MigrateConfig c = SmallRun(tmp);
+  StatusOr<Scenario> sc =
+      WriteScenario(tmp,
+                    "name = \"t\"\nkind = \"migration\"\n"
+                    "[[fault]]\nkind = \"write_error\"\none_in = 40\nmax_fires = 4\nfrom_op = 0\n");
+  ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+  c.scenario = *sc;
+  c.migration.degraded_steps = 10;
+  c.crash_each_site = true;
+  ASSERT_EQ(c.migration.backfill, BackfillMode::kBulk);
+  StatusOr<MigrateResult> r = RunMigrate(c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ExpectClean(*r, "finalized");
   EXPECT_EQ(r->crashes, static_cast<uint64_t>(kNumCrashSites));
 }
 

@@ -519,6 +519,28 @@ TEST_P(StoreContractTest, ReopenKeepsEverything) {
   ExpectNoViolations();
 }
 
+TEST_P(StoreContractTest, ClearEmptiesTheStoreForAnotherBulkLoad) {
+  ASSERT_TRUE(store_->SubmitApplication(NewApplication(10, 1, 2, 2)).ok());
+  const std::string loaded = Snapshot();
+  ASSERT_TRUE(store_->Clear().ok());
+  // Nothing of any kind is left, and every read says so.
+  std::vector<EntityRow> rows;
+  for (int k = 0; k < kNumEntityKinds; ++k) {
+    ASSERT_TRUE(store_->ScanEntities(static_cast<EntityKind>(k), "", 100, &rows).ok());
+    EXPECT_TRUE(rows.empty()) << EntityKindName(static_cast<EntityKind>(k));
+  }
+  EXPECT_TRUE(store_->GetListingDetail(1, 1).status().IsNotFound());
+  EXPECT_TRUE(store_->Clear().ok());  // an empty store clears too
+  ExpectNoViolations();
+  // Loaded again, it answers as the first load did before the write.
+  ASSERT_TRUE(testing::LoadTiny(*store_).ok());
+  ASSERT_TRUE(store_->SubmitApplication(NewApplication(10, 1, 2, 2)).ok());
+  EXPECT_EQ(Snapshot(), loaded);
+  ExpectNoViolations();
+  Open(/*create=*/false);
+  EXPECT_EQ(Snapshot(), loaded);
+}
+
 TEST_P(StoreContractTest, OpenWithoutCreateOnEmptyDirIsNotFound) {
   const std::string empty = tmp_.Sub("empty");
   std::filesystem::create_directory(empty);

@@ -156,6 +156,10 @@ void AddMigrateFlags(cxxopts::Options& options) {
                                    cxxopts::value<uint64_t>()->default_value("4"))(
       "dual-write-steps", "steps of dual write before the backfill",
       cxxopts::value<uint64_t>()->default_value("1000"))(
+      "backfill",
+      "bulk (the new store's bulk loader into an emptied store; dual writes recorded and copied "
+      "after) or checked (version-checked chunk writes beside the dual writes)",
+      cxxopts::value<std::string>()->default_value("bulk"))(
       "chunk-rows", "backfill chunk", cxxopts::value<uint64_t>()->default_value("1000"))(
       "backfill-rows-per-s", "backfill rate limit (0 = none)",
       cxxopts::value<double>()->default_value("0"))(
@@ -226,6 +230,12 @@ Status ReadRunFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
     return Status::InvalidArgument(fmt::format("--cache-mb {}: expected 1..65536", cfg->cache_mb));
   }
   MigrationOptions& o = cfg->migration;
+  const std::string mode = r["backfill"].as<std::string>();
+  std::optional<BackfillMode> backfill = ParseBackfillMode(mode);
+  if (!backfill) {
+    return Status::InvalidArgument("--backfill " + mode + ": expected bulk or checked");
+  }
+  o.backfill = *backfill;
   o.dual_write_steps = r["dual-write-steps"].as<uint64_t>();
   o.chunk_rows = r["chunk-rows"].as<uint64_t>();
   o.verifier_pages_per_step = r["verifier-pages"].as<uint64_t>();

@@ -132,6 +132,7 @@ class NullStore final : public Store {
  public:
   std::string_view Name() const override { return "null"; }
   std::unique_ptr<BulkLoader> NewBulkLoader() override { return nullptr; }
+  Status Clear() override { return Status::OK(); }
   StatusOr<ListingDetail> GetListingDetail(TenantId, EntityId) override { return ListingDetail{}; }
   StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId, EntityId) override {
     return LandlordPortfolio{};

@@ -120,6 +120,7 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   std::unique_ptr<BulkLoader> NewBulkLoader() override {
     return rocks::NewRocksBulkLoader(table_.get());
   }
+  Status Clear() override { return table_->DeleteAllBut(rocks::kFormatKey); }
 
   StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) override;
   StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;

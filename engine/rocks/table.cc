@@ -4,6 +4,7 @@
 #include <rocksdb/perf_level.h>
 #include <rocksdb/transaction_log.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "engine/rocks/capacity_units.h"
@@ -260,6 +261,37 @@ Status Table::Write(rocksdb::WriteBatch* batch) {
   work_.AddQueries(1);
   work_.AddRowsWritten(batch->Count());
   return WriteDone(db_->WriteQuiet(write_options_, batch));
+}
+
+Status Table::DeleteAllBut(std::string_view keep) {
+  if (Current() != nullptr) {
+    return Status::InvalidArgument("rocksdb: DeleteAllBut inside a request");
+  }
+  LB_RETURN_IF_ERROR(ResumeAfterWriteError());
+  std::shared_lock<std::shared_mutex> use;
+  LB_RETURN_IF_ERROR(Use(&use));
+  std::string first, end;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions()));
+    it->SeekToFirst();
+    if (!it->Valid()) return FromRocks(it->status());  // empty (or the error)
+    first = it->key().ToString();
+    it->SeekToLast();
+    if (!it->Valid()) return FromRocks(it->status());
+    end = it->key().ToString() + '\0';  // the least key after the last
+  }
+  const std::string kept(keep);
+  const std::string after_kept = kept + '\0';
+  rocksdb::WriteBatch batch;
+  if (first < kept) {
+    LB_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(first, std::min(kept, end))));
+  }
+  if (std::max(first, after_kept) < end) {
+    LB_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(std::max(first, after_kept), end)));
+  }
+  if (batch.Count() == 0) return Status::OK();
+  work_.AddQueries(1);
+  return WriteDone(db_->WriteQuiet(write_options_, &batch));
 }
 
 Status Table::StageIn(Request* r, rocksdb::WriteBatch* batch) {

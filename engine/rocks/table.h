@@ -202,6 +202,11 @@ class Table {
   // reads fail too), and the next call tries again.
   Status ResumeAfterWriteError();
 
+  // Deletes every item but `keep` (range deletions from the first key to
+  // just past the last, around `keep`), for a quiet table: outside any
+  // request, recovering first as Write does. Counts one query and no rows.
+  Status DeleteAllBut(std::string_view keep);
+
   // Puts key -> value with the table's write options, from any thread (the
   // lazy listing schema change's): recovers by DB::Resume() only (never
   // reopens under the requests' feet), counts no work.

@@ -69,6 +69,17 @@ std::unique_ptr<BulkLoader> SqliteStore::NewBulkLoader() {
   return NewSqliteBulkLoader(first_->db, &work_, SettingsSql());
 }
 
+// Children before parents, in one transaction (the foreign keys hold at every
+// statement).
+Status SqliteStore::Clear() {
+  Status s = ExecSql(first_->db,
+                     "BEGIN IMMEDIATE; DELETE FROM payments; DELETE FROM applications; "
+                     "DELETE FROM applicants; DELETE FROM listing_images; DELETE FROM listings; "
+                     "DELETE FROM landlords; DELETE FROM tenants; COMMIT;");
+  if (!s.ok() && sqlite3_get_autocommit(first_->db) == 0) (void)ExecSql(first_->db, "ROLLBACK");
+  return s;
+}
+
 std::string SqliteStore::SettingsSql() const {
   return fmt::format("PRAGMA synchronous = {}; PRAGMA foreign_keys = ON;",
                      options_.durable ? "FULL" : "NORMAL");

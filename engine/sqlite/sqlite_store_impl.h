@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
 
   std::string_view Name() const override { return "sqlite"; }
   std::unique_ptr<BulkLoader> NewBulkLoader() override;
+  Status Clear() override;
 
   StatusOr<ListingDetail> GetListingDetail(TenantId tenant, EntityId listing) override;
   StatusOr<LandlordPortfolio> GetLandlordPortfolio(TenantId tenant, EntityId landlord) override;
