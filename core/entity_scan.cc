@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <climits>
 
 #include "core/canonical.h"
 
@@ -71,28 +69,6 @@ std::string EntityKeyToString(EntityKind k, std::string_view key) {
   }
   if (k == EntityKind::kImage || k == EntityKind::kPayment) return fmt::format("{}/{}", a, b);
   return std::to_string(a);
-}
-
-std::optional<std::string> EntityKeyFromString(EntityKind k, std::string_view text) {
-  const bool two = k == EntityKind::kImage || k == EntityKind::kPayment;
-  const size_t slash = text.find('/');
-  if (two != (slash != std::string_view::npos)) return std::nullopt;
-  auto number = [](std::string_view t, uint64_t* v) {
-    if (t.empty() || t.size() > 20) return false;
-    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
-    return ec == std::errc() && end == t.data() + t.size();
-  };
-  uint64_t a = 0, b = 0;
-  if (!two) {
-    if (!number(text, &a)) return std::nullopt;
-    return EntityKey(a);
-  }
-  if (!number(text.substr(0, slash), &a) || !number(text.substr(slash + 1), &b)) {
-    return std::nullopt;
-  }
-  if (k == EntityKind::kPayment) return PaymentEntityKey(a, b);
-  if (b > static_cast<uint64_t>(INT32_MAX)) return std::nullopt;
-  return ImageEntityKey(a, static_cast<int32_t>(b));
 }
 
 std::string CanonicalEntity(const Entity& e) {

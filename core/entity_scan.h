@@ -92,9 +92,6 @@ bool ParseEntityKey(EntityKind k, std::string_view key, uint64_t* first, uint64_
 // For people: "42", "42/3" (listing 42, position 3; applicant/payment);
 // the key in hex if it does not parse.
 std::string EntityKeyToString(EntityKind k, std::string_view key);
-// The inverse for the decimal forms: "42" (or "42/3" for images and
-// payments) back to the entity key; nullopt for anything else.
-std::optional<std::string> EntityKeyFromString(EntityKind k, std::string_view text);
 
 }  // namespace listbench
 

@@ -457,34 +457,8 @@ Status MigratingStore::BackfillStep(uint64_t depth) {
 Status MigratingStore::VerifyStep() {
   bool completed = false;
   LB_RETURN_IF_ERROR(diff_.Step(&completed));
-  if (!completed) return Status::OK();
-  RepairDifferences();
-  return CommitState();
-}
-
-// While the legacy store is the source of truth, the entities a complete
-// diff found missing or different on the new store (its examples: at most
-// max_examples per kind and difference, so a few passes repair many) are
-// queued for the drain, which copies them from the legacy store and checks
-// them again. An entity only the new store has cannot be copied away; it
-// stays a difference.
-void MigratingStore::RepairDifferences() {
-  const MigrationPhase phase = phase_.load();
-  if (phase != MigrationPhase::kShadowVerify && phase != MigrationPhase::kCanary) return;
-  std::optional<VerifierReport> d = diff_.last_diff();
-  if (!d || d->differences() == 0) return;
-  for (int k = 0; k < kNumEntityKinds; ++k) {
-    const EntityKind kind = static_cast<EntityKind>(k);
-    const KindDiff& kd = d->of(kind);
-    for (const auto* examples : {&kd.missing_examples, &kd.mismatched_examples}) {
-      for (const DiffExample& e : *examples) {
-        std::optional<std::string> key = EntityKeyFromString(kind, e.key);
-        if (!key) continue;
-        counters_.Add(&MigrationCounters::verifier_repairs);
-        Enqueue(kind, *key);
-      }
-    }
-  }
+  if (completed) LB_RETURN_IF_ERROR(CommitState());
+  return Status::OK();
 }
 
 Status MigratingStore::ShadowVerifyStep(uint64_t depth) {

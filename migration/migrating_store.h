@@ -46,9 +46,7 @@
 //                 outcome, mismatches logged with both results); the verifier
 //                 (migration/verifier.h) diffs the two stores, a few pages per Step.
 //                 Moves on when a full diff finds no difference, the repair
-//                 queue is empty and the canary gate passes. The entities a
-//                 complete diff finds missing or different on the new store
-//                 (its examples) are queued for the drain, here and in canary.
+//                 queue is empty and the canary gate passes.
 //   canary        a share of reads (options.canary_shares, e.g. 1, 5, 25, 50,
 //                 100 percent) is served by the new store, shadowed on the
 //                 legacy one -- while no copy waits in the repair queue and
@@ -253,7 +251,6 @@ class MigratingStore : public StoreWrapper {
   Status CanaryStep();
   Status CutoverStep(uint64_t depth);
   Status VerifyStep();
-  void RepairDifferences();  // after a complete diff (see VerifyStep)
   Status Transition(MigrationPhase to, const std::string& reason);
   // REQUIRES: route_mu_ held exclusively.
   Status TransitionLocked(MigrationPhase to, const std::string& reason);

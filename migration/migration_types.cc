@@ -64,8 +64,7 @@ std::string_view CrashSiteName(CrashSite s) { return kCrashSiteNames[static_cast
   X(backfill_restarts) \
   X(bulk_skipped) \
   X(bulk_recorded) \
-  X(bulk_copied) \
-  X(verifier_repairs)
+  X(bulk_copied)
 // clang-format on
 
 // clang-format off

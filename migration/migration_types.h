@@ -139,9 +139,6 @@ struct MigrationCounters {
   uint64_t bulk_skipped = 0;
   uint64_t bulk_recorded = 0;  // entities dual writes recorded during a bulk copy
   uint64_t bulk_copied = 0;    // recorded entities copied once the bulk load finished
-  // Entities a complete diff found missing or different on the new store,
-  // queued for the drain (shadow_verify and canary only).
-  uint64_t verifier_repairs = 0;
   uint64_t shadow_reads = 0;
   uint64_t shadow_mismatches = 0;
   uint64_t shadow_skipped = 0;   // shadows not compared: a write overlapped the read or its shadow

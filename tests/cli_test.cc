@@ -203,6 +203,7 @@ TEST_F(CliTest, MigrateRefusesBadInput) {
       "a migration scenario");
   ExpectBadInput("migrate --listings 100" + wl + " --gate 1.5", "gate_threshold");
   ExpectBadInput("migrate --listings 100" + wl + " --step-every 0", "--step-every");
+  ExpectBadInput("migrate --listings 100" + wl + " --backfill fast", "--backfill fast");
   // A run directory migrate did not make is not touched.
   fs::create_directories(tmp_.Sub("w/migrate/run"));
   std::ofstream(tmp_.Sub("w/migrate/run/mine.txt")) << "keep";

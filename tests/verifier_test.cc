@@ -141,24 +141,6 @@ DatasetCounts VerifierTest::counts_;
 
 // ---- The entity scan ------------------------------------------------------------
 
-TEST(EntityKeyText, ReadsBackWhatItWritesAndRefusesTheRest) {
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kListing, "42"), EntityKey(42));
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kImage, "42/3"), ImageEntityKey(42, 3));
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kPayment, "7/9001"), PaymentEntityKey(7, 9001));
-  for (EntityKind k : {EntityKind::kTenant, EntityKind::kImage, EntityKind::kPayment}) {
-    const std::string key = k == EntityKind::kImage     ? ImageEntityKey(5, 2)
-                            : k == EntityKind::kPayment ? PaymentEntityKey(5, 2)
-                                                        : EntityKey(5);
-    EXPECT_EQ(EntityKeyFromString(k, EntityKeyToString(k, key)), key);
-  }
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kListing, "42/3"), std::nullopt);
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kImage, "42"), std::nullopt);
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kListing, "0x2a"), std::nullopt);
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kListing, ""), std::nullopt);
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kListing, "-1"), std::nullopt);
-  EXPECT_EQ(EntityKeyFromString(EntityKind::kImage, "1/4294967296"), std::nullopt);
-}
-
 TEST_F(VerifierTest, EnginesScanByteIdenticalRowsInKeyOrderWhateverThePageSize) {
   std::unique_ptr<Store> sqlite = Open(Engine::kSqlite, Base(Engine::kSqlite));
   std::unique_ptr<Store> rocks = Open(Engine::kRocksDb, Base(Engine::kRocksDb));
