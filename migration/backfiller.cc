@@ -97,6 +97,18 @@ bool Backfiller::RateWait() {
   return false;
 }
 
+bool Backfiller::Paused() {
+  if (BackOff()) {
+    counters_.Add(&MigrationCounters::backfill_backoff_steps);
+    return true;
+  }
+  if (RateWait()) {
+    counters_.Add(&MigrationCounters::backfill_rate_waits);
+    return true;
+  }
+  return false;
+}
+
 void Backfiller::ReadChunk() {
   if (!legacy_->ScanEntities(static_cast<EntityKind>(kind()), last_key_, opt_.chunk_rows, &chunk_)
            .ok()) {
@@ -157,14 +169,7 @@ Status Backfiller::Step(bool* committed) {
     *committed = true;
     return Status::OK();
   }
-  if (BackOff()) {
-    counters_.Add(&MigrationCounters::backfill_backoff_steps);
-    return Status::OK();
-  }
-  if (RateWait()) {
-    counters_.Add(&MigrationCounters::backfill_rate_waits);
-    return Status::OK();
-  }
+  if (Paused()) return Status::OK();
   ReadChunk();
   return Status::OK();
 }
@@ -346,14 +351,7 @@ Status Backfiller::BulkStep(bool* committed) {
     bulk_ = Bulk::kCopyingRecorded;
     return Status::OK();
   }
-  if (BackOff()) {
-    counters_.Add(&MigrationCounters::backfill_backoff_steps);
-    return Status::OK();
-  }
-  if (RateWait()) {
-    counters_.Add(&MigrationCounters::backfill_rate_waits);
-    return Status::OK();
-  }
+  if (Paused()) return Status::OK();
   const EntityKind k = static_cast<EntityKind>(kind());
   if (!legacy_->ScanEntities(k, last_key_, opt_.chunk_rows, &chunk_).ok()) {
     counters_.Add(&MigrationCounters::step_errors);  // retry next Step

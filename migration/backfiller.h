@@ -90,6 +90,7 @@ class Backfiller {
   enum class Bulk { kIdle, kLoading, kCopyingRecorded };
   bool BackOff() const;  // the foreground p99 is too high
   bool RateWait();       // the rate limit holds this Step back
+  bool Paused();         // BackOff or RateWait, counted
   void ReadChunk();
   void WriteChunk();
   void WriteChunkOneByOne();  // WriteChunk's fallback

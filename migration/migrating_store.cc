@@ -277,8 +277,12 @@ void MigratingStore::StartRecording() {
 }
 
 bool MigratingStore::Recorded(EntityKind kind, const std::string& key) {
+  // Outside a bulk copy (almost always) no lock: recording only starts with
+  // no request in flight (a phase change, or Open), and a request that sees
+  // it stopped copies into a finished load.
+  if (!recording_.load(std::memory_order_acquire)) return false;
   std::lock_guard<std::mutex> lock(bulk_mu_);
-  if (!recording_) return false;
+  if (!recording_.load(std::memory_order_relaxed)) return false;
   recorded_.emplace(kind, key);
   counters_.Add(&MigrationCounters::bulk_recorded);
   return true;

@@ -287,8 +287,8 @@ class MigratingStore : public StoreWrapper {
   // Until which Step writes queue their copies (options.degraded_steps).
   std::atomic<uint64_t> degraded_until_step_{0};
 
-  std::mutex bulk_mu_;  // guards recording_ and recorded_
-  bool recording_ = false;
+  std::mutex bulk_mu_;  // guards recorded_ and changes to recording_
+  std::atomic<bool> recording_{false};
   std::set<std::pair<EntityKind, std::string>> recorded_;
 
   Backfiller backfill_;

@@ -91,6 +91,17 @@ struct Fixture {
     trace = MakeTrace(catalog, TraceSpecFor(*w, ops, 7));
   }
 
+  // The new store holds what the reference holds, and its invariants.
+  void ExpectTargetHoldsTheReference() {
+    Verifier v(reference.get(), target.get());
+    VerifierCheckpoint c;
+    ASSERT_TRUE(v.Run(&c).ok());
+    EXPECT_EQ(c.report.differences(), 0u);
+    std::vector<std::string> violations;
+    ASSERT_TRUE(target->CheckInvariants(&violations).ok());
+    EXPECT_TRUE(violations.empty()) << violations.front();
+  }
+
   std::unique_ptr<MigratingStore> Open(MigrationOptions o, Store* target_override = nullptr) {
     auto m = MigratingStore::Open(legacy.get(), target_override ? target_override : target.get(),
                                   tmp.Sub("migration"), std::move(o));
@@ -146,13 +157,7 @@ TEST(Migration, EveryPhaseInOrderWithEveryAnswerUnchanged) {
   EXPECT_EQ(m->counters().shadow_mismatches, 0u);
   EXPECT_GT(m->counters().backfill_rows, 0u);
   // The new store, the source of truth now, holds what the reference holds.
-  Verifier v(f.reference.get(), f.target.get());
-  VerifierCheckpoint c;
-  ASSERT_TRUE(v.Run(&c).ok());
-  EXPECT_EQ(c.report.differences(), 0u);
-  std::vector<std::string> violations;
-  ASSERT_TRUE(f.target->CheckInvariants(&violations).ok());
-  EXPECT_TRUE(violations.empty()) << violations.front();
+  f.ExpectTargetHoldsTheReference();
   // Finalized: the point of no return.
   EXPECT_EQ(m->Rollback("too late").code(), StatusCode::kInvalidArgument);
 }
@@ -207,13 +212,7 @@ TEST(Migration, BulkCopyRecordsDualWritesAndStartsAgainAfterAFailedLoad) {
   EXPECT_GT(c.bulk_copied, 0u);
   EXPECT_EQ(c.backfill_chunk_fallbacks, 0u);
   EXPECT_EQ(c.shadow_mismatches, 0u);
-  Verifier v(f.reference.get(), f.target.get());
-  VerifierCheckpoint cp;
-  ASSERT_TRUE(v.Run(&cp).ok());
-  EXPECT_EQ(cp.report.differences(), 0u);
-  std::vector<std::string> violations;
-  ASSERT_TRUE(f.target->CheckInvariants(&violations).ok());
-  EXPECT_TRUE(violations.empty()) << violations.front();
+  f.ExpectTargetHoldsTheReference();
 }
 
 // Entities whose parents arrive after the copy passed their place (a new
@@ -257,13 +256,7 @@ TEST(Migration, BulkCopyLeavesOutChildrenOfParentsItDidNotSee) {
   EXPECT_NE(m->phase(), MigrationPhase::kBackfill);
   EXPECT_GE(m->counters().bulk_skipped, 1u);  // the application
   EXPECT_GE(m->counters().bulk_recorded, 2u);
-  Verifier v(f.reference.get(), f.target.get());
-  VerifierCheckpoint cp;
-  ASSERT_TRUE(v.Run(&cp).ok());
-  EXPECT_EQ(cp.report.differences(), 0u);
-  std::vector<std::string> violations;
-  ASSERT_TRUE(f.target->CheckInvariants(&violations).ok());
-  EXPECT_TRUE(violations.empty()) << violations.front();
+  f.ExpectTargetHoldsTheReference();
 }
 
 TEST(Migration, ABackfillIsResumedOnlyInItsOwnMode) {
