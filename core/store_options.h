@@ -3,10 +3,31 @@
 #define LISTBENCH_CORE_STORE_OPTIONS_H_
 
 #include <cstddef>
+#include <optional>
+#include <string_view>
 
 #include "core/io_fault.h"
 
 namespace listbench {
+
+// The secondary indexes of the normalized (SQLite) design; the tables are the
+// same in both. kLegacy: one narrow index per foreign key and a search index
+// without the searched columns, as a schema moved from MySQL typically has,
+// so R2, R3, R4 and R5 fetch a table row per candidate. kTuned: what an
+// expert ships without denormalizing: covering indexes for R2-R5 (each
+// query's filter, order and selected columns in one index), found with
+// EXPLAIN QUERY PLAN (engine/sqlite/README.md).
+enum class SqliteSchema { kLegacy, kTuned };
+
+inline std::string_view SqliteSchemaName(SqliteSchema s) {
+  return s == SqliteSchema::kLegacy ? "legacy" : "tuned";
+}
+// Parses "legacy" or "tuned".
+inline std::optional<SqliteSchema> ParseSqliteSchema(std::string_view name) {
+  if (name == "legacy") return SqliteSchema::kLegacy;
+  if (name == "tuned") return SqliteSchema::kTuned;
+  return std::nullopt;
+}
 
 struct StoreOptions {
   // Durable configuration: an acknowledged write survives power loss.
@@ -27,6 +48,10 @@ struct StoreOptions {
   // pessimistic transactions: one key lock (the engine retries the request a
   // bounded number of times before it returns IOError).
   int busy_timeout_ms = 5000;
+  // SQLite only: the index profile a new store is created with, and the one
+  // an existing store must hold (opening a store of the other profile is
+  // NotSupported). Ignored by RocksDB.
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;
   // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
   // consults it on every file call and reports what reached the disk. Not
   // owned; must outlive the store. nullptr = no faults (the normal case).

@@ -31,8 +31,13 @@ std::optional<std::vector<Engine>> ParseEngineList(std::string_view name) {
   return std::nullopt;
 }
 
-std::string EngineDir(const std::string& data_dir, Engine engine) {
-  return (fs::path(data_dir) / EngineName(engine)).string();
+std::string DesignName(Engine engine, SqliteSchema schema) {
+  if (engine == Engine::kSqlite && schema == SqliteSchema::kLegacy) return "sqlite-legacy";
+  return std::string(EngineName(engine));
+}
+
+std::string EngineDir(const std::string& data_dir, Engine engine, SqliteSchema schema) {
+  return (fs::path(data_dir) / DesignName(engine, schema)).string();
 }
 
 StatusOr<Manifest> ReadManifest(const std::string& dir) {
@@ -54,6 +59,11 @@ StatusOr<Manifest> ReadManifest(const std::string& dir) {
   m.listings = j.value("listings", uint64_t{0});
   m.seed = j.value("seed", uint64_t{0});
   m.complete = j.value("complete", false);
+  if (m.engine == Engine::kSqlite) {
+    const auto schema = ParseSqliteSchema(j.value("sqlite_schema", "legacy"));
+    if (!schema) return Status::Corruption(path.string() + ": unknown sqlite_schema in manifest");
+    m.sqlite_schema = *schema;
+  }
   m.listbench_version = j.value("listbench_version", "");
   if (m.format_version != kStoreFormatVersion) {
     return Status::NotSupported(dir + ": store format version " + std::to_string(m.format_version) +
@@ -75,6 +85,7 @@ Status WriteManifest(const std::string& dir, const Manifest& m) {
       {"complete", m.complete},
       {"listbench_version", m.listbench_version},
   };
+  if (m.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(m.sqlite_schema);
   return WriteFileAtomically((fs::path(dir) / kManifestFileName).string(), j.dump(2) + "\n");
 }
 

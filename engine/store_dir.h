@@ -4,10 +4,13 @@
 // by nothing of ours.
 //
 // Layout of a data directory given with --data-dir DIR:
-//   DIR/sqlite/   LISTBENCH.json + listbench.sqlite (+ -wal/-shm)
-//   DIR/rocksdb/  LISTBENCH.json + RocksDB files
+//   DIR/sqlite/         LISTBENCH.json + listbench.sqlite (+ -wal/-shm),
+//                       the tuned index profile (SqliteSchema)
+//   DIR/sqlite-legacy/  the same with the legacy index profile
+//   DIR/rocksdb/        LISTBENCH.json + RocksDB files
 // The manifest records engine, store format version, generator version,
-// dataset spec (listings, seed) and whether loading completed.
+// dataset spec (listings, seed), the SQLite index profile and whether
+// loading completed.
 #ifndef LISTBENCH_ENGINE_STORE_DIR_H_
 #define LISTBENCH_ENGINE_STORE_DIR_H_
 
@@ -42,12 +45,21 @@ struct Manifest {
   int generator_version = 0;
   uint64_t listings = 0;
   uint64_t seed = 0;
+  // SQLite only (kTuned for RocksDB). A manifest without it was written
+  // before the profiles existed, over the legacy indexes.
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;
   bool complete = false;  // loading finished and was made durable
   std::string listbench_version;
 };
 
-// The directory of `engine` inside data directory `data_dir`.
-std::string EngineDir(const std::string& data_dir, Engine engine);
+// The name of a design's store directory and results: "rocksdb", "sqlite"
+// (the tuned normalized schema) or "sqlite-legacy". `schema` is ignored for
+// RocksDB.
+std::string DesignName(Engine engine, SqliteSchema schema);
+// The directory of `engine` (with SQLite's index profile `schema`) inside
+// data directory `data_dir`: data_dir/DesignName(engine, schema).
+std::string EngineDir(const std::string& data_dir, Engine engine,
+                      SqliteSchema schema = SqliteSchema::kTuned);
 
 // Reads dir/LISTBENCH.json. NotFound if there is none; Corruption if it is
 // unreadable; NotSupported if it names another format version.

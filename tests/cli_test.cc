@@ -55,6 +55,32 @@ TEST_F(CliTest, UnknownCommandAndFlags) {
   ExpectBadInput("verify --no-such-flag", "no-such-flag");
   ExpectBadInput("load --data-dir " + Data() + " stray", "stray");
   ExpectBadInput("load --engine mysql --data-dir " + Data(), "--engine mysql");
+  for (const char* cmd : {"load --data-dir", "compare --work-dir", "verify --work-dir",
+                          "sweep --listings 10 --work-dir", "migrate --work-dir"}) {
+    ExpectBadInput(std::string(cmd) + " " + Data() + " --sqlite-schema fast",
+                   "--sqlite-schema fast: expected legacy or tuned");
+  }
+  EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
+}
+
+// Each index profile has its own pristine load, recorded in its manifest
+// and in the result.
+TEST_F(CliTest, EachSqliteSchemaLoadsItsOwnStore) {
+  const std::string out = fs::path(Data()).parent_path().string();
+  for (const char* schema : {"legacy", "tuned"}) {
+    CliResult r = Run(std::string("load --engine sqlite --listings 40 --data-dir ") + Data() +
+                      " --sqlite-schema " + schema + " --json " + out + "/" + schema + ".json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string dir = EngineDir(Data(), Engine::kSqlite, *ParseSqliteSchema(schema));
+    auto m = ReadManifest(dir);
+    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    EXPECT_EQ(SqliteSchemaName(m->sqlite_schema), schema);
+    EXPECT_NE(ReadFile(out + "/" + schema + ".json")
+                  .find(std::string("\"sqlite_schema\": \"") + schema + "\""),
+              std::string::npos);
+  }
+  EXPECT_TRUE(fs::exists(fs::path(Data()) / "sqlite-legacy"));
+  EXPECT_TRUE(fs::exists(fs::path(Data()) / "sqlite"));
 }
 
 TEST_F(CliTest, BadNumbers) {

@@ -15,7 +15,9 @@
 namespace listbench {
 namespace {
 
-class DifferentialTest : public ::testing::Test {
+// Parameter: the SQLite store's index profile; the answers must be
+// byte-identical to RocksDB's with either.
+class DifferentialTest : public ::testing::TestWithParam<SqliteSchema> {
  protected:
   static constexpr DatasetSpec kSpec{1500, 11};
 
@@ -23,7 +25,9 @@ class DifferentialTest : public ::testing::Test {
     for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
       const std::string dir = tmp_.Sub(std::string(EngineName(e)));
       std::filesystem::create_directory(dir);
-      auto s = OpenStore(e, dir, StoreOptions{});
+      StoreOptions o;
+      o.sqlite_schema = GetParam();
+      auto s = OpenStore(e, dir, o);
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       auto loader = (*s)->NewBulkLoader();
       ASSERT_TRUE(GenerateDataset(kSpec, loader.get(), nullptr).ok());
@@ -38,7 +42,7 @@ class DifferentialTest : public ::testing::Test {
   DatasetCatalog catalog_;
 };
 
-TEST_F(DifferentialTest, EnginesAgreeOnASeededStream) {
+TEST_P(DifferentialTest, EnginesAgreeOnASeededStream) {
   const std::vector<Op> trace = MakeVerifyTrace(catalog_, {6000, 11});
   DiffReport d;
   RunDifferential(*sqlite_, *rocks_, trace, &d);
@@ -66,7 +70,7 @@ class LosesAnImage : public StoreWrapper {
   }
 };
 
-TEST_F(DifferentialTest, CatchesAStoreThatAnswersDifferently) {
+TEST_P(DifferentialTest, CatchesAStoreThatAnswersDifferently) {
   const std::vector<Op> trace = MakeVerifyTrace(catalog_, {2000, 12});
   LosesAnImage broken(rocks_.get());
   DiffReport d;
@@ -75,6 +79,12 @@ TEST_F(DifferentialTest, CatchesAStoreThatAnswersDifferently) {
   ASSERT_FALSE(d.first_mismatches.empty());
   EXPECT_NE(d.first_mismatches[0].op.find("listing_detail"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(SqliteSchemas, DifferentialTest,
+                         ::testing::Values(SqliteSchema::kTuned, SqliteSchema::kLegacy),
+                         [](const ::testing::TestParamInfo<SqliteSchema>& p) {
+                           return std::string(SqliteSchemaName(p.param));
+                         });
 
 }  // namespace
 }  // namespace listbench

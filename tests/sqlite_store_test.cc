@@ -103,17 +103,58 @@ TEST_F(SqliteStoreTest, SevenTablesWithDeclaredForeignKeysAndIndexes) {
       "SELECT m.name || '.' || f.\"from\" || '->' || f.\"table\" FROM sqlite_schema m, "
       "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1");
   EXPECT_EQ(fks.size(), 10u);
-  // The secondary indexes exist after a bulk load (built in Finish).
+  // The secondary indexes of the default (tuned) profile exist after a bulk
+  // load (built in Finish).
+  auto indexes = raw.Column(
+      "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' "
+      "ORDER BY name");
+  EXPECT_EQ(indexes,
+            (std::vector<std::string>{"applications_by_applicant_cover",
+                                      "applications_by_listing_cover", "listings_by_landlord_cover",
+                                      "listings_search_cover", "payments_by_application"}));
+  // An orphan row is refused once foreign keys are enforced.
+  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+  EXPECT_EQ(raw.Exec("INSERT INTO landlords VALUES(99, 42, 'x', 'x', 1, 1)"), SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.Exec("INSERT INTO listing_images VALUES(99, 0, 'u', 1, 1, 1)"), SQLITE_CONSTRAINT);
+}
+
+TEST_F(SqliteStoreTest, TheLegacyProfileHasOneNarrowIndexPerLookup) {
+  StoreOptions o;
+  o.sqlite_schema = SqliteSchema::kLegacy;
+  auto store = OpenLoaded(o);
+  ASSERT_NE(store, nullptr);
+  RawDb raw(DbFile(dir_));
   auto indexes = raw.Column(
       "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' "
       "ORDER BY name");
   EXPECT_EQ(indexes, (std::vector<std::string>{"applications_by_applicant",
                                                "applications_by_listing", "listings_by_landlord",
                                                "listings_search", "payments_by_application"}));
-  // An orphan row is refused once foreign keys are enforced.
-  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
-  EXPECT_EQ(raw.Exec("INSERT INTO landlords VALUES(99, 42, 'x', 'x', 1, 1)"), SQLITE_CONSTRAINT);
-  EXPECT_EQ(raw.Exec("INSERT INTO listing_images VALUES(99, 0, 'u', 1, 1, 1)"), SQLITE_CONSTRAINT);
+}
+
+// A store is opened only with the index profile it holds: the other is one
+// clear error naming the file and both profiles, and changes nothing.
+TEST_F(SqliteStoreTest, AStoreOfTheOtherIndexProfileIsRefused) {
+  StoreOptions legacy;
+  legacy.sqlite_schema = SqliteSchema::kLegacy;
+  {
+    auto store = OpenLoaded(legacy);
+    ASSERT_NE(store, nullptr);
+  }
+  const std::string before = FileBytes(DbFile(dir_));
+  StoreOptions tuned;
+  tuned.create_if_missing = false;
+  auto s = OpenSqliteStore(dir_, tuned);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kNotSupported);
+  EXPECT_NE(s.status().message().find(DbFile(dir_)), std::string::npos) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("holds the legacy SQLite index profile, and this run asks "
+                                      "for tuned"),
+            std::string::npos)
+      << s.status().ToString();
+  EXPECT_EQ(FileBytes(DbFile(dir_)), before);
+  legacy.create_if_missing = false;
+  EXPECT_TRUE(OpenSqliteStore(dir_, legacy).ok());
 }
 
 TEST_F(SqliteStoreTest, WalModeAndFormatMarks) {

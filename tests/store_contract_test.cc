@@ -3,6 +3,8 @@
 // option loop: the same assertions run on SQLite and on RocksDB.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/canonical.h"
 #include "engine/store_dir.h"
 #include "tests/store_test_util.h"
@@ -12,7 +14,14 @@ namespace {
 
 using testing::Tiny;
 
-class StoreContractTest : public ::testing::TestWithParam<Engine> {
+// A design the contract runs on: an engine and, for SQLite, its index
+// profile (the answers must not depend on it).
+struct Design {
+  Engine engine;
+  SqliteSchema schema;
+};
+
+class StoreContractTest : public ::testing::TestWithParam<Design> {
  protected:
   void SetUp() override {
     dir_ = tmp_.Sub("store");
@@ -25,7 +34,8 @@ class StoreContractTest : public ::testing::TestWithParam<Engine> {
     store_.reset();
     StoreOptions o;
     o.create_if_missing = create;
-    auto s = OpenStore(GetParam(), dir_, o);
+    o.sqlite_schema = GetParam().schema;
+    auto s = OpenStore(GetParam().engine, dir_, o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
   }
@@ -546,7 +556,8 @@ TEST_P(StoreContractTest, OpenWithoutCreateOnEmptyDirIsNotFound) {
   std::filesystem::create_directory(empty);
   StoreOptions o;
   o.create_if_missing = false;
-  EXPECT_TRUE(OpenStore(GetParam(), empty, o).status().IsNotFound());
+  o.sqlite_schema = GetParam().schema;
+  EXPECT_TRUE(OpenStore(GetParam().engine, empty, o).status().IsNotFound());
 }
 
 TEST_P(StoreContractTest, CountersMoveWithWork) {
@@ -564,9 +575,13 @@ TEST_P(StoreContractTest, CountersMoveWithWork) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContractTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kRocksDb),
-                         [](const ::testing::TestParamInfo<Engine>& p) {
-                           return std::string(EngineName(p.param));
+                         ::testing::Values(Design{Engine::kSqlite, SqliteSchema::kTuned},
+                                           Design{Engine::kSqlite, SqliteSchema::kLegacy},
+                                           Design{Engine::kRocksDb, SqliteSchema::kTuned}),
+                         [](const ::testing::TestParamInfo<Design>& p) {
+                           std::string name = DesignName(p.param.engine, p.param.schema);
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
                          });
 
 }  // namespace

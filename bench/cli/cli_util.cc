@@ -9,7 +9,11 @@ void AddDatasetFlags(cxxopts::Options& options) {
                                  cxxopts::value<uint64_t>()->default_value("420000"))(
       "seed", "generator and operation-stream seed",
       cxxopts::value<uint64_t>()->default_value("1"))(
-      "durable", "durable configuration: RocksDB syncs every write, SQLite synchronous=FULL");
+      "durable", "durable configuration: RocksDB syncs every write, SQLite synchronous=FULL")(
+      "sqlite-schema",
+      "the normalized design's indexes: tuned (covering indexes for R2-R5) or legacy (one narrow "
+      "index per lookup)",
+      cxxopts::value<std::string>()->default_value("tuned"));
 }
 
 StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r) {
@@ -20,9 +24,15 @@ StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r) {
   return spec;
 }
 
-StoreOptions StoreOptionsFromFlags(const cxxopts::ParseResult& r) {
+StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r) {
   StoreOptions o;
   o.durable = r.count("durable") > 0;
+  const std::string schema = r["sqlite-schema"].as<std::string>();
+  const std::optional<SqliteSchema> parsed = ParseSqliteSchema(schema);
+  if (!parsed) {
+    return Status::InvalidArgument("--sqlite-schema " + schema + ": expected legacy or tuned");
+  }
+  o.sqlite_schema = *parsed;
   return o;
 }
 

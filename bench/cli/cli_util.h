@@ -20,11 +20,13 @@ namespace listbench {
 // The most client threads --threads accepts (as in a workload file).
 inline constexpr int kMaxThreads = 256;
 
-// Adds --listings, --seed and --durable (shared by every command that loads).
+// Adds --listings, --seed, --durable and --sqlite-schema (shared by every
+// command that loads).
 void AddDatasetFlags(cxxopts::Options& options);
-// Reads them back; InvalidArgument for --listings 0.
+// Reads them back; InvalidArgument for --listings 0 or an unknown
+// --sqlite-schema.
 StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r);
-StoreOptions StoreOptionsFromFlags(const cxxopts::ParseResult& r);
+StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r);
 
 // Parses argv. Unknown flags, malformed values and stray positional
 // arguments become InvalidArgument. Adds and handles -h/--help: `*help` is

@@ -73,12 +73,15 @@ int LoadCommand(int argc, char** argv) {
                         {"listings", spec->listings},
                         {"seed", spec->seed},
                         {"durable", r.count("durable") > 0},
+                        {"sqlite_schema", r["sqlite-schema"].as<std::string>()},
                         {"build", BuildInfoJson()}};
   fmt::print("{:<8} {:>7} {:>9} {:>10} {:>12} {:>13} {:>16} {:>10}\n", "engine", "reused",
              "seconds", "entities", "entities/s", "engine writes", "engine writes/s", "disk MiB");
+  StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
+  if (!store_options.ok()) return ReportError("load", store_options.status());
   for (Engine e : *engines) {
     StatusOr<LoadReport> rep =
-        PrepareStore(e, data_dir, *spec, StoreOptionsFromFlags(r), existing, /*progress=*/true);
+        PrepareStore(e, data_dir, *spec, *store_options, existing, /*progress=*/true);
     if (!rep.ok()) return ReportError("load", rep.status());
     const double secs = rep->seconds > 0 ? rep->seconds : 1e-9;
     if (rep->reused) {

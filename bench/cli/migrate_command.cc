@@ -190,7 +190,10 @@ Status ReadInputFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
   if (!spec.ok()) return spec.status();
   cfg->listings = spec->listings;
   cfg->seed = spec->seed;
-  cfg->durable = StoreOptionsFromFlags(r).durable;
+  StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
+  if (!store_options.ok()) return store_options.status();
+  cfg->durable = store_options->durable;
+  cfg->sqlite_schema = store_options->sqlite_schema;
   cfg->workload_file = r["workload"].as<std::string>();
   std::error_code ec;
   if (!fs::is_regular_file(cfg->workload_file, ec)) {

@@ -73,7 +73,9 @@ StatusOr<CompareSetup> ReadRunFlags(const cxxopts::ParseResult& r, std::string* 
           fmt::format("--cache-share {}: must be in (0, 1]", s.cache_share));
     }
   }
-  s.store_options = StoreOptionsFromFlags(r);
+  StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
+  if (!store_options.ok()) return store_options.status();
+  s.store_options = *store_options;
   s.store_options.cache_bytes = static_cast<size_t>(s.cache_mb) << 20;
   s.work_dir = r["work-dir"].as<std::string>();
   LB_RETURN_IF_ERROR(CheckDataDir(s.work_dir));

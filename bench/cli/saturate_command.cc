@@ -73,7 +73,9 @@ StatusOr<SaturateSetup> ReadSaturateFlags(const cxxopts::ParseResult& r, std::st
   s.workload.threads = s.options.threads;  // as the results record it
   s.cache_mb = r["cache-mb"].as<uint64_t>();
   if (s.cache_mb == 0) return Status::InvalidArgument("--cache-mb 0: must be at least 1");
-  s.store_options = StoreOptionsFromFlags(r);
+  StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
+  if (!store_options.ok()) return store_options.status();
+  s.store_options = *store_options;
   s.store_options.cache_bytes = static_cast<size_t>(s.cache_mb) << 20;
   s.work_dir = r["work-dir"].as<std::string>();
   *out_dir = r["out"].as<std::string>();

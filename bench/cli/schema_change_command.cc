@@ -66,7 +66,9 @@ StatusOr<SchemaChangeSuiteSpec> ReadSchemaChangeFlags(const cxxopts::ParseResult
   if (!(spec.experiment.before_s >= 0) || !(spec.experiment.after_s >= 0)) {
     return Status::InvalidArgument("--before and --after must be >= 0");
   }
-  spec.store_options = StoreOptionsFromFlags(r);
+  StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
+  if (!store_options.ok()) return store_options.status();
+  spec.store_options = *store_options;
   spec.store_options.busy_timeout_ms = r["busy-timeout-ms"].as<int>();
   if (spec.store_options.busy_timeout_ms < 0) {
     return Status::InvalidArgument("--busy-timeout-ms must be >= 0");

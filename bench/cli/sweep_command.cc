@@ -114,6 +114,12 @@ StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, ch
   if (!w.ok()) return w.status();
   c.workload = *w;
   LB_RETURN_IF_ERROR(ReadThreadAndSaturateFlags(r, &c));
+  const std::string schema = r["sqlite-schema"].as<std::string>();
+  const std::optional<SqliteSchema> parsed_schema = ParseSqliteSchema(schema);
+  if (!parsed_schema) {
+    return Status::InvalidArgument("--sqlite-schema " + schema + ": expected legacy or tuned");
+  }
+  c.sqlite_schema = *parsed_schema;
   c.binary = r["listbench"].as<std::string>();
   if (c.binary.empty() || ::access(c.binary.c_str(), X_OK) != 0 || fs::is_directory(c.binary)) {
     return Status::InvalidArgument("--listbench " + c.binary + ": not an executable file");
@@ -169,7 +175,10 @@ int SweepCommand(int argc, char** argv) {
       cxxopts::value<std::string>())(
       "keep", "keep each scale's stores and the children's JSON reports in WORK/N")(
       "threads", "client threads of each run (1..256; default: the workload's threads)",
-      cxxopts::value<int>());
+      cxxopts::value<int>())("sqlite-schema",
+                             "the normalized design's indexes: tuned or legacy (passed on to "
+                             "every child)",
+                             cxxopts::value<std::string>()->default_value("tuned"));
   options.add_options("saturate")(
       "saturate",
       "also run `listbench saturate` per scale and engine: the highest offered rate meeting "

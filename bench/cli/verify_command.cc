@@ -154,7 +154,9 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   if (!f.json_path.empty()) LB_RETURN_IF_ERROR(CheckOutputPath("--json", f.json_path));
   f.work_dir = r["work-dir"].as<std::string>();
   LB_RETURN_IF_ERROR(CheckDataDir(f.work_dir));
-  f.store_options = StoreOptionsFromFlags(r);
+  StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
+  if (!store_options.ok()) return store_options.status();
+  f.store_options = *store_options;
   return f;
 }
 
@@ -214,9 +216,13 @@ int VerifyCommand(int argc, char** argv) {
   if (help) return kExitOk;
   const auto start = std::chrono::steady_clock::now();
 
-  nlohmann::json out = {{"command", "verify"},   {"listings", f->spec.listings},
-                        {"seed", f->spec.seed},  {"durable", f->store_options.durable},
-                        {"threads", f->threads}, {"build", BuildInfoJson()}};
+  nlohmann::json out = {{"command", "verify"},
+                        {"listings", f->spec.listings},
+                        {"seed", f->spec.seed},
+                        {"durable", f->store_options.durable},
+                        {"sqlite_schema", SqliteSchemaName(f->store_options.sqlite_schema)},
+                        {"threads", f->threads},
+                        {"build", BuildInfoJson()}};
   const std::string base = (fs::path(f->work_dir) / "base").string();
   for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
     StatusOr<LoadReport> rep =

@@ -16,14 +16,45 @@ namespace fs = std::filesystem;
 // this many operations of trace.
 constexpr uint64_t kMaxDurationTrace = 2'000'000;
 
-// Loads (or reuses) each engine's pristine store into result->engines.
-Status PrepareEngines(const CompareSetup& s, CompareResult* result) {
+// One store the workload is replayed on: an engine, SQLite's index profile,
+// and the name its results go under.
+struct Design {
+  Engine engine;
+  SqliteSchema schema;
+  std::string name;
+};
+
+// The engines compared and, for the report's decomposition, SQLite with
+// the other index profile.
+std::vector<Design> DesignsOf(const CompareSetup& s) {
+  std::vector<Design> out;
+  const SqliteSchema compared = s.store_options.sqlite_schema;
+  for (Engine e : s.engines) out.push_back({e, compared, std::string(EngineName(e))});
+  if (s.experiments) {
+    const SqliteSchema other =
+        compared == SqliteSchema::kTuned ? SqliteSchema::kLegacy : SqliteSchema::kTuned;
+    out.push_back({Engine::kSqlite, other, OtherSchemaRunName(compared)});
+  }
+  return out;
+}
+
+StoreOptions OptionsOf(const CompareSetup& s, const Design& d) {
+  StoreOptions o = s.store_options;
+  o.sqlite_schema = d.schema;
+  return o;
+}
+
+// Loads (or reuses) each design's pristine store into result->engines.
+Status PrepareEngines(const CompareSetup& s, const std::vector<Design>& designs,
+                      CompareResult* result) {
   const std::string base = (fs::path(s.work_dir) / "base").string();
-  for (Engine e : s.engines) {
-    StatusOr<LoadReport> rep =
-        PrepareStore(e, base, s.spec, s.store_options, ExistingLoad::kReplace, /*progress=*/true);
+  for (const Design& d : designs) {
+    StatusOr<LoadReport> rep = PrepareStore(d.engine, base, s.spec, OptionsOf(s, d),
+                                            ExistingLoad::kReplace, /*progress=*/true);
     if (!rep.ok()) return rep.status();
-    result->engines[std::string(EngineName(e))].load = std::move(*rep);
+    EngineRun& er = result->engines[d.name];
+    er.sqlite_schema = d.schema;
+    er.load = std::move(*rep);
   }
   return Status::OK();
 }
@@ -48,21 +79,22 @@ StatusOr<std::vector<WorkloadSpec>> LoadWorkloads(const CompareSetup& s) {
   return out;
 }
 
-// Replays `trace` on a fresh clone of `e`'s load.
-Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, EngineRun* er) {
-  StoreOptions options = s.store_options;
+// Replays `trace` on a fresh clone of `d`'s load.
+Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& trace,
+                 EngineRun* er) {
+  StoreOptions options = OptionsOf(s, d);
   if (s.cache_share > 0) {
     options.cache_bytes = std::max<size_t>(
         size_t{1} << 20,
         static_cast<size_t>(s.cache_share * static_cast<double>(er->load.disk_bytes)));
   }
   er->cache_bytes = options.cache_bytes;
-  StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, e, options);
+  StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, d.engine, options);
   if (!store.ok()) return store.status();
-  std::fprintf(
-      stderr, "running %s: %zu operations (%llu warm-up) on %s, %d client thread%s\n",
-      s.workload.name.c_str(), trace.size(), static_cast<unsigned long long>(s.workload.warmup),
-      std::string(EngineName(e)).c_str(), s.workload.threads, s.workload.threads == 1 ? "" : "s");
+  std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s, %d client thread%s\n",
+               s.workload.name.c_str(), trace.size(),
+               static_cast<unsigned long long>(s.workload.warmup), d.name.c_str(),
+               s.workload.threads, s.workload.threads == 1 ? "" : "s");
   RunOptions ro;
   ro.warmup = s.workload.warmup;
   ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
@@ -78,6 +110,10 @@ Status RunEngine(const CompareSetup& s, Engine e, const std::vector<Op>& trace, 
 
 }  // namespace
 
+std::string OtherSchemaRunName(SqliteSchema compared) {
+  return compared == SqliteSchema::kTuned ? "sqlite-legacy" : "sqlite-tuned";
+}
+
 uint64_t TraceLength(const WorkloadSpec& w) {
   if (w.operations > 0) return w.warmup + w.operations;
   if (w.target_rate > 0) {
@@ -89,15 +125,16 @@ uint64_t TraceLength(const WorkloadSpec& w) {
 StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   CompareResult result;
   result.build = CurrentBuildInfo();
-  LB_RETURN_IF_ERROR(PrepareEngines(s, &result));
+  const std::vector<Design> designs = DesignsOf(s);
+  LB_RETURN_IF_ERROR(PrepareEngines(s, designs, &result));
   // The catalog is kept through the timed runs only when the experiments
   // need it afterwards.
   DatasetCatalog catalog;
   StatusOr<std::vector<Op>> trace = BuildTrace(s, &catalog);
   if (!trace.ok()) return trace.status();
   if (!s.experiments) catalog = DatasetCatalog{};
-  for (Engine e : s.engines) {
-    LB_RETURN_IF_ERROR(RunEngine(s, e, *trace, &result.engines[std::string(EngineName(e))]));
+  for (const Design& d : designs) {
+    LB_RETURN_IF_ERROR(RunEngine(s, d, *trace, &result.engines[d.name]));
   }
   if (!s.experiments) return result;
   // The report's other rows: on fresh clones, after the timed runs.

@@ -40,7 +40,10 @@ struct CompareSetup {
   double cache_share = 0;  // > 0: cache = share x the engine's disk bytes
   std::vector<Engine> engines;
   // Also run the report's experiments; their schema change replays this
-  // write-only workload file.
+  // write-only workload file. The report's decomposition also replays the
+  // workload on SQLite with the other index profile (store_options
+  // .sqlite_schema is the one compared), under the name
+  // "sqlite-<profile>" (OtherSchemaRunName).
   bool experiments = false;
   std::string writes_workload;
   // The report's throughput at the SLO (bench/drivers/under_load.h): the
@@ -51,15 +54,18 @@ struct CompareSetup {
 
 // One engine's part of the run.
 struct EngineRun {
-  LoadReport load;                           // its pristine load (made or reused)
-  uint64_t cache_bytes = 0;                  // the cache the run had
-  RunResult run;                             // the timed replay
-  std::optional<uint64_t> disk_bytes_after;  // absent when it could not be measured
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // SQLite's index profile (SQLite only)
+  LoadReport load;                                    // its pristine load (made or reused)
+  uint64_t cache_bytes = 0;                           // the cache the run had
+  RunResult run;                                      // the timed replay
+  std::optional<uint64_t> disk_bytes_after;           // absent when it could not be measured
 };
 
 struct CompareResult {
   BuildInfo build;
-  std::map<std::string, EngineRun> engines;      // by engine name
+  // By engine name ("sqlite", "rocksdb"), and with experiments the SQLite
+  // run with the other index profile (OtherSchemaRunName).
+  std::map<std::string, EngineRun> engines;
   std::optional<ExperimentsResult> experiments;  // when setup.experiments
 };
 
@@ -69,6 +75,10 @@ struct CompareResult {
 // an open loop's Poisson arrivals are drawn from the dataset seed).
 // REQUIRES: 1 <= setup.workload.threads <= 256, setup.work_dir checked.
 StatusOr<CompareResult> RunCompare(const CompareSetup& setup);
+
+// The name of the report's SQLite run with the profile other than
+// `compared`: "sqlite-legacy" or "sqlite-tuned".
+std::string OtherSchemaRunName(SqliteSchema compared);
 
 // How many operations of trace the workload needs: warm-up plus its
 // operations, or enough for its duration at its rate.

@@ -64,6 +64,7 @@ nlohmann::json ConfigJson(const MigrateConfig& c) {
       {"seed", c.seed},
       {"durable", c.durable},
       {"cache_mb", c.cache_mb},
+      {"sqlite_schema", SqliteSchemaName(c.sqlite_schema)},
       {"work_dir", c.work_dir},
       {"ops_before", c.ops_before},
       {"max_ops", c.max_ops},
@@ -85,6 +86,10 @@ StatusOr<MigrateConfig> ConfigFromJson(const std::string& path) {
     c.seed = j.at("seed");
     c.durable = j.at("durable");
     c.cache_mb = j.at("cache_mb");
+    const std::string schema = j.at("sqlite_schema");
+    const std::optional<SqliteSchema> parsed = ParseSqliteSchema(schema);
+    if (!parsed) return Status::InvalidArgument(path + ": unknown sqlite_schema " + schema);
+    c.sqlite_schema = *parsed;
     c.work_dir = j.at("work_dir");
     c.ops_before = j.at("ops_before");
     c.max_ops = j.at("max_ops");
@@ -126,6 +131,7 @@ StoreOptions ExistingStoreOptions(const MigrateConfig& c) {
   StoreOptions o;
   o.durable = c.durable;
   o.cache_bytes = static_cast<size_t>(c.cache_mb) << 20;
+  o.sqlite_schema = c.sqlite_schema;
   o.create_if_missing = false;
   return o;
 }
@@ -573,6 +579,7 @@ StatusOr<std::string> PrepareRun(const MigrateConfig& cfg, const Paths& p) {
   }
   StoreOptions lo;
   lo.durable = cfg.durable;
+  lo.sqlite_schema = cfg.sqlite_schema;
   StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, p.base, DatasetOf(cfg), lo,
                                            ExistingLoad::kReplace, cfg.progress);
   if (!base.ok()) return base.status();

@@ -55,6 +55,7 @@
 
 #include "bench/harness/histogram.h"
 #include "core/status.h"
+#include "core/store_options.h"
 #include "migration/migrating_store.h"
 #include "migration/verifier.h"
 #include "sim/scenario.h"
@@ -69,9 +70,10 @@ struct MigrateConfig {
   // `run`); the migration's canary draws and the scenario's kills are
   // derived from it too.
   uint64_t seed = 1;
-  bool durable = false;              // every store in the durable configuration
-  uint64_t cache_mb = 64;            // each store's cache (StoreOptions::cache_bytes)
-  std::string work_dir = "work";     // <work_dir>/migrate/...
+  bool durable = false;    // every store in the durable configuration
+  uint64_t cache_mb = 64;  // each store's cache (StoreOptions::cache_bytes)
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // the legacy (SQLite) store's indexes
+  std::string work_dir = "work";                      // <work_dir>/migrate/...
   uint64_t ops_before = 20000;       // requests on the legacy store before the migration begins
   uint64_t max_ops = 2000000;        // trace length: the migration must finish within it
   uint64_t ops_after = 2000;         // requests after the final phase

@@ -272,8 +272,8 @@ StatusOr<SchemaChangeSuiteResult> RunSchemaChangeSuite(const SchemaChangeSuiteSp
       std::fprintf(stderr, "schema-change %s: %.0f writes/s, %zu writes of trace\n",
                    std::string(SchemaChangeMethodName(m)).c_str(), spec.rate, trace.size());
     }
-    StatusOr<SchemaChangeResult> r =
-        RunSchemaChangeExperiment(**store, EngineDir(run, e), m, trace, spec.rate, eo);
+    StatusOr<SchemaChangeResult> r = RunSchemaChangeExperiment(
+        **store, EngineDir(run, e, spec.store_options.sqlite_schema), m, trace, spec.rate, eo);
     if (!r.ok()) return r.status();
     out.methods.push_back(std::move(*r));
   }

@@ -191,6 +191,7 @@ std::vector<std::string> RunArgs(const SweepConfig& c, Engine e, uint64_t n,
   if (c.warmup) a.insert(a.end(), {"--warmup", std::to_string(*c.warmup)});
   if (c.cache_mb) a.insert(a.end(), {"--cache-mb", std::to_string(*c.cache_mb)});
   if (c.threads) a.insert(a.end(), {"--threads", std::to_string(*c.threads)});
+  a.insert(a.end(), {"--sqlite-schema", std::string(SqliteSchemaName(c.sqlite_schema))});
   return a;
 }
 
@@ -221,6 +222,7 @@ std::vector<std::string> SaturateArgs(const SweepConfig& c, Engine e, uint64_t n
                                 fmt::format("{}", s.slo_p99_ms)};
   if (c.warmup) a.insert(a.end(), {"--warmup", std::to_string(*c.warmup)});
   if (c.cache_mb) a.insert(a.end(), {"--cache-mb", std::to_string(*c.cache_mb)});
+  a.insert(a.end(), {"--sqlite-schema", std::string(SqliteSchemaName(c.sqlite_schema))});
   if (s.start_rate) a.insert(a.end(), {"--start-rate", fmt::format("{}", *s.start_rate)});
   if (s.factor) a.insert(a.end(), {"--factor", fmt::format("{}", *s.factor)});
   if (s.step_seconds) a.insert(a.end(), {"--step-seconds", fmt::format("{}", *s.step_seconds)});
@@ -266,12 +268,12 @@ Status MeasurePoint(const SweepConfig& c, Engine e, uint64_t n, ChildRunner& run
   p->listings = n;
 
   const std::string load_json = prefix + "-load.json";
-  StatusOr<ChildResult> load =
-      runner.Run(fmt::format("{} at {} listings: load", engine, n),
-                 {"load", "--engine", engine, "--listings", std::to_string(n), "--seed",
-                  std::to_string(c.seed), "--data-dir", (fs::path(dir) / "base").string(), "--json",
-                  load_json},
-                 prefix + "-load");
+  StatusOr<ChildResult> load = runner.Run(
+      fmt::format("{} at {} listings: load", engine, n),
+      {"load", "--engine", engine, "--listings", std::to_string(n), "--seed",
+       std::to_string(c.seed), "--data-dir", (fs::path(dir) / "base").string(), "--sqlite-schema",
+       std::string(SqliteSchemaName(c.sqlite_schema)), "--json", load_json},
+      prefix + "-load");
   if (!load.ok()) return load.status();
   p->load_child = ChildStatsOf(*load, runner.last_loadavg());
   LB_RETURN_IF_ERROR(ReadLoadReport(load_json, e, p));
@@ -296,9 +298,9 @@ Status MeasurePoint(const SweepConfig& c, Engine e, uint64_t n, ChildRunner& run
 
 // Deletes what the sweep made for `e` in WORK/N: its pristine load and run
 // clone (only if they are listbench stores) and the children's reports.
-Status CleanEngine(const std::string& dir, Engine e) {
-  LB_RETURN_IF_ERROR(RemoveStoreDir(EngineDir((fs::path(dir) / "base").string(), e)));
-  LB_RETURN_IF_ERROR(RemoveStoreDir(EngineDir((fs::path(dir) / "run").string(), e)));
+Status CleanEngine(const std::string& dir, Engine e, SqliteSchema schema) {
+  LB_RETURN_IF_ERROR(RemoveStoreDir(EngineDir((fs::path(dir) / "base").string(), e, schema)));
+  LB_RETURN_IF_ERROR(RemoveStoreDir(EngineDir((fs::path(dir) / "run").string(), e, schema)));
   std::error_code ec;
   const std::string engine(EngineName(e));
   for (const char* suffix : {"-load.json", "-run.json"}) {
@@ -370,7 +372,7 @@ Status RunSweep(const SweepConfig& c, SweepResult* result) {
       Status s = MeasurePoint(c, e, n, runner, &p);
       if (s.ok()) result->points.push_back(std::move(p));
       if (!c.keep) {
-        Status cleaned = CleanEngine(dir, e);
+        Status cleaned = CleanEngine(dir, e, c.sqlite_schema);
         if (s.ok()) s = cleaned;
       }
       if (!s.ok()) {

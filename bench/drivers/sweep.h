@@ -54,9 +54,10 @@ struct SweepConfig {
   uint64_t seed = 1;
   WorkloadSpec workload;  // as parsed, before --ops/--warmup
   std::string workload_path;
-  std::optional<uint64_t> ops, warmup, cache_mb;  // passed on to `listbench run`
-  std::optional<int> threads;                     // passed on to run and saturate
-  std::optional<SweepSaturate> saturate;          // also run a saturate child per point
+  std::optional<uint64_t> ops, warmup, cache_mb;      // passed on to `listbench run`
+  std::optional<int> threads;                         // passed on to run and saturate
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // passed on to every child
+  std::optional<SweepSaturate> saturate;              // also run a saturate child per point
   std::string work_dir, out_dir;
   std::string binary;  // the listbench executable run for children
   bool keep = false;   // keep WORK/N and the children's reports

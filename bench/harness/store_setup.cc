@@ -47,9 +47,10 @@ bool IsEmptyDir(const fs::path& p) {
   return fs::is_directory(p, ec) && fs::is_empty(p, ec);
 }
 
-bool Matches(const Manifest& m, const DatasetSpec& spec) {
+bool Matches(const Manifest& m, const DatasetSpec& spec, const StoreOptions& options) {
   return m.complete && m.listings == spec.listings && m.seed == spec.seed &&
-         m.generator_version == kGeneratorVersion;
+         m.generator_version == kGeneratorVersion &&
+         (m.engine != Engine::kSqlite || m.sqlite_schema == options.sqlite_schema);
 }
 
 // Loads `spec` into the new, empty directory `dir`.
@@ -60,6 +61,7 @@ StatusOr<LoadReport> LoadInto(Engine engine, const std::string& dir, const Datas
   m.generator_version = kGeneratorVersion;
   m.listings = spec.listings;
   m.seed = spec.seed;
+  m.sqlite_schema = options.sqlite_schema;
   m.complete = false;
   m.listbench_version = ListbenchVersion();
   LB_RETURN_IF_ERROR(WriteManifest(dir, m));
@@ -148,7 +150,7 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
                                   ExistingLoad existing, bool progress) {
   if (spec.listings == 0) return Status::InvalidArgument("--listings: must be at least 1");
   LB_RETURN_IF_ERROR(CheckDataDir(data_dir));
-  const std::string dir = EngineDir(data_dir, engine);
+  const std::string dir = EngineDir(data_dir, engine, options.sqlite_schema);
   std::error_code ec;
   if (fs::exists(dir, ec) && !IsEmptyDir(dir)) {
     StatusOr<Manifest> m = ReadManifest(dir);
@@ -164,7 +166,7 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
       return Status::InvalidArgument(dir + ": holds a " + std::string(EngineName(m->engine)) +
                                      " store, not " + std::string(EngineName(engine)));
     }
-    if (Matches(*m, spec)) {
+    if (Matches(*m, spec, options)) {
       LoadReport report;
       report.engine = engine;
       report.dir = dir;
@@ -179,12 +181,14 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
       return report;
     }
     if (existing == ExistingLoad::kRefuse) {
-      return Status::InvalidArgument(dir + ": already holds " +
-                                     (m->complete ? "" : "an incomplete load of ") +
-                                     "another dataset (listings=" + std::to_string(m->listings) +
-                                     " seed=" + std::to_string(m->seed) +
-                                     " generator=" + std::to_string(m->generator_version) +
-                                     "); use --replace or another --data-dir");
+      return Status::InvalidArgument(
+          dir + ": already holds " + (m->complete ? "" : "an incomplete load of ") +
+          "another dataset (listings=" + std::to_string(m->listings) + " seed=" +
+          std::to_string(m->seed) + " generator=" + std::to_string(m->generator_version) +
+          (engine == Engine::kSqlite
+               ? " sqlite_schema=" + std::string(SqliteSchemaName(m->sqlite_schema))
+               : std::string()) +
+          "); use --replace or another --data-dir");
     }
     LB_RETURN_IF_ERROR(RemoveStoreDir(dir));
   }
@@ -200,7 +204,8 @@ StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engin
   std::error_code ec;
   std::filesystem::create_directories(run, ec);
   if (ec) return Status::IOError(run + ": cannot create: " + ec.message());
-  const std::string src = EngineDir(base, engine), dst = EngineDir(run, engine);
+  const std::string src = EngineDir(base, engine, options.sqlite_schema),
+                    dst = EngineDir(run, engine, options.sqlite_schema);
   LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
   LB_RETURN_IF_ERROR(CloneStore(engine, src, dst));
   return ReopenRunClone(work_dir, engine, options);
@@ -211,7 +216,7 @@ StatusOr<std::unique_ptr<Store>> ReopenRunClone(const std::string& work_dir, Eng
   const std::string run = (std::filesystem::path(work_dir) / "run").string();
   StoreOptions o = options;
   o.create_if_missing = false;
-  return OpenStore(engine, EngineDir(run, engine), o);
+  return OpenStore(engine, EngineDir(run, engine, options.sqlite_schema), o);
 }
 
 }  // namespace listbench

@@ -34,8 +34,9 @@ enum class ExistingLoad {
 };
 
 // Makes `data_dir` (creating the directory itself, not its parents) and
-// loads `spec` into EngineDir(data_dir, engine), or reuses it when its
-// manifest says it holds a complete load of the same spec and generator.
+// loads `spec` into EngineDir(data_dir, engine, options.sqlite_schema), or
+// reuses it when its manifest says it holds a complete load of the same
+// spec, generator and SQLite index profile.
 // Never deletes or writes into a directory that lacks a listbench manifest
 // of the same engine and format, unless it is empty. Progress goes to
 // stderr when `progress` is set.
@@ -48,9 +49,9 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
 // not itself an engine directory.
 Status CheckDataDir(const std::string& data_dir);
 
-// Clones WORK/base/<engine> (a load made by PrepareStore) into
-// WORK/run/<engine>, replacing what a previous run left there, and opens the
-// clone, so that every run starts from the identical pristine state.
+// Clones WORK/base/<design> (a load made by PrepareStore; DesignName of the
+// engine and options.sqlite_schema) into WORK/run/<design>, replacing what a previous run left
+// there, and opens the clone, so that every run starts from the identical pristine state.
 StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engine engine,
                                               const StoreOptions& options);
 // Opens the clone OpenRunClone made, as it is now (for example with another

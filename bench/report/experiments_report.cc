@@ -138,6 +138,7 @@ nlohmann::json SchemaChangeSuiteJson(const SchemaChangeSuiteResult& suite) {
           {"config",
            {{"durable", spec.store_options.durable},
             {"rocksdb_wal", spec.store_options.rocksdb_wal},
+            {"sqlite_schema", SqliteSchemaName(spec.store_options.sqlite_schema)},
             {"cache_mb", spec.store_options.cache_bytes >> 20}}},
           {"build", BuildInfoJson(suite.build)},
           {"methods", methods}};

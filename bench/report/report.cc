@@ -31,11 +31,12 @@ std::string EnvironmentSection(const CompareSetup& s, const BuildInfo& b) {
   row("workload", fmt::format("{} (`{}`), keys {}, {} ops after {} warm-up", w.name, w.file,
                               KeyDistributionName(w.keys.distribution), w.operations, w.warmup));
   row("dataset", fmt::format("{} listings, seed {}", s.spec.listings, s.spec.seed));
-  row("config", fmt::format("cache {}, durable {}",
-                            s.cache_share > 0
-                                ? fmt::format("{:.0f}% of each engine's data", 100 * s.cache_share)
-                                : fmt::format("{} MiB per engine", s.cache_mb),
-                            s.store_options.durable));
+  row("config",
+      fmt::format("cache {}, durable {}, SQLite indexes {}",
+                  s.cache_share > 0
+                      ? fmt::format("{:.0f}% of each engine's data", 100 * s.cache_share)
+                      : fmt::format("{} MiB per engine", s.cache_mb),
+                  s.store_options.durable, SqliteSchemaName(s.store_options.sqlite_schema)));
   for (const std::string& warning : b.warnings) {
     md += fmt::format("\n> **warning:** {}\n", warning);
   }

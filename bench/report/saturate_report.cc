@@ -38,6 +38,7 @@ json ConfigJson(const SaturateSetup& s) {
           {"warmup", o.warmup},
           {"cache_mb", s.cache_mb},
           {"durable", s.store_options.durable},
+          {"sqlite_schema", SqliteSchemaName(s.store_options.sqlite_schema)},
           {"kept_up_share", kKeptUpShare},
           {"plateau_epsilon", kPlateauEpsilon},
           {"knee_rule",

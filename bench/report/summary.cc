@@ -117,7 +117,8 @@ namespace {
 
 nlohmann::json ConfigJson(const CompareSetup& s) {
   nlohmann::json config = {{"durable", s.store_options.durable},
-                           {"rocksdb_wal", s.store_options.rocksdb_wal}};
+                           {"rocksdb_wal", s.store_options.rocksdb_wal},
+                           {"sqlite_schema", SqliteSchemaName(s.store_options.sqlite_schema)}};
   if (s.cache_share > 0) {
     config["cache_share"] = s.cache_share;
   } else {
@@ -132,6 +133,7 @@ nlohmann::json EngineRunJson(const EngineRun& er) {
                         {"seconds", er.load.seconds},
                         {"disk_bytes", er.load.disk_bytes}}},
                       {"cache_bytes", er.cache_bytes}};
+  if (er.load.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(er.sqlite_schema);
   j.update(RunResultJson(er.run));
   if (er.disk_bytes_after) j["disk_bytes_after"] = *er.disk_bytes_after;
   return j;

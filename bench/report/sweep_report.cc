@@ -113,6 +113,7 @@ json SaturatePointJson(const SweepSaturatePoint& s) {
 json ConfigJson(const SweepConfig& c) {
   json config = {{"cache_mb", c.cache_mb ? *c.cache_mb : 64},
                  {"durable", false},
+                 {"sqlite_schema", SqliteSchemaName(c.sqlite_schema)},
                  {"threads", SweepWorkload(c).threads}};
   if (c.saturate) {
     const SweepSaturate& s = *c.saturate;

@@ -93,7 +93,7 @@ inline constexpr const char* kUpdateListingSql =
 // ---- Entity scan (EntityAccess::ScanEntities, core/store.h) ----
 // Keyset pages in entity-key order (core/entity_scan.h): the rows after
 // ?1 (and ?2), at most ?3 (?2 for single-id keys). Each walks its table's
-// primary key; payments walk applications_by_applicant and then each
+// primary key; payments walk the applications of each applicant and then each
 // application's payments (payments_by_application), so a payment whose
 // application row is gone (foreign keys forbid it) is not seen.
 inline constexpr const char* kScanTenantsSql =

@@ -1,5 +1,6 @@
-// The SQLite schema of the normalized legacy model: seven tables with
-// enforced foreign keys, their secondary indexes, and the file-format marks
+// The SQLite schema of the normalized model: seven tables with enforced
+// foreign keys, their secondary indexes in one of two profiles
+// (SqliteSchema, core/store_options.h: legacy or tuned), and the file-format marks
 // (application_id, user_version) that say a database file is a listbench
 // store of this schema version.
 //
@@ -12,9 +13,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
+#include "core/store_options.h"
 
 namespace listbench {
 
@@ -29,13 +32,19 @@ Status ExecSql(sqlite3* db, const char* sql);
 // Reads an integer-valued PRAGMA (e.g. "user_version").
 StatusOr<int64_t> ReadIntPragma(sqlite3* db, const char* pragma);
 
-// Creates the tables, the secondary indexes and the format marks.
+// Creates the tables, the secondary indexes of `schema` and the format marks.
 // REQUIRES: an empty database, inside a transaction.
-Status CreateSchema(sqlite3* db);
+Status CreateSchema(sqlite3* db, SqliteSchema schema);
 
-// The secondary indexes are dropped before a bulk load and built after it.
+// The secondary indexes are dropped before a bulk load (both profiles') and
+// built after it (those of `schema`).
 Status DropSecondaryIndexes(sqlite3* db);
-Status CreateSecondaryIndexes(sqlite3* db);
+Status CreateSecondaryIndexes(sqlite3* db, SqliteSchema schema);
+
+// The index profile the database holds, from the index that marks each;
+// nullopt when it holds neither (a bulk load dropped them) or, never made
+// by listbench, both.
+StatusOr<std::optional<SqliteSchema>> ReadSchemaProfile(sqlite3* db);
 
 // Checks the 100-byte header of database file `path` without SQLite: the
 // SQLite magic, application_id and user_version. NotSupported (naming the

@@ -12,8 +12,9 @@ constexpr uint64_t kRowsPerTransaction = 250000;
 
 class SqliteBulkLoader : public BulkLoader {
  public:
-  SqliteBulkLoader(sqlite3* db, WorkCounters* stats, std::string restore_pragmas)
-      : db_(db), stats_(stats), restore_pragmas_(std::move(restore_pragmas)) {
+  SqliteBulkLoader(sqlite3* db, WorkCounters* stats, std::string restore_pragmas,
+                   SqliteSchema schema)
+      : db_(db), stats_(stats), restore_pragmas_(std::move(restore_pragmas)), schema_(schema) {
     status_ = Start();
   }
 
@@ -63,7 +64,7 @@ class SqliteBulkLoader : public BulkLoader {
     status_ = Status::InvalidArgument("sqlite bulk loader used after Finish");
     LB_RETURN_IF_ERROR(ExecSql(db_, "COMMIT"));
     LB_RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
-    Status s = CreateSecondaryIndexes(db_);
+    Status s = CreateSecondaryIndexes(db_, schema_);
     LB_RETURN_IF_ERROR(ExecSql(db_, s.ok() ? "COMMIT" : "ROLLBACK"));
     LB_RETURN_IF_ERROR(s);
     LB_RETURN_IF_ERROR(ExecSql(db_, restore_pragmas_.c_str()));
@@ -102,6 +103,7 @@ class SqliteBulkLoader : public BulkLoader {
   sqlite3* const db_;
   WorkCounters* const stats_;
   const std::string restore_pragmas_;
+  const SqliteSchema schema_;
   Status status_;          // the first failure; sticks
   bool restored_ = false;  // restore_pragmas_ has run
   uint64_t rows_in_txn_ = 0;
@@ -111,8 +113,8 @@ class SqliteBulkLoader : public BulkLoader {
 }  // namespace
 
 std::unique_ptr<BulkLoader> NewSqliteBulkLoader(sqlite3* db, WorkCounters* stats,
-                                                std::string restore_pragmas) {
-  return std::make_unique<SqliteBulkLoader>(db, stats, std::move(restore_pragmas));
+                                                std::string restore_pragmas, SqliteSchema schema) {
+  return std::make_unique<SqliteBulkLoader>(db, stats, std::move(restore_pragmas), schema);
 }
 
 }  // namespace listbench

@@ -15,15 +15,17 @@
 
 #include "core/io_stats.h"
 #include "core/store.h"
+#include "core/store_options.h"
 
 namespace listbench {
 
 // REQUIRES: `db` holds an empty store and outlives the loader; `stats`
 // outlives the loader. `restore_pragmas` is run when loading ends (it
-// restores synchronous and foreign_keys). A setup failure is reported by
+// restores synchronous and foreign_keys). Finish builds the secondary
+// indexes of `schema`. A setup failure is reported by
 // every call of the returned loader.
 std::unique_ptr<BulkLoader> NewSqliteBulkLoader(sqlite3* db, WorkCounters* stats,
-                                                std::string restore_pragmas);
+                                                std::string restore_pragmas, SqliteSchema schema);
 
 }  // namespace listbench
 

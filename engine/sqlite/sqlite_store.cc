@@ -66,7 +66,7 @@ SqliteStore::Connection::~Connection() {
 }
 
 std::unique_ptr<BulkLoader> SqliteStore::NewBulkLoader() {
-  return NewSqliteBulkLoader(first_->db, &work_, SettingsSql());
+  return NewSqliteBulkLoader(first_->db, &work_, SettingsSql(), options_.sqlite_schema);
 }
 
 // Children before parents, in one transaction (the foreign keys hold at every
@@ -97,12 +97,15 @@ Status SqliteStore::Open(bool create) {
   Connection& c = **opened;
   // The header said the file is ours; what SQLite reads (with the WAL) must
   // agree before anything is written.
-  if (!create) LB_RETURN_IF_ERROR(CheckFormat(c.db, path_));
+  if (!create) {
+    LB_RETURN_IF_ERROR(CheckFormat(c.db, path_));
+    LB_RETURN_IF_ERROR(CheckSchemaProfile(c.db));
+  }
   LB_RETURN_IF_ERROR(ExecSql(c.db, "PRAGMA journal_mode = WAL"));
   LB_RETURN_IF_ERROR(SetCacheKib(c, CacheShareKib(1)));
   if (create) {
     LB_RETURN_IF_ERROR(ExecSql(c.db, "BEGIN IMMEDIATE"));
-    Status s = CreateSchema(c.db);
+    Status s = CreateSchema(c.db, options_.sqlite_schema);
     if (s.ok()) s = ExecSql(c.db, "COMMIT");
     if (!s.ok()) {
       if (sqlite3_get_autocommit(c.db) == 0) (void)ExecSql(c.db, "ROLLBACK");
@@ -115,6 +118,15 @@ Status SqliteStore::Open(bool create) {
   free_.push_back(first_);
   connections_.push_back(std::move(*opened));
   return Status::OK();
+}
+
+Status SqliteStore::CheckSchemaProfile(sqlite3* db) const {
+  StatusOr<std::optional<SqliteSchema>> held = ReadSchemaProfile(db);
+  if (!held.ok()) return held.status();
+  if (!held->has_value() || **held == options_.sqlite_schema) return Status::OK();
+  return Status::NotSupported(fmt::format(
+      "{}: holds the {} SQLite index profile, and this run asks for {} (--sqlite-schema)", path_,
+      SqliteSchemaName(**held), SqliteSchemaName(options_.sqlite_schema)));
 }
 
 Status SqliteStore::Prepare(Connection& c) {

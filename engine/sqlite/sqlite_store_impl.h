@@ -137,6 +137,9 @@ class SqliteStore final : public Store {
   // size, which is per connection).
   std::string SettingsSql() const;
   Status Prepare(Connection& c);
+  // NotSupported, naming the file and both profiles, when the database holds
+  // the index profile other than options_.sqlite_schema.
+  Status CheckSchemaProfile(sqlite3* db) const;
 
   // Runs body(Statements&) in BEGIN IMMEDIATE ... COMMIT on a checked-out
   // connection. The wait for the write lock (BEGIN IMMEDIATE until it is
