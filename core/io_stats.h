@@ -77,8 +77,12 @@ class IoCounters {
 
 // Work an engine does to answer requests.
 struct WorkStats {
-  // SQLite: statements stepped to completion. RocksDB: point gets, iterator
-  // seeks and write batches issued.
+  // Requests sent to the database, i.e. round trips to a database server.
+  // SQLite: SQL statements executed, each counted once when first stepped
+  // (whether it returns rows, none, or fails), BEGIN, COMMIT and ROLLBACK
+  // included when they run. RocksDB: point gets, iterator seeks and write
+  // batches (a transaction's commit), each counted once when issued.
+  // A request that validation (core/validate.h) rejects counts none.
   uint64_t queries = 0;
   // SQLite: result rows stepped. RocksDB: items (keys) returned by gets and
   // visited by iterators, including ones a filter then discarded.

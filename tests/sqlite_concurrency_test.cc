@@ -197,8 +197,10 @@ TEST_F(SqliteConcurrencyTest, WriteLockWaitIsBoundedCountedAndChangesNothing) {
   StatusOr<uint64_t> blocked = store->UpdateListing(u);
   EXPECT_EQ(blocked.status().code(), StatusCode::kIOError) << blocked.status().ToString();
   EXPECT_GE(ThreadTally().lock_wait_ns - wait_before, uint64_t{200} * 1000 * 1000);
-  // It never got to run a statement of its own.
-  EXPECT_EQ(ThreadTally().work.queries, work_before.queries);
+  // Its BEGIN IMMEDIATE, sent and answered busy after the timeout, is the
+  // one statement it ran (a round trip, counted at its first step); nothing
+  // after it ran, and with no transaction open there was no ROLLBACK.
+  EXPECT_EQ(ThreadTally().work.queries, work_before.queries + 1);
   // Readers are not blocked by the held write lock.
   EXPECT_EQ(ListingVersion(*store), 1u);
 

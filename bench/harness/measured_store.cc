@@ -49,7 +49,7 @@ auto MeasuredStore::Measure(OpKind kind, F&& call) {
     s.retries += after.retries - before.retries;
     const std::span<const StorageProfile> profiles = StorageProfiles();
     if (s.modelled_ns.size() < profiles.size()) s.modelled_ns.resize(profiles.size());
-    const uint64_t trips = RoundTrips(t->Name(), kind, work);
+    const uint64_t trips = RoundTrips(work);
     for (size_t i = 0; i < profiles.size(); ++i) {
       s.modelled_ns[i].Add(ModelledNs(profiles[i], last_ns_, io, trips));
     }

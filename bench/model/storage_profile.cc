@@ -22,10 +22,7 @@ const std::array<StorageProfile, 2> kProfiles = {{
 
 std::span<const StorageProfile> StorageProfiles() { return kProfiles; }
 
-uint64_t RoundTrips(std::string_view engine, OpKind kind, const WorkStats& work) {
-  if (engine == "sqlite") return work.queries + (IsWrite(kind) ? 2 : 0);
-  return work.queries;
-}
+uint64_t RoundTrips(const WorkStats& work) { return work.queries; }
 
 uint64_t ModelledNs(const StorageProfile& p, uint64_t measured_ns, const IoStats& io,
                     uint64_t round_trips) {

@@ -50,8 +50,9 @@ std::string ModelledSection(const CompareSetup& s, const RunResult& a, const Run
       "*Modelled, not measured:* each request's measured in-process latency plus, from the "
       "profile, a device latency for every I/O the engine issued at its seam (reads its "
       "cache missed, syncs) and a network round trip for every request the application "
-      "sent to the database (SQL statements plus BEGIN/COMMIT for the normalized schema; "
-      "gets, queries and write batches for the single table). The I/O and round-trip "
+      "sent to the database (every SQL statement it ran for the normalized schema, BEGIN, "
+      "COMMIT and ROLLBACK included; point gets, iterator seeks and write batches for the "
+      "single table). The I/O and round-trip "
       "counts are the counted work of this run. ";
   if (s.cache_share > 0) {
     md += fmt::format("Cache: {:.0f}% of each engine's data on disk", 100 * s.cache_share);

@@ -128,17 +128,22 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   StatusOr<ApplicantProfile> GetApplicantProfile(TenantId tenant, EntityId applicant) override;
   StatusOr<ListingApplications> GetListingApplications(TenantId tenant, EntityId listing) override;
 
-  // Each write runs as a transaction, again while it loses races (Written).
+  // Each write runs as a transaction, again while it loses races (Written),
+  // once its request passed validation (core/validate.h): a rejected one
+  // begins no transaction and counts no work.
   Status SubmitApplication(const Application& a) override {
     return Written([&] { return SubmitApplicationOnce(a); });
   }
   Status RecordPayment(const Payment& p) override {
+    LB_RETURN_IF_ERROR(ValidateRecordPayment(p));
     return Written([&] { return RecordPaymentOnce(p); });
   }
   StatusOr<uint64_t> UpdateListing(const ListingUpdate& u) override {
+    LB_RETURN_IF_ERROR(ValidateUpdateListing(u));
     return Written([&] { return UpdateListingOnce(u); });
   }
   Status AddListing(const Listing& l, std::span<const Image> images) override {
+    LB_RETURN_IF_ERROR(ValidateAddListing(l, images));
     return Written([&] { return AddListingOnce(l, images); });
   }
   Status DecideApplication(TenantId tenant, EntityId application, bool approve,
@@ -146,9 +151,11 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
     return Written([&] { return DecideApplicationOnce(tenant, application, approve, now); });
   }
   Status AddTenant(const Tenant& t) override {
+    LB_RETURN_IF_ERROR(ValidateNewTenant(t));
     return Written([&] { return AddTenantOnce(t); });
   }
   Status AddLandlord(const Landlord& l) override {
+    LB_RETURN_IF_ERROR(ValidateNewLandlord(l));
     return Written([&] { return AddLandlordOnce(l); });
   }
 
@@ -410,8 +417,8 @@ StatusOr<LandlordPortfolio> RocksStore::GetLandlordPortfolio(TenantId tenant, En
 }
 
 StatusOr<SearchResult> RocksStore::Search(const SearchQuery& q) {
-  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   LB_RETURN_IF_ERROR(ValidateSearch(q));
+  const rocks::RequestScope request(*table_, rocks::RequestKind::kRead);
   const std::string city = rocks::SearchCityPrefix(q.tenant, q.city);
   std::string lower = city, upper = city;
   rocks::PutKeyI64(&lower, q.min_price);
@@ -520,7 +527,6 @@ Status RocksStore::SubmitApplicationOnce(const Application& in) {
 }
 
 Status RocksStore::RecordPaymentOnce(const Payment& p) {
-  LB_RETURN_IF_ERROR(ValidateRecordPayment(p));
   Application app;
   bool found = false;
   LB_RETURN_IF_ERROR(
@@ -541,7 +547,6 @@ Status RocksStore::RecordPaymentOnce(const Payment& p) {
 }
 
 StatusOr<uint64_t> RocksStore::UpdateListingOnce(const ListingUpdate& u) {
-  LB_RETURN_IF_ERROR(ValidateUpdateListing(u));
   const TenantId t = u.tenant;
   rocks::ListingItem stored;
   bool found = false;
@@ -564,7 +569,6 @@ StatusOr<uint64_t> RocksStore::UpdateListingOnce(const ListingUpdate& u) {
 }
 
 Status RocksStore::AddListingOnce(const Listing& l, std::span<const Image> images) {
-  LB_RETURN_IF_ERROR(ValidateAddListing(l, images));
   Landlord landlord;
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(*table_, rocks::LandlordKey(l.tenant, l.landlord), &landlord, &found));
@@ -597,7 +601,6 @@ Status RocksStore::DecideApplicationOnce(TenantId tenant, EntityId application, 
 }
 
 Status RocksStore::AddTenantOnce(const Tenant& t) {
-  LB_RETURN_IF_ERROR(ValidateNewTenant(t));
   Tenant existing;
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(*table_, rocks::TenantKey(t.id), &existing, &found));
@@ -608,7 +611,6 @@ Status RocksStore::AddTenantOnce(const Tenant& t) {
 }
 
 Status RocksStore::AddLandlordOnce(const Landlord& l) {
-  LB_RETURN_IF_ERROR(ValidateNewLandlord(l));
   Tenant tenant;
   bool found = false;
   LB_RETURN_IF_ERROR(GetItem(*table_, rocks::TenantKey(l.tenant), &tenant, &found));

@@ -177,10 +177,12 @@ Status SqliteStore::Prepare(Connection& c) {
                                              kGetImageSql,  kGetApplicantSql, kGetApplicationSql,
                                              kGetPaymentSql};
   for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.get[k].Prepare(db, gets[k], w));
-  LB_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE", nullptr));
-  LB_RETURN_IF_ERROR(s.begin_read.Prepare(db, "BEGIN DEFERRED", nullptr));
-  LB_RETURN_IF_ERROR(s.commit.Prepare(db, "COMMIT", nullptr));
-  return s.rollback.Prepare(db, "ROLLBACK", nullptr);
+  // Transaction control is a statement sent to the database like any other:
+  // counted when it runs (a write rejected before InTransaction runs none).
+  LB_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE", w));
+  LB_RETURN_IF_ERROR(s.begin_read.Prepare(db, "BEGIN DEFERRED", w));
+  LB_RETURN_IF_ERROR(s.commit.Prepare(db, "COMMIT", w));
+  return s.rollback.Prepare(db, "ROLLBACK", w);
 }
 
 void SqliteStore::Recover(Connection& c) {

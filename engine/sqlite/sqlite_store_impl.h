@@ -102,7 +102,7 @@ class SqliteStore final : public Store {
     Statement get[kNumEntityKinds];   // GetEntity, by EntityKind
     Statement listing_version, application_status_by_id, applicant_id_taken, image_exists,
         replace_listing_state, insert_applicant;    // PutEntity
-    Statement begin, begin_read, commit, rollback;  // not counted as work
+    Statement begin, begin_read, commit, rollback;  // counted when run, as the others
   };
 
   // One connection of the pool with everything that belongs to it.

@@ -11,7 +11,6 @@ Status Statement::Prepare(sqlite3* db, const char* sql, WorkCounters* stats) {
   stats_ = stats;
   int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) return FromSqlite(rc, db, std::string("prepare ") + sql);
-  writes_ = sqlite3_stmt_readonly(stmt_) == 0;
   return Status::OK();
 }
 
@@ -32,15 +31,21 @@ void Statement::BindNull(int i) {
 
 StatusOr<bool> Statement::Step() {
   if (bind_rc_ != SQLITE_OK) return FromSqlite(bind_rc_, db_, sqlite3_sql(stmt_));
+  if (!stepped_) {
+    stepped_ = true;
+    changes_before_ = sqlite3_total_changes64(db_);
+    if (stats_ != nullptr) stats_->AddQueries(1);
+  }
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) {
     if (stats_ != nullptr) stats_->AddRowsRead(1);
     return true;
   }
   if (rc == SQLITE_DONE) {
+    // What this execution changed: sqlite3_changes64() would also report
+    // the last INSERT/UPDATE/DELETE's count after BEGIN IMMEDIATE or COMMIT.
     if (stats_ != nullptr) {
-      stats_->AddQueries(1);
-      if (writes_) stats_->AddRowsWritten(static_cast<uint64_t>(sqlite3_changes64(db_)));
+      stats_->AddRowsWritten(static_cast<uint64_t>(sqlite3_total_changes64(db_) - changes_before_));
     }
     return false;
   }
@@ -65,6 +70,7 @@ void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
   bind_rc_ = SQLITE_OK;
+  stepped_ = false;
 }
 
 }  // namespace listbench

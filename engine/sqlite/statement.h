@@ -1,8 +1,18 @@
 // Statement: one prepared SQLite statement, prepared once and reused
 // (sqlite3_reset + sqlite3_clear_bindings between uses), that counts its work
-// into a WorkCounters: every SQLITE_ROW is a row read, every statement stepped
-// to SQLITE_DONE is a query, and a statement that writes adds
-// sqlite3_changes() to rows written.
+// into a WorkCounters (core/io_stats.h WorkStats):
+//   queries      += 1 per execution: at its first Step since it was prepared
+//                   or last Reset, whatever that step answers (a row, done,
+//                   or an error such as SQLITE_BUSY) -- one statement sent to
+//                   the database, transaction control (BEGIN, COMMIT,
+//                   ROLLBACK) included; a Step refused for a bind error
+//                   never reached SQLite and counts nothing;
+//   rows_read    += 1 per SQLITE_ROW;
+//   rows_written += the rows its INSERT, UPDATE or DELETE changed, when it
+//                   reaches SQLITE_DONE (the change of the connection's
+//                   sqlite3_total_changes64() since its first step; the
+//                   schema has no triggers or foreign-key actions, which
+//                   that would include).
 //
 // Use one statement at a time through a Statement::Scope, which resets it
 // (ending any read it holds open) when it goes out of scope.
@@ -42,7 +52,8 @@ class Statement {
   void BindNull(int i);
 
   // Steps once: true when a result row is ready, false when the statement
-  // finished; non-OK on an SQLite error.
+  // finished; non-OK on an SQLite error. The first Step after Prepare or
+  // Reset counts the statement's one query.
   StatusOr<bool> Step();
   // Steps a statement that returns no rows to completion.
   Status Run();
@@ -51,7 +62,8 @@ class Statement {
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string Text(int col) const;
 
-  // Resets the statement and clears its bindings.
+  // Resets the statement and clears its bindings; its next Step is a new
+  // execution (counted again).
   void Reset();
 
   // Resets `s` on destruction.
@@ -70,8 +82,9 @@ class Statement {
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
   WorkCounters* stats_ = nullptr;
-  bool writes_ = false;
   int bind_rc_ = SQLITE_OK;
+  bool stepped_ = false;        // stepped since Prepare or the last Reset (counted)
+  int64_t changes_before_ = 0;  // sqlite3_total_changes64() at that first step
 };
 
 }  // namespace listbench
