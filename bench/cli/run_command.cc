@@ -162,6 +162,12 @@ int CompareCommand(int argc, char** argv) {
     }
   }
   setup->writes_workload = (fs::path(setup->workload.file).parent_path() / "writes.toml").string();
+  if (setup->experiments) {
+    setup->listbench_binary = fs::read_symlink("/proc/self/exe", ec).string();
+    if (ec) {
+      return ReportError("compare", Status::IOError("cannot find the listbench executable"));
+    }
+  }
 
   StatusOr<CompareResult> result = RunCompare(*setup);
   if (!result.ok()) return ReportError("compare", result.status());

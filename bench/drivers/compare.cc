@@ -108,6 +108,22 @@ Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& 
   return Status::OK();
 }
 
+// The report's CI-sized live migration (compare.h).
+MigrateConfig ReportMigration(const CompareSetup& s) {
+  MigrateConfig m;
+  m.binary = s.listbench_binary;
+  m.listings = std::min(s.spec.listings, kReportMigrationListings);
+  m.workload_file = s.workload.file;
+  m.seed = s.spec.seed;
+  m.durable = s.store_options.durable;
+  m.cache_mb = s.cache_mb;
+  m.sqlite_schema = s.store_options.sqlite_schema;
+  m.work_dir = s.work_dir;
+  m.max_ops = 20 * m.listings + 100000;
+  m.threads = 2;
+  return m;
+}
+
 }  // namespace
 
 std::string OtherSchemaRunName(SqliteSchema compared) {
@@ -147,8 +163,9 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   ul.saturate.warmup = s.workload.warmup;
   ul.saturate.slo_p99_ms = s.slo_p99_ms;
   ul.saturate.step_seconds = s.saturate_step_seconds;
-  const ExperimentSetup ex{s.work_dir,        s.spec,       s.store_options, std::move(*trace),
-                           s.writes_workload, std::move(ul)};
+  ExperimentSetup ex{s.work_dir,        s.spec,        s.store_options, std::move(*trace),
+                     s.writes_workload, std::move(ul), std::nullopt};
+  if (!s.listbench_binary.empty()) ex.migration = ReportMigration(s);
   StatusOr<ExperimentsResult> experiments = RunReportExperiments(ex, catalog);
   if (!experiments.ok()) return experiments.status();
   result.experiments = std::move(*experiments);

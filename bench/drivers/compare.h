@@ -50,7 +50,14 @@ struct CompareSetup {
   // objective and the length of one offered-rate step.
   double slo_p99_ms = 5;
   double saturate_step_seconds = 3;
+  // The report's live migration: the listbench executable its child process
+  // runs; empty: no migration. It migrates min(listings,
+  // kReportMigrationListings) listings of the same seed under the compared
+  // workload with 2 request workers.
+  std::string listbench_binary;
 };
+
+inline constexpr uint64_t kReportMigrationListings = 20000;
 
 // One engine's part of the run.
 struct EngineRun {

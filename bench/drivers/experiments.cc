@@ -38,6 +38,15 @@ StatusOr<ExperimentsResult> RunReportExperiments(const ExperimentSetup& setup,
     if (!r.ok()) return r.status();
     out.under_load = std::move(*r);
   }
+  if (setup.migration) {
+    std::fprintf(stderr, "migrating %llu listings live, %llu request workers\n",
+                 static_cast<unsigned long long>(setup.migration->listings),
+                 static_cast<unsigned long long>(setup.migration->threads));
+    StatusOr<MigrateResult> m = RunMigrate(*setup.migration);
+    if (!m.ok()) return m.status();
+    out.migration_config = setup.migration;
+    out.migration = std::move(*m);
+  }
   return out;
 }
 

@@ -2,7 +2,8 @@
 // by `listbench compare --report` after the workload runs: a tenant onboarded
 // while the workload runs, with a cross-tenant probe (bench/drivers/onboarding.h), and
 // a schema change under a write workload (bench/drivers/schema_change_bench.h),
-// and the runs under load (bench/drivers/under_load.h). Each
+// the runs under load (bench/drivers/under_load.h), and a live migration at
+// a CI-sized scale (bench/drivers/migrate_run.h). Each
 // runs on a fresh clone of each engine's pristine load, so the workload
 // results are untouched by them.
 //
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/drivers/migrate_run.h"
 #include "bench/drivers/onboarding.h"
 #include "bench/drivers/schema_change_bench.h"
 #include "bench/drivers/under_load.h"
@@ -38,6 +40,8 @@ struct ExperimentSetup {
   // and steps; the rest is filled from the fields above. No workloads:
   // skipped.
   UnderLoadSpec under_load;
+  // The live migration (its own stores under WORK/migrate); none: skipped.
+  std::optional<MigrateConfig> migration;
 };
 
 // What the experiments measured.
@@ -46,6 +50,8 @@ struct ExperimentsResult {
   std::map<std::string, OnboardingResult> onboarding;  // by engine name
   SchemaChangeSuiteResult schema_change;
   UnderLoadResult under_load;
+  std::optional<MigrateConfig> migration_config;  // when the migration ran
+  std::optional<MigrateResult> migration;         // a failed check is a result, not an error
 };
 
 // Runs the experiments over `catalog` (the dataset of setup.spec, the one

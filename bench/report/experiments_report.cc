@@ -205,6 +205,25 @@ nlohmann::json UnderLoadJson(const UnderLoadResult& ul) {
   return out;
 }
 
+nlohmann::json ReportMigrationJson(const MigrateConfig& c, const MigrateResult& m) {
+  return {{"listings", c.listings},
+          {"threads", c.threads},
+          {"workload_file", c.workload_file},
+          {"migration_seconds", m.migration_seconds},
+          {"final_phase", m.final_phase},
+          {"requests", m.requests},
+          {"failed_requests", m.failed_requests},
+          {"lost_writes", m.lost_writes},
+          {"reference_differences", m.reference_differences},
+          {"final_diff",
+           m.final_diff ? nlohmann::json(m.final_diff->differences()) : nlohmann::json(nullptr)},
+          {"throughput_before", m.before.Throughput()},
+          {"throughput_backfill", m.backfill.Throughput()},
+          {"p99_before_us", P99Us(m.before_ns)},
+          {"p99_backfill_us", P99Us(m.backfill_ns)},
+          {"passed", !m.Failed()}};
+}
+
 nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
   nlohmann::json out;
   for (const auto& [engine, ob] : r.onboarding) {
@@ -212,6 +231,9 @@ nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
   }
   out["schema_change"] = SchemaChangeSuiteJson(r.schema_change);
   if (!r.under_load.runs.empty()) out["under_load"] = UnderLoadJson(r.under_load);
+  if (r.migration && r.migration_config) {
+    out["migration"] = ReportMigrationJson(*r.migration_config, *r.migration);
+  }
   return out;
 }
 
