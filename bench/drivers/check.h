@@ -31,7 +31,8 @@
 //     between machines) and, tighter, as the SQLite/RocksDB ratio of median
 //     latency within one run (both engines ran on the same machine at the
 //     same time).
-// Only getting worse fails; getting better is reported, not failed.
+// Only getting worse fails (the SQLite/RocksDB ratio: moving either way);
+// getting better is reported, not failed.
 #ifndef LISTBENCH_BENCH_DRIVERS_CHECK_H_
 #define LISTBENCH_BENCH_DRIVERS_CHECK_H_
 
