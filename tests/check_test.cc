@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <utility>
+#include <vector>
+
 #include "tests/store_test_util.h"
 
 namespace listbench {
@@ -42,10 +46,11 @@ json Summary(double rows_read, double io_reads, double sqlite_us, double rocks_u
 }
 
 size_t Regressions(const json& b, const json& c) {
-  StatusOr<std::vector<CheckFinding>> f = CheckSummaries(b, c, CheckTolerances{});
+  StatusOr<CheckResult> f = CheckSummaries(b, c, CheckTolerances{});
   EXPECT_TRUE(f.ok()) << f.status().ToString();
+  if (!f.ok()) return 0;
   size_t n = 0;
-  for (const CheckFinding& x : *f) n += x.regression;
+  for (const CheckFinding& x : f->findings) n += x.regression;
   return n;
 }
 
@@ -84,7 +89,7 @@ TEST(CheckTest, RefusesRunsWithOtherClientThreadsOrDurability) {
   const json base = Summary(10, 0, 30, 10);
   json four = base;
   four["workload"]["threads"] = 4;
-  StatusOr<std::vector<CheckFinding>> f = CheckSummaries(base, four, {});
+  StatusOr<CheckResult> f = CheckSummaries(base, four, {});
   EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(f.status().message().find("workload threads differs (1 vs 4)"), std::string::npos)
       << f.status().ToString();
@@ -120,7 +125,7 @@ TEST(CheckTest, RefusesRunsWithOtherClientThreadsOrDurability) {
 TEST(CheckTest, AMissingFieldIsAnErrorNamingIt) {
   json lacking = Summary(10, 0, 30, 10);
   lacking["engines"]["rocksdb"]["ops"]["search"]["work"].erase("read_units");
-  StatusOr<std::vector<CheckFinding>> f = CheckSummaries(Summary(10, 0, 30, 10), lacking, {});
+  StatusOr<CheckResult> f = CheckSummaries(Summary(10, 0, 30, 10), lacking, {});
   EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(f.status().message().find("current engines.rocksdb.ops.search.work.read_units"),
             std::string::npos)
@@ -128,6 +133,196 @@ TEST(CheckTest, AMissingFieldIsAnErrorNamingIt) {
   json no_warmup = Summary(10, 0, 30, 10);
   no_warmup["workload"].erase("warmup");
   EXPECT_EQ(CheckSummaries(no_warmup, no_warmup, {}).status().code(), StatusCode::kInvalidArgument);
+}
+
+// `summary` with one repetition per entry of `sqlite_p50` and `rocks_p50`
+// (the search op's p50 in each), as `compare --repeat N` writes them.
+json WithRepeats(json summary, const std::vector<double>& sqlite_p50,
+                 const std::vector<double>& rocks_p50) {
+  summary["repeat"] = sqlite_p50.size();
+  for (const auto& [engine, p50s] :
+       {std::pair{"sqlite", sqlite_p50}, std::pair{"rocksdb", rocks_p50}}) {
+    json reps = json::array();
+    for (size_t i = 0; i < p50s.size(); ++i) {
+      reps.push_back({{"repeat", i}, {"ops", {{"search", {{"p50_us", p50s[i]}}}}}});
+    }
+    summary["engines"][engine]["repeats"] = reps;
+  }
+  return summary;
+}
+
+std::vector<double> Times(std::vector<double> v, double f) {
+  for (double& x : v) x *= f;
+  return v;
+}
+
+const std::vector<double> kSqliteP50 = {30, 31, 29, 30.5, 29.5};
+const std::vector<double> kRocksP50 = {10, 10.2, 9.9, 10.1, 9.8};
+
+CheckResult Checked(const json& b, const json& c) {
+  StatusOr<CheckResult> f = CheckSummaries(b, c, CheckTolerances{});
+  EXPECT_TRUE(f.ok()) << f.status().ToString();
+  return f.ok() ? *f : CheckResult{};
+}
+
+TEST(CheckTest, RepeatedRunsAreJudgedByTheUTest) {
+  const json base = WithRepeats(Summary(10, 0, 30, 10), kSqliteP50, kRocksP50);
+  CheckResult same = Checked(base, base);
+  EXPECT_EQ(same.timing, TimingMethod::kUTest);
+  EXPECT_EQ(same.baseline_repeats, 5);
+  EXPECT_TRUE(same.findings.empty());
+
+  // SQLite 2x slower in every repetition: its p50, and the ratio, fail.
+  CheckResult slow =
+      Checked(base, WithRepeats(Summary(10, 0, 30, 10), Times(kSqliteP50, 2), kRocksP50));
+  ASSERT_EQ(slow.findings.size(), 2u);
+  for (const CheckFinding& f : slow.findings) {
+    EXPECT_TRUE(f.regression) << f.engine << " " << f.metric;
+    ASSERT_TRUE(f.p_value.has_value());
+    EXPECT_NEAR(*f.p_value, 2.0 / 252, 1e-12);  // complete separation of 5 and 5
+  }
+  EXPECT_EQ(slow.findings[0].engine, "sqlite");
+  EXPECT_EQ(slow.findings[0].baseline, 30);  // the medians
+  EXPECT_EQ(slow.findings[0].current, 60);
+  EXPECT_EQ(slow.findings[1].metric, "p50_ratio");
+
+  // Both 2x slower: each engine fails, the ratio holds.
+  EXPECT_EQ(Regressions(base, WithRepeats(Summary(10, 0, 30, 10), Times(kSqliteP50, 2),
+                                          Times(kRocksP50, 2))),
+            2u);
+  // 2x faster: reported, not failed.
+  CheckResult fast =
+      Checked(base, WithRepeats(Summary(10, 0, 30, 10), kSqliteP50, Times(kRocksP50, 0.5)));
+  ASSERT_FALSE(fast.findings.empty());
+  EXPECT_FALSE(fast.findings[0].regression);  // rocksdb faster
+  EXPECT_TRUE(fast.findings[1].regression);   // the ratio moved 2x
+}
+
+TEST(CheckTest, TheUTestNeedsSignificanceAndASizeableChange) {
+  const json base = WithRepeats(Summary(10, 0, 30, 10), kSqliteP50, kRocksP50);
+  // 2x slower in only one of 5 repetitions: not significant.
+  std::vector<double> one = kSqliteP50, both = kRocksP50;
+  one[2] *= 2;
+  both[2] *= 2;
+  EXPECT_EQ(Regressions(base, WithRepeats(Summary(10, 0, 30, 10), one, both)), 0u);
+  // Every repetition 3% slower: significant, but below the 5% minimum change.
+  EXPECT_EQ(Regressions(base, WithRepeats(Summary(10, 0, 30, 10), Times(kSqliteP50, 1.03),
+                                          Times(kRocksP50, 1.03))),
+            0u);
+  // The single-run figures are not what decides: a 10x p50 in the median
+  // run's block alone passes.
+  EXPECT_EQ(Regressions(base, WithRepeats(Summary(10, 0, 300, 100), kSqliteP50, kRocksP50)), 0u);
+}
+
+TEST(CheckTest, FewerRepetitionsFallBackToTheTolerances) {
+  // A baseline from before repetitions against a current run with 5.
+  const json current = WithRepeats(Summary(10, 0, 30, 10), kSqliteP50, kRocksP50);
+  CheckResult r = Checked(Summary(10, 0, 30, 10), current);
+  EXPECT_EQ(r.timing, TimingMethod::kTolerance);
+  EXPECT_EQ(r.baseline_repeats, 1);
+  EXPECT_EQ(r.current_repeats, 5);
+  EXPECT_TRUE(r.findings.empty());
+  // The tolerances then judge the median runs: only RocksDB 3x slower moves
+  // the ratio.
+  EXPECT_EQ(Regressions(Summary(10, 0, 30, 10),
+                        WithRepeats(Summary(10, 0, 30, 30), kSqliteP50, kRocksP50)),
+            1u);
+  // 3 and 3 repetitions: the U test could not reach p < 0.05.
+  const json three = WithRepeats(Summary(10, 0, 30, 10), {30, 31, 29}, {10, 10.2, 9.9});
+  EXPECT_EQ(Checked(three, three).timing, TimingMethod::kTolerance);
+  // Counted work is compared exactly as without repetitions.
+  EXPECT_EQ(Regressions(current, WithRepeats(Summary(11, 0, 30, 10), kSqliteP50, kRocksP50)), 2u);
+}
+
+TEST(CheckTest, AShortRepetitionListIsAnErrorNamingIt) {
+  const json base = WithRepeats(Summary(10, 0, 30, 10), kSqliteP50, kRocksP50);
+  json short_list = base;
+  short_list["engines"]["rocksdb"]["repeats"].erase(4);
+  StatusOr<CheckResult> f = CheckSummaries(base, short_list, {});
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("current engines.rocksdb.repeats (4 entries"),
+            std::string::npos)
+      << f.status().ToString();
+  json lacking = base;
+  lacking["engines"]["sqlite"]["repeats"][1]["ops"]["search"].erase("p50_us");
+  f = CheckSummaries(base, lacking, {});
+  EXPECT_NE(f.status().message().find("current engines.sqlite.repeats[1].ops.search.p50_us"),
+            std::string::npos)
+      << f.status().ToString();
+}
+
+// The timings of every engine's repetitions in a summary written by
+// compare, scaled by `f` (all repetitions, or only repetition `only`).
+void ScaleRepeats(json* summary, double f, int only = -1) {
+  for (auto& [engine, e] : (*summary)["engines"].items()) {
+    (void)engine;
+    json& reps = e["repeats"];
+    for (size_t i = 0; i < reps.size(); ++i) {
+      if (only >= 0 && i != static_cast<size_t>(only)) continue;
+      auto scale = [f](json& stats) {
+        for (const char* k : {"mean_us", "p50_us", "p90_us", "p99_us", "p999_us", "max_us"}) {
+          stats[k] = stats[k].get<double>() * f;
+        }
+      };
+      scale(reps[i]["all"]);
+      for (auto& [op, stats] : reps[i]["ops"].items()) {
+        (void)op;
+        scale(stats);
+      }
+    }
+  }
+}
+
+// End to end: `compare --repeat 5`, checked against itself, against a copy
+// 2x slower in every repetition and in only one, and a summary without
+// repetitions against it.
+TEST(CheckTest, RepeatedCompareIsCheckedByTheUTest) {
+  testing::TempDir tmp;
+  testing::CliResult run = testing::RunListbench(
+      "compare --listings 400 --seed 3 --ops 1500 --warmup 200 --repeat 5 --work-dir " +
+          tmp.Sub("work") + " --workload " + LISTBENCH_SOURCE_DIR + "/workloads/mixed.toml --out " +
+          tmp.Sub("out"),
+      tmp);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string base = tmp.Sub("out/summary.json");
+  const json j = json::parse(testing::ReadFile(base));
+  const auto check = [&](const std::string& name, const json& current) {
+    std::ofstream(tmp.Sub(name)) << current.dump();
+    return testing::RunListbench("check --baseline " + base + " --current " + tmp.Sub(name), tmp);
+  };
+  testing::CliResult self = check("self.json", j);
+  EXPECT_EQ(self.exit_code, 0) << self.out;
+  EXPECT_NE(self.out.find("timing decided by the Mann-Whitney U test"), std::string::npos)
+      << self.out;
+
+  json slow = j;
+  ScaleRepeats(&slow, 2);
+  testing::CliResult bad = check("slow.json", slow);
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("REGRESSED"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("p50_us"), std::string::npos) << bad.out;
+
+  json one = j;
+  ScaleRepeats(&one, 2, /*only=*/2);
+  testing::CliResult fine = check("one.json", one);
+  EXPECT_EQ(fine.exit_code, 0) << fine.out;
+
+  // A baseline without repetitions (as written before them): the tolerances.
+  json single = j;
+  single.erase("repeat");
+  for (auto& [engine, e] : single["engines"].items()) {
+    (void)engine;
+    e.erase("repeats");
+    e.erase("spread");
+    e.erase("median_repeat");
+  }
+  std::ofstream(tmp.Sub("single.json")) << single.dump();
+  testing::CliResult old = testing::RunListbench(
+      "check --baseline " + tmp.Sub("single.json") + " --current " + base, tmp);
+  EXPECT_EQ(old.exit_code, 0) << old.out;
+  EXPECT_NE(old.out.find("timing decided by the tolerances (1 baseline, 5 current"),
+            std::string::npos)
+      << old.out;
 }
 
 // End to end through the binary: a 1 MiB cache run against a normal run.

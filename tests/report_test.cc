@@ -52,6 +52,10 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
   EXPECT_EQ(md.find("was not part of this report"), std::string::npos);
 
   const auto j = nlohmann::json::parse(testing::ReadFile(tmp.Sub("out/summary.json")));
+  // --report repeats the timed replays 5 times unless --repeat says otherwise.
+  EXPECT_EQ(j.at("repeat").get<int>(), 5);
+  EXPECT_EQ(j.at("engines").at("sqlite").at("repeats").size(), 5u);
+  EXPECT_NE(md.find("replayed the trace 5 times"), std::string::npos);
   const auto& ex = j.at("experiments");
   // The decomposition's third run: SQLite with the legacy indexes.
   EXPECT_EQ(j.at("engines").at("sqlite-legacy").at("sqlite_schema"), "legacy");

@@ -26,6 +26,41 @@ StatusOr<nlohmann::json> ReadSummary(const std::string& flag, const std::string&
   return j;
 }
 
+// Which rule decided the timing, and with what limits.
+std::string TimingLine(const CheckResult& c, const CheckTolerances& tol) {
+  if (c.timing == TimingMethod::kUTest) {
+    return fmt::format(
+        "check: timing decided by the Mann-Whitney U test over each repetition's p50 ({} "
+        "baseline, {} current repetitions): a regression when p < {} and the median moved "
+        "more than {:.0f}%",
+        c.baseline_repeats, c.current_repeats, tol.alpha, 100 * tol.min_change);
+  }
+  return fmt::format(
+      "check: timing decided by the tolerances ({} baseline, {} current repetition(s); the U "
+      "test needs at least {} on each side): each engine's median run's p50 may grow {:.0f}%, "
+      "the sqlite/rocksdb p50 ratio move {:.0f}%",
+      c.baseline_repeats, c.current_repeats, kMinUTestRepeats, 100 * tol.time, 100 * tol.ratio);
+}
+
+// The table of findings and the closing lines; the exit status.
+int PrintCheck(const CheckResult& c, const CheckTolerances& tol, const std::string& baseline) {
+  int regressions = 0;
+  if (!c.findings.empty()) {
+    fmt::print("{:<15} {:<22} {:<14} {:>12} {:>12} {:>12} {:>8}  verdict\n", "engine", "op",
+               "metric", "baseline", "current", "limit", "p");
+  }
+  for (const CheckFinding& f : c.findings) {
+    regressions += f.regression;
+    fmt::print("{:<15} {:<22} {:<14} {:>12.3f} {:>12.3f} {:>12.3f} {:>8}  {}\n", f.engine, f.op,
+               f.metric, f.baseline, f.current, f.limit,
+               f.p_value ? fmt::format("{:.4f}", *f.p_value) : "-",
+               f.regression ? "REGRESSED" : "changed (better)");
+  }
+  fmt::print("{}\n", TimingLine(c, tol));
+  fmt::print("check: {} regression(s) against {}\n", regressions, baseline);
+  return regressions > 0 ? kExitCheckFailed : kExitOk;
+}
+
 }  // namespace
 
 int CheckCommand(int argc, char** argv) {
@@ -41,7 +76,16 @@ int CheckCommand(int argc, char** argv) {
       "ratio-tolerance", "allowed move of the sqlite/rocksdb latency ratio",
       cxxopts::value<double>()->default_value(fmt::format("{}", d.ratio)))(
       "time-tolerance", "allowed growth of absolute median (p50) latency",
-      cxxopts::value<double>()->default_value(fmt::format("{}", d.time)));
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.time)))(
+      "alpha",
+      fmt::format("with at least {} repetitions in both summaries: the U test's significance "
+                  "level, in (0, 1)",
+                  kMinUTestRepeats),
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.alpha)))(
+      "min-change",
+      "with the U test: the least move of the median p50 (or of the sqlite/rocksdb ratio) "
+      "that fails",
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.min_change)));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("check", flags.status());
@@ -57,28 +101,22 @@ int CheckCommand(int argc, char** argv) {
   tol.io = r["io-tolerance"].as<double>();
   tol.ratio = r["ratio-tolerance"].as<double>();
   tol.time = r["time-tolerance"].as<double>();
-  for (double t : {tol.work, tol.io, tol.ratio, tol.time}) {
+  tol.alpha = r["alpha"].as<double>();
+  tol.min_change = r["min-change"].as<double>();
+  for (double t : {tol.work, tol.io, tol.ratio, tol.time, tol.min_change}) {
     if (!(t >= 0)) return ReportError("check", Status::InvalidArgument("tolerances must be >= 0"));
+  }
+  if (!(tol.alpha > 0 && tol.alpha < 1)) {
+    return ReportError(
+        "check", Status::InvalidArgument(fmt::format("--alpha {}: must be in (0, 1)", tol.alpha)));
   }
   StatusOr<nlohmann::json> base = ReadSummary("--baseline", r["baseline"].as<std::string>());
   if (!base.ok()) return ReportError("check", base.status());
   StatusOr<nlohmann::json> cur = ReadSummary("--current", r["current"].as<std::string>());
   if (!cur.ok()) return ReportError("check", cur.status());
-  StatusOr<std::vector<CheckFinding>> findings = CheckSummaries(*base, *cur, tol);
-  if (!findings.ok()) return ReportError("check", findings.status());
-
-  int regressions = 0;
-  if (!findings->empty()) {
-    fmt::print("{:<15} {:<22} {:<14} {:>12} {:>12} {:>12}  verdict\n", "engine", "op", "metric",
-               "baseline", "current", "limit");
-  }
-  for (const CheckFinding& f : *findings) {
-    regressions += f.regression;
-    fmt::print("{:<15} {:<22} {:<14} {:>12.3f} {:>12.3f} {:>12.3f}  {}\n", f.engine, f.op, f.metric,
-               f.baseline, f.current, f.limit, f.regression ? "REGRESSED" : "changed (better)");
-  }
-  fmt::print("check: {} regression(s) against {}\n", regressions, r["baseline"].as<std::string>());
-  return regressions > 0 ? kExitCheckFailed : kExitOk;
+  StatusOr<CheckResult> result = CheckSummaries(*base, *cur, tol);
+  if (!result.ok()) return ReportError("check", result.status());
+  return PrintCheck(*result, tol, r["baseline"].as<std::string>());
 }
 
 }  // namespace listbench

@@ -86,6 +86,19 @@ StatusOr<CompareSetup> ReadRunFlags(const cxxopts::ParseResult& r, std::string* 
   return s;
 }
 
+// --repeat: 1 by default, kReportRepeats with --report, at most kMaxRepeats.
+constexpr int kReportRepeats = 5;
+constexpr int kMaxRepeats = 100;
+
+StatusOr<int> RepeatsFromFlags(const cxxopts::ParseResult& r, bool report) {
+  if (!r.count("repeat")) return report ? kReportRepeats : 1;
+  const int64_t n = r["repeat"].as<int64_t>();
+  if (n < 1 || n > kMaxRepeats) {
+    return Status::InvalidArgument(fmt::format("--repeat {}: must be in 1..{}", n, kMaxRepeats));
+  }
+  return static_cast<int>(n);
+}
+
 }  // namespace
 
 int RunCommand(int argc, char** argv) {
@@ -133,7 +146,12 @@ int CompareCommand(int argc, char** argv) {
       "slo-p99-ms", "with --report: the p99 objective of the throughput-at-SLO rows (> 0)",
       cxxopts::value<double>()->default_value("5"))(
       "step-seconds", "with --report: length of one offered-rate step of those rows (> 0)",
-      cxxopts::value<double>()->default_value("3"));
+      cxxopts::value<double>()->default_value("3"))(
+      "repeat",
+      "timed replays of the trace per engine, 1..100, each on a fresh clone, the engines' "
+      "order alternating; timings are reported as median [min-max] (default 1, with "
+      "--report 5)",
+      cxxopts::value<int64_t>());
   AddRunFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -143,6 +161,9 @@ int CompareCommand(int argc, char** argv) {
   std::string json_path;
   StatusOr<CompareSetup> setup = ReadRunFlags(r, &json_path);
   if (!setup.ok()) return ReportError("compare", setup.status());
+  StatusOr<int> repeats = RepeatsFromFlags(r, r.count("report") > 0);
+  if (!repeats.ok()) return ReportError("compare", repeats.status());
+  setup->repeats = *repeats;
   const std::string out_dir = r["out"].as<std::string>();
   Status s = CheckDataDir(out_dir);
   if (!s.ok()) return ReportError("compare", s);

@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+#include "bench/harness/mann_whitney.h"
+#include "bench/harness/spread.h"
+
 namespace listbench {
 namespace {
 
@@ -96,7 +99,7 @@ Status Comparable(const json& b, const json& c) {
 
 // The findings of one op of one engine, appended to `out`.
 Status CheckOp(const std::string& engine, const std::string& op, const json& b, const json& c,
-               const CheckTolerances& tol, std::vector<CheckFinding>* out) {
+               const CheckTolerances& tol, TimingMethod timing, std::vector<CheckFinding>* out) {
   const std::string bwhere = "baseline engines." + engine + ".ops." + op;
   const std::string cwhere = "current engines." + engine + ".ops." + op;
   if (Num(b, "count", bwhere) != Num(c, "count", cwhere)) {
@@ -109,20 +112,21 @@ Status CheckOp(const std::string& engine, const std::string& op, const json& b, 
     const double x = Num(bw, m, bwhere + ".work"), y = Num(cw, m, cwhere + ".work");
     const double limit = x * (1 + tol.work) + 1e-9;
     if (y > limit || y < x * (1 - tol.work) - 1e-9) {
-      out->push_back({engine, op, m, x, y, limit, y > limit});
+      out->push_back({engine, op, m, x, y, limit, y > limit, {}});
     }
   }
   for (const char* m : {"io_reads", "io_read_bytes"}) {
     const double x = Num(bw, m, bwhere + ".work"), y = Num(cw, m, cwhere + ".work");
     const double slack = std::string(m) == "io_reads" ? tol.io_slack : tol.io_slack * 4096;
     const double limit = x * (1 + tol.io) + slack;
-    if (y > limit) out->push_back({engine, op, m, x, y, limit, true});
+    if (y > limit) out->push_back({engine, op, m, x, y, limit, true, {}});
   }
+  if (timing != TimingMethod::kTolerance) return Status::OK();
   // Medians, not means: at CI scale an op has ~100 samples, and one
   // background flush or compaction stall of a few ms moves its mean 4x.
   const double x = Num(b, "p50_us", bwhere), y = Num(c, "p50_us", cwhere);
   const double limit = x * (1 + tol.time);
-  if (y > limit) out->push_back({engine, op, "p50_us", x, y, limit, true});
+  if (y > limit) out->push_back({engine, op, "p50_us", x, y, limit, true, {}});
   return Status::OK();
 }
 
@@ -137,10 +141,110 @@ double P50Ratio(const json& engines, const std::string& op, const std::string& w
   return r > 0 ? s / r : 0.0;
 }
 
-StatusOr<std::vector<CheckFinding>> Check(const json& baseline, const json& current,
-                                          const CheckTolerances& tol) {
+bool BothEngines(const json& engines) {
+  return engines.contains("sqlite") && engines.contains("rocksdb");
+}
+
+// The tolerance rule of the SQLite/RocksDB ratio of median latency, per op,
+// within each run.
+void CheckRatioByTolerance(const json& be, const json& ce, const CheckTolerances& tol,
+                           std::vector<CheckFinding>* out) {
+  for (const auto& [op, unused] : Field(be["sqlite"], "ops", "baseline engines.sqlite").items()) {
+    (void)unused;
+    const double x = P50Ratio(be, op, "baseline engines");
+    const double y = P50Ratio(ce, op, "current engines");
+    if (x <= 0 || y <= 0) continue;
+    if (std::abs(std::log(y / x)) > std::log(1 + tol.ratio)) {
+      out->push_back({"sqlite/rocksdb", op, "p50_ratio", x, y, x * (1 + tol.ratio), true, {}});
+    }
+  }
+}
+
+// The summary's repetitions: "repeat", 1 when it has none.
+int RepeatCount(const json& j, const std::string& where) {
+  const auto it = j.find("repeat");
+  if (it == j.end()) return 1;
+  if (!it->is_number_integer() || it->get<int64_t>() < 1) {
+    throw MissingField{where + ".repeat (not a positive integer)"};
+  }
+  return static_cast<int>(it->get<int64_t>());
+}
+
+// The p50 of pattern `op` in each of the engine block's `n` repetitions
+// (`where` names the block).
+std::vector<double> RepeatP50s(const json& engine, const std::string& op, int n,
+                               const std::string& where) {
+  const json& reps = Field(engine, "repeats", where);
+  if (!reps.is_array() || reps.size() != static_cast<size_t>(n)) {
+    throw MissingField{fmt::format("{}.repeats ({} entries where \"repeat\" says {})", where,
+                                   reps.is_array() ? reps.size() : 0, n)};
+  }
+  std::vector<double> v;
+  for (size_t i = 0; i < reps.size(); ++i) {
+    const std::string at = fmt::format("{}.repeats[{}]", where, i);
+    v.push_back(Num(Field(Field(reps[i], "ops", at), op.c_str(), at + ".ops"), "p50_us",
+                    at + ".ops." + op));
+  }
+  return v;
+}
+
+// The U test between two sets of repetitions of one figure: a finding when
+// p < alpha and the median moved by more than min_change (up, or with
+// `either_way` down too, is a regression).
+void UTestFinding(const std::string& engine, const std::string& op, const char* metric,
+                  const std::vector<double>& b, const std::vector<double>& c,
+                  const CheckTolerances& tol, bool either_way, std::vector<CheckFinding>* out) {
+  const double x = SpreadOf(b).median, y = SpreadOf(c).median;
+  if (!(x > 0) || !(y > 0)) return;
+  const UTestResult u = MannWhitneyU(b, c);
+  if (!(u.p < tol.alpha)) return;
+  const bool slower = y > x * (1 + tol.min_change);
+  const bool faster = y * (1 + tol.min_change) < x;
+  if (!slower && !faster) return;
+  const double limit = slower ? x * (1 + tol.min_change) : x / (1 + tol.min_change);
+  out->push_back({engine, op, metric, x, y, limit, slower || either_way, u.p});
+}
+
+// Timing by the U test: every engine's ops, then the SQLite/RocksDB ratio
+// of each repetition's p50s.
+void CheckTimingByUTest(const json& be, const json& ce, const CheckResult& r,
+                        const CheckTolerances& tol, std::vector<CheckFinding>* out) {
+  for (const auto& [engine, bj] : be.items()) {
+    for (const auto& [op, unused] : bj["ops"].items()) {
+      (void)unused;
+      UTestFinding(engine, op, "p50_us",
+                   RepeatP50s(bj, op, r.baseline_repeats, "baseline engines." + engine),
+                   RepeatP50s(ce[engine], op, r.current_repeats, "current engines." + engine), tol,
+                   /*either_way=*/false, out);
+    }
+  }
+  if (!BothEngines(be) || !BothEngines(ce)) return;
+  // Per repetition, SQLite's p50 over RocksDB's, for the ops both served.
+  const auto ratios = [](const json& engines, const std::string& op, int n, const char* side) {
+    const std::string where = std::string(side) + " engines.";
+    const std::vector<double> s = RepeatP50s(engines["sqlite"], op, n, where + "sqlite");
+    const std::vector<double> k = RepeatP50s(engines["rocksdb"], op, n, where + "rocksdb");
+    std::vector<double> v;
+    for (size_t i = 0; i < s.size(); ++i) v.push_back(k[i] > 0 ? s[i] / k[i] : 0.0);
+    return v;
+  };
+  for (const auto& [op, unused] : be["sqlite"]["ops"].items()) {
+    (void)unused;
+    if (!be["rocksdb"]["ops"].contains(op)) continue;
+    UTestFinding("sqlite/rocksdb", op, "p50_ratio", ratios(be, op, r.baseline_repeats, "baseline"),
+                 ratios(ce, op, r.current_repeats, "current"), tol, /*either_way=*/true, out);
+  }
+}
+
+StatusOr<CheckResult> Check(const json& baseline, const json& current, const CheckTolerances& tol) {
   LB_RETURN_IF_ERROR(Comparable(baseline, current));
-  std::vector<CheckFinding> out;
+  CheckResult result;
+  result.baseline_repeats = RepeatCount(baseline, "baseline");
+  result.current_repeats = RepeatCount(current, "current");
+  if (result.baseline_repeats >= kMinUTestRepeats && result.current_repeats >= kMinUTestRepeats) {
+    result.timing = TimingMethod::kUTest;
+  }
+  std::vector<CheckFinding>& out = result.findings;
   const json& be = baseline["engines"];
   const json& ce = current["engines"];
   for (const auto& [engine, bj] : be.items()) {
@@ -154,29 +258,21 @@ StatusOr<std::vector<CheckFinding>> Check(const json& baseline, const json& curr
       if (!cops.contains(op)) {
         return Status::InvalidArgument(fmt::format("not comparable: {} has no {} ops", engine, op));
       }
-      LB_RETURN_IF_ERROR(CheckOp(engine, op, b, cops[op], tol, &out));
+      LB_RETURN_IF_ERROR(CheckOp(engine, op, b, cops[op], tol, result.timing, &out));
     }
   }
-  // The SQLite/RocksDB ratio of median latency, per op, within each run.
-  if (be.contains("sqlite") && be.contains("rocksdb") && ce.contains("sqlite") &&
-      ce.contains("rocksdb")) {
-    for (const auto& [op, unused] : Field(be["sqlite"], "ops", "baseline engines.sqlite").items()) {
-      (void)unused;
-      const double x = P50Ratio(be, op, "baseline engines");
-      const double y = P50Ratio(ce, op, "current engines");
-      if (x <= 0 || y <= 0) continue;
-      if (std::abs(std::log(y / x)) > std::log(1 + tol.ratio)) {
-        out.push_back({"sqlite/rocksdb", op, "p50_ratio", x, y, x * (1 + tol.ratio), true});
-      }
-    }
+  if (result.timing == TimingMethod::kUTest) {
+    CheckTimingByUTest(be, ce, result, tol, &out);
+  } else if (BothEngines(be) && BothEngines(ce)) {
+    CheckRatioByTolerance(be, ce, tol, &out);
   }
-  return out;
+  return result;
 }
 
 }  // namespace
 
-StatusOr<std::vector<CheckFinding>> CheckSummaries(const json& baseline, const json& current,
-                                                   const CheckTolerances& tol) {
+StatusOr<CheckResult> CheckSummaries(const json& baseline, const json& current,
+                                     const CheckTolerances& tol) {
   try {
     return Check(baseline, current, tol);
   } catch (const MissingField& m) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 #include "workloads/trace.h"
 
@@ -79,9 +80,10 @@ StatusOr<std::vector<WorkloadSpec>> LoadWorkloads(const CompareSetup& s) {
   return out;
 }
 
-// Replays `trace` on a fresh clone of `d`'s load.
-Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& trace,
-                 EngineRun* er) {
+// Replays `trace` on a fresh clone of `d`'s load, as repetition `repeat`;
+// appends the run to er->repeats.
+Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& trace, int repeat,
+                 int position, EngineRun* er) {
   StoreOptions options = OptionsOf(s, d);
   if (s.cache_share > 0) {
     options.cache_bytes = std::max<size_t>(
@@ -91,10 +93,13 @@ Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& 
   er->cache_bytes = options.cache_bytes;
   StatusOr<std::unique_ptr<Store>> store = OpenRunClone(s.work_dir, d.engine, options);
   if (!store.ok()) return store.status();
-  std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s, %d client thread%s\n",
+  const std::string of_repeats = s.repeats == 1 ? ""
+                                                : ", repetition " + std::to_string(repeat + 1) +
+                                                      " of " + std::to_string(s.repeats);
+  std::fprintf(stderr, "running %s: %zu operations (%llu warm-up) on %s, %d client thread%s%s\n",
                s.workload.name.c_str(), trace.size(),
                static_cast<unsigned long long>(s.workload.warmup), d.name.c_str(),
-               s.workload.threads, s.workload.threads == 1 ? "" : "s");
+               s.workload.threads, s.workload.threads == 1 ? "" : "s", of_repeats.c_str());
   RunOptions ro;
   ro.warmup = s.workload.warmup;
   ro.duration_s = s.workload.operations > 0 ? 0 : s.workload.duration_s;
@@ -102,9 +107,33 @@ Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& 
   ro.threads = s.workload.threads;
   ro.arrivals = s.workload.arrivals;
   ro.arrival_seed = s.spec.seed;
-  er->run = RunTrace(**store, trace, ro);
+  EngineRepeat& rep = er->repeats.emplace_back();
+  rep.position = position;
+  rep.run = RunTrace(**store, trace, ro);
   StatusOr<uint64_t> disk = (*store)->DiskBytes();
-  if (disk.ok()) er->disk_bytes_after = *disk;
+  if (disk.ok()) rep.disk_bytes_after = *disk;
+  return Status::OK();
+}
+
+// Runs every design `s.repeats` times, the order alternating.
+Status RunRepetitions(const CompareSetup& s, const std::vector<Design>& designs,
+                      const std::vector<Op>& trace, CompareResult* result) {
+  for (int rep = 0; rep < s.repeats; ++rep) {
+    std::vector<Design> order = designs;
+    if (rep % 2 == 1) std::reverse(order.begin(), order.end());
+    for (size_t i = 0; i < order.size(); ++i) {
+      EngineRun& er = result->engines[order[i].name];
+      LB_RETURN_IF_ERROR(RunEngine(s, order[i], trace, rep, static_cast<int>(i), &er));
+    }
+  }
+  for (auto& [name, er] : result->engines) {
+    std::vector<size_t> by_mean(er.repeats.size());
+    for (size_t i = 0; i < by_mean.size(); ++i) by_mean[i] = i;
+    std::stable_sort(by_mean.begin(), by_mean.end(), [&er](size_t x, size_t y) {
+      return er.repeats[x].run.all.latency_ns.mean() < er.repeats[y].run.all.latency_ns.mean();
+    });
+    er.median_repeat = by_mean[(by_mean.size() - 1) / 2];
+  }
   return Status::OK();
 }
 
@@ -138,6 +167,37 @@ uint64_t TraceLength(const WorkloadSpec& w) {
   return w.warmup + kMaxDurationTrace;
 }
 
+const OpStats& OpStatsOf(const RunResult& r, int op) {
+  return op == kAllOps ? r.all : r.ops[static_cast<size_t>(op)];
+}
+
+TimingSpread TimingSpreadOf(const EngineRun& er, int op) {
+  std::vector<double> mean, p50, p99;
+  for (const EngineRepeat& rep : er.repeats) {
+    const Histogram& h = OpStatsOf(rep.run, op).latency_ns;
+    mean.push_back(h.mean() / 1000.0);
+    p50.push_back(static_cast<double>(h.Percentile(0.5)) / 1000.0);
+    p99.push_back(static_cast<double>(h.Percentile(0.99)) / 1000.0);
+  }
+  return {SpreadOf(mean), SpreadOf(p50), SpreadOf(p99)};
+}
+
+Spread ThroughputSpread(const EngineRun& er) {
+  std::vector<double> v;
+  for (const EngineRepeat& rep : er.repeats) v.push_back(rep.run.throughput);
+  return SpreadOf(v);
+}
+
+Spread MeanRatioSpread(const EngineRun& a, const EngineRun& b, int op) {
+  std::vector<double> v;
+  for (size_t i = 0; i < a.repeats.size() && i < b.repeats.size(); ++i) {
+    const double x = OpStatsOf(a.repeats[i].run, op).latency_ns.mean();
+    const double y = OpStatsOf(b.repeats[i].run, op).latency_ns.mean();
+    if (y > 0) v.push_back(x / y);
+  }
+  return SpreadOf(v);
+}
+
 StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   CompareResult result;
   result.build = CurrentBuildInfo();
@@ -149,9 +209,7 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   StatusOr<std::vector<Op>> trace = BuildTrace(s, &catalog);
   if (!trace.ok()) return trace.status();
   if (!s.experiments) catalog = DatasetCatalog{};
-  for (const Design& d : designs) {
-    LB_RETURN_IF_ERROR(RunEngine(s, d, *trace, &result.engines[d.name]));
-  }
+  LB_RETURN_IF_ERROR(RunRepetitions(s, designs, *trace, &result));
   if (!s.experiments) return result;
   // The report's other rows: on fresh clones, after the timed runs.
   StatusOr<std::vector<WorkloadSpec>> load = LoadWorkloads(s);

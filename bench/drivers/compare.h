@@ -8,6 +8,14 @@
 // WORK/run/<engine>, as for verify), and the experiments get the same
 // catalog and trace.
 //
+// Repetitions (setup.repeats): each runs every engine once, each time on a
+// fresh clone of its pristine load, the engines' order alternating (the
+// first repetition in setup.engines order, the second reversed, ...) so
+// that neither engine always runs first or on the warmer machine. Every
+// repetition is kept; the per-pattern timing figures are reported as the
+// median over the repetitions with their range (the helpers at the end).
+// The experiments run once, after the repetitions.
+//
 // Thread safety: RunCompare blocks its caller; each engine's timed replay
 // runs the workload's client threads against it; progress goes to stderr.
 #ifndef LISTBENCH_BENCH_DRIVERS_COMPARE_H_
@@ -22,6 +30,7 @@
 #include "bench/drivers/experiments.h"
 #include "bench/harness/build_info.h"
 #include "bench/harness/runner.h"
+#include "bench/harness/spread.h"
 #include "bench/harness/store_setup.h"
 #include "core/status.h"
 #include "core/store_options.h"
@@ -39,6 +48,7 @@ struct CompareSetup {
   uint64_t cache_mb = 64;
   double cache_share = 0;  // > 0: cache = share x the engine's disk bytes
   std::vector<Engine> engines;
+  int repeats = 1;  // timed replays of the trace per engine (>= 1)
   // Also run the report's experiments; their schema change replays this
   // write-only workload file. The report's decomposition also replays the
   // workload on SQLite with the other index profile (store_options
@@ -59,13 +69,29 @@ struct CompareSetup {
 
 inline constexpr uint64_t kReportMigrationListings = 20000;
 
+// One timed replay of the trace, on a fresh clone of an engine's load.
+struct EngineRepeat {
+  RunResult run;
+  std::optional<uint64_t> disk_bytes_after;  // absent when it could not be measured
+  int position = 0;                          // the engine's place in its repetition (0: first)
+};
+
 // One engine's part of the run.
 struct EngineRun {
   SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // SQLite's index profile (SQLite only)
   LoadReport load;                                    // its pristine load (made or reused)
-  uint64_t cache_bytes = 0;                           // the cache the run had
-  RunResult run;                                      // the timed replay
-  std::optional<uint64_t> disk_bytes_after;           // absent when it could not be measured
+  uint64_t cache_bytes = 0;                           // the cache the runs had
+  std::vector<EngineRepeat> repeats;  // one per repetition, in the order run; never empty
+  // The representative repetition: the one whose workload mean latency
+  // (every measured request) is the median of the repetitions' -- the lower
+  // of the middle two for an even count. Figures shown for one run (counted
+  // work, the CSVs, the plots, the modelled and cost sections) are its.
+  size_t median_repeat = 0;
+
+  const RunResult& run() const { return repeats[median_repeat].run; }
+  const std::optional<uint64_t>& disk_bytes_after() const {
+    return repeats[median_repeat].disk_bytes_after;
+  }
 };
 
 struct CompareResult {
@@ -77,10 +103,12 @@ struct CompareResult {
 };
 
 // Loads (or reuses) the engines' pristine stores in WORK/base, makes the
-// trace, runs it against a fresh clone of each, then the experiments.
+// trace, runs it setup.repeats times against a fresh clone of each engine,
+// then the experiments.
 // The run uses setup.workload.threads client threads (bench/harness/runner.h;
 // an open loop's Poisson arrivals are drawn from the dataset seed).
-// REQUIRES: 1 <= setup.workload.threads <= 256, setup.work_dir checked.
+// REQUIRES: 1 <= setup.workload.threads <= 256, setup.repeats >= 1,
+// setup.work_dir checked.
 StatusOr<CompareResult> RunCompare(const CompareSetup& setup);
 
 // The name of the report's SQLite run with the profile other than
@@ -90,6 +118,30 @@ std::string OtherSchemaRunName(SqliteSchema compared);
 // How many operations of trace the workload needs: warm-up plus its
 // operations, or enough for its duration at its rate.
 uint64_t TraceLength(const WorkloadSpec& w);
+
+// The pattern index of every measured request together (RunResult::all),
+// beside the OpKind indices 0 .. kNumOpKinds - 1.
+inline constexpr int kAllOps = kNumOpKinds;
+
+// r.ops[op], or r.all for kAllOps. REQUIRES: 0 <= op <= kAllOps.
+const OpStats& OpStatsOf(const RunResult& r, int op);
+
+// One pattern's latency over an engine's repetitions, in µs.
+struct TimingSpread {
+  Spread mean_us, p50_us, p99_us;
+};
+
+// The spread of pattern `op` (an OpKind index or kAllOps) over er's
+// repetitions; a repetition that served none of it counts as 0.
+TimingSpread TimingSpreadOf(const EngineRun& er, int op);
+
+// The spread of er's throughput (ops/s) over its repetitions.
+Spread ThroughputSpread(const EngineRun& er);
+
+// Per repetition, a's mean latency of `op` over b's in the same repetition,
+// and the spread of those ratios; repetitions where b served none of `op`
+// are left out. REQUIRES: a and b from one CompareResult.
+Spread MeanRatioSpread(const EngineRun& a, const EngineRun& b, int op);
 
 }  // namespace listbench
 

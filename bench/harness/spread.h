@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 
 namespace listbench {
 
@@ -21,6 +22,15 @@ struct Spread {
 
 // The spread of `values` (all zero when empty).
 Spread SpreadOf(std::span<const double> values);
+
+// "median [min–max]", each figure formatted by `fmt_one` (a callable from
+// double to std::string); the median alone when there is at most one
+// measurement.
+template <typename F>
+std::string SpreadText(const Spread& s, F fmt_one) {
+  if (s.n <= 1) return fmt_one(s.median);
+  return fmt_one(s.median) + " [" + fmt_one(s.min) + "–" + fmt_one(s.max) + "]";
+}
 
 }  // namespace listbench
 

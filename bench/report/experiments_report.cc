@@ -174,9 +174,7 @@ nlohmann::json UnderLoadJson(const UnderLoadResult& ul) {
                            {"retries", r.run.all.retries},
                            {"errors", r.run.all.errors()}});
   }
-  const auto spread = [](const Spread& s) {
-    return nlohmann::json{{"median", s.median}, {"min", s.min}, {"max", s.max}, {"n", s.n}};
-  };
+  const auto spread = SpreadJson;
   for (const UnderLoadCell& c : UnderLoadCells(ul)) {
     out["cells"].push_back({{"workload", c.workload},
                             {"engine", c.engine},

@@ -265,13 +265,6 @@ std::string SloRows(const UnderLoadResult& ul) {
   return md + "\n";
 }
 
-// "median [min-max]" of a spread, each figure formatted by `fmt_one`.
-template <typename F>
-std::string SpreadText(const Spread& s, F fmt_one) {
-  if (s.n <= 1) return fmt_one(s.median);
-  return fmt::format("{} [{}–{}]", fmt_one(s.median), fmt_one(s.min), fmt_one(s.max));
-}
-
 // The runs under load (bench/drivers/under_load.h): each design at 1, 2 and
 // 4 closed-loop clients per workload, repeated.
 std::string UnderLoadSection(const CompareResult& result) {
@@ -468,43 +461,53 @@ bool DrawPlots(const std::string& dir) {
 }
 
 // The measured latency table, the ratio against the article's and the plots.
-std::string LatencySection(const CompareSetup& s, const RunResult& a, const RunResult& b,
+std::string LatencySection(const CompareSetup& s, const EngineRun& sq, const EngineRun& rk,
                            bool plotted) {
   std::string md;
   md += fmt::format("## Query latency at {} records\n\n", s.spec.listings);
+  if (sq.repeats.size() > 1) {
+    md += fmt::format(
+        "Each engine replayed the trace {} times, each time on a fresh clone of its load, the "
+        "engines' order alternating from one repetition to the next; each figure is the median "
+        "of the repetitions with their range in brackets, and each ratio the median [range] of "
+        "the per-repetition ratios. The plots, the modelled latency and the cost below are "
+        "each engine's median repetition (by workload mean latency).\n\n",
+        sq.repeats.size());
+  }
   md +=
       "| op | pattern | SQLite mean µs | p50 | p99 | RocksDB mean µs | p50 | p99 | SQLite / "
       "RocksDB (mean) |\n";
   md += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  auto line = [&](const std::string& code, const std::string& name, const OpStats& x,
-                  const OpStats& y) {
-    const Histogram& h = x.latency_ns;
-    const Histogram& g = y.latency_ns;
-    md += fmt::format("| {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {} |\n",
-                      code, name, h.mean() / 1000, Us(h.Percentile(0.5)), Us(h.Percentile(0.99)),
-                      g.mean() / 1000, Us(g.Percentile(0.5)), Us(g.Percentile(0.99)),
-                      g.mean() > 0 ? fmt::format("{:.2f}x", h.mean() / g.mean()) : "–");
+  const auto us = [](double v) { return fmt::format("{:.1f}", v); };
+  const auto times = [](double v) { return fmt::format("{:.2f}x", v); };
+  auto line = [&](const std::string& code, const std::string& name, int op) {
+    const TimingSpread x = TimingSpreadOf(sq, op);
+    const TimingSpread y = TimingSpreadOf(rk, op);
+    const Spread r = MeanRatioSpread(sq, rk, op);
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", code, name,
+                      SpreadText(x.mean_us, us), SpreadText(x.p50_us, us), SpreadText(x.p99_us, us),
+                      SpreadText(y.mean_us, us), SpreadText(y.p50_us, us), SpreadText(y.p99_us, us),
+                      r.n > 0 ? SpreadText(r, times) : "–");
   };
   for (int k = 0; k < kNumOpKinds; ++k) {
-    if (a.ops[k].count() == 0) continue;
+    if (sq.run().ops[k].count() == 0) continue;
     const auto kind = static_cast<OpKind>(k);
-    line(std::string(OpKindCode(kind)), std::string(OpKindName(kind)), a.ops[k], b.ops[k]);
+    line(std::string(OpKindCode(kind)), std::string(OpKindName(kind)), k);
   }
-  line("", "**workload mean**", a.all, b.all);
-  const double ratio =
-      b.all.latency_ns.mean() > 0 ? a.all.latency_ns.mean() / b.all.latency_ns.mean() : 0;
+  line("", "**workload mean**", kAllOps);
   md += fmt::format(
-      "\n**Measured ratio (workload mean): {:.2f}x.** The article claims {:.0f} ms → {:.0f} ms "
+      "\n**Measured ratio (workload mean): {}.** The article claims {:.0f} ms → {:.0f} ms "
       "at {} records, {:.1f}x. Its figures are end-to-end API latencies of a deployed service "
       "(network, application tier, a remote database); these are in-process engine latencies "
       "(caches as configured above, after the warm-up; data the cache misses comes from the "
       "OS page cache), so the absolute values are not comparable; the ratio is the "
       "comparable part, and the modelled section below adds device and network time.\n\n",
-      ratio, kArticleLegacyMs, kArticleSingleTableMs, kArticleRecords,
-      kArticleLegacyMs / kArticleSingleTableMs);
-  md += fmt::format(
-      "Throughput: SQLite {:.0f} ops/s, RocksDB {:.0f} ops/s (single thread, closed loop).\n\n",
-      a.throughput, b.throughput);
+      SpreadText(MeanRatioSpread(sq, rk, kAllOps), times), kArticleLegacyMs, kArticleSingleTableMs,
+      kArticleRecords, kArticleLegacyMs / kArticleSingleTableMs);
+  const auto ops = [](double v) { return fmt::format("{:.0f}", v); };
+  md +=
+      fmt::format("Throughput: SQLite {} ops/s, RocksDB {} ops/s (single thread, closed loop).\n\n",
+                  SpreadText(ThroughputSpread(sq), ops), SpreadText(ThroughputSpread(rk), ops));
   if (plotted) {
     md += "![latency CDF](latency_cdf.png)\n\n![mean latency per pattern](latency_by_op.png)\n\n";
   } else {
@@ -567,8 +570,8 @@ Status WriteReport(const std::string& dir, const CompareSetup& setup, const Comp
   if (sq == result.engines.end() || rk == result.engines.end()) {
     return Status::InvalidArgument("a report needs both engines");
   }
-  const RunResult& a = sq->second.run;
-  const RunResult& b = rk->second.run;
+  const RunResult& a = sq->second.run();
+  const RunResult& b = rk->second.run();
   LB_RETURN_IF_ERROR(WritePlotData(dir, a, b));
   const bool plotted = DrawPlots(dir);
 
@@ -578,7 +581,7 @@ Status WriteReport(const std::string& dir, const CompareSetup& setup, const Comp
       "machine in this run unless its row says *modelled*; the article's claims "
       "(`../shared/seed/`) stand beside them for comparison.\n\n");
   md += EnvironmentSection(setup, result.build);
-  md += LatencySection(setup, a, b, plotted);
+  md += LatencySection(setup, sq->second, rk->second, plotted);
   md += ModelledSection(setup, a, b);
   md += CostSection(setup, result, a, b);
   md += SchemaChangeSection(result);

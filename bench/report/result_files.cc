@@ -1,5 +1,6 @@
 #include "bench/report/result_files.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -26,6 +27,11 @@ nlohmann::json BuildInfoJson(const BuildInfo& b) {
 }
 
 nlohmann::json BuildInfoJson() { return BuildInfoJson(CurrentBuildInfo()); }
+
+nlohmann::json SpreadJson(const Spread& s) {
+  const auto r4 = [](double v) { return std::round(v * 10000.0) / 10000.0; };
+  return {{"median", r4(s.median)}, {"min", r4(s.min)}, {"max", r4(s.max)}, {"n", s.n}};
+}
 
 Status WriteJsonFile(const std::string& path, const nlohmann::json& j) {
   std::ofstream out(path, std::ios::trunc);

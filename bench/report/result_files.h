@@ -1,6 +1,6 @@
 // Result files every command writes: the JSON form of the build header
-// (bench/harness/build_info.h), writing a JSON document, and checking a
-// destination before a long run starts.
+// (bench/harness/build_info.h) and of a spread, writing a JSON document, and
+// checking a destination before a long run starts.
 //
 // Thread safety: plain functions; each touches only the path it is given.
 #ifndef LISTBENCH_BENCH_REPORT_RESULT_FILES_H_
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bench/harness/build_info.h"
+#include "bench/harness/spread.h"
 #include "core/status.h"
 
 namespace listbench {
@@ -21,6 +22,10 @@ namespace listbench {
 nlohmann::json BuildInfoJson(const BuildInfo& b);
 // The same for this build, read now.
 nlohmann::json BuildInfoJson();
+
+// A spread of repeated measurements (bench/harness/spread.h):
+// { "median", "min", "max", "n" }, rounded to 4 decimals.
+nlohmann::json SpreadJson(const Spread& s);
 
 // Writes `j` to `path` (pretty-printed). IOError names the path.
 Status WriteJsonFile(const std::string& path, const nlohmann::json& j);

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <vector>
 
 #include "bench/model/storage_profile.h"
 #include "bench/report/experiments_report.h"
@@ -127,23 +129,83 @@ nlohmann::json ConfigJson(const CompareSetup& s) {
   return config;
 }
 
+// The patterns any repetition of `er` served, as OpKind indices.
+std::vector<int> ServedOps(const EngineRun& er) {
+  std::vector<int> ops;
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    for (const EngineRepeat& rep : er.repeats) {
+      if (rep.run.ops[k].count() > 0) {
+        ops.push_back(k);
+        break;
+      }
+    }
+  }
+  return ops;
+}
+
+json TimingSpreadJson(const TimingSpread& t) {
+  return {{"mean_us", SpreadJson(t.mean_us)},
+          {"p50_us", SpreadJson(t.p50_us)},
+          {"p99_us", SpreadJson(t.p99_us)}};
+}
+
+// The engine's block: its median repetition as one run, every repetition,
+// and the spread of each pattern's timing over them.
 nlohmann::json EngineRunJson(const EngineRun& er) {
-  nlohmann::json j = {{"load",
-                       {{"reused", er.load.reused},
-                        {"seconds", er.load.seconds},
-                        {"disk_bytes", er.load.disk_bytes}}},
-                      {"cache_bytes", er.cache_bytes}};
+  json j = {{"load",
+             {{"reused", er.load.reused},
+              {"seconds", er.load.seconds},
+              {"disk_bytes", er.load.disk_bytes}}},
+            {"cache_bytes", er.cache_bytes}};
   if (er.load.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(er.sqlite_schema);
-  j.update(RunResultJson(er.run));
-  if (er.disk_bytes_after) j["disk_bytes_after"] = *er.disk_bytes_after;
+  j.update(RunResultJson(er.run()));
+  if (er.disk_bytes_after()) j["disk_bytes_after"] = *er.disk_bytes_after();
+  j["median_repeat"] = er.median_repeat;
+  j["repeats"] = json::array();
+  for (size_t i = 0; i < er.repeats.size(); ++i) {
+    const EngineRepeat& rep = er.repeats[i];
+    json r = {{"repeat", i}, {"position", rep.position}};
+    r.update(RunResultJson(rep.run));
+    if (rep.disk_bytes_after) r["disk_bytes_after"] = *rep.disk_bytes_after;
+    j["repeats"].push_back(std::move(r));
+  }
+  json spread = {{"throughput", SpreadJson(ThroughputSpread(er))}, {"ops", json::object()}};
+  for (int k : ServedOps(er)) {
+    spread["ops"][std::string(OpKindName(static_cast<OpKind>(k)))] =
+        TimingSpreadJson(TimingSpreadOf(er, k));
+  }
+  spread["all"] = TimingSpreadJson(TimingSpreadOf(er, kAllOps));
+  j["spread"] = std::move(spread);
   return j;
 }
 
-// The engines' runs by name, for the tables.
+// Per pattern, the spread of SQLite's mean latency over RocksDB's in each
+// repetition; null without both engines.
+json MeanRatioJson(const CompareResult& result) {
+  const auto sq = result.engines.find("sqlite");
+  const auto rk = result.engines.find("rocksdb");
+  if (sq == result.engines.end() || rk == result.engines.end()) return nullptr;
+  json j = {{"ops", json::object()}};
+  for (int k : ServedOps(sq->second)) {
+    j["ops"][std::string(OpKindName(static_cast<OpKind>(k)))] =
+        SpreadJson(MeanRatioSpread(sq->second, rk->second, k));
+  }
+  j["all"] = SpreadJson(MeanRatioSpread(sq->second, rk->second, kAllOps));
+  return j;
+}
+
+// The engines' median runs by name, for the CSVs.
 std::map<std::string, const RunResult*> Runs(const CompareResult& result) {
   std::map<std::string, const RunResult*> runs;
-  for (const auto& [e, er] : result.engines) runs.emplace(e, &er.run);
+  for (const auto& [e, er] : result.engines) runs.emplace(e, &er.run());
   return runs;
+}
+
+// The number of repetitions: the most any engine ran.
+size_t Repeats(const CompareResult& result) {
+  size_t n = 0;
+  for (const auto& [e, er] : result.engines) n = std::max(n, er.repeats.size());
+  return n;
 }
 
 }  // namespace
@@ -156,60 +218,94 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
                         {"threads", setup.workload.threads},
                         {"workload", WorkloadJson(setup.workload)},
                         {"config", ConfigJson(setup)},
-                        {"build", BuildInfoJson(result.build)}};
+                        {"build", BuildInfoJson(result.build)},
+                        {"repeat", Repeats(result)}};
   if (setup.workload.target_rate > 0) out["arrivals"] = ArrivalsName(setup.workload.arrivals);
   for (const auto& [e, er] : result.engines) out["engines"][e] = EngineRunJson(er);
+  json ratio = MeanRatioJson(result);
+  if (!ratio.is_null()) out["mean_ratio"] = std::move(ratio);
   if (result.experiments) out["experiments"] = ExperimentsJson(*result.experiments);
   return out;
 }
 
+namespace {
+
+std::string Fixed1(double v) { return fmt::format("{:.1f}", v); }
+std::string Times2(double v) { return fmt::format("{:.2f}x", v); }
+std::string Fixed0(double v) { return fmt::format("{:.0f}", v); }
+
+// One line of the table: pattern `op` (an OpKind index or kAllOps) of every
+// engine, figures `w` wide, and the SQLite/RocksDB ratio of the means.
+std::string ComparisonRow(const CompareResult& result, const std::string& code,
+                          const std::string& name, int op, int w) {
+  std::string line = fmt::format("{:<4} {:<22}", code, name);
+  for (const auto& [e, er] : result.engines) {
+    const OpStats& s = OpStatsOf(er.run(), op);
+    const TimingSpread t = TimingSpreadOf(er, op);
+    line += fmt::format(" | {:>8} {:>{}} {:>{}} {:>{}} {:>6}", s.count(),
+                        SpreadText(t.mean_us, Fixed1), w, SpreadText(t.p50_us, Fixed1), w,
+                        SpreadText(t.p99_us, Fixed1), w, s.errors());
+  }
+  const auto sq = result.engines.find("sqlite");
+  const auto rk = result.engines.find("rocksdb");
+  if (sq != result.engines.end() && rk != result.engines.end()) {
+    const Spread r = MeanRatioSpread(sq->second, rk->second, op);
+    line += r.n > 0 ? " | " + SpreadText(r, Times2) : " |";
+  }
+  return line;
+}
+
+// An engine's closing line: operations, seconds, throughput, clients, and
+// the lock wait and retries of its median repetition when there were any.
+std::string EngineLine(const std::string& e, const EngineRun& er) {
+  const RunResult& r = er.run();
+  std::vector<double> seconds;
+  for (const EngineRepeat& rep : er.repeats) seconds.push_back(rep.run.seconds);
+  return fmt::format(
+      "{}: {} ops in {} s, {} ops/s, {} client thread{}{}{}", e, r.measured,
+      SpreadText(SpreadOf(seconds), [](double v) { return fmt::format("{:.2f}", v); }),
+      SpreadText(ThroughputSpread(er), Fixed0), r.threads, r.threads == 1 ? "" : "s",
+      r.open_loop ? fmt::format(" (open loop at {:.0f}/s, {} arrivals)", r.target_rate,
+                                ArrivalsName(r.arrivals))
+                  : "",
+      r.all.lock_wait_ns > 0 || r.all.retries > 0
+          ? fmt::format("; lock wait {:.1f}% of latency, {} retries", 100 * LockWaitShare(r.all),
+                        r.all.retries)
+          : "");
+}
+
+}  // namespace
+
 void PrintComparison(const CompareResult& result) {
-  const std::map<std::string, const RunResult*> by_engine = Runs(result);
-  const bool both = by_engine.count("sqlite") && by_engine.count("rocksdb");
+  const size_t repeats = Repeats(result);
+  const int w = repeats > 1 ? 22 : 9;  // "median [min–max]" or one figure
+  const bool both = result.engines.count("sqlite") && result.engines.count("rocksdb");
   std::string header = fmt::format("{:<4} {:<22}", "op", "name");
-  for (const auto& [e, unused] : by_engine) {
+  for (const auto& [e, unused] : result.engines) {
     (void)unused;
-    header +=
-        fmt::format(" | {:>8} {:>9} {:>9} {:>9} {:>6}", e, "mean µs", "p50 µs", "p99 µs", "errors");
+    header += fmt::format(" | {:>8} {:>{}} {:>{}} {:>{}} {:>6}", e, "mean µs", w, "p50 µs", w,
+                          "p99 µs", w, "errors");
   }
   if (both) header += " | sqlite/rocksdb";
   fmt::print("{}\n", header);
-  auto row = [&](const std::string& code, const std::string& name, auto get) {
-    std::string line = fmt::format("{:<4} {:<22}", code, name);
-    for (const auto& [e, r] : by_engine) {
-      (void)e;
-      const OpStats& s = get(*r);
-      const Histogram& h = s.latency_ns;
-      line += fmt::format(" | {:>8} {:>9.1f} {:>9.1f} {:>9.1f} {:>6}", s.count(), h.mean() / 1000,
-                          Us(h.Percentile(0.5)), Us(h.Percentile(0.99)), s.errors());
-    }
-    if (both) {
-      const double a = get(*by_engine.at("sqlite")).latency_ns.mean();
-      const double b = get(*by_engine.at("rocksdb")).latency_ns.mean();
-      line += b > 0 ? fmt::format(" | {:>6.2f}x", a / b) : " |";
-    }
-    fmt::print("{}\n", line);
-  };
   for (int k = 0; k < kNumOpKinds; ++k) {
     const auto kind = static_cast<OpKind>(k);
     bool any = false;
-    for (const auto& [e, r] : by_engine) any |= r->ops[k].count() > 0;
+    for (const auto& [e, er] : result.engines) {
+      for (const EngineRepeat& rep : er.repeats) any |= rep.run.ops[k].count() > 0;
+    }
     if (!any) continue;
-    row(std::string(OpKindCode(kind)), std::string(OpKindName(kind)),
-        [k](const RunResult& r) -> const OpStats& { return r.ops[k]; });
+    fmt::print("{}\n", ComparisonRow(result, std::string(OpKindCode(kind)),
+                                     std::string(OpKindName(kind)), k, w));
   }
-  row("", "all", [](const RunResult& r) -> const OpStats& { return r.all; });
-  for (const auto& [e, rp] : by_engine) {
-    const RunResult& r = *rp;
-    fmt::print("{}: {} ops in {:.2f} s, {:.0f} ops/s, {} client thread{}{}{}\n", e, r.measured,
-               r.seconds, r.throughput, r.threads, r.threads == 1 ? "" : "s",
-               r.open_loop ? fmt::format(" (open loop at {:.0f}/s, {} arrivals)", r.target_rate,
-                                         ArrivalsName(r.arrivals))
-                           : "",
-               r.all.lock_wait_ns > 0 || r.all.retries > 0
-                   ? fmt::format("; lock wait {:.1f}% of latency, {} retries",
-                                 100 * LockWaitShare(r.all), r.all.retries)
-                   : "");
+  fmt::print("{}\n", ComparisonRow(result, "", "all", kAllOps, w));
+  for (const auto& [e, er] : result.engines) fmt::print("{}\n", EngineLine(e, er));
+  if (repeats > 1) {
+    fmt::print(
+        "{} repetitions, the engines' order alternating, each on a fresh clone: every timing is "
+        "the median [min–max] of the repetitions (the ratio: of the per-repetition ratios); "
+        "counts and errors are those of each engine's median repetition\n",
+        repeats);
   }
 }
 

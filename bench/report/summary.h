@@ -4,10 +4,13 @@
 //
 // summary.json:
 //   { "command", "seed", "listings", "threads", "arrivals" (open loop only),
+//     "repeat",   // repetitions: timed replays of the trace per engine
 //     "workload": {...}, "config": {...},
 //     "build": {environment header},
 //     "engines": { "<engine>": { "load": { "reused", "seconds", "disk_bytes" },
-//         "cache_bytes", "disk_bytes_after", "seconds", "measured_ops", "throughput",
+//         "cache_bytes",
+//         // the median repetition (bench/drivers/compare.h EngineRun) as one run:
+//         "disk_bytes_after", "seconds", "measured_ops", "throughput",
 //         "open_loop", "target_rate", "trace_exhausted", "threads",
 //         "arrivals" (open loop only), "lock_wait_share", "retries",
 //         "ops": { "<op>": { "count", "errors": {"<code>": n}, "mean_us",
@@ -16,7 +19,18 @@
 //                  "work": { "queries", "rows_read", "rows_written", "io_reads",
 //                            "io_read_bytes", "io_writes", "io_write_bytes",
 //                            "io_syncs" } } },   // work is per request
-//         "all": { same as an op } } },
+//         "all": { same as an op },
+//         "median_repeat": i,   // which of "repeats" that is
+//         // every repetition, in the order run, each a run as above:
+//         "repeats": [ { "repeat", "position" (0: the engine ran first in it),
+//                        "disk_bytes_after", "seconds", ..., "ops", "all" } ],
+//         // over the repetitions; a spread is { "median", "min", "max", "n" }:
+//         "spread": { "throughput": spread,
+//                     "ops": { "<op>": { "mean_us", "p50_us", "p99_us": spread } },
+//                     "all": { "mean_us", "p50_us", "p99_us": spread } } } },
+//     // with both engines: per pattern, SQLite's mean latency over RocksDB's
+//     // in each repetition, and the spread of those ratios:
+//     "mean_ratio": { "ops": { "<op>": spread }, "all": spread },
 //     "experiments": {...} }   // compare --report (bench/report/experiments_report.h)
 //
 // lock_wait_share is the requests' summed lock wait (SQLite: waiting for the
@@ -46,16 +60,20 @@ nlohmann::json WorkloadJson(const WorkloadSpec& w);
 nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup,
                            const CompareResult& result);
 
-// Prints, per op, count and latency percentiles of each engine side by side,
-// and the SQLite/RocksDB ratio of the means when both engines are present;
-// then a line per engine: measured ops, seconds, throughput, client threads
-// (and the lock-wait share and retries when there were any).
+// Prints, per op, count, mean, p50, p99 and errors of each engine side by
+// side, and the SQLite/RocksDB ratio of the means when both engines are
+// present; then a line per engine: measured ops, seconds, throughput, client
+// threads (and the lock-wait share and retries when there were any). With
+// more than one repetition every timing is "median [min–max]" over them
+// (the ratio: of the per-repetition ratios); counts, errors, lock wait and
+// retries are those of each engine's median repetition.
 void PrintComparison(const CompareResult& result);
 
 // Writes DIR/ops.csv (engine, op, count, errors, mean/p50/p90/p99/p999/max
 // in µs, counted work per request, lock_wait_share, retries) and
 // DIR/series.csv (engine, second, ops, errors, mean_us, p99_us, max_us; a
-// second holds every client's requests that completed in it).
+// second holds every client's requests that completed in it), both of each
+// engine's median repetition.
 Status WriteCsvs(const std::string& dir, const CompareResult& result);
 
 }  // namespace listbench
