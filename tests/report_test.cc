@@ -41,7 +41,8 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
         "| checkout | rocksdb | ",
         "## The claim taken apart: indexing or the data model?",
         "| indexing (legacy / tuned) | data model (tuned / single) |",
-        "**Measured (in-process):** legacy normalized → single table", "| network-ssd | ",
+        "**Measured (in-process):** legacy normalized → single table",
+        "| network-ssd | ",
         "busy 10% of the time",
         "strongly consistent read units (checks inside writes)",
         "**measured in this run** (`listbench migrate` at 400 listings, CI-sized, 2 request "
