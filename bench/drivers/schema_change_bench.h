@@ -110,9 +110,9 @@ struct SchemaChangeSuiteSpec {
   double max_seconds = 120;  // trace length = rate x max_seconds writes
   StoreOptions store_options;
   SchemaChangeExperimentOptions experiment;
-  std::vector<SchemaChangeMethod> methods = {SchemaChangeMethod::kSqliteBlocking,
-                                             SchemaChangeMethod::kSqliteBatched,
-                                             SchemaChangeMethod::kRocksLazy};
+  // Every method by default (the report's suite runs them all).
+  std::vector<SchemaChangeMethod> methods{kAllSchemaChangeMethods.begin(),
+                                          kAllSchemaChangeMethods.end()};
   bool progress = true;  // to stderr
 };
 

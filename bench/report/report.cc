@@ -139,8 +139,9 @@ std::string SchemaChangeSection(const CompareResult& result) {
       "thread replays `{}` (W1-W5) open loop at {:.0f} writes/s on a fresh clone, {:.0f} s "
       "before the change, during it and {:.0f} s after; latency runs from each write's due "
       "time. SQLite's change runs on its own connection (busy timeout {} ms, batches of {} "
-      "rows with {:.0f} ms pauses); the single table switches to versioned items upgraded "
-      "lazily.\n\n",
+      "rows with {:.0f} ms pauses); `sqlite-lazy` adds the field as a `VIRTUAL` generated "
+      "column, computed when a row is read, and backfills nothing; the single table switches "
+      "to versioned items upgraded lazily (`rocksdb-lazy`).\n\n",
       sc.workload.file, sc.spec.rate, sc.spec.experiment.before_s, sc.spec.experiment.after_s,
       sc.spec.store_options.busy_timeout_ms, sc.spec.experiment.change.batch_size,
       sc.spec.experiment.step_pause_ms);
