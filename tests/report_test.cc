@@ -82,6 +82,7 @@ TEST(ReportTest, CompareReportCoversEveryRowOfTheArticle) {
   for (const auto& m : ex.at("schema_change").at("methods")) {
     EXPECT_TRUE(m.at("completed").get<bool>()) << m.at("method");
     EXPECT_EQ(m.at("end_state").at("missing").get<uint64_t>(), 0u) << m.at("method");
+    EXPECT_TRUE(m.at("writes").contains("in_flight")) << m.at("method");
   }
   EXPECT_EQ(ex.at("schema_change").at("methods").at(2).at("method"), "sqlite-lazy");
   EXPECT_EQ(ex.at("schema_change").at("methods").at(2).at("change").at("rows_upgraded"), 0u);

@@ -574,6 +574,7 @@ TEST_P(SqliteSchemaChangeTest, SmallConcurrentRunOfEachMethodFinishes) {
     EXPECT_GT(r->before.latency_ns.count(), 0u);
     EXPECT_GT(r->after.latency_ns.count(), 0u);
     EXPECT_EQ(r->attempted, r->all.latency_ns.count());
+    EXPECT_LE(r->in_flight.latency_ns.max(), r->longest_stall_ns);
     EXPECT_GT(r->longest_stall_ns, 0u);
     EXPECT_GE(r->longest_stall_ns, r->all.latency_ns.Percentile(0.99));
     EXPECT_GE(r->change_seconds, 0.0);
@@ -587,6 +588,7 @@ TEST_P(SqliteSchemaChangeTest, SmallConcurrentRunOfEachMethodFinishes) {
       EXPECT_EQ(r->step_failures, 0u) << r->change_error;
       EXPECT_EQ(r->change.rows_upgraded, 0u);
       EXPECT_EQ(r->failed, 0u) << r->first_failure;
+      EXPECT_EQ(r->in_flight.failed, 0u);
     } else {
       EXPECT_GE(r->change.rows_upgraded, kSpec.listings);
     }

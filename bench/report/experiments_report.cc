@@ -59,13 +59,16 @@ nlohmann::json WritesJson(const SchemaChangeResult& r) {
           {"all", WritePhaseJson(r.all)},
           {"before", WritePhaseJson(r.before)},
           {"during", WritePhaseJson(r.during)},
-          {"after", WritePhaseJson(r.after)}};
+          {"after", WritePhaseJson(r.after)},
+          {"in_flight", WritePhaseJson(r.in_flight)}};
 }
 
 }  // namespace
 
 double LongestStallMs(const SchemaChangeResult& r) { return Ms(r.longest_stall_ns); }
 double LongestGapMs(const SchemaChangeResult& r) { return Ms(r.longest_gap_ns); }
+double LongestStepMs(const SchemaChangeResult& r) { return Ms(r.change.longest_step_ns); }
+double InFlightStallMs(const SchemaChangeResult& r) { return Ms(r.in_flight.latency_ns.max()); }
 double MaxUs(const Histogram& h) { return static_cast<double>(h.max()) / 1000.0; }
 double P99Us(const Histogram& h) { return static_cast<double>(h.Percentile(0.99)) / 1000.0; }
 
@@ -217,22 +220,32 @@ nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
 
 std::string SchemaChangeTable(const SchemaChangeSuiteResult& suite) {
   std::string t =
-      fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n", "method", "change_ms",
-                  "stall_ms", "gap_ms", "base_ms", "p99_during_ms(n)", "failed", "no_field");
+      fmt::format("{:<16} {:>10} {:>10} {:>9} {:>14} {:>9} {:>9} {:>9} {:>16} {:>11} {:>8}\n",
+                  "method", "change_ms", "step_ms", "rewritten", "flight_ms(n)", "stall_ms",
+                  "gap_ms", "base_ms", "p99_during(n)", "failed", "no_field");
   for (const SchemaChangeResult& m : suite.methods) {
     const uint64_t n = m.during.latency_ns.count();
     const std::string p99 = n == 0
                                 ? std::string("-(0)")
                                 : fmt::format("{:.1f}({})", P99Us(m.during.latency_ns) / 1000.0, n);
+    const std::string flight =
+        fmt::format("{:.1f}({})", InFlightStallMs(m), m.in_flight.latency_ns.count());
     const std::string missing =
         m.completed ? std::to_string(m.check.missing) : std::string("incomplete");
-    t += fmt::format("{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
-                     SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStallMs(m),
-                     LongestGapMs(m), MaxUs(m.before.latency_ns) / 1000.0, p99,
-                     fmt::format("{}/{}", m.failed, m.attempted), missing);
+    t += fmt::format(
+        "{:<16} {:>10.3f} {:>10.3f} {:>9} {:>14} {:>9.1f} {:>9.1f} {:>9.1f} {:>16} {:>11} {:>8}\n",
+        SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStepMs(m),
+        m.change.rows_upgraded, flight, LongestStallMs(m), LongestGapMs(m),
+        MaxUs(m.before.latency_ns) / 1000.0, p99, fmt::format("{}/{}", m.failed, m.attempted),
+        missing);
   }
-  t += "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
-       "completions; base_ms: longest stall before the change started (the same run, no change);\n"
+  t += "step_ms: the change's longest step (SQLite: one write transaction, from waiting for the\n"
+       "write lock to releasing it);\n"
+       "rewritten: listings the change itself wrote a value into; flight_ms(n): longest latency\n"
+       "of the n writes in flight during the change (due before it ended, done after it began);\n"
+       "stall_ms: longest write latency from its due time in the whole run; gap_ms: longest time\n"
+       "between two write completions; base_ms: longest stall before the change started (the\n"
+       "same run, no change); p99_during(n): p99 ms of the n writes due during the change;\n"
        "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
        "no_field: listings a reader sees without energy_rating afterwards.\n";
   return t;
