@@ -4,7 +4,8 @@
 // (the SQLite methods on both index profiles) and leaves every listing
 // reading back the right value; the lazy SQLite method writes no row and
 // reads back what the batched backfill stored; the canonical results the
-// engines are compared by do not change; a small concurrent run finishes.
+// engines are compared by do not change; a small concurrent run finishes;
+// the report's split of the difference into method and data model adds up.
 // No timing assertions: speed belongs in the benchmark.
 #include "engine/schema_change.h"
 
@@ -597,6 +598,52 @@ TEST_P(SqliteSchemaChangeTest, SmallConcurrentRunOfEachMethodFinishes) {
     EXPECT_EQ(j.at("writes").at("attempted"), r->attempted);
     ExpectNoViolations(*store);
   }
+}
+
+// ---- The report's split into method and data model ------------------------------
+
+// A result with the figures the split reads.
+SchemaChangeResult Figures(SchemaChangeMethod m, double change_ms, uint64_t in_flight_max_ms,
+                           uint64_t rows) {
+  SchemaChangeResult r;
+  r.method = m;
+  r.completed = true;
+  r.change_seconds = change_ms / 1e3;
+  r.change.steps = 1;
+  r.change.longest_step_ns = static_cast<uint64_t>(change_ms * 1e6);
+  r.change.rows_upgraded = rows;
+  r.in_flight.latency_ns.Add(in_flight_max_ms * 1000000);
+  return r;
+}
+
+TEST(SchemaChangeSplitTest, TheTwoPartsAddUpToTheGap) {
+  SchemaChangeSuiteResult suite;
+  suite.methods = {Figures(SchemaChangeMethod::kSqliteBlocking, 100, 90, 20000),
+                   Figures(SchemaChangeMethod::kSqliteBatched, 900, 12, 20000),
+                   Figures(SchemaChangeMethod::kSqliteLazy, 1, 3, 0),
+                   Figures(SchemaChangeMethod::kRocksLazy, 0.5, 1, 0)};
+  const std::string text = SchemaChangeSplitText(suite);
+  for (const char* want :
+       {"Which part is the method and which the data model", "The method's part",
+        "The data model's part", "sqlite-blocking minus sqlite-lazy: took +99.000 ms",
+        "sqlite-batched minus sqlite-lazy: took +899.000 ms", "listings rewritten +20000",
+        "sqlite-lazy minus rocksdb-lazy: took +0.500 ms",
+        "sqlite-blocking against rocksdb-lazy: the longest stall in flight differs by +89.0 ms, "
+        "of which +87.0 ms is the method",
+        "and +2.0 ms the data model",
+        "the change's duration by +99.500 ms, of which +99.000 ms is the method and +0.500 "
+        "ms the data model"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << "lacks: " << want << "\n" << text;
+  }
+  EXPECT_NE(SchemaChangeTable(suite).find(text), std::string::npos);
+
+  // Without rocksdb-lazy only the method's part; without sqlite-lazy nothing.
+  suite.methods.pop_back();
+  EXPECT_EQ(SchemaChangeSplitText(suite).find("data model's part"), std::string::npos);
+  EXPECT_EQ(SchemaChangeSplitText(suite).find("Which part"), std::string::npos);
+  EXPECT_NE(SchemaChangeSplitText(suite).find("method's part"), std::string::npos);
+  suite.methods.pop_back();
+  EXPECT_EQ(SchemaChangeSplitText(suite), "");
 }
 
 TEST_F(SchemaChangeTest, ExperimentRefusesReadsInTheTrace) {

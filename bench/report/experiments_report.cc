@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "bench/report/result_files.h"
 #include "bench/report/saturate_report.h"
 #include "bench/report/summary.h"
@@ -248,7 +250,116 @@ std::string SchemaChangeTable(const SchemaChangeSuiteResult& suite) {
        "same run, no change); p99_during(n): p99 ms of the n writes due during the change;\n"
        "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
        "no_field: listings a reader sees without energy_rating afterwards.\n";
-  return t;
+  const std::string split = SchemaChangeSplitText(suite);
+  return split.empty() ? t : t + "\n" + split;
+}
+
+namespace {
+
+const SchemaChangeResult* FindMethod(const SchemaChangeSuiteResult& suite, SchemaChangeMethod m) {
+  for (const SchemaChangeResult& r : suite.methods) {
+    if (r.method == m) return &r;
+  }
+  return nullptr;
+}
+
+std::string Bytes(uint64_t b) {
+  if (b < 1024) return fmt::format("{} B", b);
+  if (b < (uint64_t{1} << 20)) return fmt::format("{:.1f} KiB", static_cast<double>(b) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(b) / (1 << 20));
+}
+
+int64_t Signed(uint64_t v) { return static_cast<int64_t>(v); }
+
+// One method's figures, as a list item.
+std::string Figures(const SchemaChangeResult& r) {
+  std::string out = fmt::format("- {}: ", SchemaChangeMethodName(r.method));
+  if (!r.completed) out += fmt::format("did not complete ({}); ", r.change_error);
+  return out + fmt::format(
+                   "took {:.3f} ms in {} step(s), the longest {:.3f} ms; rewrote {} listings "
+                   "({} written); longest stall of the {} write(s) in flight during it {:.1f} ms; "
+                   "{} of {} writes of the run failed.\n",
+                   r.change_seconds * 1e3, r.change.steps, LongestStepMs(r), r.change.rows_upgraded,
+                   Bytes(r.change.write_bytes), r.in_flight.latency_ns.count(), InFlightStallMs(r),
+                   r.failed, r.attempted);
+}
+
+// "a minus b": the signed differences of the figures Figures() shows.
+std::string Difference(const SchemaChangeResult& a, const SchemaChangeResult& b) {
+  return fmt::format(
+      "{} minus {}: took {:+.3f} ms, longest step {:+.3f} ms, listings rewritten {:+}, longest "
+      "stall in flight {:+.1f} ms, failed writes {:+}.",
+      SchemaChangeMethodName(a.method), SchemaChangeMethodName(b.method),
+      (a.change_seconds - b.change_seconds) * 1e3, LongestStepMs(a) - LongestStepMs(b),
+      Signed(a.change.rows_upgraded) - Signed(b.change.rows_upgraded),
+      InFlightStallMs(a) - InFlightStallMs(b), Signed(a.failed) - Signed(b.failed));
+}
+
+// One data model (normalized), the backfilling methods against sqlite-lazy.
+std::string MethodPart(const std::vector<const SchemaChangeResult*>& backfills,
+                       const SchemaChangeResult& lazy) {
+  std::string out =
+      "**The method's part** -- one data model (the normalized schema), backfilling against "
+      "deriving on read:\n\n";
+  for (const SchemaChangeResult* b : backfills) out += Figures(*b);
+  out += Figures(lazy) + "\n";
+  for (const SchemaChangeResult* b : backfills) out += Difference(*b, lazy) + "\n";
+  return out +
+         "These differences are the method's: the tables, the engine and the writes are "
+         "the same.\n\n";
+}
+
+// One method (lazy), the normalized schema against the single table.
+std::string ModelPart(const SchemaChangeResult& lazy, const SchemaChangeResult& rocks) {
+  return "**The data model's part** -- one method (lazy: nothing rewritten, the field derived "
+         "on read), the normalized schema against the single table:\n\n" +
+         Figures(lazy) + Figures(rocks) + "\n" + Difference(lazy, rocks) +
+         "\nThis difference is the data model's (with its engine): the method is the same.\n\n";
+}
+
+// Each backfilling method's gap to rocksdb-lazy, split into the two parts,
+// which add up to it.
+std::string GapSplit(const std::vector<const SchemaChangeResult*>& backfills,
+                     const SchemaChangeResult& lazy, const SchemaChangeResult& rocks) {
+  if (backfills.empty()) return "";
+  std::string out =
+      "**Which part is the method and which the data model** (this run's figures; the "
+      "method's part is a backfilling method minus sqlite-lazy, one data model; the data "
+      "model's part sqlite-lazy minus rocksdb-lazy, one method; the two add up to the "
+      "gap):\n\n";
+  for (const SchemaChangeResult* b : backfills) {
+    const std::string name(SchemaChangeMethodName(b->method));
+    out += fmt::format(
+        "- {} against rocksdb-lazy: the longest stall in flight differs by {:+.1f} ms, of which "
+        "{:+.1f} ms is the method ({} minus sqlite-lazy) and {:+.1f} ms the data model "
+        "(sqlite-lazy minus rocksdb-lazy); the change's duration by {:+.3f} ms, of which "
+        "{:+.3f} ms is the method and {:+.3f} ms the data model.\n",
+        name, InFlightStallMs(*b) - InFlightStallMs(rocks),
+        InFlightStallMs(*b) - InFlightStallMs(lazy), name,
+        InFlightStallMs(lazy) - InFlightStallMs(rocks),
+        (b->change_seconds - rocks.change_seconds) * 1e3,
+        (b->change_seconds - lazy.change_seconds) * 1e3,
+        (lazy.change_seconds - rocks.change_seconds) * 1e3);
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string SchemaChangeSplitText(const SchemaChangeSuiteResult& suite) {
+  const SchemaChangeResult* lazy = FindMethod(suite, SchemaChangeMethod::kSqliteLazy);
+  if (lazy == nullptr) return "";
+  std::vector<const SchemaChangeResult*> backfills;
+  for (SchemaChangeMethod m :
+       {SchemaChangeMethod::kSqliteBlocking, SchemaChangeMethod::kSqliteBatched}) {
+    if (const SchemaChangeResult* r = FindMethod(suite, m)) backfills.push_back(r);
+  }
+  const SchemaChangeResult* rocks = FindMethod(suite, SchemaChangeMethod::kRocksLazy);
+  std::string out;
+  if (rocks != nullptr) out += GapSplit(backfills, *lazy, *rocks);
+  if (!backfills.empty()) out += MethodPart(backfills, *lazy);
+  if (rocks != nullptr) out += ModelPart(*lazy, *rocks);
+  return out;
 }
 
 }  // namespace listbench

@@ -41,8 +41,20 @@ nlohmann::json UnderLoadJson(const UnderLoadResult& ul);
 // the change rewrote, the longest stall of the writes in flight during it,
 // longest write stall of the run (and completion gap, and the stall before
 // the change as a baseline), p99 write latency during the change, failed
-// writes, listings left without the field; with a legend.
+// writes, listings left without the field; with a legend, then
+// SchemaChangeSplitText.
 std::string SchemaChangeTable(const SchemaChangeSuiteResult& suite);
+
+// Which part of the difference between the methods is the method and which
+// the data model, in the figures of this suite only: first each
+// backfilling method's gap to rocksdb-lazy in the longest stall of a write
+// in flight during the change and in duration, split into two parts that
+// add up to it; then the figures behind them: sqlite-blocking and
+// sqlite-batched against sqlite-lazy (one data model, the methods), and
+// sqlite-lazy against rocksdb-lazy (one method, the data models). Markdown that
+// reads as plain text; a comparison is left out when the suite lacks one of
+// its methods, and everything when it lacks sqlite-lazy.
+std::string SchemaChangeSplitText(const SchemaChangeSuiteResult& suite);
 
 // The figures the reports show of one schema-change method, in their units.
 double LongestStallMs(const SchemaChangeResult& r);

@@ -164,7 +164,7 @@ std::string SchemaChangeSection(const CompareResult& result) {
         m.failed, m.attempted,
         m.completed ? std::to_string(m.check.missing) : std::string("change incomplete"));
   }
-  md += "\n";
+  md += "\n" + SchemaChangeSplitText(sc);
   md +=
       "The article claims zero-downtime schema changes for the single table. A stall is "
       "the longest any write waited past its due time; a write in flight during the change "
