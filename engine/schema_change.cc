@@ -11,6 +11,8 @@ std::string_view SchemaChangeMethodName(SchemaChangeMethod m) {
       return "sqlite-blocking";
     case SchemaChangeMethod::kSqliteBatched:
       return "sqlite-batched";
+    case SchemaChangeMethod::kSqliteLazy:
+      return "sqlite-lazy";
     case SchemaChangeMethod::kRocksLazy:
       return "rocksdb-lazy";
   }
@@ -18,12 +20,19 @@ std::string_view SchemaChangeMethodName(SchemaChangeMethod m) {
 }
 
 std::optional<SchemaChangeMethod> ParseSchemaChangeMethod(std::string_view name) {
-  for (SchemaChangeMethod m :
-       {SchemaChangeMethod::kSqliteBlocking, SchemaChangeMethod::kSqliteBatched,
-        SchemaChangeMethod::kRocksLazy}) {
+  for (SchemaChangeMethod m : kAllSchemaChangeMethods) {
     if (name == SchemaChangeMethodName(m)) return m;
   }
   return std::nullopt;
+}
+
+std::string SchemaChangeMethodNames() {
+  std::string out;
+  for (SchemaChangeMethod m : kAllSchemaChangeMethods) {
+    if (!out.empty()) out += ", ";
+    out += SchemaChangeMethodName(m);
+  }
+  return out;
 }
 
 std::string_view SchemaChangeEngine(SchemaChangeMethod m) {

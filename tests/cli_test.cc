@@ -263,5 +263,33 @@ TEST_F(CliTest, DrillRunsAndWritesItsJson) {
   EXPECT_NE(r.out.find("drill s: passed"), std::string::npos) << r.out;
 }
 
+// The lazy SQLite schema change end to end, on the legacy index profile:
+// the change completes, rewrites no listing, and no write fails.
+TEST_F(CliTest, SchemaChangeRunsTheLazySqliteMethod) {
+  ExpectBadInput("schema-change --listings 10 --method online --work-dir " + Data(), "sqlite-lazy");
+  CliResult r = Run(fmt::format(
+      "schema-change --listings 2000 --method sqlite-lazy --sqlite-schema legacy --rate 500 "
+      "--before 0.2 --after 0.2 --max-seconds 4 --workload {}/workloads/writes.toml "
+      "--work-dir {} --json {}",
+      LISTBENCH_SOURCE_DIR, Data(), tmp_.Sub("sc.json")));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("sqlite-lazy "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("rocksdb-lazy "), std::string::npos) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(ReadFile(tmp_.Sub("sc.json")));
+  EXPECT_EQ(j.at("config").at("sqlite_schema"), "legacy");
+  ASSERT_EQ(j.at("methods").size(), 1u);
+  const nlohmann::json& m = j.at("methods").at(0);
+  EXPECT_EQ(m.at("method"), "sqlite-lazy");
+  EXPECT_EQ(m.at("engine"), "sqlite");
+  EXPECT_TRUE(m.at("completed").get<bool>()) << m.at("change_error");
+  EXPECT_EQ(m.at("change").at("rows_upgraded"), 0u);
+  EXPECT_EQ(m.at("change").at("steps"), 1u);
+  EXPECT_GT(m.at("end_state").at("listings").get<uint64_t>(), 2000u - 1);
+  EXPECT_EQ(m.at("end_state").at("missing"), 0u);
+  EXPECT_EQ(m.at("end_state").at("wrong"), 0u);
+  EXPECT_EQ(m.at("end_state").at("sample_mismatches"), 0u);
+  EXPECT_EQ(m.at("writes").at("failed"), 0u) << m.at("writes").at("first_failure");
+}
+
 }  // namespace
 }  // namespace listbench

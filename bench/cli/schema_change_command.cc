@@ -1,6 +1,6 @@
 // listbench schema-change: add energy_rating to listings while a write
-// workload runs, once per method (SQLite blocking, SQLite batched, RocksDB
-// lazy), each on a fresh clone of its engine's pristine load, and report the
+// workload runs, once per method (SQLite blocking, SQLite batched, SQLite
+// lazy, RocksDB lazy), each on a fresh clone of its engine's pristine load, and report the
 // change's duration, the longest write stall, the writes' p99 during the
 // change, the failed writes and the listings left without the field
 // (bench/drivers/schema_change_bench.h).
@@ -37,7 +37,7 @@ void AddSchemaChangeFlags(cxxopts::Options& options) {
       "SQLite: how long a write waits for the change's lock before it "
       "fails (and the change for the store's)",
       cxxopts::value<int>()->default_value("5000"))(
-      "method", "only this method (sqlite-blocking, sqlite-batched, rocksdb-lazy)",
+      "method", "only this method (" + SchemaChangeMethodNames() + ")",
       cxxopts::value<std::string>())("cache-mb",
                                      "RocksDB block cache and SQLite page cache, MiB each (>= 1)",
                                      cxxopts::value<uint64_t>()->default_value("64"))(
@@ -82,9 +82,8 @@ StatusOr<SchemaChangeSuiteSpec> ReadSchemaChangeFlags(const cxxopts::ParseResult
     const std::string name = r["method"].as<std::string>();
     const std::optional<SchemaChangeMethod> m = ParseSchemaChangeMethod(name);
     if (!m) {
-      return Status::InvalidArgument("--method " + name +
-                                     ": must be sqlite-blocking, sqlite-batched or "
-                                     "rocksdb-lazy");
+      return Status::InvalidArgument("--method " + name + ": must be one of " +
+                                     SchemaChangeMethodNames());
     }
     spec.methods = {*m};
   }

@@ -106,12 +106,14 @@ void Summarize(const std::vector<WriteRecord>& records, int64_t change_start_ns,
     WritePhase& phase = w.due_ns < change_start_ns ? r->before
                         : w.due_ns < change_end_ns ? r->during
                                                    : r->after;
-    for (WritePhase* p : {&r->all, &phase}) {
+    const int64_t done = w.due_ns + static_cast<int64_t>(w.latency_ns);
+    const bool in_flight = w.due_ns < change_end_ns && done > change_start_ns;
+    for (WritePhase* p : {&r->all, &phase, in_flight ? &r->in_flight : nullptr}) {
+      if (p == nullptr) continue;
       p->latency_ns.Add(w.latency_ns);
       p->failed += failed;
     }
     r->longest_stall_ns = std::max(r->longest_stall_ns, w.latency_ns);
-    const int64_t done = w.due_ns + static_cast<int64_t>(w.latency_ns);
     if (prev_done >= 0) {
       r->longest_gap_ns = std::max(r->longest_gap_ns, static_cast<uint64_t>(done - prev_done));
     }

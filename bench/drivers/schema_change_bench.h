@@ -80,6 +80,11 @@ struct SchemaChangeResult {
   std::array<std::array<uint64_t, 7>, kNumOpKinds> outcomes_by_op{};  // [OpKind][StatusCode]
   std::string first_failure;
   WritePhase all, before, during, after;
+  // The writes in flight at some moment of the change: due before it ended
+  // and completed after it began (so they overlap the phases above). These
+  // are the writes the change can delay; the largest latency among them is
+  // the stall the change caused, apart from stalls elsewhere in the run.
+  WritePhase in_flight;
   // Longest stall: the largest latency from a write's due time, and the
   // longest time between two consecutive write completions (a completion
   // gap; at rate r the gap is normally about 1/r). before.latency_ns.max()
@@ -110,9 +115,9 @@ struct SchemaChangeSuiteSpec {
   double max_seconds = 120;  // trace length = rate x max_seconds writes
   StoreOptions store_options;
   SchemaChangeExperimentOptions experiment;
-  std::vector<SchemaChangeMethod> methods = {SchemaChangeMethod::kSqliteBlocking,
-                                             SchemaChangeMethod::kSqliteBatched,
-                                             SchemaChangeMethod::kRocksLazy};
+  // Every method by default (the report's suite runs them all).
+  std::vector<SchemaChangeMethod> methods{kAllSchemaChangeMethods.begin(),
+                                          kAllSchemaChangeMethods.end()};
   bool progress = true;  // to stderr
 };
 

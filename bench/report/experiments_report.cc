@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "bench/report/result_files.h"
 #include "bench/report/saturate_report.h"
 #include "bench/report/summary.h"
@@ -59,13 +61,16 @@ nlohmann::json WritesJson(const SchemaChangeResult& r) {
           {"all", WritePhaseJson(r.all)},
           {"before", WritePhaseJson(r.before)},
           {"during", WritePhaseJson(r.during)},
-          {"after", WritePhaseJson(r.after)}};
+          {"after", WritePhaseJson(r.after)},
+          {"in_flight", WritePhaseJson(r.in_flight)}};
 }
 
 }  // namespace
 
 double LongestStallMs(const SchemaChangeResult& r) { return Ms(r.longest_stall_ns); }
 double LongestGapMs(const SchemaChangeResult& r) { return Ms(r.longest_gap_ns); }
+double LongestStepMs(const SchemaChangeResult& r) { return Ms(r.change.longest_step_ns); }
+double InFlightStallMs(const SchemaChangeResult& r) { return Ms(r.in_flight.latency_ns.max()); }
 double MaxUs(const Histogram& h) { return static_cast<double>(h.max()) / 1000.0; }
 double P99Us(const Histogram& h) { return static_cast<double>(h.Percentile(0.99)) / 1000.0; }
 
@@ -237,25 +242,144 @@ nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
 
 std::string SchemaChangeTable(const SchemaChangeSuiteResult& suite) {
   std::string t =
-      fmt::format("{:<16} {:>10} {:>10} {:>10} {:>10} {:>17} {:>13} {:>9}\n", "method", "change_ms",
-                  "stall_ms", "gap_ms", "base_ms", "p99_during_ms(n)", "failed", "no_field");
+      fmt::format("{:<16} {:>10} {:>10} {:>9} {:>14} {:>9} {:>9} {:>9} {:>16} {:>11} {:>8}\n",
+                  "method", "change_ms", "step_ms", "rewritten", "flight_ms(n)", "stall_ms",
+                  "gap_ms", "base_ms", "p99_during(n)", "failed", "no_field");
   for (const SchemaChangeResult& m : suite.methods) {
     const uint64_t n = m.during.latency_ns.count();
     const std::string p99 = n == 0
                                 ? std::string("-(0)")
                                 : fmt::format("{:.1f}({})", P99Us(m.during.latency_ns) / 1000.0, n);
+    const std::string flight =
+        fmt::format("{:.1f}({})", InFlightStallMs(m), m.in_flight.latency_ns.count());
     const std::string missing =
         m.completed ? std::to_string(m.check.missing) : std::string("incomplete");
-    t += fmt::format("{:<16} {:>10.3f} {:>10.1f} {:>10.1f} {:>10.1f} {:>17} {:>13} {:>9}\n",
-                     SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStallMs(m),
-                     LongestGapMs(m), MaxUs(m.before.latency_ns) / 1000.0, p99,
-                     fmt::format("{}/{}", m.failed, m.attempted), missing);
+    t += fmt::format(
+        "{:<16} {:>10.3f} {:>10.3f} {:>9} {:>14} {:>9.1f} {:>9.1f} {:>9.1f} {:>16} {:>11} {:>8}\n",
+        SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStepMs(m),
+        m.change.rows_upgraded, flight, LongestStallMs(m), LongestGapMs(m),
+        MaxUs(m.before.latency_ns) / 1000.0, p99, fmt::format("{}/{}", m.failed, m.attempted),
+        missing);
   }
-  t += "stall_ms: longest write latency from its due time; gap_ms: longest time between two write\n"
-       "completions; base_ms: longest stall before the change started (the same run, no change);\n"
+  t += "step_ms: the change's longest step (SQLite: one write transaction, from waiting for the\n"
+       "write lock to releasing it);\n"
+       "rewritten: listings the change itself wrote a value into; flight_ms(n): longest latency\n"
+       "of the n writes in flight during the change (due before it ended, done after it began);\n"
+       "stall_ms: longest write latency from its due time in the whole run; gap_ms: longest time\n"
+       "between two write completions; base_ms: longest stall before the change started (the\n"
+       "same run, no change); p99_during(n): p99 ms of the n writes due during the change;\n"
        "failed: writes that failed (IOError, e.g. database is locked) / writes attempted;\n"
        "no_field: listings a reader sees without energy_rating afterwards.\n";
-  return t;
+  const std::string split = SchemaChangeSplitText(suite);
+  return split.empty() ? t : t + "\n" + split;
+}
+
+namespace {
+
+const SchemaChangeResult* FindMethod(const SchemaChangeSuiteResult& suite, SchemaChangeMethod m) {
+  for (const SchemaChangeResult& r : suite.methods) {
+    if (r.method == m) return &r;
+  }
+  return nullptr;
+}
+
+std::string Bytes(uint64_t b) {
+  if (b < 1024) return fmt::format("{} B", b);
+  if (b < (uint64_t{1} << 20)) return fmt::format("{:.1f} KiB", static_cast<double>(b) / 1024);
+  return fmt::format("{:.1f} MiB", static_cast<double>(b) / (1 << 20));
+}
+
+int64_t Signed(uint64_t v) { return static_cast<int64_t>(v); }
+
+// One method's figures, as a list item.
+std::string Figures(const SchemaChangeResult& r) {
+  std::string out = fmt::format("- {}: ", SchemaChangeMethodName(r.method));
+  if (!r.completed) out += fmt::format("did not complete ({}); ", r.change_error);
+  return out + fmt::format(
+                   "took {:.3f} ms in {} step(s), the longest {:.3f} ms; rewrote {} listings "
+                   "({} written); longest stall of the {} write(s) in flight during it {:.1f} ms; "
+                   "{} of {} writes of the run failed.\n",
+                   r.change_seconds * 1e3, r.change.steps, LongestStepMs(r), r.change.rows_upgraded,
+                   Bytes(r.change.write_bytes), r.in_flight.latency_ns.count(), InFlightStallMs(r),
+                   r.failed, r.attempted);
+}
+
+// "a minus b": the signed differences of the figures Figures() shows.
+std::string Difference(const SchemaChangeResult& a, const SchemaChangeResult& b) {
+  return fmt::format(
+      "{} minus {}: took {:+.3f} ms, longest step {:+.3f} ms, listings rewritten {:+}, longest "
+      "stall in flight {:+.1f} ms, failed writes {:+}.",
+      SchemaChangeMethodName(a.method), SchemaChangeMethodName(b.method),
+      (a.change_seconds - b.change_seconds) * 1e3, LongestStepMs(a) - LongestStepMs(b),
+      Signed(a.change.rows_upgraded) - Signed(b.change.rows_upgraded),
+      InFlightStallMs(a) - InFlightStallMs(b), Signed(a.failed) - Signed(b.failed));
+}
+
+// One data model (normalized), the backfilling methods against sqlite-lazy.
+std::string MethodPart(const std::vector<const SchemaChangeResult*>& backfills,
+                       const SchemaChangeResult& lazy) {
+  std::string out =
+      "**The method's part** -- one data model (the normalized schema), backfilling against "
+      "deriving on read:\n\n";
+  for (const SchemaChangeResult* b : backfills) out += Figures(*b);
+  out += Figures(lazy) + "\n";
+  for (const SchemaChangeResult* b : backfills) out += Difference(*b, lazy) + "\n";
+  return out +
+         "These differences are the method's: the tables, the engine and the writes are "
+         "the same.\n\n";
+}
+
+// One method (lazy), the normalized schema against the single table.
+std::string ModelPart(const SchemaChangeResult& lazy, const SchemaChangeResult& rocks) {
+  return "**The data model's part** -- one method (lazy: nothing rewritten, the field derived "
+         "on read), the normalized schema against the single table:\n\n" +
+         Figures(lazy) + Figures(rocks) + "\n" + Difference(lazy, rocks) +
+         "\nThis difference is the data model's (with its engine): the method is the same.\n\n";
+}
+
+// Each backfilling method's gap to rocksdb-lazy, split into the two parts,
+// which add up to it.
+std::string GapSplit(const std::vector<const SchemaChangeResult*>& backfills,
+                     const SchemaChangeResult& lazy, const SchemaChangeResult& rocks) {
+  if (backfills.empty()) return "";
+  std::string out =
+      "**Which part is the method and which the data model** (this run's figures; the "
+      "method's part is a backfilling method minus sqlite-lazy, one data model; the data "
+      "model's part sqlite-lazy minus rocksdb-lazy, one method; the two add up to the "
+      "gap):\n\n";
+  for (const SchemaChangeResult* b : backfills) {
+    const std::string name(SchemaChangeMethodName(b->method));
+    out += fmt::format(
+        "- {} against rocksdb-lazy: the longest stall in flight differs by {:+.1f} ms, of which "
+        "{:+.1f} ms is the method ({} minus sqlite-lazy) and {:+.1f} ms the data model "
+        "(sqlite-lazy minus rocksdb-lazy); the change's duration by {:+.3f} ms, of which "
+        "{:+.3f} ms is the method and {:+.3f} ms the data model.\n",
+        name, InFlightStallMs(*b) - InFlightStallMs(rocks),
+        InFlightStallMs(*b) - InFlightStallMs(lazy), name,
+        InFlightStallMs(lazy) - InFlightStallMs(rocks),
+        (b->change_seconds - rocks.change_seconds) * 1e3,
+        (b->change_seconds - lazy.change_seconds) * 1e3,
+        (lazy.change_seconds - rocks.change_seconds) * 1e3);
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string SchemaChangeSplitText(const SchemaChangeSuiteResult& suite) {
+  const SchemaChangeResult* lazy = FindMethod(suite, SchemaChangeMethod::kSqliteLazy);
+  if (lazy == nullptr) return "";
+  std::vector<const SchemaChangeResult*> backfills;
+  for (SchemaChangeMethod m :
+       {SchemaChangeMethod::kSqliteBlocking, SchemaChangeMethod::kSqliteBatched}) {
+    if (const SchemaChangeResult* r = FindMethod(suite, m)) backfills.push_back(r);
+  }
+  const SchemaChangeResult* rocks = FindMethod(suite, SchemaChangeMethod::kRocksLazy);
+  std::string out;
+  if (rocks != nullptr) out += GapSplit(backfills, *lazy, *rocks);
+  if (!backfills.empty()) out += MethodPart(backfills, *lazy);
+  if (rocks != nullptr) out += ModelPart(*lazy, *rocks);
+  return out;
 }
 
 }  // namespace listbench

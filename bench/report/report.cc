@@ -203,34 +203,45 @@ std::string SchemaChangeSection(const CompareResult& result) {
       "thread replays `{}` (W1-W5) open loop at {:.0f} writes/s on a fresh clone, {:.0f} s "
       "before the change, during it and {:.0f} s after; latency runs from each write's due "
       "time. SQLite's change runs on its own connection (busy timeout {} ms, batches of {} "
-      "rows with {:.0f} ms pauses); the single table switches to versioned items upgraded "
-      "lazily.\n\n",
+      "rows with {:.0f} ms pauses); `sqlite-lazy` adds the field as a `VIRTUAL` generated "
+      "column, computed when a row is read, and backfills nothing; the single table switches "
+      "to versioned items upgraded lazily (`rocksdb-lazy`).\n\n",
       sc.workload.file, sc.spec.rate, sc.spec.experiment.before_s, sc.spec.experiment.after_s,
       sc.spec.store_options.busy_timeout_ms, sc.spec.experiment.change.batch_size,
       sc.spec.experiment.step_pause_ms);
   md +=
-      "| method | change took | longest write stall | stall before the change (baseline) | "
-      "p99 write during the change | failed writes | listings without the field |\n"
-      "|---|---:|---:|---:|---:|---:|---:|\n";
+      "| method | change took | longest step | listings rewritten | longest stall of a write "
+      "in flight during the change | longest write stall of the run | stall before the change "
+      "(baseline) | p99 write during the change | failed writes | listings without the field "
+      "|\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const SchemaChangeResult& m : sc.methods) {
     const uint64_t n = m.during.latency_ns.count();
     md += fmt::format(
-        "| {} | {:.3f} ms | {:.1f} ms | {:.1f} ms | {} | {} / {} | {} |\n",
-        SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStallMs(m),
-        MaxUs(m.before.latency_ns) / 1000.0,
+        "| {} | {:.3f} ms | {:.3f} ms | {} | {:.1f} ms ({} writes) | {:.1f} ms | {:.1f} ms | {} | "
+        "{} / {} | {} |\n",
+        SchemaChangeMethodName(m.method), m.change_seconds * 1e3, LongestStepMs(m),
+        m.change.rows_upgraded, InFlightStallMs(m), m.in_flight.latency_ns.count(),
+        LongestStallMs(m), MaxUs(m.before.latency_ns) / 1000.0,
         n == 0 ? std::string("– (no write due)")
                : fmt::format("{:.1f} ms ({} writes)", P99Us(m.during.latency_ns) / 1000.0, n),
         m.failed, m.attempted,
         m.completed ? std::to_string(m.check.missing) : std::string("change incomplete"));
   }
+  md += "\n" + SchemaChangeSplitText(sc);
   md +=
-      "\nThe article claims zero-downtime schema changes for the single table. A stall is "
-      "the longest any write waited past its due time; the baseline column is the same "
-      "run's longest stall before the change began (WAL checkpoints, compactions). SQLite's "
-      "ADD COLUMN is itself instant; its backfill holds the one write lock. The lazy "
-      "upgrade rewrites nothing -- items stay in the old encoding until written, and the "
-      "field is derived on read, which works because this backfill is a pure function of "
-      "the id. More runs and caveats: `results/schema-change/README.md`.\n\n";
+      "The article claims zero-downtime schema changes for the single table. A stall is "
+      "the longest any write waited past its due time; a write in flight during the change "
+      "was due before it ended and done after it began (the writes it can delay); the "
+      "baseline column is the same run's longest stall before the change began (WAL "
+      "checkpoints, compactions). The longest step is the longest the change worked at "
+      "once: on SQLite one write transaction, from waiting for the one write lock to "
+      "releasing it. SQLite's ADD COLUMN is itself instant; a backfill holds the write lock "
+      "for every row it writes. The lazy methods rewrite nothing -- SQLite's generated "
+      "column is computed on every read, the single table's items stay in the old encoding "
+      "until written and derive the field on read -- which works because this backfill is "
+      "a pure function of the id. More runs and caveats: "
+      "`results/schema-change/README.md`.\n\n";
   return md;
 }
 

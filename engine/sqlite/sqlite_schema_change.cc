@@ -2,7 +2,10 @@
 // new column, its backfill one UPDATE (blocking) or many small ones
 // (batched), and the listings inserted after the ALTER get their value from
 // a trigger, which plays the application's new write path (the store's own
-// INSERT does not know the column).
+// INSERT does not know the column). kSqliteLazy: the field is a VIRTUAL
+// generated column over the same expression, added in one short
+// transaction; SQLite computes it whenever a row is read, so there is
+// neither a backfill nor a trigger.
 #include "engine/sqlite/sqlite_schema_change.h"
 
 #include <fmt/format.h>
@@ -26,6 +29,13 @@ namespace {
 constexpr const char* kAddColumnSql = "ALTER TABLE listings ADD COLUMN energy_rating TEXT";
 constexpr const char* kAnyMissingSql =
     "SELECT EXISTS(SELECT 1 FROM listings WHERE energy_rating IS NULL)";
+
+// kSqliteLazy's column: derived from the row's id whenever it is read.
+std::string AddGeneratedColumnSql() {
+  return fmt::format(
+      "ALTER TABLE listings ADD COLUMN energy_rating TEXT GENERATED ALWAYS AS ({}) VIRTUAL",
+      kEnergyRatingSql);
+}
 
 std::string TriggerSql() {
   return fmt::format(
@@ -70,8 +80,10 @@ class SqliteSchemaChange final : public SchemaChange {
   // Runs `body` in BEGIN IMMEDIATE ... COMMIT; rolls back on failure.
   template <typename Body>
   Status InWriteTransaction(Body body);
-  // ALTER + trigger, and with `backfill_all` the one big UPDATE.
-  Status AddColumn(bool backfill_all);
+  // The method's one write transaction that adds the column: the ALTER and
+  // the trigger (kSqliteBlocking: and the one big UPDATE); kSqliteLazy: the
+  // ALTER of the generated column alone.
+  Status AddColumn();
   // One batch of the current pass; returns the rows it filled.
   StatusOr<uint64_t> BackfillBatch();
 
@@ -114,9 +126,8 @@ StatusOr<bool> SqliteSchemaChange::Step() {
 StatusOr<bool> SqliteSchemaChange::StepOnce() {
   switch (phase_) {
     case Phase::kAddColumn: {
-      const bool all = method_ == SchemaChangeMethod::kSqliteBlocking;
-      LB_RETURN_IF_ERROR(AddColumn(all));
-      phase_ = all ? Phase::kDone : Phase::kBackfill;
+      LB_RETURN_IF_ERROR(AddColumn());
+      phase_ = method_ == SchemaChangeMethod::kSqliteBatched ? Phase::kBackfill : Phase::kDone;
       return phase_ == Phase::kDone;
     }
     case Phase::kBackfill: {
@@ -145,12 +156,15 @@ StatusOr<bool> SqliteSchemaChange::StepOnce() {
   return true;
 }
 
-Status SqliteSchemaChange::AddColumn(bool backfill_all) {
+Status SqliteSchemaChange::AddColumn() {
   int64_t filled = 0;
   LB_RETURN_IF_ERROR(InWriteTransaction([&]() -> Status {
+    if (method_ == SchemaChangeMethod::kSqliteLazy) {
+      return ExecSql(db_, AddGeneratedColumnSql().c_str());
+    }
     LB_RETURN_IF_ERROR(ExecSql(db_, kAddColumnSql));
     LB_RETURN_IF_ERROR(ExecSql(db_, TriggerSql().c_str()));
-    if (!backfill_all) return Status::OK();
+    if (method_ != SchemaChangeMethod::kSqliteBlocking) return Status::OK();
     LB_RETURN_IF_ERROR(ExecSql(db_, BackfillAllSql().c_str()));
     filled = sqlite3_changes64(db_);
     return Status::OK();
@@ -192,6 +206,8 @@ StatusOr<SchemaChangeCheck> SqliteSchemaChange::Verify(uint64_t sample) {
   if (phase_ != Phase::kDone) return Status::InvalidArgument("schema change not complete");
   SchemaChangeCheck c;
   std::vector<int64_t> ids;
+  // kSqliteLazy's rows store no value: a reader's is derived on read.
+  const bool derived = method_ == SchemaChangeMethod::kSqliteLazy;
   {
     Statement all;
     LB_RETURN_IF_ERROR(
@@ -208,7 +224,7 @@ StatusOr<SchemaChangeCheck> SqliteSchemaChange::Verify(uint64_t sample) {
         ++c.stored_v1;
         continue;
       }
-      ++c.stored_v2;
+      ++(derived ? c.stored_v1 : c.stored_v2);
       const std::string v = all.Text(1);
       if (v.size() != 1 || v[0] != EnergyRatingFor(static_cast<EntityId>(id))) ++c.wrong;
     }
@@ -236,7 +252,7 @@ StatusOr<std::unique_ptr<SchemaChange>> NewSqliteSchemaChange(const std::string&
                                                               SchemaChangeMethod method,
                                                               const SchemaChangeOptions& options) {
   if (method != SchemaChangeMethod::kSqliteBlocking &&
-      method != SchemaChangeMethod::kSqliteBatched) {
+      method != SchemaChangeMethod::kSqliteBatched && method != SchemaChangeMethod::kSqliteLazy) {
     return Status::NotSupported("not a schema change method for SQLite stores");
   }
   if (options.batch_size == 0) return Status::InvalidArgument("batch size must be at least 1");

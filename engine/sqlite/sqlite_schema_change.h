@@ -1,5 +1,5 @@
 // The SQLite methods of engine/schema_change.h (kSqliteBlocking,
-// kSqliteBatched), run on their own connection to a store's database file
+// kSqliteBatched, kSqliteLazy), run on their own connection to a store's database file
 // through their own counting VFS (so the store's io_stats() stay its own).
 //
 // Thread safety: as SchemaChange (one user at a time, which may be another
