@@ -55,10 +55,13 @@ TEST_F(CliTest, UnknownCommandAndFlags) {
   ExpectBadInput("verify --no-such-flag", "no-such-flag");
   ExpectBadInput("load --data-dir " + Data() + " stray", "stray");
   ExpectBadInput("load --engine mysql --data-dir " + Data(), "--engine mysql");
-  for (const char* cmd : {"load --data-dir", "compare --work-dir", "verify --work-dir",
-                          "sweep --listings 10 --work-dir", "migrate --work-dir"}) {
-    ExpectBadInput(std::string(cmd) + " " + Data() + " --sqlite-schema fast",
-                   "--sqlite-schema fast: expected legacy or tuned");
+  const std::string workload =
+      std::string(" --workload ") + LISTBENCH_SOURCE_DIR + "/workloads/mixed.toml";
+  for (const std::string& cmd : {"load --data-dir " + Data(), "verify --work-dir " + Data(),
+                                 "compare --work-dir " + Data() + workload,
+                                 "sweep --listings 10 --work-dir " + Data() + workload,
+                                 "migrate --work-dir " + Data() + workload}) {
+    ExpectBadInput(cmd + " --sqlite-schema fast", "--sqlite-schema fast: expected legacy or tuned");
   }
   EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
 }
