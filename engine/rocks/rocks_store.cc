@@ -180,6 +180,7 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return io_.Snapshot(); }
   WorkStats work_stats() const override { return table_->work(); }
+  BackgroundWork background_work() const override { return background_.Snapshot(); }
 
   // rocks::ListingSchemaHooks (listing_schema.h).
   int listing_schema() const override { return listing_schema_.load(std::memory_order_acquire); }
@@ -230,6 +231,7 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   IoCounters io_;  // outlives fs_, env_ and the DB (declared first)
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
+  BackgroundCounters background_;  // outlives the DB
   std::unique_ptr<Table> table_;
   // The one member touched from another thread (UpgradeListingSchema).
   std::atomic<int> listing_schema_{1};

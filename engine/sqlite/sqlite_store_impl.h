@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/background_work.h"
 #include "core/store.h"
 #include "core/store_options.h"
 #include "engine/sqlite/busy_wait.h"
@@ -89,6 +90,7 @@ class SqliteStore final : public Store {
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return vfs_->Snapshot(); }
   WorkStats work_stats() const override { return work_.Snapshot(); }
+  BackgroundWork background_work() const override { return background_.Snapshot(); }
 
  private:
   struct Statements {
@@ -188,7 +190,8 @@ class SqliteStore final : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // guarded by pool_mu_
   std::vector<Connection*> free_;                         // guarded by pool_mu_
-  Connection* first_ = nullptr;  // set by Open; the quiet-store paths use it
+  Connection* first_ = nullptr;    // set by Open; the quiet-store paths use it
+  BackgroundCounters background_;  // none: checkpoints run inside requests
 };
 
 template <typename Fn>
