@@ -4,7 +4,17 @@
 //
 // summary.json:
 //   { "command", "seed", "listings", "threads", "arrivals" (open loop only),
-//     "workload": {...}, "config": {...},
+//     "workload": {...},
+//     "config": { "durable", "rocksdb_wal", "cache_mb" | "cache_share",
+//         "rocksdb": { "block_cache_bytes", "memtable_budget_bytes",
+//                      "memtables_charged_to_cache", "write_buffer_bytes",
+//                      "max_write_buffers", "cache_index_and_filter_blocks",
+//                      "high_pri_pool_ratio", "pin_l0_filter_and_index_blocks",
+//                      "partitioned_filters" },   // engine/rocks/memory_budget.h
+//         "sqlite": { "page_cache_bytes", "wal_autocheckpoint", "checkpoint",
+//                     "checkpoint_frames", "restart_checkpoint_frames",
+//                     "restart_wait_ms", "mmap_size" } },  // sqlite_store.h
+//                     // (each engine present in the run, with its own cache)
 //     "build": {environment header},
 //     "engines": { "<engine>": { "load": { "reused", "seconds", "disk_bytes" },
 //         "cache_bytes", "disk_bytes_after", "seconds", "measured_ops", "throughput",
@@ -16,12 +26,18 @@
 //                  "work": { "queries", "rows_read", "rows_written", "io_reads",
 //                            "io_read_bytes", "io_writes", "io_write_bytes",
 //                            "io_syncs" } } },   // work is per request
-//         "all": { same as an op } } },
+//         "all": { same as an op },
+//         "background": { "flushes", "flush_ms", "flush_bytes", "compactions",
+//                         "compaction_ms", "compaction_bytes", "checkpoints",
+//                         "restart_checkpoints", "failed_checkpoints",
+//                         "checkpoint_ms", "checkpoint_pages" } } },
 //     "experiments": {...} }   // compare --report (bench/report/experiments_report.h)
 //
 // lock_wait_share is the requests' summed lock wait (SQLite: waiting for the
 // database's write lock) over their summed latency; retries counts requests
 // run again after losing a write conflict (core/io_stats.h Tally).
+// background is the engine's work on its own threads completed during the
+// measured run, which no request waited for (core/background_work.h).
 //
 // Thread safety: plain functions of their arguments.
 #ifndef LISTBENCH_BENCH_REPORT_SUMMARY_H_
@@ -40,6 +56,10 @@ namespace listbench {
 
 nlohmann::json OpStatsJson(const OpStats& s);
 nlohmann::json RunResultJson(const RunResult& r);
+nlohmann::json BackgroundWorkJson(const BackgroundWork& b);
+// One line: "3 flushes (45.2 ms, 24.1 MiB written), 2 checkpoints (...)",
+// or "none".
+std::string BackgroundWorkText(const BackgroundWork& b);
 nlohmann::json WorkloadJson(const WorkloadSpec& w);
 
 // The summary.json document of `listbench <command>` (run or compare).
@@ -49,7 +69,8 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
 // Prints, per op, count and latency percentiles of each engine side by side,
 // and the SQLite/RocksDB ratio of the means when both engines are present;
 // then a line per engine: measured ops, seconds, throughput, client threads
-// (and the lock-wait share and retries when there were any).
+// (and the lock-wait share and retries when there were any); then a line per
+// engine of its background work during the run.
 void PrintComparison(const CompareResult& result);
 
 // Writes DIR/ops.csv (engine, op, count, errors, mean/p50/p90/p99/p999/max
