@@ -10,8 +10,9 @@
 // of its own thread's tally around it: exact with any number of threads,
 // and unchanged from the store-wide delta when one thread does everything.
 // Work an engine does on its own background threads (RocksDB's flushes and
-// compactions) lands in those threads' tallies, i.e. in the store-wide
-// totals but in no request.
+// compactions, SQLite's WAL checkpoints) lands in those threads' tallies,
+// i.e. in the store-wide totals but in no request; the engine reports it
+// apart (core/background_work.h).
 //
 // IoCounters and WorkCounters are safe for concurrent use (relaxed
 // atomics); snapshots are plain values.

@@ -57,8 +57,8 @@
 //   on the calling thread (core/io_stats.h ThreadTally); a retried attempt
 //   counts again and is reported (Tally::retries).
 // StoreAdmin's NewBulkLoader and CheckInvariants REQUIRE that no request is
-// running (they are for a quiet store); Name, DiskBytes, io_stats and
-// work_stats may be called at any time. Decorators (core/store_wrapper.h)
+// running (they are for a quiet store); Name, DiskBytes, io_stats,
+// work_stats and background_work may be called at any time. Decorators (core/store_wrapper.h)
 // say in their headers whether they keep these guarantees.
 #ifndef LISTBENCH_CORE_STORE_H_
 #define LISTBENCH_CORE_STORE_H_
@@ -69,6 +69,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/background_work.h"
 #include "core/entity_scan.h"
 #include "core/io_stats.h"
 #include "core/model.h"
@@ -192,6 +193,10 @@ class StoreAdmin {
   virtual IoStats io_stats() const = 0;
   // Work counted by the engine itself since the store was opened.
   virtual WorkStats work_stats() const = 0;
+  // Work the engine did on its own threads since the store was opened, which
+  // no request waited for (core/background_work.h): RocksDB's flushes and
+  // compactions, SQLite's WAL checkpoints.
+  virtual BackgroundWork background_work() const = 0;
 };
 
 // Whole entities by entity key (core/entity_scan.h), of whichever tenant owns

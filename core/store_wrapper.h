@@ -62,6 +62,7 @@ class StoreWrapper : public Store {
   StatusOr<uint64_t> DiskBytes() override { return target_->DiskBytes(); }
   IoStats io_stats() const override { return target_->io_stats(); }
   WorkStats work_stats() const override { return target_->work_stats(); }
+  BackgroundWork background_work() const override { return target_->background_work(); }
 
   // ---- EntityAccess ----------------------------------------------------------
   Status ScanEntities(EntityKind kind, std::string_view after, size_t limit,

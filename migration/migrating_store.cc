@@ -708,4 +708,8 @@ WorkStats MigratingStore::work_stats() const {
   return target()->work_stats() + new_store_->work_stats();
 }
 
+BackgroundWork MigratingStore::background_work() const {
+  return target()->background_work() + new_store_->background_work();
+}
+
 }  // namespace listbench

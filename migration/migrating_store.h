@@ -209,9 +209,10 @@ class MigratingStore : public StoreWrapper {
   StatusOr<Entity> GetEntity(EntityKind kind, std::string_view key) override;
   Status PutEntity(const Entity& e, bool* applied) override;
   Status PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) override;
-  StatusOr<uint64_t> DiskBytes() override;  // both stores
-  IoStats io_stats() const override;        // both stores
-  WorkStats work_stats() const override;    // both stores
+  StatusOr<uint64_t> DiskBytes() override;          // both stores
+  IoStats io_stats() const override;                // both stores
+  WorkStats work_stats() const override;            // both stores
+  BackgroundWork background_work() const override;  // both stores
 
  private:
   MigratingStore(Store* legacy, Store* target, std::string dir, MigrationOptions options);

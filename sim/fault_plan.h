@@ -21,7 +21,11 @@
 // Determinism: whether a chance rule fires is a pure function of (plan seed,
 // rule index, index of the matching call), never of a shared random stream,
 // so the same seed and the same sequence of calls give the same log. SQLite
-// calls its VFS from the request thread only. RocksDB's flushes and
+// calls its VFS from the request thread, except for its WAL checkpoints,
+// which run on the store's own thread (engine/sqlite/checkpointer.h): they
+// read the WAL and write and sync the database file, so rules matching those
+// calls can see them in a different order from run to run; rules scoped to
+// WAL writes and syncs (the request thread's) replay exactly. RocksDB's flushes and
 // compactions run on background threads, so rules matching table/manifest
 // files can see calls in a different order from run to run; rules scoped to
 // the WAL (written by the request thread) replay exactly, as long as no

@@ -667,6 +667,42 @@ TEST_F(RocksStoreTest, CountingFileSystemSeesWritesAndSyncs) {
   EXPECT_EQ(r.syncs, 0u);
 }
 
+// The one budget (engine/rocks/memory_budget.h): the block cache's capacity
+// is cache_bytes, and index blocks, filter blocks and the memtables are
+// charged to it besides data blocks.
+TEST_F(RocksStoreTest, BlockCacheHoldsIndexFilterAndMemtableCharges) {
+  StoreOptions o;
+  o.cache_bytes = size_t{32} << 20;  // write buffers of 1 MiB
+  Open(o);
+  // A read brings the load's table's index, filter and data blocks into the
+  // cache (non-L0 tables load them on first use).
+  ASSERT_TRUE(store_->GetListingDetail(1, 1).ok());
+  StatusOr<RocksCacheUsage> before = RocksCacheUsageOf(*store_);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(before->capacity, o.cache_bytes);
+  // By role, from RocksDB's scan of the cache (the next call, within 10 s,
+  // repeats this one's): index and filter blocks are in the cache, where
+  // they were not when they lived in the table readers.
+  EXPECT_GT(before->index_bytes, 0u);
+  EXPECT_GT(before->filter_bytes, 0u);
+  EXPECT_GE(before->usage, before->index_bytes + before->filter_bytes + before->data_bytes);
+  // Writes that fill most of one write buffer, without a flush.
+  const uint64_t flushes = store_->background_work().flushes;
+  for (uint64_t v = 1; v <= 1000; ++v) {
+    const ListingUpdate u{1, 1, v, 1000 + static_cast<int64_t>(v), std::nullopt, 1};
+    ASSERT_TRUE(store_->UpdateListing(u).ok());
+  }
+  ASSERT_EQ(store_->background_work().flushes, flushes);
+  StatusOr<RocksCacheUsage> after = RocksCacheUsageOf(*store_);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->capacity, o.cache_bytes);
+  EXPECT_GT(after->memtable_bytes, size_t{256} << 10);
+  // The memtables are charged to the cache (in 256 KiB dummy entries that
+  // cover them), beside the blocks.
+  EXPECT_GE(after->usage, after->memtable_bytes + before->index_bytes + before->filter_bytes);
+  EXPECT_GE(after->usage, before->usage + (size_t{256} << 10));
+}
+
 TEST_F(RocksStoreTest, OpenRefusesMissingDirectory) {
   EXPECT_TRUE(OpenRocksStore(tmp_.Sub("nope"), {}).status().IsNotFound());
 }

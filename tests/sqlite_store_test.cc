@@ -6,12 +6,18 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "core/canonical.h"
+#include "core/io_fault.h"
 #include "engine/sqlite/schema.h"
 #include "tests/store_test_util.h"
 
@@ -51,6 +57,12 @@ class RawDb {
  private:
   sqlite3* db_ = nullptr;
 };
+
+uint64_t ListingVersionOf(Store& s) {
+  StatusOr<ListingDetail> d = s.GetListingDetail(1, 1);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  return d.ok() ? d->listing.version : 0;
+}
 
 std::string FileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -192,6 +204,77 @@ TEST_F(SqliteStoreTest, DurableCommitsSyncAndRelaxedOnesDoNot) {
       EXPECT_EQ(d.syncs, 0u);
     }
   }
+}
+
+// Records which threads wrote to the database file itself (not its WAL):
+// in WAL mode only a checkpoint does. Never injects a fault. Thread-safe.
+class DatabaseWriters : public IoFaultInjector {
+ public:
+  void Record(bool on) { recording_.store(on); }
+  std::set<std::thread::id> writers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return writers_;
+  }
+  IoVerdict Before(IoOp op, const std::string& path, uint64_t, uint64_t) override {
+    if (recording_.load() && op == IoOp::kWrite && path.ends_with(kSqliteFileName)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      writers_.insert(std::this_thread::get_id());
+    }
+    return IoVerdict::kProceed;
+  }
+  void Created(const std::string&) override {}
+  void Synced(const std::string&) override {}
+  void DirSynced(const std::string&) override {}
+  void Renamed(const std::string&, const std::string&) override {}
+  void Deleted(const std::string&) override {}
+
+ private:
+  std::atomic<bool> recording_{false};
+  std::mutex mu_;
+  std::set<std::thread::id> writers_;
+};
+
+// Checkpoints run on the store's own thread (engine/sqlite/checkpointer.h):
+// under a loop of writes on this thread, the database file is written by
+// another thread only, and the WAL stays bounded even though the writes never
+// pause long enough for a passive checkpoint to finish before the next one.
+TEST_F(SqliteStoreTest, CheckpointsRunOffTheRequestPathAndKeepTheWalBounded) {
+  DatabaseWriters writers;
+  StoreOptions o;
+  o.faults = &writers;
+  auto store = OpenLoaded(o);
+  ASSERT_NE(store, nullptr);
+  const BackgroundWork loaded = store->background_work();
+  writers.Record(true);
+  const SqliteWalSettings& w = kSqliteWalSettings;
+  // Frames of the WAL at most: the restart threshold, plus what writes add
+  // while a checkpoint catches up (generously).
+  const uintmax_t bound = uintmax_t{2} * static_cast<uintmax_t>(w.restart_frames) * (4096 + 24);
+  uintmax_t longest = 0;
+  constexpr uint64_t kWrites = 12000;
+  for (uint64_t v = 1; v <= kWrites; ++v) {
+    const ListingUpdate u{1, 1, v, 1000 + static_cast<int64_t>(v), std::nullopt, 1700000000};
+    ASSERT_TRUE(store->UpdateListing(u).ok()) << v;
+    if (v % 500 == 0) {
+      std::error_code ec;
+      longest = std::max(longest, fs::file_size(DbFile(dir_) + "-wal", ec));
+    }
+  }
+  // The writes woke the checkpointer; wait (bounded) until it has run.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((store->background_work() - loaded).checkpoints == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  writers.Record(false);
+  const BackgroundWork done = store->background_work() - loaded;
+  EXPECT_GE(done.checkpoints, 1u);
+  EXPECT_GT(done.checkpoint_pages, 0u);
+  const std::set<std::thread::id> who = writers.writers();
+  EXPECT_FALSE(who.empty());
+  EXPECT_FALSE(who.contains(std::this_thread::get_id()));
+  EXPECT_LT(longest, bound);
+  EXPECT_EQ(ListingVersionOf(*store), kWrites + 1);
 }
 
 TEST_F(SqliteStoreTest, IoStatsCountOnlyTheStoresOwnFiles) {

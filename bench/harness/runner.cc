@@ -111,14 +111,16 @@ class SeriesBuilder {
   Histogram hist_;
 };
 
-// Holds every client until all have arrived; the last one to arrive takes
-// the measured start time, which all of them get. Thread-safe.
+// Holds every client until all have arrived; the last one to arrive reads
+// the store's background work and takes the measured start time, which all
+// of them get. Thread-safe.
 class StartGate {
  public:
-  explicit StartGate(int clients) : clients_(clients) {}
+  StartGate(int clients, const Store* store) : clients_(clients), store_(store) {}
   Clock::time_point ArriveAndWait() {
     std::unique_lock<std::mutex> lock(mu_);
     if (++arrived_ == clients_) {
+      background_ = store_->background_work();
       start_ = Clock::now();
       all_arrived_.notify_all();
     } else {
@@ -131,13 +133,20 @@ class StartGate {
     std::lock_guard<std::mutex> lock(mu_);
     return start_;
   }
+  // The store's background work at the start. REQUIRES: as start().
+  BackgroundWork background() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return background_;
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable all_arrived_;
   const int clients_;
+  const Store* const store_;
   int arrived_ = 0;
   Clock::time_point start_;
+  BackgroundWork background_;
 };
 
 // What every client reads; only the gate and the merger are written, and
@@ -262,7 +271,7 @@ RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& op
       r.open_loop ? ArrivalSchedule(trace.size() - warmup, options.target_rate, options.arrivals,
                                     options.arrival_seed)
                   : std::vector<int64_t>();
-  StartGate gate(r.threads);
+  StartGate gate(r.threads, &store);
   SeriesMerger merger(r.threads);
   const RunContext ctx{trace, warmup, static_cast<size_t>(r.threads), options.duration_s, schedule,
                        &gate, &merger};
@@ -271,6 +280,7 @@ RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& op
     clients.push_back(std::make_unique<Client>(&store, static_cast<size_t>(c), ctx));
   }
   r.seconds = RunClients(clients, gate);
+  r.background = store.background_work() - gate.background();
 
   bool ran_out = false;
   for (const auto& c : clients) {

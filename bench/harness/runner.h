@@ -25,6 +25,12 @@
 // them). Client 0 runs on the calling thread, so a one-client run is the
 // single-threaded runner exactly.
 //
+// Background work: the store's BackgroundWork (core/background_work.h) is
+// read when the measured part starts (after every client's warm-up) and
+// after the last client ends; the difference -- flushes, compactions,
+// checkpoints completed in between, which no request waited for -- is
+// reported beside the latency.
+//
 // Thread safety: RunTrace blocks its caller; with threads > 1 it uses the
 // store from that many threads at once (core/store.h's concurrency
 // contract).
@@ -38,6 +44,7 @@
 
 #include "bench/harness/histogram.h"
 #include "bench/harness/measured_store.h"
+#include "core/background_work.h"
 #include "workloads/op.h"
 #include "workloads/workload_spec.h"  // Arrivals
 
@@ -73,6 +80,8 @@ struct RunResult {
   Arrivals arrivals = Arrivals::kUniform;
   bool trace_exhausted = false;  // duration mode: a client ran out of trace first
   std::vector<Second> series;
+  // The store's background work completed during the measured part.
+  BackgroundWork background;
 };
 
 // When measured op i of an open-loop run is due, in nanoseconds after the

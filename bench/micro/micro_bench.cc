@@ -347,6 +347,7 @@ class NullStore final : public Store {
   StatusOr<uint64_t> DiskBytes() override { return uint64_t{0}; }
   IoStats io_stats() const override { return {}; }
   WorkStats work_stats() const override { return {}; }
+  BackgroundWork background_work() const override { return {}; }
 };
 
 // The runner's own cost per request (bench/harness/runner.h: timing decorator,

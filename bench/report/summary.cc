@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <string>
 #include <vector>
 
 #include "bench/model/storage_profile.h"
 #include "bench/report/experiments_report.h"
 #include "bench/report/result_files.h"
+#include "engine/rocks/memory_budget.h"
+#include "engine/sqlite/sqlite_store.h"
 
 namespace listbench {
 namespace {
@@ -73,6 +76,52 @@ nlohmann::json OpStatsJson(const OpStats& s) {
   };
 }
 
+nlohmann::json BackgroundWorkJson(const BackgroundWork& b) {
+  const auto ms = [](uint64_t ns) { return R4(static_cast<double>(ns) / 1e6); };
+  return {{"flushes", b.flushes},
+          {"flush_ms", ms(b.flush_ns)},
+          {"flush_bytes", b.flush_bytes},
+          {"compactions", b.compactions},
+          {"compaction_ms", ms(b.compaction_ns)},
+          {"compaction_bytes", b.compaction_bytes},
+          {"checkpoints", b.checkpoints},
+          {"restart_checkpoints", b.restart_checkpoints},
+          {"failed_checkpoints", b.failed_checkpoints},
+          {"checkpoint_ms", ms(b.checkpoint_ns)},
+          {"checkpoint_pages", b.checkpoint_pages}};
+}
+
+std::string BackgroundWorkText(const BackgroundWork& b) {
+  const auto ms = [](uint64_t ns) { return static_cast<double>(ns) / 1e6; };
+  const auto mib = [](uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); };
+  const auto plural = [](uint64_t n, const char* one, const char* many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+  };
+  std::vector<std::string> parts;
+  if (b.flushes > 0) {
+    parts.push_back(fmt::format("{} ({:.1f} ms, {:.1f} MiB written)",
+                                plural(b.flushes, "flush", "flushes"), ms(b.flush_ns),
+                                mib(b.flush_bytes)));
+  }
+  if (b.compactions > 0) {
+    parts.push_back(fmt::format("{} ({:.1f} ms, {:.1f} MiB written)",
+                                plural(b.compactions, "compaction", "compactions"),
+                                ms(b.compaction_ns), mib(b.compaction_bytes)));
+  }
+  if (b.checkpoints > 0) {
+    std::string extra;
+    if (b.restart_checkpoints > 0) extra += fmt::format(", {} RESTART", b.restart_checkpoints);
+    if (b.failed_checkpoints > 0) extra += fmt::format(", {} failed or busy", b.failed_checkpoints);
+    parts.push_back(fmt::format("{} ({:.1f} ms, {} pages written{})",
+                                plural(b.checkpoints, "checkpoint", "checkpoints"),
+                                ms(b.checkpoint_ns), b.checkpoint_pages, extra));
+  }
+  if (parts.empty()) return "none";
+  std::string text = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) text += ", " + parts[i];
+  return text;
+}
+
 nlohmann::json RunResultJson(const RunResult& r) {
   nlohmann::json j;
   j["seconds"] = R4(r.seconds);
@@ -91,6 +140,7 @@ nlohmann::json RunResultJson(const RunResult& r) {
     j["ops"][std::string(OpKindName(static_cast<OpKind>(k)))] = OpStatsJson(r.ops[k]);
   }
   j["all"] = OpStatsJson(r.all);
+  j["background"] = BackgroundWorkJson(r.background);
   return j;
 }
 
@@ -117,7 +167,34 @@ nlohmann::json WorkloadJson(const WorkloadSpec& w) {
 
 namespace {
 
-nlohmann::json ConfigJson(const CompareSetup& s) {
+// How the RocksDB store divides a budget of `cache_bytes`.
+nlohmann::json RocksConfigJson(size_t cache_bytes) {
+  const RocksMemoryBudget b = RocksMemoryBudgetFor(cache_bytes);
+  return {{"block_cache_bytes", b.cache_bytes},
+          {"memtable_budget_bytes", b.memtable_bytes},
+          {"memtables_charged_to_cache", true},
+          {"write_buffer_bytes", b.write_buffer_bytes},
+          {"max_write_buffers", b.max_write_buffers},
+          {"cache_index_and_filter_blocks", b.cache_index_and_filter_blocks},
+          {"high_pri_pool_ratio", b.high_pri_pool_ratio},
+          {"pin_l0_filter_and_index_blocks", b.pin_l0_filter_and_index_blocks},
+          {"partitioned_filters", b.partitioned_filters}};
+}
+
+nlohmann::json SqliteConfigJson(size_t cache_bytes) {
+  const SqliteWalSettings& w = kSqliteWalSettings;
+  return {{"page_cache_bytes", cache_bytes},
+          {"wal_autocheckpoint", w.wal_autocheckpoint},
+          {"checkpoint", "background thread, PASSIVE"},
+          {"checkpoint_frames", w.checkpoint_frames},
+          {"restart_checkpoint_frames", w.restart_frames},
+          {"restart_wait_ms", w.restart_wait_ms},
+          {"mmap_size", w.mmap_size}};
+}
+
+// The run's configuration: the options, then how each engine spent its
+// cache.
+nlohmann::json ConfigJson(const CompareSetup& s, const CompareResult& result) {
   nlohmann::json config = {{"durable", s.store_options.durable},
                            {"rocksdb_wal", s.store_options.rocksdb_wal},
                            {"sqlite_schema", SqliteSchemaName(s.store_options.sqlite_schema)}};
@@ -125,6 +202,10 @@ nlohmann::json ConfigJson(const CompareSetup& s) {
     config["cache_share"] = s.cache_share;
   } else {
     config["cache_mb"] = s.cache_mb;
+  }
+  for (const auto& [e, er] : result.engines) {
+    if (e == "rocksdb") config["rocksdb"] = RocksConfigJson(er.cache_bytes);
+    if (e == "sqlite") config["sqlite"] = SqliteConfigJson(er.cache_bytes);
   }
   return config;
 }
@@ -217,7 +298,7 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
                         {"listings", setup.spec.listings},
                         {"threads", setup.workload.threads},
                         {"workload", WorkloadJson(setup.workload)},
-                        {"config", ConfigJson(setup)},
+                        {"config", ConfigJson(setup, result)},
                         {"build", BuildInfoJson(result.build)},
                         {"repeat", Repeats(result)}};
   if (setup.workload.target_rate > 0) out["arrivals"] = ArrivalsName(setup.workload.arrivals);
@@ -306,6 +387,10 @@ void PrintComparison(const CompareResult& result) {
         "the median [min–max] of the repetitions (the ratio: of the per-repetition ratios); "
         "counts and errors are those of each engine's median repetition\n",
         repeats);
+  }
+  for (const auto& [e, er] : result.engines) {
+    fmt::print("{}: background work during the run, which no request waited for: {}\n", e,
+               BackgroundWorkText(er.run().background));
   }
 }
 

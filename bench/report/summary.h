@@ -5,7 +5,17 @@
 // summary.json:
 //   { "command", "seed", "listings", "threads", "arrivals" (open loop only),
 //     "repeat",   // repetitions: timed replays of the trace per engine
-//     "workload": {...}, "config": {...},
+//     "workload": {...},
+//     "config": { "durable", "rocksdb_wal", "sqlite_schema", "cache_mb" | "cache_share",
+//         "rocksdb": { "block_cache_bytes", "memtable_budget_bytes",
+//                      "memtables_charged_to_cache", "write_buffer_bytes",
+//                      "max_write_buffers", "cache_index_and_filter_blocks",
+//                      "high_pri_pool_ratio", "pin_l0_filter_and_index_blocks",
+//                      "partitioned_filters" },   // engine/rocks/memory_budget.h
+//         "sqlite": { "page_cache_bytes", "wal_autocheckpoint", "checkpoint",
+//                     "checkpoint_frames", "restart_checkpoint_frames",
+//                     "restart_wait_ms", "mmap_size" } },  // sqlite_store.h
+//                     // (each engine present in the run, with its own cache)
 //     "build": {environment header},
 //     "engines": { "<engine>": { "load": { "reused", "seconds", "disk_bytes" },
 //         "cache_bytes",
@@ -20,6 +30,11 @@
 //                            "io_read_bytes", "io_writes", "io_write_bytes",
 //                            "io_syncs" } } },   // work is per request
 //         "all": { same as an op },
+//         "background": { "flushes", "flush_ms", "flush_bytes", "compactions",
+//                         "compaction_ms", "compaction_bytes", "checkpoints",
+//                         "restart_checkpoints", "failed_checkpoints",
+//                         "checkpoint_ms", "checkpoint_pages" },
+
 //         "median_repeat": i,   // which of "repeats" that is
 //         // every repetition, in the order run, each a run as above:
 //         "repeats": [ { "repeat", "position" (0: the engine ran first in it),
@@ -36,6 +51,8 @@
 // lock_wait_share is the requests' summed lock wait (SQLite: waiting for the
 // database's write lock) over their summed latency; retries counts requests
 // run again after losing a write conflict (core/io_stats.h Tally).
+// background is the engine's work on its own threads completed during the
+// measured run, which no request waited for (core/background_work.h).
 //
 // Thread safety: plain functions of their arguments.
 #ifndef LISTBENCH_BENCH_REPORT_SUMMARY_H_
@@ -54,6 +71,10 @@ namespace listbench {
 
 nlohmann::json OpStatsJson(const OpStats& s);
 nlohmann::json RunResultJson(const RunResult& r);
+nlohmann::json BackgroundWorkJson(const BackgroundWork& b);
+// One line: "3 flushes (45.2 ms, 24.1 MiB written), 2 checkpoints (...)",
+// or "none".
+std::string BackgroundWorkText(const BackgroundWork& b);
 nlohmann::json WorkloadJson(const WorkloadSpec& w);
 
 // The summary.json document of `listbench <command>` (run or compare).
@@ -66,7 +87,8 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
 // threads (and the lock-wait share and retries when there were any). With
 // more than one repetition every timing is "median [min–max]" over them
 // (the ratio: of the per-repetition ratios); counts, errors, lock wait and
-// retries are those of each engine's median repetition.
+// retries are those of each engine's median repetition; then a line per
+// engine of its background work during its median repetition.
 void PrintComparison(const CompareResult& result);
 
 // Writes DIR/ops.csv (engine, op, count, errors, mean/p50/p90/p99/p999/max

@@ -1,19 +1,17 @@
 #include "engine/rocks/rocks_store.h"
 
-#include <rocksdb/cache.h>
-#include <rocksdb/convenience.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/listener.h>
-#include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
 #include <atomic>
+#include <charconv>
 #include <filesystem>
+#include <map>
 #include <system_error>
 #include <utility>
 
 #include "core/validate.h"
 #include "engine/rocks/counting_fs.h"
+#include "engine/rocks/db_options.h"
 #include "engine/rocks/entity_access.h"
 #include "engine/rocks/entity_scan.h"
 #include "engine/rocks/invariants.h"
@@ -35,44 +33,6 @@ namespace fs = std::filesystem;
 using rocks::GetItem;
 using rocks::PutItem;
 using rocks::Table;
-
-rocksdb::CompressionType BestCompression() {
-  for (rocksdb::CompressionType c : rocksdb::GetSupportedCompressions()) {
-    if (c == rocksdb::kLZ4Compression) return c;
-  }
-  return rocksdb::kNoCompression;
-}
-
-// RocksDB recovers from some background errors (no space) by itself, in a
-// background thread that races the store's own DB::Resume (which then
-// answers Busy). The store drives recovery instead (table.h
-// ResumeAfterWriteError): deterministically, from its next write.
-class NoAutoRecovery : public rocksdb::EventListener {
- public:
-  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/, rocksdb::Status bg_error,
-                            bool* auto_recovery) override {
-    bg_error.PermitUncheckedError();
-    *auto_recovery = false;
-  }
-};
-
-rocksdb::Options MakeOptions(const StoreOptions& o, rocksdb::Env* env) {
-  rocksdb::Options opt;
-  opt.env = env;
-  opt.listeners.push_back(std::make_shared<NoAutoRecovery>());
-  opt.create_if_missing = true;  // whether to create is decided before opening
-  opt.compression = BestCompression();
-  opt.write_buffer_size = size_t{64} << 20;
-  opt.max_write_buffer_number = 4;
-  opt.max_background_jobs = 2;
-  opt.keep_log_file_num = 2;
-  opt.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  rocksdb::BlockBasedTableOptions t;
-  t.block_cache = rocksdb::NewLRUCache(o.cache_bytes);
-  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  opt.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  return opt;
-}
 
 rocksdb::WriteOptions MakeWriteOptions(const StoreOptions& o) {
   rocksdb::WriteOptions w;
@@ -108,7 +68,9 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
       : dir_(std::move(dir)),
         options_(options),
         fs_(rocks::NewCountingFileSystem(&io_, options.faults)),
-        env_(rocksdb::NewCompositeEnv(fs_)) {}
+        env_(rocksdb::NewCompositeEnv(fs_)),
+        resources_(rocks::MakeDbResources(RocksMemoryBudgetFor(options.cache_bytes), &background_,
+                                          /*read_only=*/false)) {}
 
   ~RocksStore() override {
     if (table_ != nullptr && table_->db() != nullptr) table_->db()->Close().PermitUncheckedError();
@@ -187,6 +149,8 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return io_.Snapshot(); }
   WorkStats work_stats() const override { return table_->work(); }
+  BackgroundWork background_work() const override { return background_.Snapshot(); }
+  StatusOr<RocksCacheUsage> CacheUsage();
 
   // rocks::ListingSchemaHooks (listing_schema.h).
   int listing_schema() const override { return listing_schema_.load(std::memory_order_acquire); }
@@ -237,6 +201,9 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   IoCounters io_;  // outlives fs_, env_ and the DB (declared first)
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
+  BackgroundCounters background_;  // outlives the DB, whose listener adds to it
+  // The block cache, write buffer manager and listeners of every (re)open.
+  const rocks::DbResources resources_;
   std::unique_ptr<Table> table_;
   // The one member touched from another thread (UpgradeListingSchema).
   std::atomic<int> listing_schema_{1};
@@ -246,7 +213,10 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
 
 Status RocksStore::CheckFormat() {
   rocksdb::DB* raw = nullptr;
-  rocksdb::Options opt = MakeOptions(options_, env_.get());
+  // Its own cache, so that the check warms nothing the store then reads.
+  const rocks::DbResources check = rocks::MakeDbResources(resources_.budget, nullptr,
+                                                          /*read_only=*/true);
+  rocksdb::Options opt = rocks::MakeDbOptions(env_.get(), check);
   opt.create_if_missing = false;
   LB_RETURN_IF_ERROR(rocks::FromRocks(rocksdb::DB::OpenForReadOnly(opt, dir_, &raw)));
   std::unique_ptr<rocksdb::DB> db(raw);
@@ -272,8 +242,8 @@ Status RocksStore::Open(bool existing) {
   if (existing) LB_RETURN_IF_ERROR(CheckFormat());
   // Recovery from an I/O error may reopen the DB in place (table.h).
   auto open = [this](std::unique_ptr<rocks::TxnDb>* db) {
-    return rocks::TxnDb::Open(MakeOptions(options_, env_.get()), dir_, options_.busy_timeout_ms,
-                              db);
+    return rocks::TxnDb::Open(rocks::MakeDbOptions(env_.get(), resources_), dir_,
+                              options_.busy_timeout_ms, db);
   };
   std::unique_ptr<rocks::TxnDb> db;
   LB_RETURN_IF_ERROR(rocks::FromRocks(open(&db)));
@@ -340,6 +310,34 @@ Status RocksStore::ForEachListingItem(
     return true;
   }));
   return bad;
+}
+
+StatusOr<RocksCacheUsage> RocksStore::CacheUsage() {
+  rocksdb::DB* db = table_->db();
+  if (db == nullptr) return Status::IOError(dir_ + ": closed after an I/O error");
+  RocksCacheUsage u;
+  uint64_t v = 0;
+  if (db->GetIntProperty(rocksdb::DB::Properties::kBlockCacheCapacity, &v)) u.capacity = v;
+  if (db->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &v)) u.usage = v;
+  if (db->GetIntProperty(rocksdb::DB::Properties::kBlockCachePinnedUsage, &v)) u.pinned = v;
+  if (db->GetIntProperty(rocksdb::DB::Properties::kSizeAllMemTables, &v)) u.memtable_bytes = v;
+  std::map<std::string, std::string> roles;
+  if (!db->GetMapProperty(rocksdb::DB::Properties::kBlockCacheEntryStats, &roles)) {
+    return Status::NotSupported(dir_ + ": no block cache entry statistics");
+  }
+  auto bytes = [&](rocksdb::CacheEntryRole role) -> uint64_t {
+    const auto it = roles.find(rocksdb::BlockCacheEntryStatsMapKeys::UsedBytes(role));
+    uint64_t n = 0;
+    if (it != roles.end())
+      std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
+    return n;
+  };
+  u.data_bytes = bytes(rocksdb::CacheEntryRole::kDataBlock);
+  u.index_bytes = bytes(rocksdb::CacheEntryRole::kIndexBlock);
+  u.filter_bytes = bytes(rocksdb::CacheEntryRole::kFilterBlock) +
+                   bytes(rocksdb::CacheEntryRole::kFilterMetaBlock);
+  u.write_buffer_bytes = bytes(rocksdb::CacheEntryRole::kWriteBuffer);
+  return u;
 }
 
 StatusOr<uint64_t> RocksStore::DiskBytes() {
@@ -648,6 +646,12 @@ StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
   auto store = std::make_unique<RocksStore>(dir, options);
   LB_RETURN_IF_ERROR(store->Open(existing));
   return std::unique_ptr<Store>(std::move(store));
+}
+
+StatusOr<RocksCacheUsage> RocksCacheUsageOf(Store& store) {
+  auto* rocks = dynamic_cast<RocksStore*>(&store);
+  if (rocks == nullptr) return Status::NotSupported("not a RocksDB store");
+  return rocks->CacheUsage();
 }
 
 Status CloneRocksStore(const std::string& src_dir, const std::string& dst_dir) {

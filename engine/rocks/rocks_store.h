@@ -15,9 +15,14 @@
 // another thread: it writes through Table::PutFromAnyThread and sets one
 // std::atomic<int>, the listing schema version, which the write path (W3,
 // W4: which encoding to write) and ReadEnergyRating load.
+//
+// Memory: one budget, StoreOptions::cache_bytes, is the capacity of the one
+// block cache, to which data blocks, index and filter blocks and the
+// memtables are all charged (engine/rocks/memory_budget.h).
 #ifndef LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 #define LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -36,6 +41,25 @@ StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
 // as a RocksDB checkpoint (hard links where possible).
 // REQUIRES: no Store is open on src_dir.
 Status CloneRocksStore(const std::string& src_dir, const std::string& dst_dir);
+
+// What occupies the block cache of an open RocksDB store (tests and
+// diagnostics of the memory budget).
+struct RocksCacheUsage {
+  uint64_t capacity = 0;        // the budget
+  uint64_t usage = 0;           // everything charged now
+  uint64_t pinned = 0;          // charged and in use (pinned L0 index and filter blocks among them)
+  uint64_t memtable_bytes = 0;  // the memtables' own size (not a cache figure)
+  // By role, from RocksDB's scan of the cache (rocksdb.block-cache-entry-stats,
+  // which a later call repeats only after 10 s or more; earlier calls get the
+  // previous scan).
+  uint64_t data_bytes = 0;
+  uint64_t index_bytes = 0;
+  uint64_t filter_bytes = 0;
+  uint64_t write_buffer_bytes = 0;  // the memtables' charge
+};
+// NotSupported when `store` is not a store OpenRocksStore opened. REQUIRES:
+// no request running (a recovery may reopen the DB).
+StatusOr<RocksCacheUsage> RocksCacheUsageOf(Store& store);
 
 }  // namespace listbench
 

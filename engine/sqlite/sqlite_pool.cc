@@ -1,6 +1,7 @@
 // The connection pool of the SQLite store (sqlite_store_impl.h): a
 // mutex-guarded free list, grown on demand, and the page-cache budget shared
-// evenly by the connections it holds.
+// evenly by the connections it holds; and the checkpointer's own connection,
+// outside the pool.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,7 +16,25 @@ StatusOr<std::unique_ptr<SqliteStore::Connection>> SqliteStore::NewConnection(in
   LB_RETURN_IF_ERROR(OpenSqliteConnection(path_, flags, vfs_->name(), &c->db));
   LB_RETURN_IF_ERROR(c->busy.Install(c->db));
   LB_RETURN_IF_ERROR(ExecSql(c->db, SettingsSql().c_str()));
+  if (checkpointer_ != nullptr) LB_RETURN_IF_ERROR(checkpointer_->Watch(c->db));
   return c;
+}
+
+Status SqliteStore::StartCheckpointer() {
+  sqlite3* db = nullptr;
+  LB_RETURN_IF_ERROR(
+      OpenSqliteConnection(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, vfs_->name(), &db));
+  // A checkpoint copies frames without the page cache: the least it takes.
+  const Status s = ExecSql(db, (SettingsSql() + " PRAGMA cache_size = -64;").c_str());
+  if (!s.ok()) {
+    sqlite3_close(db);
+    return s;
+  }
+  StatusOr<std::unique_ptr<Checkpointer>> c =
+      Checkpointer::Start(db, &background_, kSqliteWalSettings);
+  if (!c.ok()) return c.status();
+  checkpointer_ = std::move(*c);
+  return checkpointer_->Watch(first_->db);
 }
 
 int64_t SqliteStore::CacheShareKib(size_t n) const {

@@ -58,7 +58,12 @@ SqliteStore::SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path,
                          const StoreOptions& options)
     : vfs_(std::move(vfs)), path_(std::move(path)), options_(options) {}
 
-SqliteStore::~SqliteStore() = default;  // closes every connection
+// The checkpointer stops before the connections close (the last of them
+// checkpoints what is left and deletes the WAL).
+SqliteStore::~SqliteStore() {
+  for (const std::unique_ptr<Connection>& c : connections_) Checkpointer::Unwatch(c->db);
+  checkpointer_.reset();
+}
 
 SqliteStore::Connection::~Connection() {
   stmts.reset();  // finalize before closing
@@ -113,11 +118,13 @@ Status SqliteStore::Open(bool create) {
     }
   }
   LB_RETURN_IF_ERROR(Prepare(c));
-  std::lock_guard<std::mutex> lock(pool_mu_);
-  first_ = opened->get();
-  free_.push_back(first_);
-  connections_.push_back(std::move(*opened));
-  return Status::OK();
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    first_ = opened->get();
+    free_.push_back(first_);
+    connections_.push_back(std::move(*opened));
+  }
+  return StartCheckpointer();
 }
 
 Status SqliteStore::CheckSchemaProfile(sqlite3* db) const {

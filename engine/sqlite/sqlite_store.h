@@ -11,10 +11,12 @@
 // IMMEDIATE), waited for at most StoreOptions::busy_timeout_ms (then
 // IOError, nothing changed) and charged to Tally::lock_wait_ns. The page
 // cache budget (StoreOptions::cache_bytes) is shared by all connections.
-// Details in sqlite_store_impl.h.
+// WAL checkpoints run on a thread of the store's own, never inside a
+// request (engine/sqlite/checkpointer.h). Details in sqlite_store_impl.h.
 #ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_H_
 #define LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -26,6 +28,29 @@ namespace listbench {
 
 // Name of the database file inside a SQLite store directory.
 inline constexpr const char* kSqliteFileName = "listbench.sqlite";
+
+// How the store checkpoints its WAL and reads its file
+// (engine/sqlite/checkpointer.h; engine/sqlite/README.md says why), for the
+// record of a run.
+struct SqliteWalSettings {
+  // PRAGMA wal_autocheckpoint on every request connection: 0, never in a
+  // request.
+  int wal_autocheckpoint = 0;
+  // A commit that leaves the WAL at this many frames (pages) or more, and
+  // this many more than when the last checkpoint began, wakes the
+  // checkpointer for a PASSIVE checkpoint: SQLite's own default
+  // autocheckpoint threshold and cadence, moved off the request path.
+  int checkpoint_frames = 1000;
+  // At this many frames or more, a RESTART checkpoint after the passive one:
+  // it waits for the writer lock and for the readers up to `restart_wait_ms`
+  // (writers queue meanwhile), copies the tail, and the next writer starts
+  // the WAL again from its beginning.
+  int restart_frames = 10000;
+  int restart_wait_ms = 100;
+  // PRAGMA mmap_size: memory-mapped reads stay off.
+  int64_t mmap_size = 0;
+};
+inline constexpr SqliteWalSettings kSqliteWalSettings{};
 
 // Opens (or, with create_if_missing, creates) the store in directory `dir`,
 // which must exist. The database file is dir/kSqliteFileName.

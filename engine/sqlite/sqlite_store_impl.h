@@ -20,7 +20,9 @@
 // which serializes them on the database's write lock; the wait for that lock
 // is bounded by StoreOptions::busy_timeout_ms (BusyWait) and charged to the
 // calling thread's Tally::lock_wait_ns. The bulk loader and CheckInvariants
-// (quiet store) use the first connection.
+// (quiet store) use the first connection. WAL checkpoints run on the
+// Checkpointer's thread and connection (checkpointer.h), which every pool
+// connection wakes from its WAL hook instead of checkpointing in the request.
 #ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
 #define LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
 
@@ -33,9 +35,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/background_work.h"
 #include "core/store.h"
 #include "core/store_options.h"
 #include "engine/sqlite/busy_wait.h"
+#include "engine/sqlite/checkpointer.h"
 #include "engine/sqlite/counting_vfs.h"
 #include "engine/sqlite/sqlite_bulk_loader.h"
 #include "engine/sqlite/statement.h"
@@ -58,7 +62,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   // Opens the pool's first connection, sets it up and, when `create`,
-  // creates the schema. REQUIRES: called once, before any other method.
+  // creates the schema; then starts the checkpointer. REQUIRES: called once,
+  // before any other method.
   Status Open(bool create);
 
   std::string_view Name() const override { return "sqlite"; }
@@ -89,6 +94,7 @@ class SqliteStore final : public Store {
   StatusOr<uint64_t> DiskBytes() override;
   IoStats io_stats() const override { return vfs_->Snapshot(); }
   WorkStats work_stats() const override { return work_.Snapshot(); }
+  BackgroundWork background_work() const override { return background_.Snapshot(); }
 
  private:
   struct Statements {
@@ -120,8 +126,12 @@ class SqliteStore final : public Store {
   // page cache to the current share.
   StatusOr<Connection*> Checkout();
   void Return(Connection* c);
-  // Opens a connection and applies the settings every connection shares.
+  // Opens a connection and applies the settings every connection shares
+  // (watched by the checkpointer once it runs).
   StatusOr<std::unique_ptr<Connection>> NewConnection(int flags);
+  // Opens the checkpointer's own connection, starts it and has it watch the
+  // first connection.
+  Status StartCheckpointer();
   // Each connection's page-cache share with `n` connections open, in KiB.
   int64_t CacheShareKib(size_t n) const;
   static Status SetCacheKib(Connection& c, int64_t kib);
@@ -191,7 +201,11 @@ class SqliteStore final : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // guarded by pool_mu_
   std::vector<Connection*> free_;                         // guarded by pool_mu_
-  Connection* first_ = nullptr;  // set by Open; the quiet-store paths use it
+  Connection* first_ = nullptr;    // set by Open; the quiet-store paths use it
+  BackgroundCounters background_;  // the checkpoints; outlives the checkpointer
+  // Set by Open before any request; destroyed (its thread stopped) before the
+  // connections close, the last of which then checkpoints what is left.
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 template <typename Fn>
