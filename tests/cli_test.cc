@@ -63,6 +63,12 @@ TEST_F(CliTest, UnknownCommandAndFlags) {
                                  "migrate --work-dir " + Data() + workload}) {
     ExpectBadInput(cmd + " --sqlite-schema fast", "--sqlite-schema fast: expected legacy or tuned");
   }
+  ExpectBadInput(std::string("drill --scenario ") + LISTBENCH_SOURCE_DIR +
+                     "/sim/scenarios/crash-durable.toml --work-dir " + Data() +
+                     " --sqlite-schema fast",
+                 "--sqlite-schema fast: expected legacy or tuned");
+  ExpectBadInput("drill --matrix --work-dir " + Data() + " --sqlite-schema legacy",
+                 "--sqlite-schema: the error matrix runs the default (tuned) SQLite indexes only");
   EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
 }
 

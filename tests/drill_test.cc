@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/store_test_util.h"
 
 namespace listbench {
@@ -77,6 +79,28 @@ TEST_P(DrillTest, DurableSurvivesSigkillAndPowerLoss) {
   EXPECT_EQ(r->crashes_sigkill, 3u);
   EXPECT_EQ(r->lost_acknowledged_writes, 0u);
   EXPECT_GT(r->acknowledged_writes, 0u);
+}
+
+// The drill runs on the index profile it is given: its loads, crash
+// children, recoveries and references all open the legacy store (a store of
+// the other profile would be refused on open, failing the cycles).
+TEST(DrillSqliteSchemaTest, DurableLegacyIndexesSurviveSigkillAndPowerLoss) {
+  testing::TempDir dir;
+  Scenario sc = Parse(
+      "name = \"cd\"\nkind = \"crash\"\ndurable = true\nlistings = 60\noperations = 40\n"
+      "workload = \"writes\"\ncrash = \"both\"\ncrash_one_in = 30\ncycles = 4\n");
+  DrillOptions o;
+  o.work_dir = dir.path();
+  o.binary = LISTBENCH_BINARY;
+  o.seed = 5;
+  o.sqlite_schema = SqliteSchema::kLegacy;
+  StatusOr<DrillResult> r = RunDrill(Engine::kSqlite, sc, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->Failed()) << Problems(*r);
+  EXPECT_EQ(r->cycles, 4u);
+  EXPECT_EQ(r->lost_acknowledged_writes, 0u);
+  EXPECT_GT(r->acknowledged_writes, 0u);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/drill-base/sqlite-legacy"));
 }
 
 // Relaxed stores may lose acknowledged writes to power loss: the drill must

@@ -14,6 +14,7 @@
 
 #include "engine/rocks/capacity_units.h"
 #include "engine/rocks/items.h"
+#include "engine/rocks/memory_budget.h"
 #include "engine/rocks/key_codec.h"
 #include "tests/store_test_util.h"
 
@@ -670,6 +671,17 @@ TEST_F(RocksStoreTest, CountingFileSystemSeesWritesAndSyncs) {
 // The one budget (engine/rocks/memory_budget.h): the block cache's capacity
 // is cache_bytes, and index blocks, filter blocks and the memtables are
 // charged to it besides data blocks.
+// Each cache shard holds at least 16 MiB, so that a table's full filter
+// block (about 1 MiB at 420,000 listings) stays cached: 64 MiB in 4 shards,
+// 1 GiB in 64, and a cache smaller than 32 MiB in one.
+TEST(RocksMemoryBudgetTest, CacheShardsAreLargeEnoughForAFilterBlock) {
+  EXPECT_EQ(RocksMemoryBudgetFor(size_t{64} << 20).cache_shard_bits, 2);
+  EXPECT_EQ(RocksMemoryBudgetFor(size_t{1} << 30).cache_shard_bits, 6);
+  EXPECT_EQ(RocksMemoryBudgetFor(size_t{4} << 30).cache_shard_bits, 6);
+  EXPECT_EQ(RocksMemoryBudgetFor(size_t{31} << 20).cache_shard_bits, 0);
+  EXPECT_EQ(RocksMemoryBudgetFor(size_t{1} << 20).cache_shard_bits, 0);
+}
+
 TEST_F(RocksStoreTest, BlockCacheHoldsIndexFilterAndMemtableCharges) {
   StoreOptions o;
   o.cache_bytes = size_t{32} << 20;  // write buffers of 1 MiB

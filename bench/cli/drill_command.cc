@@ -417,7 +417,17 @@ void AddDrillFlags(cxxopts::Options* options) {
       "json", "write the results to this JSON file (plots go next to it)",
       cxxopts::value<std::string>())(
       "listbench", "the listbench binary the crash children run",
-      cxxopts::value<std::string>()->default_value("/proc/self/exe"));
+      cxxopts::value<std::string>()->default_value("/proc/self/exe"))(
+      "sqlite-schema", "the SQLite store's indexes: tuned or legacy (not with --matrix)",
+      cxxopts::value<std::string>()->default_value("tuned"));
+}
+
+// --sqlite-schema, checked.
+StatusOr<SqliteSchema> SqliteSchemaFlag(const cxxopts::ParseResult& r) {
+  const std::string name = r["sqlite-schema"].as<std::string>();
+  const std::optional<SqliteSchema> s = ParseSqliteSchema(name);
+  if (!s) return Status::InvalidArgument("--sqlite-schema " + name + ": expected legacy or tuned");
+  return *s;
 }
 
 // --json (checked writable) or "".
@@ -433,6 +443,11 @@ int MatrixCommand(const cxxopts::ParseResult& r, const std::vector<Engine>& engi
   if (ec) return ReportError("drill", Status::InvalidArgument("--listbench: not found"));
   StatusOr<std::string> json_path = JsonPathFlag(r);
   if (!json_path.ok()) return ReportError("drill", json_path.status());
+  if (r.count("sqlite-schema") > 0) {
+    return ReportError("drill", Status::InvalidArgument(
+                                    "--sqlite-schema: the error matrix runs the default (tuned) "
+                                    "SQLite indexes only"));
+  }
   const std::string work_dir = r["work-dir"].as<std::string>();
   Status s = CheckDataDir(work_dir);
   if (!s.ok()) return ReportError("drill", s);
@@ -449,6 +464,9 @@ StatusOr<DrillOptions> DrillOptionsFlags(const cxxopts::ParseResult& r, const Sc
   opts.work_dir = r["work-dir"].as<std::string>();
   opts.progress = true;
   opts.threads = r["threads"].as<int>();
+  StatusOr<SqliteSchema> schema = SqliteSchemaFlag(r);
+  if (!schema.ok()) return schema.status();
+  opts.sqlite_schema = *schema;
   if (opts.kill_point_sweep && sc.kind != DrillKind::kCrash) {
     return Status::InvalidArgument("--kill-point-sweep: " + sc.file + " is not a crash scenario");
   }
@@ -486,6 +504,7 @@ nlohmann::json DrillHeaderJson(const Scenario& sc, const DrillOptions& opts) {
           {"first_cycle", opts.first_cycle},
           {"kill_point_sweep", opts.kill_point_sweep},
           {"threads", opts.threads},
+          {"sqlite_schema", SqliteSchemaName(opts.sqlite_schema)},
           {"build", BuildInfoJson()}};
 }
 
@@ -569,7 +588,8 @@ int DrillChildCommand(int argc, char** argv) {
                                             cxxopts::value<uint64_t>()->default_value("1"))(
       "crash-nth", "", cxxopts::value<uint64_t>()->default_value("0"))(
       "crash-one-in", "", cxxopts::value<uint64_t>()->default_value("0"))(
-      "threads", "", cxxopts::value<int>()->default_value("1"));
+      "threads", "", cxxopts::value<int>()->default_value("1"))(
+      "sqlite-schema", "", cxxopts::value<std::string>()->default_value("tuned"));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("drill-child", flags.status());
@@ -597,6 +617,9 @@ int DrillChildCommand(int argc, char** argv) {
   a.crash_nth = r["crash-nth"].as<uint64_t>();
   a.crash_one_in = r["crash-one-in"].as<uint64_t>();
   a.threads = r["threads"].as<int>();
+  StatusOr<SqliteSchema> schema = SqliteSchemaFlag(r);
+  if (!schema.ok()) return ReportError("drill-child", schema.status());
+  a.sqlite_schema = *schema;
   if (a.threads < 1) {
     return ReportError("drill-child", Status::InvalidArgument("--threads: must be at least 1"));
   }

@@ -229,7 +229,9 @@ std::vector<std::string> ChildArgs(const CrashCycleCtx& c, uint64_t seed, bool p
                                    "--trace-seed",   std::to_string(seed),
                                    "--durable",      sc.durable ? "1" : "0",
                                    "--plan-seed",    std::to_string(seed),
-                                   "--threads",      std::to_string(c.opts->threads)};
+                                   "--threads",      std::to_string(c.opts->threads),
+                                   "--sqlite-schema",
+                                   std::string(SqliteSchemaName(c.opts->sqlite_schema))};
   if (power_loss) {
     if (crash_nth > 0) {
       args.insert(args.end(), {"--crash-nth", std::to_string(crash_nth)});
@@ -271,6 +273,7 @@ std::unique_ptr<Store> Recover(const CrashCycleCtx& c, const WorkloadData& d, Cy
   StoreOptions so;
   so.durable = c.scenario->durable;
   so.create_if_missing = false;
+  so.sqlite_schema = c.opts->sqlite_schema;
   StatusOr<std::unique_ptr<Store>> store = OpenStore(c.engine, c.cycle_dir, so);
   if (!store.ok()) {
     rec->integrity_ok = false;
@@ -386,6 +389,7 @@ Status CheckAgainstReplay(const CrashCycleCtx& c, Store& s, const WorkloadData& 
   LB_RETURN_IF_ERROR(FreshCopy(c.base_dir, c.ref_dir));
   StoreOptions ro;
   ro.create_if_missing = false;
+  ro.sqlite_schema = c.opts->sqlite_schema;
   StatusOr<std::unique_ptr<Store>> ref = OpenStore(c.engine, c.ref_dir, ro);
   if (!ref.ok()) return ref.status();
   if (c.opts->threads <= 1) {
@@ -482,6 +486,7 @@ class ErrorsCycle {
         first_cycle_(cycle == opts.first_cycle),
         dataset_seed_(opts.seed),
         seed_(opts.seed + cycle),
+        sqlite_schema_(opts.sqlite_schema),
         rec_(rec),
         res_(res) {
     rec_->cycle = cycle;
@@ -521,6 +526,7 @@ class ErrorsCycle {
   const bool first_cycle_;
   const uint64_t dataset_seed_;  // the drill's dataset
   const uint64_t seed_;          // this cycle's trace and fault plan
+  const SqliteSchema sqlite_schema_;
   CycleRecord* const rec_;
   DrillResult* const res_;
   std::string dir_;
@@ -553,6 +559,7 @@ Status ErrorsCycle::Setup(const std::string& base_dir, const std::string& work) 
   plan_made_ = Clock::now();
   so_.durable = sc_.durable;
   so_.create_if_missing = false;
+  so_.sqlite_schema = sqlite_schema_;
   so_.faults = plan_.get();
   if (sc_.cache_kib != 0) so_.cache_bytes = sc_.cache_kib << 10;
   StatusOr<std::unique_ptr<Store>> opened = OpenStore(engine_, dir_, so_);
@@ -560,6 +567,7 @@ Status ErrorsCycle::Setup(const std::string& base_dir, const std::string& work) 
   store_ = std::move(*opened);
   StoreOptions ro;
   ro.create_if_missing = false;
+  ro.sqlite_schema = sqlite_schema_;
   StatusOr<std::unique_ptr<Store>> ref = OpenStore(engine_, ref_dir, ro);
   if (!ref.ok()) return ref.status();
   ref_ = std::move(*ref);
@@ -857,6 +865,7 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
   spec.listings = sc.listings;
   spec.seed = opts.seed;
   StoreOptions lo;
+  lo.sqlite_schema = opts.sqlite_schema;
   StatusOr<LoadReport> base =
       PrepareStore(engine, opts.work_dir + "/drill-base", spec, lo, ExistingLoad::kReplace, false);
   if (!base.ok()) return base.status();
@@ -963,6 +972,7 @@ int RunDrillChild(const DrillChildArgs& a) {
   StoreOptions so;
   so.durable = a.durable;
   so.create_if_missing = false;
+  so.sqlite_schema = a.sqlite_schema;
   so.faults = power_loss ? &plan : nullptr;
   AckLog log(1);
   auto power_off = [&](std::unique_ptr<Store> store) {

@@ -75,6 +75,8 @@ struct DrillOptions {
   // Crash scenarios: the child's writer threads; op i of the trace runs on
   // writer i % threads (bench/harness/runner.h's dealing).
   int threads = 1;
+  // The SQLite store's index profile (ignored for RocksDB).
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;
 };
 
 struct CycleRecord {
@@ -158,6 +160,7 @@ struct DrillChildArgs {
   uint64_t crash_nth = 0;
   uint64_t crash_one_in = 0;
   int threads = 1;  // writers: op i on writer i % threads
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;
 };
 int RunDrillChild(const DrillChildArgs& args);
 

@@ -36,12 +36,13 @@ std::string EngineConfigRows(const CompareResult& result) {
   if (const auto it = result.engines.find("rocksdb"); it != result.engines.end()) {
     const RocksMemoryBudget b = RocksMemoryBudgetFor(it->second.cache_bytes);
     md += fmt::format(
-        "| RocksDB memory | one budget: a {:.1f} MiB block cache holding data blocks, index and "
+        "| RocksDB memory | one budget: a {:.1f} MiB block cache ({} shards) holding data "
+        "blocks, index and "
         "filter blocks (cached with high priority, a {:.0f}% high-priority pool; those of L0 "
         "files pinned; full filters, not partitioned) and the memtables, charged to it by a "
         "write buffer manager of {:.1f} MiB ({} write buffers of {:.1f} MiB) |\n",
-        mib(b.cache_bytes), 100 * b.high_pri_pool_ratio, mib(b.memtable_bytes), b.max_write_buffers,
-        mib(b.write_buffer_bytes));
+        mib(b.cache_bytes), 1 << b.cache_shard_bits, 100 * b.high_pri_pool_ratio,
+        mib(b.memtable_bytes), b.max_write_buffers, mib(b.write_buffer_bytes));
   }
   if (const auto it = result.engines.find("sqlite"); it != result.engines.end()) {
     const SqliteWalSettings& w = kSqliteWalSettings;

@@ -177,6 +177,7 @@ nlohmann::json RocksConfigJson(size_t cache_bytes) {
           {"max_write_buffers", b.max_write_buffers},
           {"cache_index_and_filter_blocks", b.cache_index_and_filter_blocks},
           {"high_pri_pool_ratio", b.high_pri_pool_ratio},
+          {"cache_shard_bits", b.cache_shard_bits},
           {"pin_l0_filter_and_index_blocks", b.pin_l0_filter_and_index_blocks},
           {"partitioned_filters", b.partitioned_filters}};
 }

@@ -68,7 +68,7 @@ DbResources MakeDbResources(const RocksMemoryBudget& budget, BackgroundCounters*
   r.budget = budget;
   rocksdb::LRUCacheOptions c;
   c.capacity = budget.cache_bytes;
-  c.num_shard_bits = -1;  // RocksDB's choice for the capacity
+  c.num_shard_bits = budget.cache_shard_bits;
   c.strict_capacity_limit = false;
   c.high_pri_pool_ratio = budget.high_pri_pool_ratio;
   r.cache = rocksdb::NewLRUCache(c);

@@ -33,10 +33,21 @@ struct RocksMemoryBudget {
   // The cache's share reserved first for high-priority entries (index and
   // filter blocks): they are evicted only after the low-priority ones.
   double high_pri_pool_ratio = 0;
+  // The cache is split into 2^cache_shard_bits shards, each an LRU of its
+  // own share of the capacity, and a block larger than its shard's
+  // high-priority pool is evicted as soon as it is inserted. A full filter
+  // block of one table file reaches about 1 MiB at 420,000 listings, and
+  // RocksDB's default sharding (shards of 512 KiB and up, 64 of them for 64
+  // MiB) then re-reads it from the file on every point lookup of a write. So
+  // each shard holds at least kMinCacheShardBytes.
+  int cache_shard_bits = 0;
   bool cache_index_and_filter_blocks = false;
   bool pin_l0_filter_and_index_blocks = false;  // pinned while their table is open
   bool partitioned_filters = false;             // one full filter per table file instead
 };
+
+// The smallest share of the cache one shard gets (cache_shard_bits).
+inline constexpr size_t kMinCacheShardBytes = size_t{16} << 20;
 
 // The budget of a store with `cache_bytes` of cache: memtables a quarter
 // (two write buffers of an eighth each, so one can fill while the other is
