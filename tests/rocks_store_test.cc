@@ -14,8 +14,8 @@
 
 #include "engine/rocks/capacity_units.h"
 #include "engine/rocks/items.h"
-#include "engine/rocks/memory_budget.h"
 #include "engine/rocks/key_codec.h"
+#include "engine/rocks/memory_budget.h"
 #include "tests/store_test_util.h"
 
 namespace listbench {

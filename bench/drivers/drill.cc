@@ -219,19 +219,19 @@ KillPoint SeededKillPoint(const WorkloadData& d, uint64_t seed) {
 std::vector<std::string> ChildArgs(const CrashCycleCtx& c, uint64_t seed, bool power_loss,
                                    uint64_t crash_nth) {
   const Scenario& sc = *c.scenario;
-  std::vector<std::string> args = {c.opts->binary,   "drill-child",
-                                   "--engine",       std::string(EngineName(c.engine)),
-                                   "--dir",          c.cycle_dir,
-                                   "--workload",     c.workload_file,
-                                   "--listings",     std::to_string(sc.listings),
-                                   "--dataset-seed", std::to_string(c.opts->seed),
-                                   "--operations",   std::to_string(sc.operations),
-                                   "--trace-seed",   std::to_string(seed),
-                                   "--durable",      sc.durable ? "1" : "0",
-                                   "--plan-seed",    std::to_string(seed),
-                                   "--threads",      std::to_string(c.opts->threads),
-                                   "--sqlite-schema",
-                                   std::string(SqliteSchemaName(c.opts->sqlite_schema))};
+  std::vector<std::string> args = {
+      c.opts->binary,    "drill-child",
+      "--engine",        std::string(EngineName(c.engine)),
+      "--dir",           c.cycle_dir,
+      "--workload",      c.workload_file,
+      "--listings",      std::to_string(sc.listings),
+      "--dataset-seed",  std::to_string(c.opts->seed),
+      "--operations",    std::to_string(sc.operations),
+      "--trace-seed",    std::to_string(seed),
+      "--durable",       sc.durable ? "1" : "0",
+      "--plan-seed",     std::to_string(seed),
+      "--threads",       std::to_string(c.opts->threads),
+      "--sqlite-schema", std::string(SqliteSchemaName(c.opts->sqlite_schema))};
   if (power_loss) {
     if (crash_nth > 0) {
       args.insert(args.end(), {"--crash-nth", std::to_string(crash_nth)});
