@@ -1,5 +1,5 @@
 // The generator: same seed, same bytes (pinned by a golden hash); the shape
-// the issue asks for (counts per listing, skew, markets); referential
+// the dataset is meant to have (counts per listing, skew, markets); referential
 // integrity in dependency order.
 #include "workloads/dataset.h"
 
