@@ -24,15 +24,20 @@ StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r) {
   return spec;
 }
 
+StatusOr<SqliteSchema> SqliteSchemaFromFlags(const cxxopts::ParseResult& r) {
+  const std::string name = r["sqlite-schema"].as<std::string>();
+  const std::optional<SqliteSchema> parsed = ParseSqliteSchema(name);
+  if (!parsed)
+    return Status::InvalidArgument("--sqlite-schema " + name + ": expected legacy or tuned");
+  return *parsed;
+}
+
 StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r) {
   StoreOptions o;
   o.durable = r.count("durable") > 0;
-  const std::string schema = r["sqlite-schema"].as<std::string>();
-  const std::optional<SqliteSchema> parsed = ParseSqliteSchema(schema);
-  if (!parsed) {
-    return Status::InvalidArgument("--sqlite-schema " + schema + ": expected legacy or tuned");
-  }
-  o.sqlite_schema = *parsed;
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
+  if (!schema.ok()) return schema.status();
+  o.sqlite_schema = *schema;
   return o;
 }
 

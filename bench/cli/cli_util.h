@@ -27,6 +27,9 @@ void AddDatasetFlags(cxxopts::Options& options);
 // --sqlite-schema.
 StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r);
 StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r);
+// --sqlite-schema alone (for commands that take it outside AddDatasetFlags);
+// InvalidArgument naming the flag for an unknown profile.
+StatusOr<SqliteSchema> SqliteSchemaFromFlags(const cxxopts::ParseResult& r);
 
 // Parses argv. Unknown flags, malformed values and stray positional
 // arguments become InvalidArgument. Adds and handles -h/--help: `*help` is

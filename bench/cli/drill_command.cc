@@ -422,14 +422,6 @@ void AddDrillFlags(cxxopts::Options* options) {
       cxxopts::value<std::string>()->default_value("tuned"));
 }
 
-// --sqlite-schema, checked.
-StatusOr<SqliteSchema> SqliteSchemaFlag(const cxxopts::ParseResult& r) {
-  const std::string name = r["sqlite-schema"].as<std::string>();
-  const std::optional<SqliteSchema> s = ParseSqliteSchema(name);
-  if (!s) return Status::InvalidArgument("--sqlite-schema " + name + ": expected legacy or tuned");
-  return *s;
-}
-
 // --json (checked writable) or "".
 StatusOr<std::string> JsonPathFlag(const cxxopts::ParseResult& r) {
   const std::string json_path = r.count("json") ? r["json"].as<std::string>() : "";
@@ -464,7 +456,7 @@ StatusOr<DrillOptions> DrillOptionsFlags(const cxxopts::ParseResult& r, const Sc
   opts.work_dir = r["work-dir"].as<std::string>();
   opts.progress = true;
   opts.threads = r["threads"].as<int>();
-  StatusOr<SqliteSchema> schema = SqliteSchemaFlag(r);
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
   if (!schema.ok()) return schema.status();
   opts.sqlite_schema = *schema;
   if (opts.kill_point_sweep && sc.kind != DrillKind::kCrash) {
@@ -617,7 +609,7 @@ int DrillChildCommand(int argc, char** argv) {
   a.crash_nth = r["crash-nth"].as<uint64_t>();
   a.crash_one_in = r["crash-one-in"].as<uint64_t>();
   a.threads = r["threads"].as<int>();
-  StatusOr<SqliteSchema> schema = SqliteSchemaFlag(r);
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
   if (!schema.ok()) return ReportError("drill-child", schema.status());
   a.sqlite_schema = *schema;
   if (a.threads < 1) {

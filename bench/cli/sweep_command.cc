@@ -114,12 +114,9 @@ StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, ch
   if (!w.ok()) return w.status();
   c.workload = *w;
   LB_RETURN_IF_ERROR(ReadThreadAndSaturateFlags(r, &c));
-  const std::string schema = r["sqlite-schema"].as<std::string>();
-  const std::optional<SqliteSchema> parsed_schema = ParseSqliteSchema(schema);
-  if (!parsed_schema) {
-    return Status::InvalidArgument("--sqlite-schema " + schema + ": expected legacy or tuned");
-  }
-  c.sqlite_schema = *parsed_schema;
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
+  if (!schema.ok()) return schema.status();
+  c.sqlite_schema = *schema;
   c.binary = r["listbench"].as<std::string>();
   if (c.binary.empty() || ::access(c.binary.c_str(), X_OK) != 0 || fs::is_directory(c.binary)) {
     return Status::InvalidArgument("--listbench " + c.binary + ": not an executable file");

@@ -188,14 +188,36 @@ Spread ThroughputSpread(const EngineRun& er) {
   return SpreadOf(v);
 }
 
-Spread MeanRatioSpread(const EngineRun& a, const EngineRun& b, int op) {
+std::optional<double> MeanLatencyUs(const OpStats& s) { return s.latency_ns.mean() / 1000.0; }
+
+RunFigure ModelledMeanUs(size_t profile) {
+  return [profile](const OpStats& s) -> std::optional<double> {
+    if (profile >= s.modelled_ns.size()) return std::nullopt;
+    return s.modelled_ns[profile].mean() / 1000.0;
+  };
+}
+
+Spread FigureSpread(const EngineRun& er, int op, const RunFigure& figure) {
   std::vector<double> v;
-  for (size_t i = 0; i < a.repeats.size() && i < b.repeats.size(); ++i) {
-    const double x = OpStatsOf(a.repeats[i].run, op).latency_ns.mean();
-    const double y = OpStatsOf(b.repeats[i].run, op).latency_ns.mean();
-    if (y > 0) v.push_back(x / y);
+  for (const EngineRepeat& rep : er.repeats) {
+    const std::optional<double> x = figure(OpStatsOf(rep.run, op));
+    if (x) v.push_back(*x);
   }
   return SpreadOf(v);
+}
+
+Spread FigureRatioSpread(const EngineRun& a, const EngineRun& b, int op, const RunFigure& figure) {
+  std::vector<double> v;
+  for (size_t i = 0; i < a.repeats.size() && i < b.repeats.size(); ++i) {
+    const std::optional<double> x = figure(OpStatsOf(a.repeats[i].run, op));
+    const std::optional<double> y = figure(OpStatsOf(b.repeats[i].run, op));
+    if (x && y && *y > 0) v.push_back(*x / *y);
+  }
+  return SpreadOf(v);
+}
+
+Spread MeanRatioSpread(const EngineRun& a, const EngineRun& b, int op) {
+  return FigureRatioSpread(a, b, op, MeanLatencyUs);
 }
 
 StatusOr<CompareResult> RunCompare(const CompareSetup& s) {

@@ -22,6 +22,7 @@
 #define LISTBENCH_BENCH_DRIVERS_COMPARE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -138,9 +139,25 @@ TimingSpread TimingSpreadOf(const EngineRun& er, int op);
 // The spread of er's throughput (ops/s) over its repetitions.
 Spread ThroughputSpread(const EngineRun& er);
 
-// Per repetition, a's mean latency of `op` over b's in the same repetition,
-// and the spread of those ratios; repetitions where b served none of `op`
-// are left out. REQUIRES: a and b from one CompareResult.
+// One figure of a pattern's statistics in one repetition, or nullopt when
+// that repetition has none (for example a storage profile it did not model).
+using RunFigure = std::function<std::optional<double>(const OpStats&)>;
+
+// The measured mean latency, in µs (0 when the pattern was not served).
+std::optional<double> MeanLatencyUs(const OpStats& s);
+// The mean latency modelled under storage profile `profile`, in µs.
+RunFigure ModelledMeanUs(size_t profile);
+
+// The spread of `figure` of pattern `op` over er's repetitions; repetitions
+// without the figure are left out.
+Spread FigureSpread(const EngineRun& er, int op, const RunFigure& figure);
+
+// Per repetition, a's `figure` of `op` over b's in the same repetition, and
+// the spread of those ratios; repetitions where either lacks the figure or
+// b's is 0 are left out. REQUIRES: a and b from one CompareResult.
+Spread FigureRatioSpread(const EngineRun& a, const EngineRun& b, int op, const RunFigure& figure);
+
+// FigureRatioSpread of the measured mean latency.
 Spread MeanRatioSpread(const EngineRun& a, const EngineRun& b, int op);
 
 }  // namespace listbench

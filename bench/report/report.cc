@@ -590,30 +590,6 @@ std::string LatencySection(const CompareSetup& s, const EngineRun& sq, const Eng
   return md;
 }
 
-// Per repetition, a's modelled mean latency of `op` under storage profile
-// `profile` over b's, and their spread (repetitions paired by index).
-Spread ModelledRatioSpread(const EngineRun& a, const EngineRun& b, size_t profile, int op) {
-  std::vector<double> ratios;
-  for (size_t i = 0; i < a.repeats.size() && i < b.repeats.size(); ++i) {
-    const OpStats& x = OpStatsOf(a.repeats[i].run, op);
-    const OpStats& y = OpStatsOf(b.repeats[i].run, op);
-    if (profile >= x.modelled_ns.size() || profile >= y.modelled_ns.size()) continue;
-    const double d = y.modelled_ns[profile].mean();
-    if (d > 0) ratios.push_back(x.modelled_ns[profile].mean() / d);
-  }
-  return SpreadOf(ratios);
-}
-
-// The spread of er's modelled mean latency of `op` under `profile`, in µs.
-Spread ModelledMeanSpread(const EngineRun& er, size_t profile, int op) {
-  std::vector<double> means;
-  for (const EngineRepeat& rep : er.repeats) {
-    const OpStats& s = OpStatsOf(rep.run, op);
-    if (profile < s.modelled_ns.size()) means.push_back(s.modelled_ns[profile].mean() / 1000);
-  }
-  return SpreadOf(means);
-}
-
 // The three designs of the decomposition, from one CompareResult.
 struct Designs {
   const EngineRun* legacy = nullptr;
@@ -687,13 +663,14 @@ std::string DecompositionSection(const CompareResult& result) {
       "| profile | legacy normalized µs | tuned normalized | single table | whole | indexing "
       "| data model |\n|---|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < profiles.size(); ++i) {
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", profiles[i].name,
-                      SpreadText(ModelledMeanSpread(*x.legacy, i, kAllOps), us),
-                      SpreadText(ModelledMeanSpread(*x.tuned, i, kAllOps), us),
-                      SpreadText(ModelledMeanSpread(*x.single, i, kAllOps), us),
-                      SpreadText(ModelledRatioSpread(*x.legacy, *x.single, i, kAllOps), times),
-                      SpreadText(ModelledRatioSpread(*x.legacy, *x.tuned, i, kAllOps), times),
-                      SpreadText(ModelledRatioSpread(*x.tuned, *x.single, i, kAllOps), times));
+    md += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} |\n", profiles[i].name,
+        SpreadText(FigureSpread(*x.legacy, kAllOps, ModelledMeanUs(i)), us),
+        SpreadText(FigureSpread(*x.tuned, kAllOps, ModelledMeanUs(i)), us),
+        SpreadText(FigureSpread(*x.single, kAllOps, ModelledMeanUs(i)), us),
+        SpreadText(FigureRatioSpread(*x.legacy, *x.single, kAllOps, ModelledMeanUs(i)), times),
+        SpreadText(FigureRatioSpread(*x.legacy, *x.tuned, kAllOps, ModelledMeanUs(i)), times),
+        SpreadText(FigureRatioSpread(*x.tuned, *x.single, kAllOps, ModelledMeanUs(i)), times));
   }
   const bool tuned_compared = result.engines.at("sqlite").sqlite_schema == SqliteSchema::kTuned;
   md += tuned_compared ? "\nThe sections below compare the tuned normalized schema with the "
