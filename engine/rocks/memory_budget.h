@@ -49,10 +49,10 @@ struct RocksMemoryBudget {
 // The smallest share of the cache one shard gets (cache_shard_bits).
 inline constexpr size_t kMinCacheShardBytes = size_t{16} << 20;
 
-// The budget of a store with `cache_bytes` of cache: memtables a quarter
-// (two write buffers of an eighth each, so one can fill while the other is
-// flushed), the rest for blocks; write buffers at least 64 KiB (RocksDB's
-// minimum).
+// The budget of a store with `cache_bytes` of cache: memtables a sixteenth
+// (two write buffers of a thirty-second each, so one can fill while the
+// other is flushed), the rest for blocks; write buffers at least 64 KiB
+// (RocksDB's minimum).
 RocksMemoryBudget RocksMemoryBudgetFor(size_t cache_bytes);
 
 }  // namespace listbench
