@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/drivers/compare.h"
 #include "tests/store_test_util.h"
 
 namespace listbench {
@@ -118,6 +119,52 @@ TEST(CompareRepeatTest, ABadRepeatCountIsOneLineAndWritesNothing) {
     EXPECT_NE(r.err.find("--repeat"), std::string::npos) << bad << "\n" << r.err;
     EXPECT_FALSE(std::filesystem::exists(tmp.Sub("out"))) << bad;
   }
+}
+
+// One repetition whose requests (all of one pattern) took `latency_ns`, and
+// whose modelled latency under profile 0 was `modelled_ns` (none: the
+// repetition modelled nothing).
+EngineRepeat RepeatOf(std::vector<uint64_t> latency_ns, std::vector<uint64_t> modelled_ns) {
+  EngineRepeat rep;
+  for (uint64_t v : latency_ns) rep.run.all.latency_ns.Add(v);
+  if (!modelled_ns.empty()) {
+    rep.run.all.modelled_ns.resize(1);
+    for (uint64_t v : modelled_ns) rep.run.all.modelled_ns[0].Add(v);
+  }
+  return rep;
+}
+
+TEST(CompareRepeatTest, FigureSpreadsPairRepetitionsAndSkipMissingFigures) {
+  EngineRun a, b;
+  // Means of a: 0.2, 0.4, 0.6 µs; modelled: 1, 3 µs, then none.
+  a.repeats = {RepeatOf({100, 300}, {1000}), RepeatOf({400}, {2000, 4000}), RepeatOf({600}, {})};
+  // Means of b: 0.1, 0.2 µs, then no request at all; modelled 0.5, 1 µs.
+  b.repeats = {RepeatOf({100}, {500}), RepeatOf({200}, {1000}), RepeatOf({}, {})};
+
+  const Spread mean = FigureSpread(a, kAllOps, MeanLatencyUs);
+  EXPECT_EQ(mean.n, 3u);
+  EXPECT_DOUBLE_EQ(mean.min, 0.2);
+  EXPECT_DOUBLE_EQ(mean.median, 0.4);
+  EXPECT_DOUBLE_EQ(mean.max, 0.6);
+
+  // Repetition 3 is left out: b served nothing there.
+  const Spread ratio = MeanRatioSpread(a, b, kAllOps);
+  EXPECT_EQ(ratio.n, 2u);
+  EXPECT_DOUBLE_EQ(ratio.min, 2.0);
+  EXPECT_DOUBLE_EQ(ratio.max, 2.0);
+
+  // Modelled: repetition 3 of a has no profile 0; an even count's median is
+  // the mean of the middle two.
+  const Spread modelled = FigureSpread(a, kAllOps, ModelledMeanUs(0));
+  EXPECT_EQ(modelled.n, 2u);
+  EXPECT_DOUBLE_EQ(modelled.median, 2.0);
+  const Spread modelled_ratio = FigureRatioSpread(a, b, kAllOps, ModelledMeanUs(0));
+  EXPECT_EQ(modelled_ratio.n, 2u);
+  EXPECT_DOUBLE_EQ(modelled_ratio.min, 2.0);
+  EXPECT_DOUBLE_EQ(modelled_ratio.median, 2.5);
+  EXPECT_DOUBLE_EQ(modelled_ratio.max, 3.0);
+  // A profile nothing modelled has no figures.
+  EXPECT_EQ(FigureSpread(a, kAllOps, ModelledMeanUs(1)).n, 0u);
 }
 
 }  // namespace
