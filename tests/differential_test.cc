@@ -24,10 +24,9 @@ class DifferentialTest : public ::testing::TestWithParam<SqliteSchema> {
   void SetUp() override {
     for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
       const std::string dir = tmp_.Sub(std::string(EngineName(e)));
-      std::filesystem::create_directory(dir);
       StoreOptions o;
       o.sqlite_schema = GetParam();
-      auto s = OpenStore(e, dir, o);
+      auto s = testing::OpenNewStore(e, dir, o);
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       auto loader = (*s)->NewBulkLoader();
       ASSERT_TRUE(GenerateDataset(kSpec, loader.get(), nullptr).ok());

@@ -17,9 +17,7 @@ namespace {
 class OnboardingTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    const std::string dir = tmp_.Sub("store");
-    std::filesystem::create_directory(dir);
-    auto s = OpenStore(GetParam(), dir, StoreOptions{});
+    auto s = testing::OpenNewStore(GetParam(), tmp_.Sub("store"));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     auto loader = store_->NewBulkLoader();

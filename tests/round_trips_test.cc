@@ -50,9 +50,7 @@ Status StatusOf(const StatusOr<T>& r) {
 class RoundTripsTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    const std::string dir = tmp_.Sub("store");
-    std::filesystem::create_directory(dir);
-    auto s = OpenStore(GetParam(), dir, StoreOptions{});
+    auto s = testing::OpenNewStore(GetParam(), tmp_.Sub("store"));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     ASSERT_TRUE(testing::LoadTiny(*store_).ok());

@@ -17,9 +17,7 @@ namespace {
 class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string dir = tmp_.Sub("rocksdb");
-    std::filesystem::create_directory(dir);
-    auto s = OpenStore(Engine::kRocksDb, dir, StoreOptions{});
+    auto s = testing::OpenNewStore(Engine::kRocksDb, tmp_.Sub("rocksdb"));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     ASSERT_TRUE(testing::LoadTiny(*store_).ok());
@@ -117,10 +115,9 @@ TEST_F(RunnerTest, OneClientSeriesCountsEachSecondsRequests) {
 TEST(RunnerBackgroundTest, FlushesDuringTheRunAreReported) {
   testing::TempDir tmp;
   const std::string dir = tmp.Sub("rocksdb");
-  std::filesystem::create_directory(dir);
   StoreOptions o;
   o.cache_bytes = size_t{1} << 20;
-  auto s = OpenStore(Engine::kRocksDb, dir, o);
+  auto s = testing::OpenNewStore(Engine::kRocksDb, dir, o);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   Store& store = **s;
   ASSERT_TRUE(testing::LoadTiny(store).ok());

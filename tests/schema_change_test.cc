@@ -118,9 +118,7 @@ class SchemaChangeTest : public ::testing::Test {
 
   // A fresh store of `e` holding kSpec, in tmp_/<name>.
   std::unique_ptr<Store> Load(Engine e, const std::string& name, StoreOptions o = {}) {
-    const std::string dir = tmp_.Sub(name);
-    std::filesystem::create_directory(dir);
-    auto s = OpenStore(e, dir, o);
+    auto s = testing::OpenNewStore(e, tmp_.Sub(name), o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     if (!s.ok()) return nullptr;
     auto loader = (*s)->NewBulkLoader();

@@ -52,10 +52,9 @@ class ModelledByDecoratorTest : public ::testing::TestWithParam<Engine> {};
 TEST_P(ModelledByDecoratorTest, EachRequestIsChargedItsOwnIoAndRoundTrips) {
   testing::TempDir tmp;
   const std::string dir = tmp.Sub("s");
-  std::filesystem::create_directory(dir);
   StoreOptions o;
   o.durable = true;  // writes sync: the sync term is exercised too
-  auto s = OpenStore(GetParam(), dir, o);
+  auto s = testing::OpenNewStore(GetParam(), dir, o);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_TRUE(testing::LoadTiny(**s).ok());
   const bool sqlite = GetParam() == Engine::kSqlite;

@@ -123,6 +123,14 @@ std::string TinyAnswers(Store& s) {
   return out;
 }
 
+StatusOr<std::unique_ptr<Store>> OpenNewStore(Engine engine, const std::string& dir,
+                                              const StoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directory(dir, ec);
+  if (ec) return Status::IOError(dir + ": cannot create: " + ec.message());
+  return OpenStore(engine, dir, options);
+}
+
 Status LoadTiny(Store& store) {
   const TinyDataset& d = Tiny();
   std::unique_ptr<BulkLoader> loader = store.NewBulkLoader();

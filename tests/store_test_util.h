@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/store.h"
+#include "core/store_options.h"
+#include "engine/store_dir.h"
 
 namespace listbench::testing {
 
@@ -47,6 +49,11 @@ struct TinyDataset {
   const Payment& payment(EntityId id) const;
 };
 const TinyDataset& Tiny();
+
+// Creates the directory `dir` (its parent must exist) and opens a new, empty
+// store of `engine` in it.
+StatusOr<std::unique_ptr<Store>> OpenNewStore(Engine engine, const std::string& dir,
+                                              const StoreOptions& options = {});
 
 // Loads Tiny() into an empty store through its bulk loader.
 Status LoadTiny(Store& store);

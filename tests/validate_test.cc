@@ -237,10 +237,9 @@ class ValidateTest : public ::testing::Test {
   void SetUp() override {
     for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
       const std::string dir = tmp_.Sub(e == Engine::kSqlite ? "sqlite" : "rocksdb");
-      std::filesystem::create_directory(dir);
       StoreOptions o;
       o.create_if_missing = true;
-      auto s = OpenStore(e, dir, o);
+      auto s = testing::OpenNewStore(e, dir, o);
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       ASSERT_TRUE(testing::LoadTiny(**s).ok());
       stores_.push_back(std::move(*s));
