@@ -98,7 +98,7 @@ size_t CopyAll(Store& from, Store& to) {
 
 // Fails the first write to a WAL (either engine's) after Arm() with an I/O
 // error, once.
-class FailOneWalWrite final : public IoFaultInjector {
+class FailOneWalWrite final : public testing::BeforeOnlyInjector {
  public:
   void Arm() { armed_ = true; }
   bool fired() const { return fired_; }
@@ -109,11 +109,6 @@ class FailOneWalWrite final : public IoFaultInjector {
     fired_ = true;
     return IoVerdict::kIoError;
   }
-  void Created(const std::string&) override {}
-  void Synced(const std::string&) override {}
-  void DirSynced(const std::string&) override {}
-  void Renamed(const std::string&, const std::string&) override {}
-  void Deleted(const std::string&) override {}
 
  private:
   std::atomic<bool> armed_{false}, fired_{false};

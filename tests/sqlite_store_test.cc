@@ -208,7 +208,7 @@ TEST_F(SqliteStoreTest, DurableCommitsSyncAndRelaxedOnesDoNot) {
 
 // Records which threads wrote to the database file itself (not its WAL):
 // in WAL mode only a checkpoint does. Never injects a fault. Thread-safe.
-class DatabaseWriters : public IoFaultInjector {
+class DatabaseWriters : public testing::BeforeOnlyInjector {
  public:
   void Record(bool on) { recording_.store(on); }
   std::set<std::thread::id> writers() {
@@ -222,11 +222,6 @@ class DatabaseWriters : public IoFaultInjector {
     }
     return IoVerdict::kProceed;
   }
-  void Created(const std::string&) override {}
-  void Synced(const std::string&) override {}
-  void DirSynced(const std::string&) override {}
-  void Renamed(const std::string&, const std::string&) override {}
-  void Deleted(const std::string&) override {}
 
  private:
   std::atomic<bool> recording_{false};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/io_fault.h"
 #include "core/store.h"
 #include "core/store_options.h"
 #include "engine/store_dir.h"
@@ -54,6 +55,17 @@ const TinyDataset& Tiny();
 // store of `engine` in it.
 StatusOr<std::unique_ptr<Store>> OpenNewStore(Engine engine, const std::string& dir,
                                               const StoreOptions& options = {});
+
+// A fault injector for tests that look only at the calls before they run
+// (Before); the notifications after them are ignored.
+class BeforeOnlyInjector : public IoFaultInjector {
+ public:
+  void Created(const std::string&) override {}
+  void Synced(const std::string&) override {}
+  void DirSynced(const std::string&) override {}
+  void Renamed(const std::string&, const std::string&) override {}
+  void Deleted(const std::string&) override {}
+};
 
 // Loads Tiny() into an empty store through its bulk loader.
 Status LoadTiny(Store& store);
