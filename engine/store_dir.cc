@@ -115,4 +115,8 @@ Status CloneStore(Engine engine, const std::string& src, const std::string& dst)
   return engine == Engine::kSqlite ? CloneSqliteStore(src, dst) : CloneRocksStore(src, dst);
 }
 
+Status VerifyStoreFiles(Engine engine, const std::string& dir) {
+  return engine == Engine::kSqlite ? VerifySqliteStoreFiles(dir) : VerifyRocksStoreFiles(dir);
+}
+
 }  // namespace listbench

@@ -79,6 +79,12 @@ StatusOr<std::unique_ptr<Store>> OpenStore(Engine engine, const std::string& dir
 // which must not exist.
 Status CloneStore(Engine engine, const std::string& src, const std::string& dst);
 
+// The engine's full check of the closed store in `dir`, reading every byte
+// of data: RocksDB's VerifyChecksum after a paranoid read-only open, SQLite's
+// PRAGMA integrity_check. OK, or Corruption/IOError naming the directory and
+// what failed. REQUIRES: no Store is open on `dir`.
+Status VerifyStoreFiles(Engine engine, const std::string& dir);
+
 }  // namespace listbench
 
 #endif  // LISTBENCH_ENGINE_STORE_DIR_H_

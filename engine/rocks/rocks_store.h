@@ -42,6 +42,12 @@ StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
 // REQUIRES: no Store is open on src_dir.
 Status CloneRocksStore(const std::string& src_dir, const std::string& dst_dir);
 
+// RocksDB's full check of the closed store in `dir`: a read-only open with
+// paranoid_checks, then DB::VerifyChecksum over every SST block. Corruption
+// (or the error that stopped the check) names `dir`. REQUIRES: no Store is
+// open on `dir`.
+Status VerifyRocksStoreFiles(const std::string& dir);
+
 // What occupies the block cache of an open RocksDB store (tests and
 // diagnostics of the memory budget).
 struct RocksCacheUsage {

@@ -62,6 +62,12 @@ StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
 // REQUIRES: no Store is open on src_dir.
 Status CloneSqliteStore(const std::string& src_dir, const std::string& dst_dir);
 
+// SQLite's full check of the closed store in `dir`: PRAGMA integrity_check
+// over every page (a WAL left behind is recovered first, as by any open).
+// Corruption names the file and the first problems found. REQUIRES: no
+// Store is open on `dir`.
+Status VerifySqliteStoreFiles(const std::string& dir);
+
 }  // namespace listbench
 
 #endif  // LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_H_
