@@ -79,6 +79,9 @@ TEST_P(DrillTest, DurableSurvivesSigkillAndPowerLoss) {
   EXPECT_EQ(r->crashes_sigkill, 3u);
   EXPECT_EQ(r->lost_acknowledged_writes, 0u);
   EXPECT_GT(r->acknowledged_writes, 0u);
+  // Every recovered store also had the engine's full check of its files.
+  EXPECT_EQ(r->store_file_checks, 6u);
+  EXPECT_EQ(r->store_file_check_failures, 0u);
 }
 
 // The drill runs on the index profile it is given: its loads, crash
@@ -135,6 +138,8 @@ TEST_P(DrillTest, RecoversAfterATransientFullDisk) {
   EXPECT_EQ(r->wrong_results, 0u) << Problems(*r);
   EXPECT_EQ(r->lost_acknowledged_writes, 0u) << Problems(*r);
   EXPECT_FALSE(r->Failed()) << Problems(*r);
+  EXPECT_EQ(r->store_file_checks, 1u);
+  EXPECT_EQ(r->store_file_check_failures, 0u) << Problems(*r);
 }
 
 TEST_P(DrillTest, TransientIoErrorsSurfaceAndClear) {

@@ -40,6 +40,8 @@ nlohmann::json ResultJson(const DrillResult& r) {
       {"unknown_outcome_present", r.unknown_outcome_present},
       {"holes", r.holes},
       {"integrity_failures", r.integrity_failures},
+      {"store_file_checks", r.store_file_checks},
+      {"store_file_check_failures", r.store_file_check_failures},
       {"differential_failures", r.differential_failures},
       {"wrong_results", r.wrong_results},
       {"not_recovered", r.not_recovered},
@@ -87,6 +89,9 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
       "  integrity failures {}, differential failures {}, wrong results {}, not "
       "recovered {}\n",
       r.integrity_failures, r.differential_failures, r.wrong_results, r.not_recovered);
+  fmt::print("  full store checks after the cycle ({}): {}, failed {}\n",
+             r.engine == Engine::kSqlite ? "integrity_check" : "paranoid open + VerifyChecksum",
+             r.store_file_checks, r.store_file_check_failures);
   if (sc.kind == DrillKind::kCrash) {
     std::string by;
     for (const auto& [k, v] : r.lost_by_crash) {

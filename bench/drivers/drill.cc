@@ -401,6 +401,18 @@ Status CheckAgainstReplay(const CrashCycleCtx& c, Store& s, const WorkloadData& 
   return Status::OK();
 }
 
+// The engine's full check of the closed store in `dir` (every SST block's
+// checksum, every SQLite page), recorded in `rec`. A failure is an integrity
+// failure.
+void CheckStoreFiles(Engine engine, const std::string& dir, CycleRecord* rec) {
+  rec->files_checked = true;
+  const Status s = VerifyStoreFiles(engine, dir);
+  if (s.ok()) return;
+  rec->files_ok = false;
+  rec->integrity_ok = false;
+  rec->problems.push_back("full store check after the cycle: " + s.ToString());
+}
+
 // One crash cycle: a fresh copy, a child crashed on it (setup, run), the
 // recovery and its checks (check), the child's throughput (report).
 Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, CycleRecord* rec,
@@ -431,6 +443,8 @@ Status CrashCycle(const CrashCycleCtx& c, uint64_t cycle, uint64_t crash_nth, Cy
     rec->problems.push_back(broken);
   }
   LB_RETURN_IF_ERROR(CheckAgainstReplay(c, *store, *data, *run, present, seed, rec, res));
+  store.reset();
+  CheckStoreFiles(c.engine, c.cycle_dir, rec);
 
   rec->ops_started = run->oracle.started;
   if (run->last_outcome > run->first_write) {
@@ -801,6 +815,8 @@ Status ErrorsCycle::Check() {
       ++res_->outcomes["io_error_applied_after_restart"];  // at the final reopen
     }
   }
+  reopened->reset();
+  CheckStoreFiles(engine_, dir_, rec_);
   return Status::OK();
 }
 
@@ -826,6 +842,8 @@ void AddCycle(const CycleRecord& rec, DrillKind kind, DrillResult* res) {
   res->unknown_outcome_writes += rec.unknown;
   res->unknown_outcome_present += rec.unknown_present;
   if (!rec.integrity_ok) ++res->integrity_failures;
+  if (rec.files_checked) ++res->store_file_checks;
+  if (!rec.files_ok) ++res->store_file_check_failures;
   if (!rec.differential_ok) ++res->differential_failures;
   if (rec.crash != "none") res->recovery_ms.push_back(rec.recovery_ms);
 }

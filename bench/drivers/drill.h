@@ -15,6 +15,10 @@
 //     later one is present -- what survived is a prefix of what was sent;
 //   * the store's own invariants (SQLite integrity_check + foreign keys;
 //     single-table denormalized copies and index items);
+//   * once the store is closed, the engine's full check of its files
+//     (engine/store_dir.h VerifyStoreFiles: RocksDB VerifyChecksum after a
+//     read-only open with paranoid_checks, SQLite integrity_check), which
+//     every errors-drill cycle also gets after its final reopen;
 //   * the differential check: a reference copy of the base replays exactly
 //     the writes before the first one that did not survive, and every read
 //     of a verify trace (plus every listing the cycle touched) answers
@@ -89,6 +93,11 @@ struct CycleRecord {
   uint64_t unknown = 0;
   uint64_t unknown_present = 0;
   bool integrity_ok = true;
+  // The engine's full check of the closed store after the cycle
+  // (VerifyStoreFiles: RocksDB VerifyChecksum on a paranoid open, SQLite
+  // integrity_check): whether it ran and whether it passed.
+  bool files_checked = false;
+  bool files_ok = true;
   bool differential_ok = true;
   double recovery_ms = 0;
   double started_at_s = 0;            // since the drill started
@@ -118,8 +127,12 @@ struct DrillResult {
   uint64_t lost_acknowledged_writes = 0;
   uint64_t unknown_outcome_writes = 0;
   uint64_t unknown_outcome_present = 0;
-  uint64_t holes = 0;                  // a write absent while a later one is present
-  uint64_t integrity_failures = 0;     // cycles whose store failed its own checks
+  uint64_t holes = 0;               // a write absent while a later one is present
+  uint64_t integrity_failures = 0;  // cycles whose store failed its own checks
+  // Of them: cycles whose closed store was given the engine's full check
+  // (VerifyStoreFiles), and those that failed it.
+  uint64_t store_file_checks = 0;
+  uint64_t store_file_check_failures = 0;
   uint64_t differential_failures = 0;  // cycles whose reads disagreed with the reference
   uint64_t wrong_results = 0;          // errors drill: reads that succeeded with a wrong answer
   uint64_t not_recovered = 0;          // errors drill: cycles that failed after faults cleared
