@@ -96,6 +96,25 @@ StatusOr<std::string> ReasonToCheck(Engine engine, const std::string& dir, const
   return std::string();
 }
 
+// The check's report `message` about `dir` as part of one line: without a
+// leading "<dir>: ", its lines (SQLite's integrity_check gives one per
+// problem) joined with "; ", at most kMaxProblemChars long.
+std::string OneLineProblem(std::string message, const std::string& dir) {
+  constexpr size_t kMaxProblemChars = 300;
+  if (message.rfind(dir + ": ", 0) == 0) message.erase(0, dir.size() + 2);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  std::string out;
+  for (char c : message) {
+    if (c == '\n') {
+      out += "; ";
+    } else {
+      out += c;
+    }
+  }
+  if (out.size() > kMaxProblemChars) out = out.substr(0, kMaxProblemChars) + " ...";
+  return out;
+}
+
 // Checks the complete load in `dir` (manifest `m`) before it is reused: OK
 // (recording the current fingerprint after a full check that passed), or
 // Corruption "<dir>: the pristine load is damaged (<problem>)".
@@ -112,10 +131,8 @@ Status CheckBeforeReuse(Engine engine, const std::string& dir, Manifest m, bool 
   }
   Status s = VerifyStoreFiles(engine, dir);
   if (!s.ok()) {
-    std::string problem = s.ToString();
-    const std::string prefix = dir + ": ";
-    if (s.message().rfind(prefix, 0) == 0) problem = s.message().substr(prefix.size());
-    return Status::Corruption(dir + ": the pristine load is damaged (" + problem + ")");
+    return Status::Corruption(dir + ": the pristine load is damaged (" +
+                              OneLineProblem(s.message(), dir) + ")");
   }
   *verified = true;
   if (m.fingerprint == now) return Status::OK();
