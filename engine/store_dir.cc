@@ -1,5 +1,9 @@
 #include "engine/store_dir.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,6 +18,41 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kManifestMagic = "listbench-store";
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Whether `name` in a store directory of `engine` is one of its data files.
+bool IsDataFile(Engine engine, const std::string& name) {
+  if (engine == Engine::kRocksDb) return EndsWith(name, ".sst") || EndsWith(name, ".blob");
+  return name == kSqliteFileName || name == std::string(kSqliteFileName) + "-wal";
+}
+
+nlohmann::json FingerprintJson(const StoreFingerprint& f) {
+  nlohmann::json files = nlohmann::json::array();
+  for (const DataFileStamp& d : f) {
+    files.push_back({{"name", d.name}, {"bytes", d.bytes}, {"mtime_ns", d.mtime_ns}});
+  }
+  return files;
+}
+
+// The "data_files" array; nullopt if it is malformed.
+std::optional<StoreFingerprint> FingerprintFromJson(const nlohmann::json& files) {
+  if (!files.is_array()) return std::nullopt;
+  StoreFingerprint f;
+  for (const nlohmann::json& d : files) {
+    if (!d.is_object() || !d.contains("name") || !d["name"].is_string() || !d.contains("bytes") ||
+        !d["bytes"].is_number_unsigned() || !d.contains("mtime_ns") ||
+        !d["mtime_ns"].is_number_integer()) {
+      return std::nullopt;
+    }
+    f.push_back(
+        {d["name"].get<std::string>(), d["bytes"].get<uint64_t>(), d["mtime_ns"].get<int64_t>()});
+  }
+  return f;
+}
 
 }  // namespace
 
@@ -65,6 +104,10 @@ StatusOr<Manifest> ReadManifest(const std::string& dir) {
     m.sqlite_schema = *schema;
   }
   m.listbench_version = j.value("listbench_version", "");
+  if (j.contains("data_files")) {
+    m.fingerprint = FingerprintFromJson(j["data_files"]);
+    if (!m.fingerprint) return Status::Corruption(path.string() + ": malformed data_files");
+  }
   if (m.format_version != kStoreFormatVersion) {
     return Status::NotSupported(dir + ": store format version " + std::to_string(m.format_version) +
                                 " (made by listbench " +
@@ -86,6 +129,7 @@ Status WriteManifest(const std::string& dir, const Manifest& m) {
       {"listbench_version", m.listbench_version},
   };
   if (m.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(m.sqlite_schema);
+  if (m.fingerprint) j["data_files"] = FingerprintJson(*m.fingerprint);
   return WriteFileAtomically((fs::path(dir) / kManifestFileName).string(), j.dump(2) + "\n");
 }
 
@@ -113,6 +157,29 @@ Status CloneStore(Engine engine, const std::string& src, const std::string& dst)
   std::error_code ec;
   if (fs::exists(dst, ec)) return Status::InvalidArgument(dst + ": already exists");
   return engine == Engine::kSqlite ? CloneSqliteStore(src, dst) : CloneRocksStore(src, dst);
+}
+
+StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir) {
+  StoreFingerprint f;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!IsDataFile(engine, name)) continue;
+    struct stat st;
+    if (::stat(it->path().c_str(), &st) != 0) {
+      return PosixError(it->path().string() + ": cannot stat", errno);
+    }
+    // An empty -wal holds no data; the read-only connection a clone reads
+    // through leaves one behind, touched by every clone.
+    if (engine == Engine::kSqlite && st.st_size == 0 && name != kSqliteFileName) continue;
+    f.push_back({name, static_cast<uint64_t>(st.st_size),
+                 static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
+  }
+  if (ec) return Status::IOError(dir + ": cannot list: " + ec.message());
+  std::sort(f.begin(), f.end(),
+            [](const DataFileStamp& a, const DataFileStamp& b) { return a.name < b.name; });
+  return f;
 }
 
 Status VerifyStoreFiles(Engine engine, const std::string& dir) {

@@ -9,8 +9,10 @@
 //   DIR/sqlite-legacy/  the same with the legacy index profile
 //   DIR/rocksdb/        LISTBENCH.json + RocksDB files
 // The manifest records engine, store format version, generator version,
-// dataset spec (listings, seed), the SQLite index profile and whether
-// loading completed.
+// dataset spec (listings, seed), the SQLite index profile, whether loading
+// completed and, once it did, the fingerprint of the data files (name, size
+// and modification time of each), which is how a later reuse notices that
+// the files changed without reading them.
 #ifndef LISTBENCH_ENGINE_STORE_DIR_H_
 #define LISTBENCH_ENGINE_STORE_DIR_H_
 
@@ -39,6 +41,16 @@ std::optional<Engine> ParseEngine(std::string_view name);
 // Parses "sqlite", "rocksdb" or "both" into the engines it names.
 std::optional<std::vector<Engine>> ParseEngineList(std::string_view name);
 
+// One file that holds a store's data, as the file system describes it.
+struct DataFileStamp {
+  std::string name;  // within the store directory
+  uint64_t bytes = 0;
+  int64_t mtime_ns = 0;  // modification time, ns since the epoch
+  bool operator==(const DataFileStamp&) const = default;
+};
+// A cheap fingerprint of a store's data: its data files sorted by name.
+using StoreFingerprint = std::vector<DataFileStamp>;
+
 struct Manifest {
   Engine engine = Engine::kSqlite;
   int format_version = kStoreFormatVersion;
@@ -50,6 +62,9 @@ struct Manifest {
   SqliteSchema sqlite_schema = SqliteSchema::kTuned;
   bool complete = false;  // loading finished and was made durable
   std::string listbench_version;
+  // The data files when the load completed (or when a full check last
+  // passed); absent in a manifest written before fingerprints existed.
+  std::optional<StoreFingerprint> fingerprint;
 };
 
 // The name of a design's store directory and results: "rocksdb", "sqlite"
@@ -78,6 +93,17 @@ StatusOr<std::unique_ptr<Store>> OpenStore(Engine engine, const std::string& dir
 // Copies a closed, complete store directory (data and manifest) to `dst`,
 // which must not exist.
 Status CloneStore(Engine engine, const std::string& src, const std::string& dst);
+
+// The fingerprint of the data files of the closed store in `dir`: the files
+// that hold data and that reopening or cloning the store leaves alone.
+// RocksDB: the *.sst and *.blob files (written once, never changed; the
+// MANIFEST-, OPTIONS-, LOG, WAL, CURRENT, IDENTITY and LOCK files are
+// rewritten by every read-write open, which a clone does). SQLite: the
+// database file and its -wal when that is not empty (the read-only
+// connection a clone reads through leaves an empty -wal and -shm behind and
+// touches them). IOError if the directory
+// cannot be listed or a file cannot be stat'ed.
+StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir);
 
 // The engine's full check of the closed store in `dir`, reading every byte
 // of data: RocksDB's VerifyChecksum after a paranoid read-only open, SQLite's

@@ -88,7 +88,7 @@ TEST(DrillOracleTest, AnAckForAWriteNotInTheStoreIsLost) {
   testing::TempDir dir;
   const DatasetSpec spec{200, 4};
   StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, dir.Sub("base"), spec, StoreOptions{},
-                                           ExistingLoad::kReplace, false);
+                                           {ExistingLoad::kReplace}, false);
   ASSERT_TRUE(base.ok()) << base.status().ToString();
   StatusOr<std::unique_ptr<Store>> store = OpenStore(Engine::kSqlite, base->dir, StoreOptions{});
   ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -121,7 +121,7 @@ TEST(DrillOracleTest, RejectedAndUnansweredWritesAreNotLost) {
   testing::TempDir dir;
   const DatasetSpec spec{200, 4};
   StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, dir.Sub("base"), spec, StoreOptions{},
-                                           ExistingLoad::kReplace, false);
+                                           {ExistingLoad::kReplace}, false);
   ASSERT_TRUE(base.ok()) << base.status().ToString();
   StatusOr<std::unique_ptr<Store>> store = OpenStore(Engine::kSqlite, base->dir, StoreOptions{});
   ASSERT_TRUE(store.ok()) << store.status().ToString();

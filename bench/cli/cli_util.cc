@@ -41,6 +41,21 @@ StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r) {
   return o;
 }
 
+void AddLoadReuseFlags(cxxopts::Options& options) {
+  options.add_options("pristine load")(
+      "verify-store",
+      "run the engine's full check of a reused pristine load (RocksDB checksums, SQLite "
+      "integrity_check) even when its data files look unchanged")(
+      "replace", "delete and load again a pristine load that fails that check");
+}
+
+LoadReuse LoadReuseFromFlags(const cxxopts::ParseResult& r) {
+  LoadReuse reuse;
+  reuse.existing = r.count("replace") ? ExistingLoad::kReplace : ExistingLoad::kReplaceOther;
+  reuse.verify = r.count("verify-store") > 0;
+  return reuse;
+}
+
 namespace {
 
 // cxxopts says "Argument 'x' failed to parse" without naming the flag; find

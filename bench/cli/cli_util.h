@@ -10,6 +10,7 @@
 #include <cxxopts.hpp>
 #include <string>
 
+#include "bench/harness/store_setup.h"
 #include "bench/report/result_files.h"
 #include "core/status.h"
 #include "core/store_options.h"
@@ -30,6 +31,14 @@ StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r);
 // --sqlite-schema alone (for commands that take it outside AddDatasetFlags);
 // InvalidArgument naming the flag for an unknown profile.
 StatusOr<SqliteSchema> SqliteSchemaFromFlags(const cxxopts::ParseResult& r);
+
+// Adds --verify-store and --replace (shared by every command that reuses a
+// pristine load in WORK/base), which there replaces another dataset without
+// being asked; --replace lets it replace a damaged load too.
+void AddLoadReuseFlags(cxxopts::Options& options);
+// Reads them back: ExistingLoad::kReplace with --replace, else
+// kReplaceOther.
+LoadReuse LoadReuseFromFlags(const cxxopts::ParseResult& r);
 
 // Parses argv. Unknown flags, malformed values and stray positional
 // arguments become InvalidArgument. Adds and handles -h/--help: `*help` is

@@ -41,7 +41,10 @@ int LoadCommand(int argc, char** argv) {
                         cxxopts::value<std::string>()->default_value("both"))(
       "data-dir", "data directory; each engine gets DIR/<engine>/",
       cxxopts::value<std::string>()->default_value("data"))(
-      "replace", "replace a different dataset already loaded in DIR/<engine>")(
+      "replace", "replace a different dataset or a damaged load already in DIR/<engine>")(
+      "verify-store",
+      "run the engine's full check of a reused load (RocksDB checksums, SQLite "
+      "integrity_check) even when its data files look unchanged")(
       "json", "also write the load report to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
   bool help = false;
@@ -64,7 +67,9 @@ int LoadCommand(int argc, char** argv) {
     if (!s.ok()) return ReportError("load", s);
   }
   const std::string data_dir = r["data-dir"].as<std::string>();
-  const ExistingLoad existing = r.count("replace") ? ExistingLoad::kReplace : ExistingLoad::kRefuse;
+  LoadReuse reuse;
+  reuse.existing = r.count("replace") ? ExistingLoad::kReplace : ExistingLoad::kRefuse;
+  reuse.verify = r.count("verify-store") > 0;
 
   Status dir_ok = CheckDataDir(data_dir);
   if (!dir_ok.ok()) return ReportError("load", dir_ok);
@@ -81,7 +86,7 @@ int LoadCommand(int argc, char** argv) {
   if (!store_options.ok()) return ReportError("load", store_options.status());
   for (Engine e : *engines) {
     StatusOr<LoadReport> rep =
-        PrepareStore(e, data_dir, *spec, *store_options, existing, /*progress=*/true);
+        PrepareStore(e, data_dir, *spec, *store_options, reuse, /*progress=*/true);
     if (!rep.ok()) return ReportError("load", rep.status());
     const double secs = rep->seconds > 0 ? rep->seconds : 1e-9;
     if (rep->reused) {

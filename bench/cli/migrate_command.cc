@@ -178,6 +178,7 @@ void AddMigrateFlags(cxxopts::Options& options) {
       cxxopts::value<uint64_t>()->default_value("1000"))("rollback-after-cutover",
                                                          "roll back instead of finalizing");
   AddDatasetFlags(options);
+  AddLoadReuseFlags(options);
 }
 
 // The dataset, the workload and the scenario.
@@ -215,6 +216,7 @@ Status ReadInputFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
 // The run's length and pace, and the migration's own settings.
 Status ReadRunFlags(const cxxopts::ParseResult& r, MigrateConfig* cfg) {
   cfg->work_dir = r["work-dir"].as<std::string>();
+  cfg->reuse = LoadReuseFromFlags(r);
   cfg->ops_before = r["ops-before"].as<uint64_t>();
   cfg->ops_after = r["ops-after"].as<uint64_t>();
   cfg->max_ops = r["max-ops"].as<uint64_t>();

@@ -37,6 +37,7 @@ void AddRunFlags(cxxopts::Options& options) {
       cxxopts::value<double>())("json", "also write the summary to this JSON file",
                                 cxxopts::value<std::string>());
   AddDatasetFlags(options);
+  AddLoadReuseFlags(options);
 }
 
 // Fills `s` (but its engines and experiments) from the flags; the --json
@@ -78,6 +79,7 @@ StatusOr<CompareSetup> ReadRunFlags(const cxxopts::ParseResult& r, std::string* 
   s.store_options = *store_options;
   s.store_options.cache_bytes = static_cast<size_t>(s.cache_mb) << 20;
   s.work_dir = r["work-dir"].as<std::string>();
+  s.reuse = LoadReuseFromFlags(r);
   LB_RETURN_IF_ERROR(CheckDataDir(s.work_dir));
   if (r.count("json")) {
     *json_path = r["json"].as<std::string>();

@@ -40,6 +40,7 @@ void AddSaturateFlags(cxxopts::Options& options) {
       "out", "directory for saturate.json, saturate.csv and saturate-<engine>.png",
       cxxopts::value<std::string>()->default_value("saturate-out"));
   AddDatasetFlags(options);
+  AddLoadReuseFlags(options);
 }
 
 SaturateOptions ReadStepFlags(const cxxopts::ParseResult& r, uint64_t warmup) {
@@ -78,6 +79,7 @@ StatusOr<SaturateSetup> ReadSaturateFlags(const cxxopts::ParseResult& r, std::st
   s.store_options = *store_options;
   s.store_options.cache_bytes = static_cast<size_t>(s.cache_mb) << 20;
   s.work_dir = r["work-dir"].as<std::string>();
+  s.reuse = LoadReuseFromFlags(r);
   *out_dir = r["out"].as<std::string>();
   if (out_dir->empty()) return Status::InvalidArgument("--out: must not be empty");
   // Bad input leaves nothing behind: undo the --out directory CheckDataDir

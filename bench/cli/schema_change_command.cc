@@ -43,6 +43,7 @@ void AddSchemaChangeFlags(cxxopts::Options& options) {
                                      cxxopts::value<uint64_t>()->default_value("64"))(
       "json", "also write the results to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
+  AddLoadReuseFlags(options);
 }
 
 // The suite the flags ask for; the --json destination goes to `json_path`.
@@ -53,6 +54,7 @@ StatusOr<SchemaChangeSuiteSpec> ReadSchemaChangeFlags(const cxxopts::ParseResult
   if (!dataset.ok()) return dataset.status();
   spec.dataset = *dataset;
   spec.work_dir = r["work-dir"].as<std::string>();
+  spec.reuse = LoadReuseFromFlags(r);
   spec.workload_path = r["workload"].as<std::string>();
   spec.rate = r["rate"].as<double>();
   spec.max_seconds = r["max-seconds"].as<double>();

@@ -30,6 +30,7 @@ struct VerifyFlags {
   int threads = 1;
   std::string json_path;
   std::string work_dir;
+  LoadReuse reuse;
   StoreOptions store_options;
 };
 
@@ -135,6 +136,7 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
       cxxopts::value<std::string>()->default_value("work"))(
       "json", "also write the report to this JSON file", cxxopts::value<std::string>());
   AddDatasetFlags(options);
+  AddLoadReuseFlags(options);
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, help);
   if (!flags.ok()) return flags.status();
   if (*help) return VerifyFlags{};
@@ -153,6 +155,7 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   f.json_path = r.count("json") ? r["json"].as<std::string>() : "";
   if (!f.json_path.empty()) LB_RETURN_IF_ERROR(CheckOutputPath("--json", f.json_path));
   f.work_dir = r["work-dir"].as<std::string>();
+  f.reuse = LoadReuseFromFlags(r);
   LB_RETURN_IF_ERROR(CheckDataDir(f.work_dir));
   StatusOr<StoreOptions> store_options = StoreOptionsFromFlags(r);
   if (!store_options.ok()) return store_options.status();
@@ -226,7 +229,7 @@ int VerifyCommand(int argc, char** argv) {
   const std::string base = (fs::path(f->work_dir) / "base").string();
   for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
     StatusOr<LoadReport> rep =
-        PrepareStore(e, base, f->spec, f->store_options, ExistingLoad::kReplace, /*progress=*/true);
+        PrepareStore(e, base, f->spec, f->store_options, f->reuse, /*progress=*/true);
     if (!rep.ok()) return ReportError("verify", rep.status());
     out["load"][std::string(EngineName(e))] = {{"reused", rep->reused}, {"seconds", rep->seconds}};
   }

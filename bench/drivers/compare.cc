@@ -50,8 +50,8 @@ Status PrepareEngines(const CompareSetup& s, const std::vector<Design>& designs,
                       CompareResult* result) {
   const std::string base = (fs::path(s.work_dir) / "base").string();
   for (const Design& d : designs) {
-    StatusOr<LoadReport> rep = PrepareStore(d.engine, base, s.spec, OptionsOf(s, d),
-                                            ExistingLoad::kReplace, /*progress=*/true);
+    StatusOr<LoadReport> rep =
+        PrepareStore(d.engine, base, s.spec, OptionsOf(s, d), s.reuse, /*progress=*/true);
     if (!rep.ok()) return rep.status();
     EngineRun& er = result->engines[d.name];
     er.sqlite_schema = d.schema;

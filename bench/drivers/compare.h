@@ -46,6 +46,7 @@ struct CompareSetup {
   WorkloadSpec workload;  // --ops/--warmup applied
   StoreOptions store_options;
   std::string work_dir;
+  LoadReuse reuse{ExistingLoad::kReplaceOther};  // of the pristine loads in WORK/base
   uint64_t cache_mb = 64;
   double cache_share = 0;  // > 0: cache = share x the engine's disk bytes
   std::vector<Engine> engines;

@@ -884,8 +884,8 @@ StatusOr<DrillResult> RunDrill(Engine engine, const Scenario& sc, const DrillOpt
   spec.seed = opts.seed;
   StoreOptions lo;
   lo.sqlite_schema = opts.sqlite_schema;
-  StatusOr<LoadReport> base =
-      PrepareStore(engine, opts.work_dir + "/drill-base", spec, lo, ExistingLoad::kReplace, false);
+  StatusOr<LoadReport> base = PrepareStore(engine, opts.work_dir + "/drill-base", spec, lo,
+                                           {ExistingLoad::kReplace}, false);
   if (!base.ok()) return base.status();
   const std::string workload_file = ScenarioWorkloadPath(sc);
   if (!fs::exists(workload_file, ec)) {

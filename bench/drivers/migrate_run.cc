@@ -580,8 +580,8 @@ StatusOr<std::string> PrepareRun(const MigrateConfig& cfg, const Paths& p) {
   StoreOptions lo;
   lo.durable = cfg.durable;
   lo.sqlite_schema = cfg.sqlite_schema;
-  StatusOr<LoadReport> base = PrepareStore(Engine::kSqlite, p.base, DatasetOf(cfg), lo,
-                                           ExistingLoad::kReplace, cfg.progress);
+  StatusOr<LoadReport> base =
+      PrepareStore(Engine::kSqlite, p.base, DatasetOf(cfg), lo, cfg.reuse, cfg.progress);
   if (!base.ok()) return base.status();
   fs::create_directories(p.target, ec);
   if (ec) return Status::IOError(p.target + ": cannot create: " + ec.message());

@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "bench/harness/histogram.h"
+#include "bench/harness/store_setup.h"
 #include "core/status.h"
 #include "core/store_options.h"
 #include "migration/migrating_store.h"
@@ -74,6 +75,7 @@ struct MigrateConfig {
   uint64_t cache_mb = 64;  // each store's cache (StoreOptions::cache_bytes)
   SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // the legacy (SQLite) store's indexes
   std::string work_dir = "work";                      // <work_dir>/migrate/...
+  LoadReuse reuse{ExistingLoad::kReplaceOther};  // of its pristine load (not in the child's config)
   uint64_t ops_before = 20000;       // requests on the legacy store before the migration begins
   uint64_t max_ops = 2000000;        // trace length: the migration must finish within it
   uint64_t ops_after = 2000;         // requests after the final phase

@@ -51,7 +51,7 @@ Status PrepareEngines(const SaturateSetup& s, SaturateResult* result) {
   const std::string base = (fs::path(s.work_dir) / "base").string();
   for (Engine e : s.engines) {
     StatusOr<LoadReport> rep =
-        PrepareStore(e, base, s.spec, s.store_options, ExistingLoad::kReplace, /*progress=*/true);
+        PrepareStore(e, base, s.spec, s.store_options, s.reuse, /*progress=*/true);
     if (!rep.ok()) return rep.status();
     SaturateEngineResult er;
     er.engine = e;

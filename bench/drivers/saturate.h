@@ -73,6 +73,7 @@ struct SaturateSetup {
   WorkloadSpec workload;  // its mix and keys (its rate, threads and length do not apply)
   StoreOptions store_options;
   std::string work_dir;
+  LoadReuse reuse{ExistingLoad::kReplaceOther};  // of the pristine loads in WORK/base
   uint64_t cache_mb = 64;
   std::vector<Engine> engines;
   SaturateOptions options;

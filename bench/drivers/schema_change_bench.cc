@@ -227,8 +227,8 @@ Status PrepareSuiteStores(const SchemaChangeSuiteSpec& spec) {
     if (std::find(engines.begin(), engines.end(), e) == engines.end()) engines.push_back(e);
   }
   for (Engine e : engines) {
-    StatusOr<LoadReport> rep = PrepareStore(e, base, spec.dataset, spec.store_options,
-                                            ExistingLoad::kReplace, spec.progress);
+    StatusOr<LoadReport> rep =
+        PrepareStore(e, base, spec.dataset, spec.store_options, spec.reuse, spec.progress);
     if (!rep.ok()) return rep.status();
   }
   return Status::OK();

@@ -24,6 +24,7 @@
 
 #include "bench/harness/build_info.h"
 #include "bench/harness/histogram.h"
+#include "bench/harness/store_setup.h"
 #include "core/status.h"
 #include "core/store.h"
 #include "core/store_options.h"
@@ -109,7 +110,8 @@ StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
 // report generator.
 struct SchemaChangeSuiteSpec {
   DatasetSpec dataset;
-  std::string work_dir = "work";  // pristine loads in WORK/base, runs in WORK/run
+  std::string work_dir = "work";                 // pristine loads in WORK/base, runs in WORK/run
+  LoadReuse reuse{ExistingLoad::kReplaceOther};  // of the pristine loads in WORK/base
   std::string workload_path = "workloads/writes.toml";
   double rate = 2000;
   double max_seconds = 120;  // trace length = rate x max_seconds writes

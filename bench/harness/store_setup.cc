@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -47,10 +48,96 @@ bool IsEmptyDir(const fs::path& p) {
   return fs::is_directory(p, ec) && fs::is_empty(p, ec);
 }
 
-bool Matches(const Manifest& m, const DatasetSpec& spec, const StoreOptions& options) {
-  return m.complete && m.listings == spec.listings && m.seed == spec.seed &&
+// Whether `m` describes a load (complete or not) of `spec` with this
+// generator and SQLite index profile.
+bool SameDataset(const Manifest& m, const DatasetSpec& spec, const StoreOptions& options) {
+  return m.listings == spec.listings && m.seed == spec.seed &&
          m.generator_version == kGeneratorVersion &&
          (m.engine != Engine::kSqlite || m.sqlite_schema == options.sqlite_schema);
+}
+
+bool Matches(const Manifest& m, const DatasetSpec& spec, const StoreOptions& options) {
+  return m.complete && SameDataset(m, spec, options);
+}
+
+// The first difference between the recorded fingerprint and the current
+// one, in words.
+std::string FingerprintChange(const StoreFingerprint& was, const StoreFingerprint& now) {
+  for (const DataFileStamp& w : was) {
+    auto it = std::find_if(now.begin(), now.end(),
+                           [&](const DataFileStamp& n) { return n.name == w.name; });
+    if (it == now.end()) return w.name + " is gone";
+    if (it->bytes != w.bytes) {
+      return w.name + " changed size (" + std::to_string(w.bytes) + " -> " +
+             std::to_string(it->bytes) + " bytes)";
+    }
+    if (it->mtime_ns != w.mtime_ns) return w.name + " was modified";
+  }
+  for (const DataFileStamp& n : now) {
+    auto it = std::find_if(was.begin(), was.end(),
+                           [&](const DataFileStamp& w) { return w.name == n.name; });
+    if (it == was.end()) return n.name + " is new";
+  }
+  return "";
+}
+
+// Why the complete load described by `m` needs the engine's full check
+// before it is reused ("" when it does not); `*now` gets its fingerprint.
+StatusOr<std::string> ReasonToCheck(Engine engine, const std::string& dir, const Manifest& m,
+                                    bool verify, StoreFingerprint* now) {
+  StatusOr<StoreFingerprint> f = FingerprintStoreFiles(engine, dir);
+  if (!f.ok()) return f.status();
+  *now = std::move(*f);
+  if (!m.fingerprint) return std::string("its manifest records no fingerprint of its data files");
+  if (*m.fingerprint != *now) {
+    return "its data files changed since it was loaded: " + FingerprintChange(*m.fingerprint, *now);
+  }
+  if (verify) return std::string("--verify-store");
+  return std::string();
+}
+
+// The check's report `message` about `dir` as part of one line: without a
+// leading "<dir>: ", its lines (SQLite's integrity_check gives one per
+// problem) joined with "; ", at most kMaxProblemChars long.
+std::string OneLineProblem(std::string message, const std::string& dir) {
+  constexpr size_t kMaxProblemChars = 300;
+  if (message.rfind(dir + ": ", 0) == 0) message.erase(0, dir.size() + 2);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  std::string out;
+  for (char c : message) {
+    if (c == '\n') {
+      out += "; ";
+    } else {
+      out += c;
+    }
+  }
+  if (out.size() > kMaxProblemChars) out = out.substr(0, kMaxProblemChars) + " ...";
+  return out;
+}
+
+// Checks the complete load in `dir` (manifest `m`) before it is reused: OK
+// (recording the current fingerprint after a full check that passed), or
+// Corruption "<dir>: the pristine load is damaged (<problem>)".
+Status CheckBeforeReuse(Engine engine, const std::string& dir, Manifest m, bool verify,
+                        bool progress, bool* verified) {
+  StoreFingerprint now;
+  StatusOr<std::string> reason = ReasonToCheck(engine, dir, m, verify, &now);
+  if (!reason.ok()) return reason.status();
+  *verified = false;
+  if (reason->empty()) return Status::OK();
+  if (progress) {
+    std::fprintf(stderr, "checking the %s store in %s (%s)\n",
+                 std::string(EngineName(engine)).c_str(), dir.c_str(), reason->c_str());
+  }
+  Status s = VerifyStoreFiles(engine, dir);
+  if (!s.ok()) {
+    return Status::Corruption(dir + ": the pristine load is damaged (" +
+                              OneLineProblem(s.message(), dir) + ")");
+  }
+  *verified = true;
+  if (m.fingerprint == now) return Status::OK();
+  m.fingerprint = std::move(now);
+  return WriteManifest(dir, m);
 }
 
 // Loads `spec` into the new, empty directory `dir`.
@@ -93,9 +180,75 @@ StatusOr<LoadReport> LoadInto(Engine engine, const std::string& dir, const Datas
     }
   }  // the store closes here; closing is part of the load time
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  StatusOr<StoreFingerprint> fingerprint = FingerprintStoreFiles(engine, dir);
+  if (!fingerprint.ok()) return fingerprint.status();
+  m.fingerprint = std::move(*fingerprint);
   m.complete = true;
   LB_RETURN_IF_ERROR(WriteManifest(dir, m));
   return report;
+}
+
+// Another dataset's load in `dir` (manifest `m`), as an error.
+Status AnotherDataset(Engine engine, const std::string& dir, const Manifest& m) {
+  return Status::InvalidArgument(
+      dir + ": already holds " + (m.complete ? "" : "an incomplete load of ") +
+      "another dataset (listings=" + std::to_string(m.listings) +
+      " seed=" + std::to_string(m.seed) + " generator=" + std::to_string(m.generator_version) +
+      (engine == Engine::kSqlite
+           ? " sqlite_schema=" + std::string(SqliteSchemaName(m.sqlite_schema))
+           : std::string()) +
+      "); use --replace or another --data-dir");
+}
+
+// Decides about the store already in the non-empty `dir`: true when it is
+// reused (*report filled), false when it was deleted to be loaded again, or
+// an error saying why it is neither.
+StatusOr<bool> ReuseOrClear(Engine engine, const std::string& dir, const DatasetSpec& spec,
+                            const StoreOptions& options, const LoadReuse& reuse, bool progress,
+                            LoadReport* report) {
+  StatusOr<Manifest> m = ReadManifest(dir);
+  if (!m.ok()) {
+    if (m.status().IsNotFound()) {
+      return Status::InvalidArgument(dir +
+                                     ": exists and is not a listbench store; "
+                                     "refusing to touch it");
+    }
+    return m.status();  // unreadable manifest or another format version
+  }
+  if (m->engine != engine) {
+    return Status::InvalidArgument(dir + ": holds a " + std::string(EngineName(m->engine)) +
+                                   " store, not " + std::string(EngineName(engine)));
+  }
+  const std::string name(EngineName(engine));
+  if (Matches(*m, spec, options)) {
+    Status s = CheckBeforeReuse(engine, dir, *m, reuse.verify, progress, &report->verified);
+    if (s.ok()) {
+      report->engine = engine;
+      report->dir = dir;
+      report->reused = true;
+      report->counts.listings = m->listings;
+      if (progress) {
+        std::fprintf(stderr, "reusing %s store in %s (listings=%llu seed=%llu)\n", name.c_str(),
+                     dir.c_str(), static_cast<unsigned long long>(m->listings),
+                     static_cast<unsigned long long>(m->seed));
+      }
+      return true;
+    }
+    if (s.code() != StatusCode::kCorruption) return s;
+    if (reuse.existing != ExistingLoad::kReplace) {
+      return Status::Corruption(s.message() + "; rerun with --replace to load it again");
+    }
+    if (progress) std::fprintf(stderr, "%s; loading it again\n", s.message().c_str());
+  } else if (!m->complete && SameDataset(*m, spec, options)) {
+    if (progress) {
+      std::fprintf(stderr, "%s: holds an unfinished load of the same dataset; loading it again\n",
+                   dir.c_str());
+    }
+  } else if (reuse.existing == ExistingLoad::kRefuse) {
+    return AnotherDataset(engine, dir, *m);
+  }
+  LB_RETURN_IF_ERROR(RemoveStoreDir(dir));
+  return false;
 }
 
 }  // namespace
@@ -147,50 +300,16 @@ Status RemoveStoreDir(const std::string& dir) {
 
 StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
                                   const DatasetSpec& spec, const StoreOptions& options,
-                                  ExistingLoad existing, bool progress) {
+                                  const LoadReuse& reuse, bool progress) {
   if (spec.listings == 0) return Status::InvalidArgument("--listings: must be at least 1");
   LB_RETURN_IF_ERROR(CheckDataDir(data_dir));
   const std::string dir = EngineDir(data_dir, engine, options.sqlite_schema);
   std::error_code ec;
   if (fs::exists(dir, ec) && !IsEmptyDir(dir)) {
-    StatusOr<Manifest> m = ReadManifest(dir);
-    if (!m.ok()) {
-      if (m.status().IsNotFound()) {
-        return Status::InvalidArgument(dir +
-                                       ": exists and is not a listbench store; "
-                                       "refusing to touch it");
-      }
-      return m.status();  // unreadable manifest or another format version
-    }
-    if (m->engine != engine) {
-      return Status::InvalidArgument(dir + ": holds a " + std::string(EngineName(m->engine)) +
-                                     " store, not " + std::string(EngineName(engine)));
-    }
-    if (Matches(*m, spec, options)) {
-      LoadReport report;
-      report.engine = engine;
-      report.dir = dir;
-      report.reused = true;
-      report.counts.listings = m->listings;
-      if (progress) {
-        std::fprintf(stderr, "reusing %s store in %s (listings=%llu seed=%llu)\n",
-                     std::string(EngineName(engine)).c_str(), dir.c_str(),
-                     static_cast<unsigned long long>(m->listings),
-                     static_cast<unsigned long long>(m->seed));
-      }
-      return report;
-    }
-    if (existing == ExistingLoad::kRefuse) {
-      return Status::InvalidArgument(
-          dir + ": already holds " + (m->complete ? "" : "an incomplete load of ") +
-          "another dataset (listings=" + std::to_string(m->listings) + " seed=" +
-          std::to_string(m->seed) + " generator=" + std::to_string(m->generator_version) +
-          (engine == Engine::kSqlite
-               ? " sqlite_schema=" + std::string(SqliteSchemaName(m->sqlite_schema))
-               : std::string()) +
-          "); use --replace or another --data-dir");
-    }
-    LB_RETURN_IF_ERROR(RemoveStoreDir(dir));
+    LoadReport report;
+    StatusOr<bool> reused = ReuseOrClear(engine, dir, spec, options, reuse, progress, &report);
+    if (!reused.ok()) return reused.status();
+    if (*reused) return report;
   }
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError(dir + ": cannot create: " + ec.message());

@@ -22,27 +22,50 @@ struct LoadReport {
   Engine engine = Engine::kSqlite;
   std::string dir;
   bool reused = false;        // a matching complete load was already there
+  bool verified = false;      // ... and the engine's full check of it ran and passed
   double seconds = 0;         // open + bulk load + Finish + close
   DatasetCounts counts;       // entities generated (rows for SQLite)
   uint64_t rows_written = 0;  // rows (SQLite) or items (RocksDB) written by the engine
   uint64_t disk_bytes = 0;
 };
 
+// What PrepareStore does with a load already in the directory that it
+// cannot reuse (only listbench stores are ever deleted).
 enum class ExistingLoad {
-  kRefuse,   // a different or incomplete dataset in the way is an error
-  kReplace,  // ... is deleted and loaded again (only listbench stores are)
+  kRefuse,        // another dataset or a damaged load in the way is an error
+  kReplaceOther,  // another dataset is deleted and loaded again; a damaged load is an error
+  kReplace,       // another dataset or a damaged load is deleted and loaded again
+};
+
+// How PrepareStore treats an existing load: the commands' --replace and
+// --verify-store.
+struct LoadReuse {
+  ExistingLoad existing = ExistingLoad::kRefuse;
+  // Run the engine's full check (VerifyStoreFiles) before every reuse, not
+  // only when the data files' fingerprint changed.
+  bool verify = false;
 };
 
 // Makes `data_dir` (creating the directory itself, not its parents) and
 // loads `spec` into EngineDir(data_dir, engine, options.sqlite_schema), or
 // reuses it when its manifest says it holds a complete load of the same
 // spec, generator and SQLite index profile.
+//
+// Before a reuse, the data files' fingerprint (FingerprintStoreFiles) is
+// compared with the one the manifest recorded; when it differs (or the
+// manifest has none), or reuse.verify is set, the engine's full check runs
+// (VerifyStoreFiles). A load that passes gets the new fingerprint recorded;
+// one that fails is damaged: Corruption naming the directory and the
+// problem, or, with ExistingLoad::kReplace, it is deleted and loaded again.
+// An incomplete load of the same dataset (a load that was stopped) is
+// deleted and loaded again whatever reuse.existing says; one of another
+// dataset is treated like a complete one.
 // Never deletes or writes into a directory that lacks a listbench manifest
-// of the same engine and format, unless it is empty. Progress goes to
-// stderr when `progress` is set.
+// of the same engine and format, unless it is empty. Progress (and why a
+// load is checked or loaded again) goes to stderr when `progress` is set.
 StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
                                   const DatasetSpec& spec, const StoreOptions& options,
-                                  ExistingLoad existing, bool progress);
+                                  const LoadReuse& reuse, bool progress);
 
 // Checks that `data_dir` can hold engine directories: it exists or can be
 // created (its parent exists), it is a directory, it is writable, and it is
