@@ -160,12 +160,30 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   return f;
 }
 
+// The run clone of `engine` that failed with `e`.
+StoreFailure FailureOf(const std::string& work_dir, Engine engine, const StoreOptions& options,
+                       const StorageError& e) {
+  const fs::path work(work_dir);
+  return StoreFailure{
+      EngineDir((work / "run").string(), engine, options.sqlite_schema),
+      "a clone of " + EngineDir((work / "base").string(), engine, options.sqlite_schema), e};
+}
+
 // The op-by-op comparison of the two engines (one client). Returns whether
-// it passed.
+// it passed; a storage error of either engine ends it and goes to *failure.
 StatusOr<bool> RunDifferentialCheck(RunStores& stores, std::span<const Op> trace,
-                                    nlohmann::json* out) {
+                                    const VerifyFlags& f, nlohmann::json* out,
+                                    std::optional<StoreFailure>* failure) {
   DiffReport diff;
-  RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff);
+  RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff, /*max_details=*/10,
+                  /*stop_on_storage_error=*/true);
+  if (diff.storage_error) {
+    *failure = FailureOf(f.work_dir, diff.storage_error_in_b ? Engine::kRocksDb : Engine::kSqlite,
+                         f.store_options, *diff.storage_error);
+    (*out)["storage_failure"] = (*failure)->ToString();
+    out->update(ReportJson(diff));
+    return false;
+  }
   LB_RETURN_IF_ERROR(CheckInvariantsOfBoth(*stores.sqlite, *stores.rocks, &diff));
   PrintOutcomes(diff);
   for (const Mismatch& m : diff.first_mismatches) {
@@ -222,7 +240,8 @@ int VerifyCommand(int argc, char** argv) {
                         {"durable", f->store_options.durable},
                         {"sqlite_schema", SqliteSchemaName(f->store_options.sqlite_schema)},
                         {"threads", f->threads},
-                        {"build", BuildInfoJson()}};
+                        {"build", BuildInfoJson()},
+                        {"storage_failure", nullptr}};
   const std::string base = (fs::path(f->work_dir) / "base").string();
   for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
     StatusOr<LoadReport> rep =
@@ -244,7 +263,8 @@ int VerifyCommand(int argc, char** argv) {
                  trace.size(), f->threads);
   }
 
-  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(*stores, trace, &out)
+  std::optional<StoreFailure> failure;
+  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(*stores, trace, *f, &out, &failure)
                                         : RunInterleavingCheck(*stores, trace, f->threads, &out);
   if (!pass.ok()) return ReportError("verify", pass.status());
   const double seconds =
@@ -262,6 +282,7 @@ int VerifyCommand(int argc, char** argv) {
     Status s = WriteJsonFile(f->json_path, out);
     if (!s.ok()) return ReportError("verify", s);
   }
+  if (failure) return ReportError("verify", failure->ToStatus());
   return *pass ? kExitOk : kExitCheckFailed;
 }
 
