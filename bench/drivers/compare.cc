@@ -119,9 +119,7 @@ Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& 
 std::optional<StoreFailure> FailureOf(const CompareSetup& s, const Design& d, const EngineRun& er) {
   const std::optional<StorageError>& e = er.repeats.back().run.storage_error;
   if (!e) return std::nullopt;
-  const fs::path work(s.work_dir);
-  return StoreFailure{EngineDir((work / "run").string(), d.engine, d.schema),
-                      "a clone of " + EngineDir((work / "base").string(), d.engine, d.schema), *e};
+  return RunCloneFailure(s.work_dir, d.engine, d.schema, *e);
 }
 
 // Picks each engine's median repetition; drops the engines that never ran

@@ -292,10 +292,8 @@ StatusOr<SchemaChangeSuiteResult> RunSchemaChangeSuite(const SchemaChangeSuiteSp
     if (!r.ok()) return r.status();
     out.methods.push_back(std::move(*r));
     if (out.methods.back().storage_error) {
-      const std::string base = (fs::path(spec.work_dir) / "base").string();
-      out.storage_failure =
-          StoreFailure{dir, "a clone of " + EngineDir(base, e, spec.store_options.sqlite_schema),
-                       *out.methods.back().storage_error};
+      out.storage_failure = RunCloneFailure(spec.work_dir, e, spec.store_options.sqlite_schema,
+                                            *out.methods.back().storage_error);
       break;
     }
   }

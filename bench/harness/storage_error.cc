@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace listbench {
 
 std::string StorageError::ToString() const {
@@ -19,5 +21,12 @@ std::string StoreFailure::ToString() const {
 }
 
 Status StoreFailure::ToStatus() const { return Status(error.status.code(), ToString()); }
+
+StoreFailure RunCloneFailure(const std::string& work_dir, Engine engine, SqliteSchema schema,
+                             const StorageError& e) {
+  const std::filesystem::path work(work_dir);
+  return StoreFailure{EngineDir((work / "run").string(), engine, schema),
+                      "a clone of " + EngineDir((work / "base").string(), engine, schema), e};
+}
 
 }  // namespace listbench

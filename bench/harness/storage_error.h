@@ -12,6 +12,8 @@
 #include <string>
 
 #include "core/status.h"
+#include "core/store_options.h"
+#include "engine/store_dir.h"
 
 namespace listbench {
 
@@ -40,6 +42,12 @@ struct StoreFailure {
   // Corruption).
   Status ToStatus() const;
 };
+
+// The failure of the run clone WORK/run/<design> of `engine` (with SQLite's
+// index profile `schema`), a clone of WORK/base/<design>
+// (bench/harness/store_setup.h), that met `e`.
+StoreFailure RunCloneFailure(const std::string& work_dir, Engine engine, SqliteSchema schema,
+                             const StorageError& e);
 
 }  // namespace listbench
 
