@@ -160,15 +160,6 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   return f;
 }
 
-// The run clone of `engine` that failed with `e`.
-StoreFailure FailureOf(const std::string& work_dir, Engine engine, const StoreOptions& options,
-                       const StorageError& e) {
-  const fs::path work(work_dir);
-  return StoreFailure{
-      EngineDir((work / "run").string(), engine, options.sqlite_schema),
-      "a clone of " + EngineDir((work / "base").string(), engine, options.sqlite_schema), e};
-}
-
 // The op-by-op comparison of the two engines (one client). Returns whether
 // it passed; a storage error of either engine ends it and goes to *failure.
 StatusOr<bool> RunDifferentialCheck(RunStores& stores, std::span<const Op> trace,
@@ -178,8 +169,9 @@ StatusOr<bool> RunDifferentialCheck(RunStores& stores, std::span<const Op> trace
   RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff, /*max_details=*/10,
                   /*stop_on_storage_error=*/true);
   if (diff.storage_error) {
-    *failure = FailureOf(f.work_dir, diff.storage_error_in_b ? Engine::kRocksDb : Engine::kSqlite,
-                         f.store_options, *diff.storage_error);
+    *failure =
+        RunCloneFailure(f.work_dir, diff.storage_error_in_b ? Engine::kRocksDb : Engine::kSqlite,
+                        f.store_options.sqlite_schema, *diff.storage_error);
     (*out)["storage_failure"] = (*failure)->ToString();
     out->update(ReportJson(diff));
     return false;
@@ -273,10 +265,14 @@ int VerifyCommand(int argc, char** argv) {
                                        ? ""
                                        : fmt::format(" threads={} interleaving_violations={}",
                                                      f->threads, InterleavingViolations(out));
-  fmt::print(
-      "verify: listings={} seed={} ops={} mismatches={} invariant_violations={}{} ({:.1f} s)\n",
-      f->spec.listings, f->spec.seed, trace.size(), out["mismatches"].get<uint64_t>(),
-      out["invariant_violations"].get<uint64_t>(), interleaving, seconds);
+  // After a storage error the comparison stopped: no verdict line, only the
+  // error's (below).
+  if (!failure) {
+    fmt::print(
+        "verify: listings={} seed={} ops={} mismatches={} invariant_violations={}{} ({:.1f} s)\n",
+        f->spec.listings, f->spec.seed, trace.size(), out["mismatches"].get<uint64_t>(),
+        out["invariant_violations"].get<uint64_t>(), interleaving, seconds);
+  }
   if (!f->json_path.empty()) {
     out["seconds"] = seconds;
     Status s = WriteJsonFile(f->json_path, out);
