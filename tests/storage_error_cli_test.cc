@@ -102,5 +102,40 @@ TEST_F(StorageErrorCliTest, RunStopsOnACorruptSqlitePage) {
   ExpectStopped(Run("sqlite", 2000, "--json " + tmp_.Sub("summary.json")), "sqlite");
 }
 
+// schema-change's writer meets the corrupt table: the writer and the change
+// stop, exit 3 naming the store.
+TEST_F(StorageErrorCliTest, SchemaChangeStopsOnACorruptRocksDbTable) {
+  const CliResult load = Run("rocksdb", 200);
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  const fs::path sst = Largest(Work() + "/base/rocksdb", ".sst");
+  ASSERT_FALSE(sst.empty());
+  Overwrite(sst, fs::file_size(sst) / 2 / 4096 * 4096, 4096);
+  const CliResult r = testing::RunListbench(
+      "schema-change --method rocksdb-lazy --listings 2000 --seed 1 --rate 1000 --max-seconds 10 "
+      "--before 1 --after 1 --work-dir " +
+          Work() + " --workload " + LISTBENCH_SOURCE_DIR + "/workloads/writes.toml",
+      tmp_);
+  ExpectStopped(r, "rocksdb");
+}
+
+// verify compares the engines op by op: a corrupt SQLite page ends the
+// comparison with exit 3 naming the store, not a mismatch (exit 1).
+TEST_F(StorageErrorCliTest, VerifyStopsOnACorruptSqlitePage) {
+  const std::string verify =
+      "verify --listings 2000 --seed 1 --work-dir " + Work() + " --json " + tmp_.Sub("v.json");
+  const CliResult load = testing::RunListbench(verify + " --ops 100", tmp_);
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  const fs::path db = fs::path(Work()) / "base/sqlite/listbench.sqlite";
+  Overwrite(db, fs::file_size(db) / 2 / 4096 * 4096, 8 * 4096);
+  fs::remove(tmp_.Sub("v.json"));
+  const CliResult r = testing::RunListbench(verify + " --ops 3000", tmp_);
+  ExpectStopped(r, "sqlite");
+  EXPECT_EQ(r.out.find("mismatches="), std::string::npos) << r.out;
+  if (fs::exists(tmp_.Sub("v.json"))) {
+    const nlohmann::json j = nlohmann::json::parse(testing::ReadFile(tmp_.Sub("v.json")));
+    EXPECT_TRUE(j.at("storage_failure").is_string()) << j.dump();
+  }
+}
+
 }  // namespace
 }  // namespace listbench
