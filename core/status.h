@@ -47,6 +47,11 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code_ == StatusCode::kNotFound; }
   bool IsConflict() const { return code_ == StatusCode::kConflict; }
   bool IsInvalidArgument() const { return code_ == StatusCode::kInvalidArgument; }
+  // IOError or Corruption: the storage failed, not the request. Every other
+  // code is an outcome of the store's contract (core/store.h).
+  bool IsStorageError() const {
+    return code_ == StatusCode::kIOError || code_ == StatusCode::kCorruption;
+  }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
 

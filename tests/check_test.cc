@@ -31,18 +31,23 @@ json Summary(double rows_read, double io_reads, double sqlite_us, double rocks_u
                   {"io_reads", io_reads},
                   {"io_read_bytes", io_reads * 4096}}}};
   };
-  return {{"seed", 1},
-          {"listings", 1000},
-          {"workload",
-           {{"name", "w"},
-            {"mix", {{"search", 1}}},
-            {"keys", {{"distribution", "uniform"}}},
-            {"operations", 100},
-            {"warmup", 10},
-            {"target_rate", 0}}},
-          {"engines",
-           {{"sqlite", {{"ops", {{"search", op(sqlite_us)}}}}},
-            {"rocksdb", {{"ops", {{"search", op(rocks_us)}}}}}}}};
+  return {
+      {"seed", 1},
+      {"listings", 1000},
+      {"workload",
+       {{"name", "w"},
+        {"mix", {{"search", 1}}},
+        {"keys", {{"distribution", "uniform"}}},
+        {"operations", 100},
+        {"warmup", 10},
+        {"target_rate", 0}}},
+      {"engines",
+       {{"sqlite",
+         {{"ops", {{"search", op(sqlite_us)}}}, {"storage_errors", 0}, {"storage_error", nullptr}}},
+        {"rocksdb",
+         {{"ops", {{"search", op(rocks_us)}}},
+          {"storage_errors", 0},
+          {"storage_error", nullptr}}}}}};
 }
 
 size_t Regressions(const json& b, const json& c) {
@@ -133,6 +138,72 @@ TEST(CheckTest, AMissingFieldIsAnErrorNamingIt) {
   json no_warmup = Summary(10, 0, 30, 10);
   no_warmup["workload"].erase("warmup");
   EXPECT_EQ(CheckSummaries(no_warmup, no_warmup, {}).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A storage error recorded in the current run fails the check before
+// anything is compared, even against a baseline it could not be compared
+// with; the baseline's storage errors are not read.
+TEST(CheckTest, StorageErrorsInTheCurrentRunFail) {
+  const json base = Summary(10, 0, 30, 10);
+  json failed = base;
+  failed["engines"]["rocksdb"]["storage_errors"] = 2;
+  failed["engines"]["rocksdb"]["storage_error"] =
+      "R1 listing_detail tenant=1 listing=7: corruption: block checksum mismatch";
+  StatusOr<CheckResult> f = CheckSummaries(base, failed, {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->storage_errors.size(), 1u);
+  EXPECT_NE(f->storage_errors[0].find("rocksdb: 2 storage errors"), std::string::npos)
+      << f->storage_errors[0];
+  EXPECT_NE(f->storage_errors[0].find("R1 listing_detail tenant=1 listing=7: corruption"),
+            std::string::npos)
+      << f->storage_errors[0];
+  EXPECT_TRUE(f->findings.empty());
+  // The failed run stopped early: its counts differ, and it still fails as
+  // a storage error rather than being refused as not comparable.
+  failed["engines"]["rocksdb"]["ops"]["search"]["count"] = 40;
+  f = CheckSummaries(base, failed, {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->storage_errors.size(), 1u);
+
+  // A baseline without the key (written before it existed) is fine; a
+  // current summary without it is not.
+  json old = base;
+  for (const char* e : {"sqlite", "rocksdb"}) {
+    old["engines"][e].erase("storage_errors");
+    old["engines"][e].erase("storage_error");
+  }
+  f = CheckSummaries(old, base, {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE(f->storage_errors.empty());
+  f = CheckSummaries(base, old, {});
+  EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(f.status().message().find("current engines.rocksdb.storage_errors"), std::string::npos)
+      << f.status().ToString();
+}
+
+// Through the binary: exit 1 with a line naming the engine and the error.
+TEST(CheckTest, CheckFailsOnAStorageErrorInTheCurrentSummary) {
+  testing::TempDir tmp;
+  const json base = Summary(10, 0, 30, 10);
+  json failed = base;
+  failed["engines"]["sqlite"]["storage_errors"] = 1;
+  failed["engines"]["sqlite"]["storage_error"] =
+      "R3 search tenant=2 city=\"Leeds\": corruption: database disk image is malformed";
+  std::ofstream(tmp.Sub("base.json")) << base.dump();
+  std::ofstream(tmp.Sub("failed.json")) << failed.dump();
+  testing::CliResult r = testing::RunListbench(
+      "check --baseline " + tmp.Sub("base.json") + " --current " + tmp.Sub("failed.json"), tmp);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("check: sqlite: 1 storage error (IOError or Corruption), the first: R3 "
+                       "search tenant=2"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("FAILED: " + tmp.Sub("failed.json") + " recorded storage errors"),
+            std::string::npos)
+      << r.out;
+  testing::CliResult ok = testing::RunListbench(
+      "check --baseline " + tmp.Sub("base.json") + " --current " + tmp.Sub("base.json"), tmp);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
 }
 
 // `summary` with one repetition per entry of `sqlite_p50` and `rocks_p50`

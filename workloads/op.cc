@@ -21,40 +21,45 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
+const Status& StatusOf(const Status& s) { return s; }
+template <typename T>
+const Status& StatusOf(const StatusOr<T>& r) {
+  return r.status();
+}
+
 }  // namespace
 
 std::string_view OpKindName(OpKind k) { return kNames[static_cast<int>(k)]; }
 std::string_view OpKindCode(OpKind k) { return kCodes[static_cast<int>(k)]; }
 
-std::string ExecuteOp(Store& store, const Op& op) {
+std::string ExecuteOp(Store& store, const Op& op, Status* status) {
+  const auto outcome = [status](const auto& r) {
+    if (status != nullptr) *status = StatusOf(r);
+    return CanonicalOutcome(r);
+  };
   return std::visit(
       Overloaded{
           [&](const ListingDetailOp& o) {
-            return CanonicalOutcome(store.GetListingDetail(o.tenant, o.listing));
+            return outcome(store.GetListingDetail(o.tenant, o.listing));
           },
           [&](const LandlordPortfolioOp& o) {
-            return CanonicalOutcome(store.GetLandlordPortfolio(o.tenant, o.landlord));
+            return outcome(store.GetLandlordPortfolio(o.tenant, o.landlord));
           },
-          [&](const SearchOp& o) { return CanonicalOutcome(store.Search(o.query)); },
+          [&](const SearchOp& o) { return outcome(store.Search(o.query)); },
           [&](const ApplicantProfileOp& o) {
-            return CanonicalOutcome(store.GetApplicantProfile(o.tenant, o.applicant));
+            return outcome(store.GetApplicantProfile(o.tenant, o.applicant));
           },
           [&](const ListingApplicationsOp& o) {
-            return CanonicalOutcome(store.GetListingApplications(o.tenant, o.listing));
+            return outcome(store.GetListingApplications(o.tenant, o.listing));
           },
           [&](const SubmitApplicationOp& o) {
-            return CanonicalOutcome(store.SubmitApplication(o.application));
+            return outcome(store.SubmitApplication(o.application));
           },
-          [&](const RecordPaymentOp& o) {
-            return CanonicalOutcome(store.RecordPayment(o.payment));
-          },
-          [&](const UpdateListingOp& o) { return CanonicalOutcome(store.UpdateListing(o.update)); },
-          [&](const AddListingOp& o) {
-            return CanonicalOutcome(store.AddListing(o.listing, o.images));
-          },
+          [&](const RecordPaymentOp& o) { return outcome(store.RecordPayment(o.payment)); },
+          [&](const UpdateListingOp& o) { return outcome(store.UpdateListing(o.update)); },
+          [&](const AddListingOp& o) { return outcome(store.AddListing(o.listing, o.images)); },
           [&](const DecideApplicationOp& o) {
-            return CanonicalOutcome(
-                store.DecideApplication(o.tenant, o.application, o.approve, o.now));
+            return outcome(store.DecideApplication(o.tenant, o.application, o.approve, o.now));
           },
       },
       op);

@@ -81,8 +81,9 @@ std::string_view OpKindCode(OpKind k);
 inline bool IsWrite(OpKind k) { return static_cast<int>(k) >= 5; }
 
 // Runs `op` against `store` and returns its canonical outcome
-// (CanonicalOutcome in core/canonical.h).
-std::string ExecuteOp(Store& store, const Op& op);
+// (CanonicalOutcome in core/canonical.h), which keeps only a status's code;
+// the status itself goes to `*status` when given.
+std::string ExecuteOp(Store& store, const Op& op, Status* status = nullptr);
 
 // Runs `op` against `store` and returns only its status (results are
 // dropped): the runner's hot path, with no serialization cost.

@@ -1,6 +1,7 @@
 // listbench check: compares a run's summary.json with a committed baseline
 // (bench/drivers/check.h says what is compared how). Exit 1 with a table of what
-// regressed, 0 otherwise, 2 when the files are not comparable summaries.
+// regressed, or with a line per engine when the current run recorded storage
+// errors; 0 otherwise; 2 when the files are not comparable summaries.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -43,7 +44,14 @@ std::string TimingLine(const CheckResult& c, const CheckTolerances& tol) {
 }
 
 // The table of findings and the closing lines; the exit status.
-int PrintCheck(const CheckResult& c, const CheckTolerances& tol, const std::string& baseline) {
+int PrintCheck(const CheckResult& c, const CheckTolerances& tol, const std::string& baseline,
+               const std::string& current) {
+  if (!c.storage_errors.empty()) {
+    for (const std::string& line : c.storage_errors) fmt::print("check: {}\n", line);
+    fmt::print("check: FAILED: {} recorded storage errors; its figures were not compared\n",
+               current);
+    return kExitCheckFailed;
+  }
   int regressions = 0;
   if (!c.findings.empty()) {
     fmt::print("{:<15} {:<22} {:<14} {:>12} {:>12} {:>12} {:>8}  verdict\n", "engine", "op",
@@ -116,7 +124,7 @@ int CheckCommand(int argc, char** argv) {
   if (!cur.ok()) return ReportError("check", cur.status());
   StatusOr<CheckResult> result = CheckSummaries(*base, *cur, tol);
   if (!result.ok()) return ReportError("check", result.status());
-  return PrintCheck(*result, tol, r["baseline"].as<std::string>());
+  return PrintCheck(*result, tol, r["baseline"].as<std::string>(), r["current"].as<std::string>());
 }
 
 }  // namespace listbench

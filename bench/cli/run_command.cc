@@ -1,6 +1,7 @@
 // listbench run / listbench compare: flags, the run (bench/drivers/compare.h),
 // and its reporters: the side-by-side table, summary.json, the CSVs and, with
-// --report, report.md.
+// --report, report.md. A storage error that ended the run is reported after
+// the results are written, as one line naming the store, and exits 3.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -132,6 +133,8 @@ int RunCommand(int argc, char** argv) {
     Status s = WriteJsonFile(json_path, SummaryJson("run", *setup, *result));
     if (!s.ok()) return ReportError("run", s);
   }
+  // Last, so that the summary records it and the line ends stderr.
+  if (result->storage_failure) return ReportError("run", result->storage_failure->ToStatus());
   return kExitOk;
 }
 
@@ -199,10 +202,14 @@ int CompareCommand(int argc, char** argv) {
   s = WriteJsonFile(out_dir + "/summary.json", summary);
   if (s.ok()) s = WriteCsvs(out_dir, *result);
   if (s.ok() && !json_path.empty()) s = WriteJsonFile(json_path, summary);
-  if (s.ok() && setup->experiments) s = WriteReport(out_dir, *setup, *result);
+  const bool report = setup->experiments && result->experiments;
+  if (s.ok() && report) s = WriteReport(out_dir, *setup, *result);
   if (!s.ok()) return ReportError("compare", s);
   fmt::print("wrote {}/summary.json, ops.csv, series.csv{}\n", out_dir,
-             setup->experiments ? ", report.md" : "");
+             report ? ", report.md" : "");
+  if (result->storage_failure) {
+    return ReportError("compare", result->storage_failure->ToStatus());
+  }
   return kExitOk;
 }
 

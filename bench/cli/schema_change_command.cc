@@ -123,6 +123,7 @@ int SchemaChangeCommand(int argc, char** argv) {
     Status s = WriteJsonFile(json_path, SchemaChangeSuiteJson(*out));
     if (!s.ok()) return ReportError("schema-change", s);
   }
+  if (out->storage_failure) return ReportError("schema-change", out->storage_failure->ToStatus());
   return kExitOk;
 }
 

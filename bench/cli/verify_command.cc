@@ -164,11 +164,21 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
 }
 
 // The op-by-op comparison of the two engines (one client). Returns whether
-// it passed.
+// it passed; a storage error of either engine ends it and goes to *failure.
 StatusOr<bool> RunDifferentialCheck(RunStores& stores, std::span<const Op> trace,
-                                    nlohmann::json* out) {
+                                    const VerifyFlags& f, nlohmann::json* out,
+                                    std::optional<StoreFailure>* failure) {
   DiffReport diff;
-  RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff);
+  RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff, /*max_details=*/10,
+                  /*stop_on_storage_error=*/true);
+  if (diff.storage_error) {
+    *failure =
+        RunCloneFailure(f.work_dir, diff.storage_error_in_b ? Engine::kRocksDb : Engine::kSqlite,
+                        f.store_options.sqlite_schema, *diff.storage_error);
+    (*out)["storage_failure"] = (*failure)->ToString();
+    out->update(ReportJson(diff));
+    return false;
+  }
   LB_RETURN_IF_ERROR(CheckInvariantsOfBoth(*stores.sqlite, *stores.rocks, &diff));
   PrintOutcomes(diff);
   for (const Mismatch& m : diff.first_mismatches) {
@@ -225,7 +235,8 @@ int VerifyCommand(int argc, char** argv) {
                         {"durable", f->store_options.durable},
                         {"sqlite_schema", SqliteSchemaName(f->store_options.sqlite_schema)},
                         {"threads", f->threads},
-                        {"build", BuildInfoJson()}};
+                        {"build", BuildInfoJson()},
+                        {"storage_failure", nullptr}};
   const std::string base = (fs::path(f->work_dir) / "base").string();
   for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
     StatusOr<LoadReport> rep =
@@ -247,7 +258,8 @@ int VerifyCommand(int argc, char** argv) {
                  trace.size(), f->threads);
   }
 
-  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(*stores, trace, &out)
+  std::optional<StoreFailure> failure;
+  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(*stores, trace, *f, &out, &failure)
                                         : RunInterleavingCheck(*stores, trace, f->threads, &out);
   if (!pass.ok()) return ReportError("verify", pass.status());
   const double seconds =
@@ -256,15 +268,20 @@ int VerifyCommand(int argc, char** argv) {
                                        ? ""
                                        : fmt::format(" threads={} interleaving_violations={}",
                                                      f->threads, InterleavingViolations(out));
-  fmt::print(
-      "verify: listings={} seed={} ops={} mismatches={} invariant_violations={}{} ({:.1f} s)\n",
-      f->spec.listings, f->spec.seed, trace.size(), out["mismatches"].get<uint64_t>(),
-      out["invariant_violations"].get<uint64_t>(), interleaving, seconds);
+  // After a storage error the comparison stopped: no verdict line, only the
+  // error's (below).
+  if (!failure) {
+    fmt::print(
+        "verify: listings={} seed={} ops={} mismatches={} invariant_violations={}{} ({:.1f} s)\n",
+        f->spec.listings, f->spec.seed, trace.size(), out["mismatches"].get<uint64_t>(),
+        out["invariant_violations"].get<uint64_t>(), interleaving, seconds);
+  }
   if (!f->json_path.empty()) {
     out["seconds"] = seconds;
     Status s = WriteJsonFile(f->json_path, out);
     if (!s.ok()) return ReportError("verify", s);
   }
+  if (failure) return ReportError("verify", failure->ToStatus());
   return *pass ? kExitOk : kExitCheckFailed;
 }
 

@@ -236,9 +236,27 @@ void CheckTimingByUTest(const json& be, const json& ce, const CheckResult& r,
   }
 }
 
+// Per engine of the current summary with storage errors, a line naming the
+// engine, their count and the first.
+std::vector<std::string> StorageErrors(const json& current) {
+  std::vector<std::string> out;
+  for (const auto& [engine, e] : Field(current, "engines", "current").items()) {
+    const std::string where = "current engines." + engine;
+    const double n = Num(e, "storage_errors", where);
+    if (n <= 0) continue;
+    const json& first = Field(e, "storage_error", where);
+    out.push_back(fmt::format("{}: {} storage error{} (IOError or Corruption), the first: {}",
+                              engine, n, n == 1 ? "" : "s",
+                              first.is_string() ? first.get<std::string>() : "-"));
+  }
+  return out;
+}
+
 StatusOr<CheckResult> Check(const json& baseline, const json& current, const CheckTolerances& tol) {
-  LB_RETURN_IF_ERROR(Comparable(baseline, current));
   CheckResult result;
+  result.storage_errors = StorageErrors(current);
+  if (!result.storage_errors.empty()) return result;
+  LB_RETURN_IF_ERROR(Comparable(baseline, current));
   result.baseline_repeats = RepeatCount(baseline, "baseline");
   result.current_repeats = RepeatCount(current, "current");
   if (result.baseline_repeats >= kMinUTestRepeats && result.current_repeats >= kMinUTestRepeats) {

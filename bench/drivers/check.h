@@ -33,6 +33,13 @@
 //     same time).
 // Only getting worse fails (the SQLite/RocksDB ratio: moving either way);
 // getting better is reported, not failed.
+//
+// Storage errors: a current summary whose engines recorded a request
+// answered with IOError or Corruption ("storage_errors" > 0) fails whatever
+// its figures, which are then not compared (that run stopped at the error).
+// The current summary must have the key (this build writes it). The
+// baseline's is not read: a committed reference is a run that passed, and
+// one written before the key existed stays usable.
 #ifndef LISTBENCH_BENCH_DRIVERS_CHECK_H_
 #define LISTBENCH_BENCH_DRIVERS_CHECK_H_
 
@@ -81,6 +88,10 @@ struct CheckResult {
   TimingMethod timing = TimingMethod::kTolerance;
   int baseline_repeats = 1, current_repeats = 1;  // a summary without "repeat" ran 1
   std::vector<CheckFinding> findings;             // every metric that moved past its limit
+  // One per engine of the current run with storage errors: the engine, the
+  // count and the first error's text. Non-empty: the check fails and
+  // `findings` is empty (nothing was compared).
+  std::vector<std::string> storage_errors;
 };
 
 // Compares `current` with `baseline`. InvalidArgument when they are not

@@ -115,17 +115,17 @@ Status RunEngine(const CompareSetup& s, const Design& d, const std::vector<Op>& 
   return Status::OK();
 }
 
-// Runs every design `s.repeats` times, the order alternating.
-Status RunRepetitions(const CompareSetup& s, const std::vector<Design>& designs,
-                      const std::vector<Op>& trace, CompareResult* result) {
-  for (int rep = 0; rep < s.repeats; ++rep) {
-    std::vector<Design> order = designs;
-    if (rep % 2 == 1) std::reverse(order.begin(), order.end());
-    for (size_t i = 0; i < order.size(); ++i) {
-      EngineRun& er = result->engines[order[i].name];
-      LB_RETURN_IF_ERROR(RunEngine(s, order[i], trace, rep, static_cast<int>(i), &er));
-    }
-  }
+// The failure of `d`'s run clone, when its last run ended on a storage error.
+std::optional<StoreFailure> FailureOf(const CompareSetup& s, const Design& d, const EngineRun& er) {
+  const std::optional<StorageError>& e = er.repeats.back().run.storage_error;
+  if (!e) return std::nullopt;
+  return RunCloneFailure(s.work_dir, d.engine, d.schema, *e);
+}
+
+// Picks each engine's median repetition; drops the engines that never ran
+// (after a storage failure).
+void PickMedians(CompareResult* result) {
+  std::erase_if(result->engines, [](const auto& kv) { return kv.second.repeats.empty(); });
   for (auto& [name, er] : result->engines) {
     std::vector<size_t> by_mean(er.repeats.size());
     for (size_t i = 0; i < by_mean.size(); ++i) by_mean[i] = i;
@@ -134,6 +134,23 @@ Status RunRepetitions(const CompareSetup& s, const std::vector<Design>& designs,
     });
     er.median_repeat = by_mean[(by_mean.size() - 1) / 2];
   }
+}
+
+// Runs every design `s.repeats` times, the order alternating, until a
+// storage error ends a run.
+Status RunRepetitions(const CompareSetup& s, const std::vector<Design>& designs,
+                      const std::vector<Op>& trace, CompareResult* result) {
+  for (int rep = 0; rep < s.repeats && !result->storage_failure; ++rep) {
+    std::vector<Design> order = designs;
+    if (rep % 2 == 1) std::reverse(order.begin(), order.end());
+    for (size_t i = 0; i < order.size(); ++i) {
+      EngineRun& er = result->engines[order[i].name];
+      LB_RETURN_IF_ERROR(RunEngine(s, order[i], trace, rep, static_cast<int>(i), &er));
+      result->storage_failure = FailureOf(s, order[i], er);
+      if (result->storage_failure) break;
+    }
+  }
+  PickMedians(result);
   return Status::OK();
 }
 
@@ -232,7 +249,7 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   if (!trace.ok()) return trace.status();
   if (!s.experiments) catalog = DatasetCatalog{};
   LB_RETURN_IF_ERROR(RunRepetitions(s, designs, *trace, &result));
-  if (!s.experiments) return result;
+  if (!s.experiments || result.storage_failure) return result;
   // The report's other rows: on fresh clones, after the timed runs.
   StatusOr<std::vector<WorkloadSpec>> load = LoadWorkloads(s);
   if (!load.ok()) return load.status();

@@ -102,11 +102,18 @@ struct CompareResult {
   // run with the other index profile (OtherSchemaRunName).
   std::map<std::string, EngineRun> engines;
   std::optional<ExperimentsResult> experiments;  // when setup.experiments
+  // A request answered with IOError or Corruption (bench/harness/runner.h)
+  // ended the run: the store and the error. The repetitions stopped there
+  // (the failed run is the last of its engine's repeats), no experiments
+  // ran, and an engine that had not run yet is absent from `engines`.
+  std::optional<StoreFailure> storage_failure;
 };
 
 // Loads (or reuses) the engines' pristine stores in WORK/base, makes the
 // trace, runs it setup.repeats times against a fresh clone of each engine,
-// then the experiments.
+// then the experiments. A storage error during a replay is not an error
+// Status: the result comes back with storage_failure set, so that what ran
+// can still be reported.
 // The run uses setup.workload.threads client threads (bench/harness/runner.h;
 // an open loop's Poisson arrivals are drawn from the dataset seed).
 // REQUIRES: 1 <= setup.workload.threads <= 256, setup.repeats >= 1,

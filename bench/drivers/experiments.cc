@@ -28,6 +28,7 @@ StatusOr<ExperimentsResult> RunReportExperiments(const ExperimentSetup& setup,
   sc.workload_path = setup.writes_workload;
   StatusOr<SchemaChangeSuiteResult> suite = RunSchemaChangeSuite(sc, &catalog);
   if (!suite.ok()) return suite.status();
+  if (suite->storage_failure) return suite->storage_failure->ToStatus();
   out.schema_change = std::move(*suite);
   if (!setup.under_load.workloads.empty()) {
     UnderLoadSpec ul = setup.under_load;

@@ -447,8 +447,15 @@ int ChildRun::Request(uint64_t i) {
   Line(fmt::format("B {}", i), true);  // the parent must know a request was in flight
   const MigrationPhase phase = m_->phase();
   const Clock::time_point a = Clock::now();
-  const std::string outcome = ExecuteOp(*m_, op);
+  Status status;
+  const std::string outcome = ExecuteOp(*m_, op, &status);
   const Clock::time_point b = Clock::now();
+  // Without planned faults a storage error is not an answer: it ends the run.
+  if (!with_faults_ && status.IsStorageError()) {
+    return Fail(fmt::format("store {} (migrating to {}): storage error on request {}: {}",
+                            p_.legacy, p_.target, i, DescribeOp(op)),
+                status);
+  }
   std::lock_guard<std::mutex> lock(out_mu_);
   // The final diff held this request: that wait is the driver's, not the store's.
   const Clock::duration held =

@@ -17,7 +17,9 @@
 // counted from the start of dual write. A request that a kill interrupted
 // got no answer: it is counted apart, and whether it took effect is read off
 // the source of truth (bench/harness/write_probe.h) before the workload goes
-// on with the next request.
+// on with the next request. Without [[fault]] rules, a request answered with
+// IOError or Corruption ends the run: the child exits 3 naming the stores
+// and the request, and RunMigrate fails with that line.
 //
 // Request workers: `threads` of them serve the trace, dealt as
 // bench/harness/runner.h deals it (request i to worker i % threads), each in

@@ -18,10 +18,6 @@ uint64_t Ns(Clock::duration d) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
 }
 
-bool StorageError(const Status& s) {
-  return s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption;
-}
-
 void RunPhase(Store& store, std::span<const Op> ops, PhaseStats* stats,
               const std::function<void()>& after_each) {
   for (const Op& op : ops) {
@@ -29,7 +25,7 @@ void RunPhase(Store& store, std::span<const Op> ops, PhaseStats* stats,
     const Status s = RunOp(store, op);
     stats->latency_ns.Add(Ns(Clock::now() - t0));
     if (!s.ok()) ++stats->errors;
-    if (StorageError(s)) ++stats->storage_errors;
+    if (s.IsStorageError()) ++stats->storage_errors;
     if (after_each) after_each();
   }
 }
@@ -198,7 +194,7 @@ StatusOr<OnboardingResult> RunOnboarding(Store& store, std::span<const Op> trace
     ++r.onboarding_requests;
     r.longest_onboarding_request_ns = std::max(r.longest_onboarding_request_ns, Ns(last - t0));
     if (!s.ok()) ++r.onboarding_failures;
-    if (StorageError(s)) storage_failure = s;
+    if (s.IsStorageError()) storage_failure = s;
   };
 
   const size_t third = trace.size() / 3;

@@ -72,6 +72,13 @@ StatusOr<std::vector<Op>> BuildTrace(const SaturateSetup& s) {
   return MakeTrace(catalog, TraceSpecFor(s.workload, length, s.spec.seed));
 }
 
+// OK, or the storage error that ended run `r` on `engine`'s run clone.
+Status StorageFailureOf(const SaturateSetup& s, Engine engine, const RunResult& r) {
+  if (!r.storage_error) return Status::OK();
+  return RunCloneFailure(s.work_dir, engine, s.store_options.sqlite_schema, *r.storage_error)
+      .ToStatus();
+}
+
 // Steps one engine on a fresh clone of its load.
 Status RunEngine(const SaturateSetup& s, const std::vector<Op>& trace, SaturateEngineResult* er) {
   er->cache_bytes = s.store_options.cache_bytes;
@@ -85,7 +92,9 @@ Status RunEngine(const SaturateSetup& s, const std::vector<Op>& trace, SaturateE
                  static_cast<unsigned long long>(o.warmup));
     RunOptions warm;
     warm.threads = o.threads;
-    RunTrace(**store, rest.first(o.warmup), warm);  // recorded, then discarded
+    // Recorded, then discarded.
+    LB_RETURN_IF_ERROR(
+        StorageFailureOf(s, er->engine, RunTrace(**store, rest.first(o.warmup), warm)));
     rest = rest.subspan(o.warmup);
   }
   const StepRunner run_step = [&](int k, double offered) -> StatusOr<SaturateStep> {
@@ -95,6 +104,7 @@ Status RunEngine(const SaturateSetup& s, const std::vector<Op>& trace, SaturateE
     ro.target_rate = offered;
     ro.threads = o.threads;
     const RunResult r = RunTrace(**store, rest.first(n), ro);
+    LB_RETURN_IF_ERROR(StorageFailureOf(s, er->engine, r));
     rest = rest.subspan(n);
     const SaturateStep step = StepOf(offered, r);
     std::fprintf(stderr,

@@ -11,7 +11,9 @@
 // warm-up and every possible step; the steps continue through it one after
 // the other on the same store, so a step runs on a store that has grown by
 // the writes of the steps before it. The workload's warm-up operations run
-// first, closed loop, unrecorded.
+// first, closed loop, unrecorded. A request answered with IOError or
+// Corruption (warm-up or step) ends the run: RunSaturate fails with that
+// error, naming the run clone and the request.
 //
 // Definitions (a step "kept up" when achieved >= kKeptUpShare x offered):
 // * Stopping: after each step, in this order, stop when

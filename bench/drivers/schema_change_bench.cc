@@ -75,11 +75,20 @@ class Writer {
       if (!s.ok() && !IsContractOutcome(s.code()) && first_failure_.empty()) {
         first_failure_ = s.ToString();
       }
+      if (s.IsStorageError()) {  // ends the run: the change thread stops too
+        storage_error_ = StorageError{DescribeOp(trace_[i]), s};
+        failed_.store(true, std::memory_order_release);
+        return;
+      }
     }
   }
 
   const std::vector<WriteRecord>& records() const { return records_; }
   const std::string& first_failure() const { return first_failure_; }
+  // Whether a write failed with IOError or Corruption; any thread.
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // That write. REQUIRES: Run has returned.
+  const std::optional<StorageError>& storage_error() const { return storage_error_; }
 
  private:
   Store& store_;
@@ -89,6 +98,8 @@ class Writer {
   const std::atomic<int64_t>* stop_ns_;
   std::vector<WriteRecord> records_;
   std::string first_failure_;
+  std::atomic<bool> failed_{false};
+  std::optional<StorageError> storage_error_;
 };
 
 // Folds the writer's records into `r`; the change ran over
@@ -154,7 +165,7 @@ StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
                                             std::chrono::duration<double>(options.before_s)));
   const Clock::time_point change_start = Clock::now();
   int failures_in_a_row = 0;
-  for (;;) {
+  while (!writer.failed()) {
     StatusOr<bool> done = change.Step();
     if (done.ok()) {
       failures_in_a_row = 0;
@@ -181,6 +192,7 @@ StatusOr<SchemaChangeResult> RunSchemaChangeExperiment(
   r.change_start_s = std::chrono::duration<double>(change_start - start).count();
   r.change = change.stats();
   r.first_failure = writer.first_failure();
+  r.storage_error = writer.storage_error();
   r.trace_exhausted = writer.records().size() == write_trace.size();
   Summarize(writer.records(), ToNs(change_start - start), ToNs(change_end - start), &r);
   if (r.completed) {
@@ -274,10 +286,16 @@ StatusOr<SchemaChangeSuiteResult> RunSchemaChangeSuite(const SchemaChangeSuiteSp
       std::fprintf(stderr, "schema-change %s: %.0f writes/s, %zu writes of trace\n",
                    std::string(SchemaChangeMethodName(m)).c_str(), spec.rate, trace.size());
     }
-    StatusOr<SchemaChangeResult> r = RunSchemaChangeExperiment(
-        **store, EngineDir(run, e, spec.store_options.sqlite_schema), m, trace, spec.rate, eo);
+    const std::string dir = EngineDir(run, e, spec.store_options.sqlite_schema);
+    StatusOr<SchemaChangeResult> r =
+        RunSchemaChangeExperiment(**store, dir, m, trace, spec.rate, eo);
     if (!r.ok()) return r.status();
     out.methods.push_back(std::move(*r));
+    if (out.methods.back().storage_error) {
+      out.storage_failure = RunCloneFailure(spec.work_dir, e, spec.store_options.sqlite_schema,
+                                            *out.methods.back().storage_error);
+      break;
+    }
   }
   return out;
 }

@@ -8,7 +8,9 @@
 // start + i / rate; latency runs from the due time, so a stall is charged to
 // every write queued behind it, as in bench/harness/runner.h), while the calling
 // thread waits `before_s`, runs the change step by step to completion, and
-// lets the writes go on for `after_s`. Times are steady_clock.
+// lets the writes go on for `after_s`. Times are steady_clock. A write that
+// fails with IOError or Corruption ends the run: the writer stops, and the
+// change before its next step.
 //
 // Thread safety: RunSchemaChangeExperiment uses `store` from its writer
 // thread only (and, after joining it, to verify); the caller must not use
@@ -18,12 +20,14 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "bench/harness/build_info.h"
 #include "bench/harness/histogram.h"
+#include "bench/harness/storage_error.h"
 #include "bench/harness/store_setup.h"
 #include "core/status.h"
 #include "core/store.h"
@@ -80,6 +84,10 @@ struct SchemaChangeResult {
   std::array<uint64_t, 7> outcomes{};                                 // by StatusCode
   std::array<std::array<uint64_t, 7>, kNumOpKinds> outcomes_by_op{};  // [OpKind][StatusCode]
   std::string first_failure;
+  // The write that failed with IOError or Corruption: it ended the run (the
+  // writer stopped, and the change stopped before its next step, so
+  // `completed` is false unless it had finished).
+  std::optional<StorageError> storage_error;
   WritePhase all, before, during, after;
   // The writes in flight at some moment of the change: due before it ended
   // and completed after it began (so they overlap the phases above). These
@@ -129,6 +137,9 @@ struct SchemaChangeSuiteResult {
   WorkloadSpec workload;       // the writer's workload file, parsed
   BuildInfo build;
   std::vector<SchemaChangeResult> methods;
+  // A storage error ended a method's run (its result is the last of
+  // `methods`) and the suite there: the store and the error.
+  std::optional<StoreFailure> storage_failure;
 };
 
 // Loads (or reuses) the pristine stores, makes the write trace from the seed

@@ -123,7 +123,11 @@ StatusOr<std::unique_ptr<Store>> OpenWarm(const UnderLoadSpec& spec, Engine e,
   RunOptions ro;
   ro.threads = 2;
   ro.warmup = warm.size() - 1;  // all but one: RunTrace measures at least one
-  (void)RunTrace(**store, warm, ro);
+  const RunResult r = RunTrace(**store, warm, ro);
+  if (r.storage_error) {
+    return RunCloneFailure(spec.work_dir, e, spec.options.sqlite_schema, *r.storage_error)
+        .ToStatus();
+  }
   return store;
 }
 
@@ -181,6 +185,11 @@ StatusOr<UnderLoadResult> RunUnderLoad(const UnderLoadSpec& spec, const DatasetC
             if (!store.ok()) return store.status();
             ro.warmup = spec.warmup;
             run.run = RunTrace(**store, trace, ro);
+          }
+          if (run.run.storage_error) {
+            return RunCloneFailure(spec.work_dir, e, spec.options.sqlite_schema,
+                                   *run.run.storage_error)
+                .ToStatus();
           }
           out.runs.push_back(std::move(run));
         }

@@ -117,7 +117,8 @@ double LockWaitShare(const RunResult& r);
 bool IsReadOnly(const WorkloadSpec& w);
 
 // Runs every workload x clients x engine of `spec`, spec.repeats times, over
-// `catalog` (the dataset of spec.dataset).
+// `catalog` (the dataset of spec.dataset). A request answered with IOError
+// or Corruption ends it: that error, naming the run clone and the request.
 StatusOr<UnderLoadResult> RunUnderLoad(const UnderLoadSpec& spec, const DatasetCatalog& catalog);
 
 }  // namespace listbench

@@ -10,10 +10,16 @@ std::string OutcomeCode(const std::string& canonical) {
 }  // namespace
 
 void RunDifferential(Store& a, Store& b, std::span<const Op> ops, DiffReport* report,
-                     size_t max_details) {
+                     size_t max_details, bool stop_on_storage_error) {
   for (const Op& op : ops) {
-    const std::string ra = ExecuteOp(a, op);
-    const std::string rb = ExecuteOp(b, op);
+    Status sa, sb;
+    const std::string ra = ExecuteOp(a, op, &sa);
+    const std::string rb = ExecuteOp(b, op, &sb);
+    if (stop_on_storage_error && (sa.IsStorageError() || sb.IsStorageError())) {
+      report->storage_error_in_b = !sa.IsStorageError();
+      report->storage_error = StorageError{DescribeOp(op), sa.IsStorageError() ? sa : sb};
+      return;
+    }
     report->outcomes[static_cast<int>(KindOf(op))][OutcomeCode(ra)]++;
     if (ra != rb) {
       report->mismatches++;

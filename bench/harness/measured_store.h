@@ -46,6 +46,14 @@ struct OpStats {
   uint64_t retries = 0;                // likewise
   uint64_t count() const { return latency_ns.count(); }
   uint64_t errors() const { return count() - outcomes[0]; }
+  // IOError and Corruption: the storage failed (Status::IsStorageError).
+  uint64_t storage_errors() const {
+    return outcomes[static_cast<int>(StatusCode::kIOError)] +
+           outcomes[static_cast<int>(StatusCode::kCorruption)];
+  }
+  // Every other error: outcomes of the store's contract (not found,
+  // conflict, invalid argument, not supported).
+  uint64_t contract_errors() const { return errors() - storage_errors(); }
   void Merge(const OpStats& o);
 };
 

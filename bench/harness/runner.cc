@@ -1,5 +1,6 @@
 #include "bench/harness/runner.h"
 
+#include <atomic>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
@@ -111,6 +112,38 @@ class SeriesBuilder {
   Histogram hist_;
 };
 
+// The run's storage errors: counts them, keeps the first, and with `stop`
+// raises the flag every client checks before its next request.
+// Thread-safe.
+class StorageErrorLatch {
+ public:
+  explicit StorageErrorLatch(bool stop) : stop_(stop) {}
+
+  // Notes the status `s` of `op`, made by `client`, if it is a storage error.
+  void Observe(const Status& s, const Op& op, int client, bool warmup) {
+    if (!s.IsStorageError()) return;
+    count_.fetch_add(1, std::memory_order_relaxed);
+    if (!stop_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!first_) first_ = StorageError{DescribeOp(op), s, client, warmup};
+    stopped_.store(true, std::memory_order_release);
+  }
+  bool stopped() const { return stopped_.load(std::memory_order_acquire); }
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  // REQUIRES: every client has ended.
+  std::optional<StorageError> first() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return first_;
+  }
+
+ private:
+  const bool stop_;
+  std::atomic<bool> stopped_{false};
+  std::atomic<uint64_t> count_{0};
+  std::mutex mu_;
+  std::optional<StorageError> first_;
+};
+
 // Holds every client until all have arrived; the last one to arrive reads
 // the store's background work and takes the measured start time, which all
 // of them get. Thread-safe.
@@ -159,13 +192,18 @@ struct RunContext {
   std::span<const int64_t> schedule;  // open loop: due offsets of the measured ops
   StartGate* gate = nullptr;
   SeriesMerger* merger = nullptr;
+  StorageErrorLatch* errors = nullptr;
 };
 
-// Waits until `due`: sleeps most of the way, then spins for precision.
-void WaitUntil(Clock::time_point due) {
-  const Clock::time_point now = Clock::now();
-  if (due - now > std::chrono::microseconds(200)) {
-    std::this_thread::sleep_for(due - now - std::chrono::microseconds(100));
+// Waits until `due` or until `errors` stops the run: sleeps most of the way
+// in slices of at most kStopCheck, then spins for precision.
+constexpr auto kStopCheck = std::chrono::milliseconds(5);
+void WaitUntil(Clock::time_point due, const StorageErrorLatch& errors) {
+  for (auto left = due - Clock::now(); left > std::chrono::microseconds(200);
+       left = due - Clock::now()) {
+    if (errors.stopped()) return;
+    const Clock::duration nap = left - std::chrono::microseconds(100);
+    std::this_thread::sleep_for(std::min<Clock::duration>(nap, kStopCheck));
   }
   while (Clock::now() < due) {
   }
@@ -179,7 +217,11 @@ class Client {
 
   void Run() {
     m_.set_recording(false);
-    for (size_t i = id_; i < ctx_.warmup; i += ctx_.threads) (void)RunOp(m_, ctx_.trace[i]);
+    for (size_t i = id_; i < ctx_.warmup && !ctx_.errors->stopped(); i += ctx_.threads) {
+      ctx_.errors->Observe(RunOp(m_, ctx_.trace[i]), ctx_.trace[i], static_cast<int>(id_),
+                           /*warmup=*/true);
+    }
+    // Arrives even when stopped, so that no other client waits for it.
     const Clock::time_point start = ctx_.gate->ArriveAndWait();
     m_.set_recording(true);
     Measure(start);
@@ -201,21 +243,25 @@ class Client {
     size_t k = 0;  // this client's requests so far
     size_t n = id_;
     for (; n < measured; n += ctx_.threads, ++k) {
+      if (ctx_.errors->stopped()) break;
       if (open_loop) {
         const Clock::time_point due = start + std::chrono::nanoseconds(ctx_.schedule[n]);
         if (due >= deadline) break;
-        WaitUntil(due);
+        WaitUntil(due, *ctx_.errors);
+        if (ctx_.errors->stopped()) break;
         m_.SetIntendedStart(due);
       } else if (k % 64 == 0 && Clock::now() >= deadline) {
         break;
       }
-      const Status s = RunOp(m_, ctx_.trace[ctx_.warmup + n]);
+      const Op& op = ctx_.trace[ctx_.warmup + n];
+      const Status s = RunOp(m_, op);
       const auto done = Clock::now();
       const auto second = static_cast<uint64_t>(
           std::chrono::duration_cast<std::chrono::seconds>(done - start).count());
       series.Add(second, m_.last_latency_ns(), !s.ok());
+      ctx_.errors->Observe(s, op, static_cast<int>(id_), /*warmup=*/false);
     }
-    ran_out_ = n >= measured;
+    ran_out_ = n >= measured;  // false when stopped early
     series.Finish();
   }
 
@@ -273,8 +319,10 @@ RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& op
                   : std::vector<int64_t>();
   StartGate gate(r.threads, &store);
   SeriesMerger merger(r.threads);
-  const RunContext ctx{trace, warmup, static_cast<size_t>(r.threads), options.duration_s, schedule,
-                       &gate, &merger};
+  StorageErrorLatch errors(options.stop_on_storage_error);
+  const RunContext ctx{
+      trace,   warmup, static_cast<size_t>(r.threads), options.duration_s, schedule, &gate,
+      &merger, &errors};
   std::vector<std::unique_ptr<Client>> clients;
   for (int c = 0; c < r.threads; ++c) {
     clients.push_back(std::make_unique<Client>(&store, static_cast<size_t>(c), ctx));
@@ -294,6 +342,8 @@ RunResult RunTrace(Store& store, std::span<const Op> trace, const RunOptions& op
   }
   r.throughput = r.seconds > 0 ? static_cast<double>(r.measured) / r.seconds : 0;
   r.series = merger.Take();
+  r.storage_errors = errors.count();
+  r.storage_error = errors.first();
   return r;
 }
 

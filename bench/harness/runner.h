@@ -31,6 +31,15 @@
 // checkpoints completed in between, which no request waited for -- is
 // reported beside the latency.
 //
+// Storage errors: a request the store answers with IOError or Corruption
+// (Status::IsStorageError) is not a result. Unless the run plans faults
+// (RunOptions::stop_on_storage_error false), the first one, in the warm-up
+// or measured, is kept in RunResult::storage_error and every client stops
+// before its next request (an open-loop client waiting for a due time
+// within a few milliseconds); the run's figures then cover the requests
+// made until then. NotFound, Conflict and InvalidArgument are outcomes of
+// the store's contract and never stop a run.
+//
 // Thread safety: RunTrace blocks its caller; with threads > 1 it uses the
 // store from that many threads at once (core/store.h's concurrency
 // contract).
@@ -39,11 +48,14 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "bench/harness/histogram.h"
 #include "bench/harness/measured_store.h"
+#include "bench/harness/storage_error.h"
 #include "core/background_work.h"
 #include "workloads/op.h"
 #include "workloads/workload_spec.h"  // Arrivals
@@ -57,6 +69,9 @@ struct RunOptions {
   int threads = 1;                         // client threads (>= 1)
   Arrivals arrivals = Arrivals::kUniform;  // open loop only
   uint64_t arrival_seed = 1;               // Poisson gaps
+  // A storage error ends the run (above); false only for a run under a
+  // fault plan, which expects them and counts them as outcomes.
+  bool stop_on_storage_error = true;
 };
 
 // One second of the measured run.
@@ -80,6 +95,12 @@ struct RunResult {
   Arrivals arrivals = Arrivals::kUniform;
   bool trace_exhausted = false;  // duration mode: a client ran out of trace first
   std::vector<Second> series;
+  // Requests answered with IOError or Corruption, warm-up included (with
+  // stop_on_storage_error, usually one: clients already in a request when
+  // the first came back may add theirs), and the first of them.
+  // The first is kept only with stop_on_storage_error.
+  uint64_t storage_errors = 0;
+  std::optional<StorageError> storage_error;
   // The store's background work completed during the measured part.
   BackgroundWork background;
 };

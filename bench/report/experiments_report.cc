@@ -54,6 +54,9 @@ nlohmann::json WritesJson(const SchemaChangeResult& r) {
           {"outcomes", OutcomesJson(r.outcomes)},
           {"outcomes_by_op", by_op},
           {"first_failure", r.first_failure},
+          {"storage_errors", r.storage_error ? 1 : 0},
+          {"storage_error",
+           r.storage_error ? nlohmann::json(r.storage_error->ToString()) : nlohmann::json()},
           {"writer_seconds", r.writer_seconds},
           {"trace_exhausted", r.trace_exhausted},
           {"longest_stall_ms", LongestStallMs(r)},
@@ -129,24 +132,27 @@ nlohmann::json SchemaChangeSuiteJson(const SchemaChangeSuiteResult& suite) {
   const SchemaChangeSuiteSpec& spec = suite.spec;
   nlohmann::json methods = nlohmann::json::array();
   for (const SchemaChangeResult& m : suite.methods) methods.push_back(SchemaChangeResultJson(m));
-  return {{"command", "schema-change"},
-          {"seed", spec.dataset.seed},
-          {"listings", spec.dataset.listings},
-          {"rate", spec.rate},
-          {"batch", spec.experiment.change.batch_size},
-          {"batch_pause_ms", spec.experiment.step_pause_ms},
-          {"before_s", spec.experiment.before_s},
-          {"after_s", spec.experiment.after_s},
-          {"busy_timeout_ms", spec.store_options.busy_timeout_ms},
-          {"verify_sample", spec.experiment.verify_sample},
-          {"workload", WorkloadJson(suite.workload)},
-          {"config",
-           {{"durable", spec.store_options.durable},
-            {"rocksdb_wal", spec.store_options.rocksdb_wal},
-            {"sqlite_schema", SqliteSchemaName(spec.store_options.sqlite_schema)},
-            {"cache_mb", spec.store_options.cache_bytes >> 20}}},
-          {"build", BuildInfoJson(suite.build)},
-          {"methods", methods}};
+  return {
+      {"command", "schema-change"},
+      {"seed", spec.dataset.seed},
+      {"listings", spec.dataset.listings},
+      {"rate", spec.rate},
+      {"batch", spec.experiment.change.batch_size},
+      {"batch_pause_ms", spec.experiment.step_pause_ms},
+      {"before_s", spec.experiment.before_s},
+      {"after_s", spec.experiment.after_s},
+      {"busy_timeout_ms", spec.store_options.busy_timeout_ms},
+      {"verify_sample", spec.experiment.verify_sample},
+      {"workload", WorkloadJson(suite.workload)},
+      {"config",
+       {{"durable", spec.store_options.durable},
+        {"rocksdb_wal", spec.store_options.rocksdb_wal},
+        {"sqlite_schema", SqliteSchemaName(spec.store_options.sqlite_schema)},
+        {"cache_mb", spec.store_options.cache_bytes >> 20}}},
+      {"build", BuildInfoJson(suite.build)},
+      {"methods", methods},
+      {"storage_failure", suite.storage_failure ? nlohmann::json(suite.storage_failure->ToString())
+                                                : nlohmann::json()}};
 }
 
 nlohmann::json UnderLoadJson(const UnderLoadResult& ul) {

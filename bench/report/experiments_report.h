@@ -8,12 +8,15 @@
 //   "longest_onboarding_request_us", "new_tenant_reads", "new_tenant_reads_ok",
 //   "probe_requests", "probe_leaks", "leak_examples" }.
 // Schema-change result: { "method", "engine", "completed", ..., "change",
-//   "end_state", "writes": { ..., "all"|"before"|"during"|"after"|"in_flight":
+//   "end_state", "writes": { ..., "storage_errors" (0 or 1: the first ends
+//   the run), "storage_error" (its text or null),
+//   "all"|"before"|"during"|"after"|"in_flight":
 //   { "count", "failed", "mean_us", "p50_us", "p99_us", "max_us" } } }.
 // Schema-change suite: { "command": "schema-change", "seed", "listings",
 //   "rate", "batch", "batch_pause_ms", "before_s", "after_s",
 //   "busy_timeout_ms", "verify_sample", "workload", "config", "build",
-//   "methods": [SchemaChangeResultJson...] }.
+//   "methods": [SchemaChangeResultJson...], "storage_failure" (the line the
+//   command printed for the storage error that ended it, or null) }.
 //
 // Thread safety: plain functions of their arguments.
 #ifndef LISTBENCH_BENCH_REPORT_EXPERIMENTS_REPORT_H_

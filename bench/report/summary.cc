@@ -141,6 +141,8 @@ nlohmann::json RunResultJson(const RunResult& r) {
   }
   j["all"] = OpStatsJson(r.all);
   j["background"] = BackgroundWorkJson(r.background);
+  j["storage_errors"] = r.storage_errors;
+  j["storage_error"] = r.storage_error ? json(r.storage_error->ToString()) : json(nullptr);
   return j;
 }
 
@@ -258,6 +260,15 @@ nlohmann::json EngineRunJson(const EngineRun& er) {
   }
   spread["all"] = TimingSpreadJson(TimingSpreadOf(er, kAllOps));
   j["spread"] = std::move(spread);
+  // Storage errors over every repetition, not only the median one.
+  uint64_t storage_errors = 0;
+  json first = nullptr;
+  for (const EngineRepeat& rep : er.repeats) {
+    storage_errors += rep.run.storage_errors;
+    if (first.is_null() && rep.run.storage_error) first = rep.run.storage_error->ToString();
+  }
+  j["storage_errors"] = storage_errors;
+  j["storage_error"] = std::move(first);
   return j;
 }
 
@@ -307,6 +318,8 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
   json ratio = MeanRatioJson(result);
   if (!ratio.is_null()) out["mean_ratio"] = std::move(ratio);
   if (result.experiments) out["experiments"] = ExperimentsJson(*result.experiments);
+  out["storage_failure"] =
+      result.storage_failure ? json(result.storage_failure->ToString()) : json(nullptr);
   return out;
 }
 
@@ -324,9 +337,9 @@ std::string ComparisonRow(const CompareResult& result, const std::string& code,
   for (const auto& [e, er] : result.engines) {
     const OpStats& s = OpStatsOf(er.run(), op);
     const TimingSpread t = TimingSpreadOf(er, op);
-    line += fmt::format(" | {:>8} {:>{}} {:>{}} {:>{}} {:>6}", s.count(),
+    line += fmt::format(" | {:>8} {:>{}} {:>{}} {:>{}} {:>8} {:>7}", s.count(),
                         SpreadText(t.mean_us, Fixed1), w, SpreadText(t.p50_us, Fixed1), w,
-                        SpreadText(t.p99_us, Fixed1), w, s.errors());
+                        SpreadText(t.p99_us, Fixed1), w, s.contract_errors(), s.storage_errors());
   }
   const auto sq = result.engines.find("sqlite");
   const auto rk = result.engines.find("rocksdb");
@@ -365,8 +378,8 @@ void PrintComparison(const CompareResult& result) {
   std::string header = fmt::format("{:<4} {:<22}", "op", "name");
   for (const auto& [e, unused] : result.engines) {
     (void)unused;
-    header += fmt::format(" | {:>8} {:>{}} {:>{}} {:>{}} {:>6}", e, "mean µs", w, "p50 µs", w,
-                          "p99 µs", w, "errors");
+    header += fmt::format(" | {:>8} {:>{}} {:>{}} {:>{}} {:>8} {:>7}", e, "mean µs", w, "p50 µs", w,
+                          "p99 µs", w, "contract", "storage");
   }
   if (both) header += " | sqlite/rocksdb";
   fmt::print("{}\n", header);
@@ -382,6 +395,17 @@ void PrintComparison(const CompareResult& result) {
   }
   fmt::print("{}\n", ComparisonRow(result, "", "all", kAllOps, w));
   for (const auto& [e, er] : result.engines) fmt::print("{}\n", EngineLine(e, er));
+  fmt::print(
+      "contract: requests refused by the store's contract (not found, conflict, invalid "
+      "argument); storage: requests that failed with IOError or Corruption, which end the run\n");
+  for (const auto& [e, er] : result.engines) {
+    for (const EngineRepeat& rep : er.repeats) {
+      if (!rep.run.storage_error) continue;
+      fmt::print("{}: STORAGE ERROR, the run stopped ({} storage error{}): {}\n", e,
+                 rep.run.storage_errors, rep.run.storage_errors == 1 ? "" : "s",
+                 rep.run.storage_error->ToString());
+    }
+  }
   if (repeats > 1) {
     fmt::print(
         "{} repetitions, the engines' order alternating, each on a fresh clone: every timing is "

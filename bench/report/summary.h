@@ -35,10 +35,14 @@
 //                         "restart_checkpoints", "failed_checkpoints",
 //                         "checkpoint_ms", "checkpoint_pages" },
 
+//         // requests answered with IOError or Corruption over every
+//         // repetition, and the first as text ("<request>: <status>") or null:
+//         "storage_errors", "storage_error",
 //         "median_repeat": i,   // which of "repeats" that is
 //         // every repetition, in the order run, each a run as above:
 //         "repeats": [ { "repeat", "position" (0: the engine ran first in it),
-//                        "disk_bytes_after", "seconds", ..., "ops", "all" } ],
+//                        "disk_bytes_after", "seconds", ..., "ops", "all",
+//                        "storage_errors", "storage_error" (that repetition's) } ],
 //         // over the repetitions; a spread is { "median", "min", "max", "n" }:
 //         "spread": { "throughput": spread,
 //                     "ops": { "<op>": { "mean_us", "p50_us", "p99_us": spread } },
@@ -46,7 +50,10 @@
 //     // with both engines: per pattern, SQLite's mean latency over RocksDB's
 //     // in each repetition, and the spread of those ratios:
 //     "mean_ratio": { "ops": { "<op>": spread }, "all": spread },
-//     "experiments": {...} }   // compare --report (bench/report/experiments_report.h)
+//     "experiments": {...},    // compare --report (bench/report/experiments_report.h)
+//     // the storage error that ended the run (compare.h storage_failure),
+//     // the line the command printed, or null:
+//     "storage_failure" }
 //
 // lock_wait_share is the requests' summed lock wait (SQLite: waiting for the
 // database's write lock) over their summed latency; retries counts requests
@@ -82,9 +89,11 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
                            const CompareResult& result);
 
 // Prints, per op, count, mean, p50, p99 and errors of each engine side by
-// side, and the SQLite/RocksDB ratio of the means when both engines are
-// present; then a line per engine: measured ops, seconds, throughput, client
-// threads (and the lock-wait share and retries when there were any). With
+// side -- apart: "contract" (not found, conflict, invalid argument) and
+// "storage" (IOError, Corruption) -- and the SQLite/RocksDB ratio of the
+// means when both engines are present; then a line per engine: measured
+// ops, seconds, throughput, client threads (and the lock-wait share and
+// retries when there were any), and a line per run a storage error ended. With
 // more than one repetition every timing is "median [min–max]" over them
 // (the ratio: of the per-repetition ratios); counts, errors, lock wait and
 // retries are those of each engine's median repetition; then a line per
