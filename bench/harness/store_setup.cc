@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "bench/harness/build_info.h"
+#include "bench/harness/disk_space.h"
 
 namespace listbench {
 namespace fs = std::filesystem;
@@ -311,9 +312,14 @@ StatusOr<LoadReport> PrepareStore(Engine engine, const std::string& data_dir,
     if (!reused.ok()) return reused.status();
     if (*reused) return report;
   }
+  LB_RETURN_IF_ERROR(CheckSpaceForLoad(engine, options.sqlite_schema, spec.listings, data_dir));
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError(dir + ": cannot create: " + ec.message());
-  return LoadInto(engine, dir, spec, options, progress);
+  StatusOr<LoadReport> loaded = LoadInto(engine, dir, spec, options, progress);
+  if (loaded.ok() || loaded.status().code() != StatusCode::kIOError) return loaded;
+  // The manifest still says incomplete: the next load replaces it.
+  return Status::IOError(dir + ": loading " + DesignName(engine, options.sqlite_schema) +
+                         " failed: " + loaded.status().message());
 }
 
 StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engine engine,
@@ -326,7 +332,12 @@ StatusOr<std::unique_ptr<Store>> OpenRunClone(const std::string& work_dir, Engin
   const std::string src = EngineDir(base, engine, options.sqlite_schema),
                     dst = EngineDir(run, engine, options.sqlite_schema);
   LB_RETURN_IF_ERROR(RemoveStoreDir(dst));
-  LB_RETURN_IF_ERROR(CloneStore(engine, src, dst));
+  LB_RETURN_IF_ERROR(CheckSpaceForClone(engine, src, run));
+  const Status cloned = CloneStore(engine, src, dst);
+  if (cloned.code() == StatusCode::kIOError) {
+    return Status::IOError(dst + ": cloning " + src + " failed: " + cloned.message());
+  }
+  LB_RETURN_IF_ERROR(cloned);
   return ReopenRunClone(work_dir, engine, options);
 }
 

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "engine/rocks/info_log.h"
+
 namespace listbench::rocks {
 namespace {
 
@@ -81,7 +83,7 @@ DbResources MakeDbResources(const RocksMemoryBudget& budget, BackgroundCounters*
   return r;
 }
 
-rocksdb::Options MakeDbOptions(rocksdb::Env* env, const DbResources& r) {
+rocksdb::Options MakeDbOptions(rocksdb::Env* env, const DbResources& r, const std::string& dir) {
   rocksdb::Options opt;
   opt.env = env;
   opt.listeners = r.listeners;
@@ -93,6 +95,7 @@ rocksdb::Options MakeDbOptions(rocksdb::Env* env, const DbResources& r) {
   opt.max_background_jobs = 2;
   opt.keep_log_file_num = 2;
   opt.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  opt.info_log = NewInfoLog(env->GetFileSystem(), dir, opt.info_log_level);
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = r.cache;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));

@@ -22,6 +22,7 @@
 #include <rocksdb/write_buffer_manager.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/background_work.h"
@@ -45,8 +46,9 @@ struct DbResources {
 DbResources MakeDbResources(const RocksMemoryBudget& budget, BackgroundCounters* background,
                             bool read_only);
 
-// The options of a store's DB over `env` with resources `r`.
-rocksdb::Options MakeDbOptions(rocksdb::Env* env, const DbResources& r);
+// The options of a store's DB in `dir` over `env` with resources `r`; its
+// info log is dir/LOG written through env's file system (info_log.h).
+rocksdb::Options MakeDbOptions(rocksdb::Env* env, const DbResources& r, const std::string& dir);
 
 }  // namespace listbench::rocks
 

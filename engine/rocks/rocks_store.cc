@@ -14,6 +14,7 @@
 #include "engine/rocks/db_options.h"
 #include "engine/rocks/entity_access.h"
 #include "engine/rocks/entity_scan.h"
+#include "engine/rocks/info_log.h"
 #include "engine/rocks/invariants.h"
 #include "engine/rocks/item_access.h"
 #include "engine/rocks/item_batch.h"
@@ -216,7 +217,7 @@ Status RocksStore::CheckFormat() {
   // Its own cache, so that the check warms nothing the store then reads.
   const rocks::DbResources check = rocks::MakeDbResources(resources_.budget, nullptr,
                                                           /*read_only=*/true);
-  rocksdb::Options opt = rocks::MakeDbOptions(env_.get(), check);
+  rocksdb::Options opt = rocks::MakeDbOptions(env_.get(), check, dir_);
   opt.create_if_missing = false;
   LB_RETURN_IF_ERROR(rocks::FromRocks(rocksdb::DB::OpenForReadOnly(opt, dir_, &raw)));
   std::unique_ptr<rocksdb::DB> db(raw);
@@ -242,7 +243,7 @@ Status RocksStore::Open(bool existing) {
   if (existing) LB_RETURN_IF_ERROR(CheckFormat());
   // Recovery from an I/O error may reopen the DB in place (table.h).
   auto open = [this](std::unique_ptr<rocks::TxnDb>* db) {
-    return rocks::TxnDb::Open(rocks::MakeDbOptions(env_.get(), resources_), dir_,
+    return rocks::TxnDb::Open(rocks::MakeDbOptions(env_.get(), resources_, dir_), dir_,
                               options_.busy_timeout_ms, db);
   };
   std::unique_ptr<rocks::TxnDb> db;
@@ -670,7 +671,7 @@ Status VerifyRocksStoreFiles(const std::string& dir) {
   // into new files), then every block of every SST file against its checksum.
   const rocks::DbResources check = rocks::MakeDbResources(
       RocksMemoryBudgetFor(StoreOptions().cache_bytes), nullptr, /*read_only=*/true);
-  rocksdb::Options opt = rocks::MakeDbOptions(rocksdb::Env::Default(), check);
+  rocksdb::Options opt = rocks::MakeDbOptions(rocksdb::Env::Default(), check, dir);
   opt.create_if_missing = false;
   opt.paranoid_checks = true;
   rocksdb::DB* raw = nullptr;
@@ -699,6 +700,9 @@ Status CloneRocksStore(const std::string& src_dir, const std::string& dst_dir) {
   }
   rocksdb::Options opt;
   opt.create_if_missing = false;
+  opt.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  opt.info_log =
+      rocks::NewInfoLog(rocksdb::Env::Default()->GetFileSystem(), src_dir, opt.info_log_level);
   rocksdb::DB* raw = nullptr;
   LB_RETURN_IF_ERROR(rocks::FromRocks(rocksdb::DB::Open(opt, src_dir, &raw)));
   std::unique_ptr<rocksdb::DB> db(raw);
