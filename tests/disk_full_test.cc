@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/space_estimate.h"
 #include "engine/store_dir.h"
 #include "sim/fault_plan.h"
 #include "tests/store_test_util.h"
@@ -169,6 +170,38 @@ TEST_P(DiskFullTest, RunOnAFullDiskExitsThreeAndSucceedsWithSpace) {
   const std::string base = work + "/base/" + Name();
   EXPECT_TRUE(CheckStoreDir(base, GetParam()).ok());
   EXPECT_TRUE(VerifyStoreFiles(GetParam(), base).ok());
+  small.Unfill();
+  const testing::CliResult ok = testing::RunListbench(run, scratch);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// A run whose clone fits but whose writes fill the disk: the first write
+// that fails ends the run with exit 3 (a storage error, never a result and
+// never a signal) and one line naming the run's store; with the filler gone
+// the same run succeeds.
+TEST_P(DiskFullTest, RunWhoseWritesFillTheDiskExitsThree) {
+  SmallFs small(64);
+  MOUNT_OR_SKIP(small);
+  testing::TempDir scratch;
+  const std::string work = small.Sub("w");
+  fs::create_directory(work);
+  const std::string dataset = " --engine " + Name() + " --listings 2000";
+  ASSERT_EQ(
+      testing::RunListbench("load" + dataset + " --data-dir " + work + "/base", scratch).exit_code,
+      0);
+  uint64_t store_bytes = 0;
+  for (const auto& e : fs::directory_iterator(work + "/base/" + Name())) {
+    if (e.is_regular_file()) store_bytes += e.file_size();
+  }
+  // Room for the clone and 256 KiB more: the writes' log fills the rest.
+  small.Fill(EstimateCloneBytes(GetParam(), store_bytes, /*same_filesystem=*/true) + (256 << 10));
+  const std::string run = "run" + dataset + " --ops 50000 --workload " +
+                          std::string(LISTBENCH_SOURCE_DIR) + "/workloads/writes.toml --work-dir " +
+                          work;
+  const testing::CliResult full = testing::RunListbench(run, scratch);
+  EXPECT_EQ(full.exit_code, 3) << full.err;
+  EXPECT_NE(full.err.find("store " + work + "/run/" + Name()), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find("storage error on W"), std::string::npos) << full.err;
   small.Unfill();
   const testing::CliResult ok = testing::RunListbench(run, scratch);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
