@@ -34,9 +34,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 build_dir=build-fuzz
+# Warnings are not errors here: the tree builds clean with g++ 12, and
+# clang 14 adds its own (-Wshadow of one file's type alias by another's in
+# a unity batch, bench/harness/measured_store.h and interleaving.cc).
 cmake -S . -B "$build_dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
-  -DCMAKE_UNITY_BUILD=ON -DLISTBENCH_FUZZ=ON -DLISTBENCH_TESTS=OFF >/dev/null
+  -DCMAKE_UNITY_BUILD=ON -DLISTBENCH_FUZZ=ON -DLISTBENCH_TESTS=OFF -DLISTBENCH_WERROR=OFF >/dev/null
 cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]/%/_fuzzer}"
 
 # Seed corpora: the repository's workload and scenario files and committed
