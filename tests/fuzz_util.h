@@ -14,6 +14,7 @@
 #define LISTBENCH_TESTS_FUZZ_UTIL_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <string_view>
@@ -57,8 +58,8 @@ uint64_t FuzzEnvNumber(const char* name, uint64_t fallback);
 // went wrong. Each parser gets its input as text, never a file.
 std::string CheckWorkloadInput(const std::string& input);
 std::string CheckScenarioInput(const std::string& input);
-// As `listbench check` reads it, compared both ways with a valid summary.
-std::string CheckSummaryInput(const std::string& input);
+// As `listbench check` reads it, compared both ways with `valid`, a summary.
+std::string CheckSummaryInput(const std::string& input, const nlohmann::json& valid);
 std::string CheckManifestInput(const std::string& input);
 std::string CheckMigrationStateInput(const std::string& input);
 std::string CheckRepairLogInput(const std::string& input);
@@ -66,7 +67,7 @@ std::string CheckRepairLogInput(const std::string& input);
 // Valid inputs made by the code's own writers, as seeds: manifests,
 // migration state files, repair logs, and one summary.json written by the
 // summary reporter (bench/report/summary.h) for a synthetic two-engine run
-// of four repetitions.
+// of four repetitions (tests/fuzz_summary_seed.cc; the test binary only).
 std::vector<std::string> SeedManifests();
 std::vector<std::string> SeedMigrationStates();
 std::vector<std::string> SeedRepairLogs();
