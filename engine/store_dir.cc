@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -54,6 +55,59 @@ std::optional<StoreFingerprint> FingerprintFromJson(const nlohmann::json& files)
   return f;
 }
 
+// The manifest's fields, each read with a fallback for when it is absent;
+// a field of the wrong type, or out of range, is the first problem kept
+// (its getter then returns the fallback).
+class ManifestFields {
+ public:
+  explicit ManifestFields(const nlohmann::json& j) : j_(j) {}
+
+  std::string String(const char* key, const std::string& fallback) {
+    const auto it = j_.find(key);
+    if (it == j_.end()) return fallback;
+    if (!it->is_string()) return Problem(key, "not a string", fallback);
+    return it->get<std::string>();
+  }
+  // An integer within [-2^31, 2^31).
+  int64_t Int(const char* key, int64_t fallback) {
+    const auto it = j_.find(key);
+    if (it == j_.end()) return fallback;
+    if (!it->is_number_integer()) return Problem(key, "not an integer", fallback);
+    if (it->is_number_unsigned() && it->get<uint64_t>() > uint64_t{INT32_MAX}) {
+      return Problem(key, "out of range", fallback);
+    }
+    const int64_t v = it->get<int64_t>();
+    if (v < INT32_MIN || v > INT32_MAX) return Problem(key, "out of range", fallback);
+    return v;
+  }
+  // A non-negative integer; 0 when absent.
+  uint64_t Count(const char* key) {
+    const auto it = j_.find(key);
+    if (it == j_.end()) return 0;
+    if (!it->is_number_unsigned()) return Problem(key, "not a non-negative integer", uint64_t{0});
+    return it->get<uint64_t>();
+  }
+  bool Bool(const char* key, bool fallback) {
+    const auto it = j_.find(key);
+    if (it == j_.end()) return fallback;
+    if (!it->is_boolean()) return Problem(key, "not true or false", fallback);
+    return it->get<bool>();
+  }
+
+  bool ok() const { return problem_.empty(); }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  template <typename T>
+  T Problem(const char* key, const char* what, T fallback) {
+    if (problem_.empty()) problem_ = std::string(key) + " is " + what;
+    return fallback;
+  }
+
+  const nlohmann::json& j_;
+  std::string problem_;
+};
+
 }  // namespace
 
 std::string_view EngineName(Engine e) { return e == Engine::kSqlite ? "sqlite" : "rocksdb"; }
@@ -83,41 +137,52 @@ StatusOr<Manifest> ReadManifest(const std::string& dir) {
   const fs::path path = fs::path(dir) / kManifestFileName;
   std::error_code ec;
   if (!fs::exists(path, ec)) return Status::NotFound(path.string() + ": no listbench manifest");
-  std::ifstream in(path);
-  if (!in) return Status::IOError(path.string() + ": cannot read");
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || j.value("magic", "") != kManifestMagic) {
-    return Status::Corruption(path.string() + ": not a listbench manifest");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) return Status::IOError(path.string() + ": cannot read");
+  return ParseManifestText(text.str(), path.string());
+}
+
+StatusOr<Manifest> ParseManifestText(const std::string& text, const std::string& name) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("magic") || j["magic"] != kManifestMagic) {
+    return Status::Corruption(name + ": not a listbench manifest");
   }
+  ManifestFields f(j);
   Manifest m;
-  const auto engine = ParseEngine(j.value("engine", ""));
-  if (!engine) return Status::Corruption(path.string() + ": unknown engine in manifest");
-  m.engine = *engine;
-  m.format_version = j.value("format_version", -1);
-  m.generator_version = j.value("generator_version", -1);
-  m.listings = j.value("listings", uint64_t{0});
-  m.seed = j.value("seed", uint64_t{0});
-  m.complete = j.value("complete", false);
+  const auto engine = ParseEngine(f.String("engine", ""));
+  if (f.ok() && !engine) return Status::Corruption(name + ": unknown engine in manifest");
+  if (engine) m.engine = *engine;
+  const int64_t format = f.Int("format_version", -1);
+  m.generator_version = static_cast<int>(f.Int("generator_version", -1));
+  m.listings = f.Count("listings");
+  m.seed = f.Count("seed");
+  m.complete = f.Bool("complete", false);
   if (m.engine == Engine::kSqlite) {
-    const auto schema = ParseSqliteSchema(j.value("sqlite_schema", "legacy"));
-    if (!schema) return Status::Corruption(path.string() + ": unknown sqlite_schema in manifest");
-    m.sqlite_schema = *schema;
+    const auto schema = ParseSqliteSchema(f.String("sqlite_schema", "legacy"));
+    if (f.ok() && !schema) {
+      return Status::Corruption(name + ": unknown sqlite_schema in manifest");
+    }
+    if (schema) m.sqlite_schema = *schema;
   }
-  m.listbench_version = j.value("listbench_version", "");
+  m.listbench_version = f.String("listbench_version", "");
+  if (!f.ok()) return Status::Corruption(name + ": bad manifest: " + f.problem());
   if (j.contains("data_files")) {
     m.fingerprint = FingerprintFromJson(j["data_files"]);
-    if (!m.fingerprint) return Status::Corruption(path.string() + ": malformed data_files");
+    if (!m.fingerprint) return Status::Corruption(name + ": malformed data_files");
   }
-  if (m.format_version != kStoreFormatVersion) {
-    return Status::NotSupported(dir + ": store format version " + std::to_string(m.format_version) +
+  if (format != kStoreFormatVersion) {
+    return Status::NotSupported(name + ": store format version " + std::to_string(format) +
                                 " (made by listbench " +
                                 (m.listbench_version.empty() ? "unknown" : m.listbench_version) +
                                 "), this build reads " + std::to_string(kStoreFormatVersion));
   }
+  m.format_version = static_cast<int>(format);
   return m;
 }
 
-Status WriteManifest(const std::string& dir, const Manifest& m) {
+std::string ManifestText(const Manifest& m) {
   nlohmann::json j = {
       {"magic", kManifestMagic},
       {"engine", EngineName(m.engine)},
@@ -130,7 +195,11 @@ Status WriteManifest(const std::string& dir, const Manifest& m) {
   };
   if (m.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(m.sqlite_schema);
   if (m.fingerprint) j["data_files"] = FingerprintJson(*m.fingerprint);
-  return WriteFileAtomically((fs::path(dir) / kManifestFileName).string(), j.dump(2) + "\n");
+  return j.dump(2) + "\n";
+}
+
+Status WriteManifest(const std::string& dir, const Manifest& m) {
+  return WriteFileAtomically((fs::path(dir) / kManifestFileName).string(), ManifestText(m));
 }
 
 StatusOr<Manifest> CheckStoreDir(const std::string& dir, Engine engine) {

@@ -65,6 +65,7 @@ struct Manifest {
   // The data files when the load completed (or when a full check last
   // passed); absent in a manifest written before fingerprints existed.
   std::optional<StoreFingerprint> fingerprint;
+  bool operator==(const Manifest&) const = default;
 };
 
 // The name of a design's store directory and results: "rocksdb", "sqlite"
@@ -81,6 +82,13 @@ std::string EngineDir(const std::string& data_dir, Engine engine,
 StatusOr<Manifest> ReadManifest(const std::string& dir);
 // Writes dir/LISTBENCH.json atomically (temp file, fsync, rename, dir fsync).
 Status WriteManifest(const std::string& dir, const Manifest& m);
+// The manifest in text (`name` stands for the file in messages), as
+// ReadManifest reads it: Corruption naming `name` and the field for text that
+// is not a manifest (bad JSON, a missing field or one of the wrong type, a
+// negative count); NotSupported for another format version.
+StatusOr<Manifest> ParseManifestText(const std::string& text, const std::string& name);
+// The text WriteManifest writes; ParseManifestText reads it back to `m`.
+std::string ManifestText(const Manifest& m);
 
 // Checks that `dir` holds a store of `engine` with a supported format and a
 // completed load; the message names the directory and the problem.

@@ -119,7 +119,7 @@ void to_json(nlohmann::json& j, const MigrationCounters& c) {
 }
 
 void from_json(const nlohmann::json& j, MigrationCounters& c) {
-#define LB_GET(f) c.f = j.at(#f).get<uint64_t>();
+#define LB_GET(f) c.f = JsonCount(j, #f);
   LB_COUNTERS(LB_GET)
 #undef LB_GET
 }
@@ -136,9 +136,17 @@ void from_json(const nlohmann::json& j, PhaseChange& c) {
   std::optional<MigrationPhase> to = ParseMigrationPhase(j.at("to").get<std::string>());
   if (!to) throw std::invalid_argument("unknown phase \"" + j.at("to").get<std::string>() + "\"");
   c.to = *to;
-  c.step = j.at("step").get<uint64_t>();
-  c.requests = j.at("requests").get<uint64_t>();
+  c.step = JsonCount(j, "step");
+  c.requests = JsonCount(j, "requests");
   c.reason = j.at("reason").get<std::string>();
+}
+
+uint64_t JsonCount(const nlohmann::json& j, const char* key) {
+  const nlohmann::json& v = j.at(key);
+  if (!v.is_number_unsigned()) {
+    throw std::invalid_argument(std::string(key) + " is not a non-negative integer");
+  }
+  return v.get<uint64_t>();
 }
 
 std::string_view BackfillModeName(BackfillMode m) {

@@ -117,6 +117,7 @@ struct PhaseChange {
   uint64_t step = 0;      // Steps run so far
   uint64_t requests = 0;  // requests served so far
   std::string reason;
+  bool operator==(const PhaseChange&) const = default;
 };
 
 // Everything the migration counts; persisted with its state.
@@ -150,6 +151,7 @@ struct MigrationCounters {
   uint64_t step_errors = 0;         // backfill reads / verifier pages that failed and were retried
   uint64_t deferred_copies = 0;  // copies queued for the drain while the other store was degraded
   uint64_t resumes = 0;          // Opens that found a state to resume
+  bool operator==(const MigrationCounters&) const = default;
 };
 
 // The live counters of one migration, shared by request workers and the
@@ -187,6 +189,10 @@ void to_json(nlohmann::json& j, const MigrationCounters& c);
 void from_json(const nlohmann::json& j, MigrationCounters& c);
 void to_json(nlohmann::json& j, const PhaseChange& c);
 void from_json(const nlohmann::json& j, PhaseChange& c);
+// j.at(key) as a count, for from_json: a non-negative JSON integer, else
+// std::invalid_argument naming `key` (a float or a negative number is never
+// converted).
+uint64_t JsonCount(const nlohmann::json& j, const char* key);
 
 // A snapshot for the timeline, read after any request or Step.
 struct MigrationStatus {

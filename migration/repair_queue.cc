@@ -89,6 +89,10 @@ Status ParseLog(const std::string& path, const std::string& data, Replay* r) {
                     kFormatVersion));
   }
   r->next_seq = Get64(data.data() + 12);
+  if (r->next_seq == 0 || r->next_seq > kMaxRepairSeq) {
+    return Status::Corruption(fmt::format("{}: next sequence {} in the header is outside [1, {}]",
+                                          path, r->next_seq, kMaxRepairSeq));
+  }
   uint64_t last_entry_seq = 0;
   size_t off = kFileHeaderSize;
   while (off < data.size()) {
@@ -115,6 +119,10 @@ Status ParseLog(const std::string& path, const std::string& data, Replay* r) {
     const uint8_t type = static_cast<uint8_t>(body[0]);
     const uint64_t seq = Get64(body + 1);
     if (type == kTypeEntry) {
+      if (seq >= kMaxRepairSeq) {
+        return Status::Corruption(fmt::format("{}: entry sequence {} at offset {} is not below {}",
+                                              path, seq, off, kMaxRepairSeq));
+      }
       if (seq <= last_entry_seq || seq == 0) {
         return Status::Corruption(
             fmt::format("{}: entry sequence {} out of order at offset {}", path, seq, off));
@@ -139,6 +147,23 @@ Status ParseLog(const std::string& path, const std::string& data, Replay* r) {
 }
 
 }  // namespace
+
+StatusOr<RepairLogContents> ParseRepairLog(const std::string& data, const std::string& name) {
+  Replay replay;
+  LB_RETURN_IF_ERROR(ParseLog(name, data, &replay));
+  RepairLogContents c;
+  c.next_seq = replay.next_seq;
+  for (auto& [seq, payload] : replay.pending) c.pending.push_back({seq, std::move(payload)});
+  c.valid_size = replay.valid_size;
+  c.records = replay.records;
+  return c;
+}
+
+std::string RepairLogBytes(uint64_t next_seq, const std::vector<RepairEntry>& pending) {
+  std::string contents = FileHeader(next_seq);
+  for (const RepairEntry& e : pending) contents += Record(kTypeEntry, e.seq, e.payload);
+  return contents;
+}
 
 StatusOr<std::unique_ptr<RepairQueue>> RepairQueue::Open(const std::string& path) {
   RepairQueueRecovery recovery;
@@ -203,6 +228,10 @@ StatusOr<uint64_t> RepairQueue::Append(const std::string& payload) {
                                                payload.size(), kMaxBody - kBodyPrefix));
   }
   std::lock_guard<std::mutex> l(mu_);
+  if (next_seq_ >= kMaxRepairSeq) {
+    return Status::InvalidArgument(
+        fmt::format("{}: sequence numbers reached {}; no more entries", path_, kMaxRepairSeq));
+  }
   const uint64_t seq = next_seq_;
   LB_RETURN_IF_ERROR(AppendRecordLocked(kTypeEntry, seq, payload));
   ++next_seq_;

@@ -53,6 +53,10 @@ struct RepairEntry {
   bool operator==(const RepairEntry&) const = default;
 };
 
+// Sequence numbers stay below this bound: a log naming one at or above it
+// is Corruption, and Append refuses to reach it (no log gets near).
+inline constexpr uint64_t kMaxRepairSeq = uint64_t{1} << 62;
+
 // What Open found and did.
 struct RepairQueueRecovery {
   bool created = false;           // the log did not exist and was created
@@ -61,6 +65,24 @@ struct RepairQueueRecovery {
   uint64_t torn_tail_offset = 0;  // where it started (the new file size)
   uint64_t torn_tail_bytes = 0;   // bytes cut off
 };
+
+// What a log's bytes replay to: what Open recovers, without a file.
+struct RepairLogContents {
+  uint64_t next_seq = 1;
+  std::vector<RepairEntry> pending;  // in sequence order
+  uint64_t valid_size = 0;           // bytes of header and intact records (a torn tail after)
+  uint64_t records = 0;              // intact records
+};
+
+// Replays the log in `data` (`name` stands for the file in messages) the way
+// Open does: InvalidArgument when it is not a repair queue log, NotSupported
+// for another format version, Corruption naming `name`, the offset and the
+// problem for damage that is not a torn tail.
+StatusOr<RepairLogContents> ParseRepairLog(const std::string& data, const std::string& name);
+// The bytes of a log holding exactly `pending` with the counter `next_seq`,
+// as Compact writes it. REQUIRES: `pending` in increasing sequence order,
+// each below `next_seq`.
+std::string RepairLogBytes(uint64_t next_seq, const std::vector<RepairEntry>& pending);
 
 class RepairQueue {
  public:
@@ -73,7 +95,8 @@ class RepairQueue {
   RepairQueue& operator=(const RepairQueue&) = delete;
 
   // Durably appends `payload` and returns its sequence number. IOError when
-  // the write or fsync fails (the queue is then failed; see above).
+  // the write or fsync fails (the queue is then failed; see above);
+  // InvalidArgument once the sequence numbers reach kMaxRepairSeq.
   [[nodiscard]] StatusOr<uint64_t> Append(const std::string& payload);
 
   // Durably marks entry `seq` drained. NotFound if `seq` is not pending.

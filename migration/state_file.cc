@@ -50,7 +50,7 @@ Status ParseState(const nlohmann::json& j, const std::string& path, size_t num_c
     std::optional<MigrationPhase> p = ParseMigrationPhase(j.at("phase").get<std::string>());
     if (!p) return Status::Corruption(path + ": unknown phase");
     state->phase = *p;
-    state->canary_index = j.at("canary_index").get<size_t>();
+    state->canary_index = JsonCount(j, "canary_index");
     if (state->canary_index >= num_canary_shares) {
       return Status::InvalidArgument(
           fmt::format("{}: canary step {} but only {} canary shares are set", path,
@@ -60,11 +60,12 @@ Status ParseState(const nlohmann::json& j, const std::string& path, size_t num_c
         ParseBackfillMode(j.at("backfill").at("mode").get<std::string>());
     if (!mode) return Status::Corruption(path + ": unknown backfill mode");
     state->backfill_mode = *mode;
-    state->backfill_kind = j.at("backfill").at("kind").get<int>();
-    if (state->backfill_kind < 0 || state->backfill_kind > kNumEntityKinds ||
+    const uint64_t kind = JsonCount(j.at("backfill"), "kind");
+    if (kind > static_cast<uint64_t>(kNumEntityKinds) ||
         !Unhex(j.at("backfill").at("last_key").get<std::string>(), &state->backfill_last_key)) {
       return Status::Corruption(path + ": bad backfill checkpoint");
     }
+    state->backfill_kind = static_cast<int>(kind);
     state->verifier = j.at("verifier").get<VerifierCheckpoint>();
     if (j.contains("last_diff")) state->last_diff = j.at("last_diff").get<VerifierReport>();
     state->transitions = j.at("transitions").get<std::vector<PhaseChange>>();
@@ -77,14 +78,7 @@ Status ParseState(const nlohmann::json& j, const std::string& path, size_t num_c
 
 }  // namespace
 
-MigrationStateFile::MigrationStateFile(std::string dir) : dir_(std::move(dir)) {}
-
-MigrationStateFile::~MigrationStateFile() {
-  if (inflight_fd_ >= 0) ::close(inflight_fd_);
-}
-
-Status MigrationStateFile::Save(uint64_t seed, const MigrationState& state,
-                                const std::function<void()>& before_rename) {
+std::string MigrationStateText(uint64_t seed, const MigrationState& state) {
   nlohmann::json j = {
       {"format", kStateFormat},
       {"seed", seed},
@@ -99,8 +93,38 @@ Status MigrationStateFile::Save(uint64_t seed, const MigrationState& state,
       {"counters", state.counters},
   };
   if (state.last_diff) j["last_diff"] = *state.last_diff;
-  return WriteFileAtomically((fs::path(dir_) / kStateFile).string(), j.dump(1) + "\n",
-                             before_rename);
+  return j.dump(1) + "\n";
+}
+
+StatusOr<MigrationState> ParseMigrationStateText(const std::string& text, const std::string& name,
+                                                 size_t num_canary_shares) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::Corruption(name + ": not a migration state file (not a JSON object)");
+  }
+  if (!j.contains("format") || !j["format"].is_string()) {
+    return Status::Corruption(name + ": not a migration state file (no \"format\")");
+  }
+  if (j["format"].get<std::string>() != kStateFormat) {
+    return Status::NotSupported(
+        fmt::format("{}: migration state format \"{}\", this build reads \"{}\"", name,
+                    j["format"].get<std::string>(), kStateFormat));
+  }
+  MigrationState loaded;
+  LB_RETURN_IF_ERROR(ParseState(j, name, num_canary_shares, &loaded));
+  return loaded;
+}
+
+MigrationStateFile::MigrationStateFile(std::string dir) : dir_(std::move(dir)) {}
+
+MigrationStateFile::~MigrationStateFile() {
+  if (inflight_fd_ >= 0) ::close(inflight_fd_);
+}
+
+Status MigrationStateFile::Save(uint64_t seed, const MigrationState& state,
+                                const std::function<void()>& before_rename) {
+  return WriteFileAtomically((fs::path(dir_) / kStateFile).string(),
+                             MigrationStateText(seed, state), before_rename);
 }
 
 Status MigrationStateFile::Load(size_t num_canary_shares, MigrationState* state, bool* found) {
@@ -110,21 +134,9 @@ Status MigrationStateFile::Load(size_t num_canary_shares, MigrationState* state,
   *found = false;
   if (s.code() == StatusCode::kNotFound) return Status::OK();
   LB_RETURN_IF_ERROR(s);
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return Status::Corruption(path + ": not a migration state file (not a JSON object)");
-  }
-  if (!j.contains("format") || !j["format"].is_string()) {
-    return Status::Corruption(path + ": not a migration state file (no \"format\")");
-  }
-  if (j["format"].get<std::string>() != kStateFormat) {
-    return Status::NotSupported(
-        fmt::format("{}: migration state format \"{}\", this build reads \"{}\"", path,
-                    j["format"].get<std::string>(), kStateFormat));
-  }
-  MigrationState loaded;
-  LB_RETURN_IF_ERROR(ParseState(j, path, num_canary_shares, &loaded));
-  *state = std::move(loaded);
+  StatusOr<MigrationState> loaded = ParseMigrationStateText(text, path, num_canary_shares);
+  if (!loaded.ok()) return loaded.status();
+  *state = std::move(*loaded);
   *found = true;
   return Status::OK();
 }

@@ -50,7 +50,17 @@ struct MigrationState {
   std::optional<VerifierReport> last_diff;
   std::vector<PhaseChange> transitions;
   MigrationCounters counters;
+  bool operator==(const MigrationState&) const = default;
 };
+
+// The state file's text for `state` (and `seed`), as Save writes it.
+std::string MigrationStateText(uint64_t seed, const MigrationState& state);
+// The state in `text` (`name` stands for the file in messages), as Load
+// reads it: NotSupported for another format, Corruption naming `name` and
+// the problem for a damaged file, InvalidArgument for a canary step beyond
+// `num_canary_shares`.
+StatusOr<MigrationState> ParseMigrationStateText(const std::string& text, const std::string& name,
+                                                 size_t num_canary_shares);
 
 class MigrationStateFile {
  public:

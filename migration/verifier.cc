@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/canonical.h"
+#include "migration/migration_types.h"
 
 namespace listbench {
 namespace {
@@ -147,12 +148,12 @@ void from_json(const nlohmann::json& j, VerifierReport& r) {
   for (int k = 0; k < kNumEntityKinds; ++k) {
     const nlohmann::json& e = kinds.at(std::string(EntityKindName(static_cast<EntityKind>(k))));
     KindDiff& d = r.kinds[k];
-    d.source_rows = e.at("source_rows").get<uint64_t>();
-    d.target_rows = e.at("target_rows").get<uint64_t>();
-    d.compared = e.at("compared").get<uint64_t>();
-    d.missing = e.at("missing").get<uint64_t>();
-    d.extra = e.at("extra").get<uint64_t>();
-    d.mismatched = e.at("mismatched").get<uint64_t>();
+    d.source_rows = JsonCount(e, "source_rows");
+    d.target_rows = JsonCount(e, "target_rows");
+    d.compared = JsonCount(e, "compared");
+    d.missing = JsonCount(e, "missing");
+    d.extra = JsonCount(e, "extra");
+    d.mismatched = JsonCount(e, "mismatched");
     d.missing_examples = ExamplesFrom(e.at("missing_examples"));
     d.extra_examples = ExamplesFrom(e.at("extra_examples"));
     d.mismatched_examples = ExamplesFrom(e.at("mismatched_examples"));
@@ -169,10 +170,11 @@ void to_json(nlohmann::json& j, const VerifierCheckpoint& c) {
 }
 
 void from_json(const nlohmann::json& j, VerifierCheckpoint& c) {
-  c.kind = j.at("kind").get<int>();
-  if (c.kind < 0 || c.kind > kNumEntityKinds) {
+  const uint64_t kind = JsonCount(j, "kind");
+  if (kind > static_cast<uint64_t>(kNumEntityKinds)) {
     throw std::invalid_argument("kind outside 0..7");
   }
+  c.kind = static_cast<int>(kind);
   c.last_key = FromHex(j.at("last_key").get<std::string>());
   if (!c.last_key.empty()) {
     uint64_t a = 0, b = 0;

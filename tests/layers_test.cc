@@ -27,7 +27,7 @@ const std::vector<Layer> kLayers = {
     {"core", 0},          {"util", 1},         {"engine", 2},      {"workloads", 2},
     {"sim", 3},           {"migration", 3},    {"bench/model", 4}, {"bench/harness", 5},
     {"bench/drivers", 6}, {"bench/report", 7}, {"bench/cli", 8},   {"bench/micro", 9},
-    {"tests", 10},
+    {"tests", 10},        {"fuzz", 11},
 };
 
 // The layer of a path relative to the source root, by longest folder prefix.

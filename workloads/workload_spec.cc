@@ -37,14 +37,14 @@ class Reader {
         std::string ignored;
         s = String(node, k, &ignored);
       } else if (k == "operations") {
-        s = Count(node, k, 1, &w.operations);
+        s = Count(node, k, 1, kMaxWorkloadOperations, &w.operations);
       } else if (k == "duration_s") {
         s = Number(node, k, 0.001, 86400, &w.duration_s);
       } else if (k == "warmup") {
-        s = Count(node, k, 0, &w.warmup);
+        s = Count(node, k, 0, kMaxWorkloadOperations, &w.warmup);
       } else if (k == "threads") {
         uint64_t t = 0;
-        s = Count(node, k, 1, &t);
+        s = Count(node, k, 1, kMaxWorkloadOperations, &t);
         if (s.ok() && t > 256) s = TomlProblem(file_, &node, "threads must be at most 256");
         w.threads = static_cast<int>(t);
       } else if (k == "target_rate") {
@@ -96,10 +96,13 @@ class Reader {
     *out = v;
     return Status::OK();
   }
-  Status Count(const toml::node& n, const std::string& k, int64_t lo, uint64_t* out) {
+  Status Count(const toml::node& n, const std::string& k, int64_t lo, uint64_t hi, uint64_t* out) {
     if (!n.is_integer()) return TomlProblem(file_, &n, fmt::format("{} must be an integer", k));
     const int64_t v = *n.value<int64_t>();
     if (v < lo) return TomlProblem(file_, &n, fmt::format("{} = {} must be at least {}", k, v, lo));
+    if (static_cast<uint64_t>(v) > hi) {
+      return TomlProblem(file_, &n, fmt::format("{} = {} must be at most {}", k, v, hi));
+    }
     *out = static_cast<uint64_t>(v);
     return Status::OK();
   }

@@ -60,6 +60,10 @@ struct WorkloadSpec {
   Arrivals arrivals = Arrivals::kUniform;  // open loop only
 };
 
+// The most measured operations, and the most warm-up operations, a workload
+// may ask for (the trace of both is generated ahead, in memory).
+inline constexpr uint64_t kMaxWorkloadOperations = 1000000000;
+
 // Reads and validates a workload file. On any problem returns
 // InvalidArgument with one line "<file>:<line>: <problem>" (the line is
 // omitted when the problem is the file as a whole).

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
@@ -19,12 +20,12 @@ StatusOr<nlohmann::json> ReadSummary(const std::string& flag, const std::string&
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::InvalidArgument(fmt::format("{} {}: no such file", flag, path));
   }
-  std::ifstream in(path);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    return Status::InvalidArgument(fmt::format("{} {}: not valid JSON", flag, path));
-  }
-  return j;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad())
+    return Status::InvalidArgument(fmt::format("{} {}: cannot read", flag, path));
+  return ParseSummaryText(text.str(), flag + " " + path);
 }
 
 // Which rule decided the timing, and with what limits.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "bench/harness/mann_whitney.h"
@@ -48,6 +49,14 @@ const json& Config(const json& j, const std::string& where) {
   return *it;
 }
 
+// The configuration's SQLite index profile; "legacy" when it has none.
+std::string Schema(const json& config, const std::string& where) {
+  const auto it = config.find("sqlite_schema");
+  if (it == config.end()) return "legacy";
+  if (!it->is_string()) throw MissingField{where + ".config.sqlite_schema (not a string)"};
+  return it->get<std::string>();
+}
+
 Status Comparable(const json& b, const json& c) {
   if (!b.contains("engines") || !c.contains("engines")) {
     return Status::InvalidArgument("not a listbench summary (no \"engines\")");
@@ -88,8 +97,7 @@ Status Comparable(const json& b, const json& c) {
   }
   // The normalized design's indexes change its counted work by design; a
   // summary from before the profiles existed ran the legacy indexes.
-  const std::string bs = bc.value("sqlite_schema", "legacy"),
-                    cs = cc.value("sqlite_schema", "legacy");
+  const std::string bs = Schema(bc, "baseline"), cs = Schema(cc, "current");
   if (bs != cs) {
     return Status::InvalidArgument(
         fmt::format("not comparable: config sqlite_schema differs ({} vs {})", bs, cs));
@@ -288,6 +296,22 @@ StatusOr<CheckResult> Check(const json& baseline, const json& current, const Che
 }
 
 }  // namespace
+
+StatusOr<nlohmann::json> ParseSummaryText(const std::string& text, const std::string& name) {
+  // Comparing and printing a value recurse into it: refuse deep nesting.
+  int deepest = 0;
+  const json::parser_callback_t depth = [&deepest](int d, json::parse_event_t, json&) {
+    deepest = std::max(deepest, d);
+    return true;
+  };
+  json j = json::parse(text, depth, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument(name + ": not valid JSON");
+  if (deepest > kMaxSummaryDepth) {
+    return Status::InvalidArgument(
+        fmt::format("{}: nested deeper than {} levels", name, kMaxSummaryDepth));
+  }
+  return j;
+}
 
 StatusOr<CheckResult> CheckSummaries(const json& baseline, const json& current,
                                      const CheckTolerances& tol) {

@@ -94,6 +94,12 @@ struct CheckResult {
   std::vector<std::string> storage_errors;
 };
 
+// The summary in `text` (`name` stands for the file in messages):
+// InvalidArgument "<name>: not valid JSON" or "<name>: nested deeper than
+// kMaxSummaryDepth". Whether it is a summary is CheckSummaries' question.
+inline constexpr int kMaxSummaryDepth = 64;
+StatusOr<nlohmann::json> ParseSummaryText(const std::string& text, const std::string& name);
+
 // Compares `current` with `baseline`. InvalidArgument when they are not
 // comparable (different workload, seed, listings or operation counts) or
 // not summaries: a field the comparison reads that either lacks is an error
