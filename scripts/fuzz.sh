@@ -18,20 +18,7 @@ targets=("$@")
 dpkg-query -W -f='${Status}' librocksdb-dev 2>/dev/null | grep -q "install ok installed" ||
   scripts/setup.sh >/dev/null
 PACKAGES=(clang libclang-rt-dev)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "fuzz: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    SUDO=sudo
-  fi
-  echo "fuzz: installing ${missing[*]}" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+scripts/apt_install.sh "${PACKAGES[@]}"
 
 build_dir=build-fuzz
 # Warnings are not errors here: the tree builds clean with g++ 12, and

@@ -19,20 +19,7 @@ PACKAGES=(
   clang-format universal-ctags   # scripts/lint.sh
 )
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    SUDO=sudo
-  fi
-  echo "setup: installing ${missing[*]}" >&2
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+scripts/apt_install.sh "${PACKAGES[@]}"
 
 build_dir=build
 # Unity builds (CMAKE_UNITY_BUILD): each library compiles as a few merged

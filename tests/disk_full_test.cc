@@ -106,6 +106,19 @@ Status WriteUntilFull(Store& s, EntityId first, int limit, int more) {
 class DiskFullTest : public ::testing::TestWithParam<Engine> {
  protected:
   std::string Name() const { return std::string(EngineName(GetParam())); }
+  std::string Dataset() const { return " --engine " + Name() + " --listings 2000"; }
+  // Loads the dataset into `work`/base (a work directory for `run`).
+  void LoadWork(const std::string& work, const testing::TempDir& scratch) {
+    fs::create_directory(work);
+    ASSERT_EQ(testing::RunListbench("load" + Dataset() + " --data-dir " + work + "/base", scratch)
+                  .exit_code,
+              0);
+  }
+  // `run` of `ops` operations of workloads/writes.toml over `work`.
+  std::string RunWrites(const std::string& work, int ops) const {
+    return "run" + Dataset() + " --ops " + std::to_string(ops) + " --workload " +
+           std::string(LISTBENCH_SOURCE_DIR) + "/workloads/writes.toml --work-dir " + work;
+  }
 };
 
 // ---- A real small file system ------------------------------------------------
@@ -152,15 +165,10 @@ TEST_P(DiskFullTest, RunOnAFullDiskExitsThreeAndSucceedsWithSpace) {
   MOUNT_OR_SKIP(small);
   testing::TempDir scratch;
   const std::string work = small.Sub("w");
-  fs::create_directory(work);
-  const std::string dataset = " --engine " + Name() + " --listings 2000";
-  ASSERT_EQ(
-      testing::RunListbench("load" + dataset + " --data-dir " + work + "/base", scratch).exit_code,
-      0);
+  LoadWork(work, scratch);
+  if (HasFatalFailure()) return;
   small.Fill(1 << 20);
-  const std::string run = "run" + dataset + " --ops 200 --workload " +
-                          std::string(LISTBENCH_SOURCE_DIR) + "/workloads/writes.toml --work-dir " +
-                          work;
+  const std::string run = RunWrites(work, 200);
   const testing::CliResult full = testing::RunListbench(run, scratch);
   EXPECT_EQ(full.exit_code, 3) << full.err;
   EXPECT_NE(full.err.find("listbench run: " + work + "/run: cloning " + work + "/base/" + Name() +
@@ -184,20 +192,15 @@ TEST_P(DiskFullTest, RunWhoseWritesFillTheDiskExitsThree) {
   MOUNT_OR_SKIP(small);
   testing::TempDir scratch;
   const std::string work = small.Sub("w");
-  fs::create_directory(work);
-  const std::string dataset = " --engine " + Name() + " --listings 2000";
-  ASSERT_EQ(
-      testing::RunListbench("load" + dataset + " --data-dir " + work + "/base", scratch).exit_code,
-      0);
+  LoadWork(work, scratch);
+  if (HasFatalFailure()) return;
   uint64_t store_bytes = 0;
   for (const auto& e : fs::directory_iterator(work + "/base/" + Name())) {
     if (e.is_regular_file()) store_bytes += e.file_size();
   }
   // Room for the clone and 256 KiB more: the writes' log fills the rest.
   small.Fill(EstimateCloneBytes(GetParam(), store_bytes, /*same_filesystem=*/true) + (256 << 10));
-  const std::string run = "run" + dataset + " --ops 50000 --workload " +
-                          std::string(LISTBENCH_SOURCE_DIR) + "/workloads/writes.toml --work-dir " +
-                          work;
+  const std::string run = RunWrites(work, 50000);
   const testing::CliResult full = testing::RunListbench(run, scratch);
   EXPECT_EQ(full.exit_code, 3) << full.err;
   EXPECT_NE(full.err.find("store " + work + "/run/" + Name()), std::string::npos) << full.err;
