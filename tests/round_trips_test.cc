@@ -7,7 +7,7 @@
 //
 // Every expected number is derived by hand, in the comment of its row, from
 // what the engine sends over the tiny dataset (tests/store_test_util.h):
-//   SQLite: the SQL of engine/sqlite/queries.h as sqlite_reads.cc and
+//   SQLite: the SQL of engine/sql/queries.h as sqlite_reads.cc and
 //     sqlite_writes.cc run it. A read of several statements runs in BEGIN
 //     DEFERRED ... COMMIT; a write in BEGIN IMMEDIATE ... COMMIT; a request
 //     that fails inside its transaction ends with the ROLLBACK that Recover

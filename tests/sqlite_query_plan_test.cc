@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/sqlite/queries.h"
+#include "engine/sql/queries.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "tests/store_test_util.h"
 #include "workloads/dataset.h"
@@ -19,7 +19,7 @@
 namespace listbench {
 namespace {
 
-// The statements of the access patterns (engine/sqlite/queries.h), by the
+// The statements of the access patterns (engine/sql/queries.h), by the
 // pattern that runs them.
 struct Query {
   const char* name;

@@ -1,6 +1,6 @@
 #include "engine/sqlite/sqlite_bulk_loader.h"
 
-#include "engine/sqlite/rows.h"
+#include "engine/sql/rows.h"
 #include "engine/sqlite/schema.h"
 #include "engine/sqlite/statement.h"
 

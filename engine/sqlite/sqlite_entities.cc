@@ -32,22 +32,10 @@
 #include <limits>
 #include <span>
 
-#include "engine/sqlite/queries.h"
-#include "engine/sqlite/rows.h"
+#include "engine/sql/normalized_ops.h"
 #include "engine/sqlite/sqlite_store_impl.h"
 
 namespace listbench {
-namespace {
-
-// EntityVersion of an application held with `status` and `updated`.
-uint64_t HeldApplicationVersion(int64_t status, int64_t updated) {
-  Application a;
-  a.status = static_cast<ApplicationStatus>(status);
-  a.updated = updated;
-  return EntityVersion(Entity(a));
-}
-
-}  // namespace
 
 StatusOr<Entity> SqliteStore::GetEntity(EntityKind kind, std::string_view key) {
   uint64_t first = 0, second = 0;
@@ -63,19 +51,8 @@ StatusOr<Entity> SqliteStore::GetEntity(EntityKind kind, std::string_view key) {
   if (kind == EntityKind::kTenant && first > std::numeric_limits<TenantId>::max()) {
     return not_found();
   }
-  return WithConnection([&](Connection& c) -> StatusOr<Entity> {
-    Statement& s = c.stmts->get[static_cast<int>(kind)];
-    Statement::Scope scope(s);
-    s.BindInt(1, Sql(first));
-    if (kind == EntityKind::kImage) {
-      s.BindInt(2, static_cast<int32_t>(static_cast<uint32_t>(second)));
-    } else if (kind == EntityKind::kPayment) {
-      s.BindInt(2, Sql(second));
-    }
-    StatusOr<bool> found = Found(s);
-    if (!found.ok()) return found.status();
-    if (!*found) return not_found();
-    return ReadEntity(kind, s, 0);
+  return WithConnection([&](Connection& c) {
+    return GetEntityWith(c.stmts->get[static_cast<int>(kind)], kind, first, second, not_found);
   });
 }
 
@@ -98,144 +75,6 @@ Status SqliteStore::PutEntities(std::span<const Entity> es, std::vector<uint8_t>
   if (!st.ok()) std::fill(wrote.begin(), wrote.end(), 0);
   *applied = std::move(wrote);
   return st;
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Tenant& t, bool* applied) {
-  StatusOr<bool> held = Exists(s.tenant_exists, t.id);
-  if (!held.ok() || *held) return held.status();
-  Statement::Scope scope(s.insert_tenant);
-  BindTenant(s.insert_tenant, t);
-  LB_RETURN_IF_ERROR(s.insert_tenant.Run());
-  *applied = true;
-  return Status::OK();
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Landlord& l, bool* applied) {
-  StatusOr<bool> held = Exists(s.landlord_id_taken, l.id);
-  if (!held.ok() || *held) return held.status();
-  StatusOr<bool> tenant = Exists(s.tenant_exists, l.tenant);
-  if (!tenant.ok()) return tenant.status();
-  if (!*tenant) return Status::NotFound(fmt::format("tenant {}", l.tenant));
-  Statement::Scope scope(s.insert_landlord);
-  BindLandlord(s.insert_landlord, l);
-  LB_RETURN_IF_ERROR(s.insert_landlord.Run());
-  *applied = true;
-  return Status::OK();
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Listing& l, bool* applied) {
-  {
-    Statement::Scope scope(s.listing_version);
-    s.listing_version.BindInt(1, Sql(l.id));
-    StatusOr<bool> held = Found(s.listing_version);
-    if (!held.ok()) return held.status();
-    if (*held) {
-      if (l.version <= static_cast<uint64_t>(s.listing_version.Int(0))) return Status::OK();
-      Statement& up = s.replace_listing_state;
-      Statement::Scope up_scope(up);
-      up.BindInt(1, Sql(l.id));
-      up.BindInt(2, l.price);
-      up.BindInt(3, static_cast<int64_t>(l.status));
-      up.BindInt(4, l.updated);
-      up.BindInt(5, Sql(l.version));
-      LB_RETURN_IF_ERROR(up.Run());
-      *applied = true;
-      return Status::OK();
-    }
-  }
-  StatusOr<bool> landlord = Exists(s.landlord_exists, l.landlord, l.tenant);
-  if (!landlord.ok()) return landlord.status();
-  if (!*landlord) {
-    return Status::NotFound(fmt::format("landlord {} of tenant {}", l.landlord, l.tenant));
-  }
-  Statement::Scope scope(s.insert_listing);
-  BindListing(s.insert_listing, l);
-  LB_RETURN_IF_ERROR(s.insert_listing.Run());
-  *applied = true;
-  return Status::OK();
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Image& i, bool* applied) {
-  StatusOr<bool> listing = Exists(s.listing_id_taken, i.listing);
-  if (!listing.ok()) return listing.status();
-  if (!*listing) return Status::NotFound(fmt::format("listing {}", i.listing));
-  {
-    Statement::Scope scope(s.image_exists);
-    s.image_exists.BindInt(1, Sql(i.listing));
-    s.image_exists.BindInt(2, i.position);
-    StatusOr<bool> held = Found(s.image_exists);
-    if (!held.ok() || *held) return held.status();
-  }
-  Statement::Scope scope(s.insert_image);
-  BindImage(s.insert_image, i);
-  LB_RETURN_IF_ERROR(s.insert_image.Run());
-  *applied = true;
-  return Status::OK();
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Applicant& a, bool* applied) {
-  StatusOr<bool> held = Exists(s.applicant_id_taken, a.id);
-  if (!held.ok() || *held) return held.status();
-  StatusOr<bool> tenant = Exists(s.tenant_exists, a.tenant);
-  if (!tenant.ok()) return tenant.status();
-  if (!*tenant) return Status::NotFound(fmt::format("tenant {}", a.tenant));
-  Statement::Scope scope(s.insert_applicant);
-  BindApplicant(s.insert_applicant, a);
-  LB_RETURN_IF_ERROR(s.insert_applicant.Run());
-  *applied = true;
-  return Status::OK();
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Application& a, bool* applied) {
-  {
-    Statement::Scope scope(s.application_status_by_id);
-    s.application_status_by_id.BindInt(1, Sql(a.id));
-    StatusOr<bool> held = Found(s.application_status_by_id);
-    if (!held.ok()) return held.status();
-    if (*held) {
-      if (EntityVersion(Entity(a)) <= HeldApplicationVersion(s.application_status_by_id.Int(0),
-                                                             s.application_status_by_id.Int(1))) {
-        return Status::OK();
-      }
-      Statement& up = s.set_application_status;
-      Statement::Scope up_scope(up);
-      up.BindInt(1, Sql(a.id));
-      up.BindInt(2, static_cast<int64_t>(a.status));
-      up.BindInt(3, a.updated);
-      LB_RETURN_IF_ERROR(up.Run());
-      *applied = true;
-      return Status::OK();
-    }
-  }
-  StatusOr<bool> listing = Exists(s.listing_state, a.listing, a.tenant);
-  if (!listing.ok()) return listing.status();
-  if (!*listing)
-    return Status::NotFound(fmt::format("listing {} of tenant {}", a.listing, a.tenant));
-  StatusOr<bool> applicant = Exists(s.applicant_exists, a.applicant, a.tenant);
-  if (!applicant.ok()) return applicant.status();
-  if (!*applicant) {
-    return Status::NotFound(fmt::format("applicant {} of tenant {}", a.applicant, a.tenant));
-  }
-  Statement::Scope scope(s.insert_application);
-  BindApplication(s.insert_application, a);
-  LB_RETURN_IF_ERROR(s.insert_application.Run());
-  *applied = true;
-  return Status::OK();
-}
-
-Status SqliteStore::PutEntityRow(Statements& s, const Payment& p, bool* applied) {
-  StatusOr<bool> held = Exists(s.payment_id_taken, p.id);
-  if (!held.ok() || *held) return held.status();
-  StatusOr<bool> application = Exists(s.application_status, p.application, p.tenant);
-  if (!application.ok()) return application.status();
-  if (!*application) {
-    return Status::NotFound(fmt::format("application {} of tenant {}", p.application, p.tenant));
-  }
-  Statement::Scope scope(s.insert_payment);
-  BindPayment(s.insert_payment, p);
-  LB_RETURN_IF_ERROR(s.insert_payment.Run());
-  *applied = true;
-  return Status::OK();
 }
 
 }  // namespace listbench

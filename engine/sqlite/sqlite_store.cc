@@ -6,8 +6,7 @@
 #include <filesystem>
 #include <limits>
 
-#include "engine/sqlite/queries.h"
-#include "engine/sqlite/rows.h"
+#include "engine/sql/normalized_ops.h"
 #include "engine/sqlite/schema.h"
 #include "engine/sqlite/sqlite_error.h"
 #include "engine/sqlite/sqlite_store_impl.h"
@@ -141,49 +140,8 @@ Status SqliteStore::Prepare(Connection& c) {
   Statements& s = *c.stmts;
   sqlite3* const db = c.db;
   WorkCounters* w = &work_;
-  const std::pair<Statement*, const char*> counted[] = {
-      {&s.listing_detail, kListingDetailSql},
-      {&s.listing_images, kListingImagesSql},
-      {&s.landlord, kLandlordSql},
-      {&s.portfolio, kPortfolioSql},
-      {&s.search, kSearchSql},
-      {&s.applicant, kApplicantSql},
-      {&s.applicant_applications, kApplicantApplicationsSql},
-      {&s.applicant_payments, kApplicantPaymentsSql},
-      {&s.listing_applications, kListingApplicationsSql},
-      {&s.listing_state, kListingStateSql},
-      {&s.applicant_exists, kApplicantExistsSql},
-      {&s.landlord_exists, kLandlordExistsSql},
-      {&s.application_status, kApplicationStatusSql},
-      {&s.listing_id_taken, kListingIdTakenSql},
-      {&s.application_id_taken, kApplicationIdTakenSql},
-      {&s.payment_id_taken, kPaymentIdTakenSql},
-      {&s.tenant_exists, kTenantExistsSql},
-      {&s.landlord_id_taken, kLandlordIdTakenSql},
-      {&s.insert_application, kInsertApplicationSql},
-      {&s.insert_payment, kInsertPaymentSql},
-      {&s.insert_listing, kInsertListingSql},
-      {&s.insert_image, kInsertImageSql},
-      {&s.set_application_status, kSetApplicationStatusSql},
-      {&s.update_listing, kUpdateListingSql},
-      {&s.insert_tenant, kInsertTenantSql},
-      {&s.insert_landlord, kInsertLandlordSql},
-      {&s.listing_version, kListingVersionSql},
-      {&s.application_status_by_id, kApplicationStatusByIdSql},
-      {&s.applicant_id_taken, kApplicantIdTakenSql},
-      {&s.image_exists, kImageExistsSql},
-      {&s.replace_listing_state, kReplaceListingStateSql},
-      {&s.insert_applicant, kInsertApplicantSql},
-  };
-  for (const auto& [stmt, sql] : counted) LB_RETURN_IF_ERROR(stmt->Prepare(db, sql, w));
-  const char* const scans[kNumEntityKinds] = {
-      kScanTenantsSql,    kScanLandlordsSql,    kScanListingsSql, kScanImagesSql,
-      kScanApplicantsSql, kScanApplicationsSql, kScanPaymentsSql};
-  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.scan[k].Prepare(db, scans[k], w));
-  const char* const gets[kNumEntityKinds] = {kGetTenantSql, kGetLandlordSql,  kGetListingSql,
-                                             kGetImageSql,  kGetApplicantSql, kGetApplicationSql,
-                                             kGetPaymentSql};
-  for (int k = 0; k < kNumEntityKinds; ++k) LB_RETURN_IF_ERROR(s.get[k].Prepare(db, gets[k], w));
+  LB_RETURN_IF_ERROR(
+      ForStatements(s, [&](Statement& stmt, const char* sql) { return stmt.Prepare(db, sql, w); }));
   // Transaction control is a statement sent to the database like any other:
   // counted when it runs (a write rejected before InTransaction runs none).
   LB_RETURN_IF_ERROR(s.begin.Prepare(db, "BEGIN IMMEDIATE", w));
@@ -203,19 +161,6 @@ void SqliteStore::Recover(Connection& c) {
     (void)c.stmts->rollback.Run();
     c.stmts->rollback.Reset();
   }
-}
-
-StatusOr<bool> SqliteStore::Exists(Statement& s, EntityId id) {
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(id));
-  return s.Step();
-}
-
-StatusOr<bool> SqliteStore::Exists(Statement& s, EntityId id, TenantId tenant) {
-  Statement::Scope scope(s);
-  s.BindInt(1, Sql(id));
-  s.BindInt(2, tenant);
-  return s.Step();
 }
 
 // ---- Maintenance ---------------------------------------------------------------
@@ -276,46 +221,8 @@ Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t
   const int64_t n =
       static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
   return WithConnection([&](Connection& c) {
-    return ScanRows(c.stmts->scan[static_cast<int>(kind)], kind, first, second, n, out);
+    return ScanRowsWith(c.stmts->scan[static_cast<int>(kind)], kind, first, second, n, out);
   });
-}
-
-Status SqliteStore::ScanRows(Statement& s, EntityKind kind, int64_t first, int64_t second,
-                             int64_t n, std::vector<EntityRow>* out) {
-  Statement::Scope scope(s);
-  s.BindInt(1, first);
-  if (kind == EntityKind::kImage || kind == EntityKind::kPayment) {
-    s.BindInt(2, second);
-    s.BindInt(3, n);
-  } else {
-    s.BindInt(2, n);
-  }
-  Status st = ForEachRow(s, [&](const Statement& r) {
-    // Payment rows start with the applicant's id (the key's first part).
-    const bool payment = kind == EntityKind::kPayment;
-    EntityRow row;
-    row.entity = ReadEntity(kind, r, payment ? 1 : 0);
-    switch (kind) {
-      case EntityKind::kTenant:
-        row.key = EntityKey(std::get<Tenant>(row.entity).id);
-        break;
-      case EntityKind::kImage: {
-        const Image& i = std::get<Image>(row.entity);
-        row.key = ImageEntityKey(i.listing, i.position);
-        break;
-      }
-      case EntityKind::kPayment:
-        row.key =
-            PaymentEntityKey(static_cast<EntityId>(r.Int(0)), std::get<Payment>(row.entity).id);
-        break;
-      default:  // landlords, listings, applicants, applications: the id
-        row.key = EntityKey(static_cast<EntityId>(r.Int(0)));
-        break;
-    }
-    out->push_back(std::move(row));
-  });
-  if (!st.ok()) out->clear();
-  return st;
 }
 
 StatusOr<uint64_t> SqliteStore::DiskBytes() {

@@ -38,6 +38,7 @@
 #include "core/background_work.h"
 #include "core/store.h"
 #include "core/store_options.h"
+#include "engine/sql/normalized_ops.h"
 #include "engine/sqlite/busy_wait.h"
 #include "engine/sqlite/checkpointer.h"
 #include "engine/sqlite/counting_vfs.h"
@@ -97,19 +98,7 @@ class SqliteStore final : public Store {
   BackgroundWork background_work() const override { return background_.Snapshot(); }
 
  private:
-  struct Statements {
-    Statement listing_detail, listing_images, landlord, portfolio, search, applicant,
-        applicant_applications, applicant_payments, listing_applications;
-    Statement listing_state, applicant_exists, landlord_exists, application_status,
-        listing_id_taken, application_id_taken, payment_id_taken, tenant_exists, landlord_id_taken;
-    Statement insert_application, insert_payment, insert_listing, insert_image,
-        set_application_status, update_listing, insert_tenant, insert_landlord;
-    Statement scan[kNumEntityKinds];  // ScanEntities, by EntityKind
-    Statement get[kNumEntityKinds];   // GetEntity, by EntityKind
-    Statement listing_version, application_status_by_id, applicant_id_taken, image_exists,
-        replace_listing_state, insert_applicant;    // PutEntity
-    Statement begin, begin_read, commit, rollback;  // counted when run, as the others
-  };
+  using Statements = NormalizedStatements<Statement>;
 
   // One connection of the pool with everything that belongs to it.
   struct Connection {
@@ -169,30 +158,6 @@ class SqliteStore final : public Store {
   // itself rolls the whole transaction back on most I/O errors and on a
   // failed COMMIT; a statement that hits SQLITE_FULL may undo only itself.
   static void Recover(Connection& c);
-
-  // PutEntity's body for one kind, inside its transaction: sets *applied
-  // when it wrote (sqlite_entities.cc).
-  static Status PutEntityRow(Statements& s, const Tenant& t, bool* applied);
-  static Status PutEntityRow(Statements& s, const Landlord& l, bool* applied);
-  static Status PutEntityRow(Statements& s, const Listing& l, bool* applied);
-  static Status PutEntityRow(Statements& s, const Image& i, bool* applied);
-  static Status PutEntityRow(Statements& s, const Applicant& a, bool* applied);
-  static Status PutEntityRow(Statements& s, const Application& a, bool* applied);
-  static Status PutEntityRow(Statements& s, const Payment& p, bool* applied);
-
-  // ScanEntities' statement `s` from key parts (first, second), up to n rows.
-  static Status ScanRows(Statement& s, EntityKind kind, int64_t first, int64_t second, int64_t n,
-                         std::vector<EntityRow>* out);
-
-  // Steps a single-row lookup: true if it found a row (left readable until
-  // the caller's Scope resets `s`).
-  static StatusOr<bool> Found(Statement& s) { return s.Step(); }
-  // Reads every remaining row of `s` with `read`.
-  template <typename Fn>
-  static Status ForEachRow(Statement& s, Fn read);
-  // Whether a single-row lookup on (id[, tenant]) finds a row.
-  static StatusOr<bool> Exists(Statement& s, EntityId id);
-  static StatusOr<bool> Exists(Statement& s, EntityId id, TenantId tenant);
 
   std::unique_ptr<CountingVfs> vfs_;  // outlives the connections
   const std::string path_;
@@ -254,16 +219,6 @@ Status SqliteStore::InTransaction(Body body) {
     if (!st.ok()) Recover(c);
     return st;
   });
-}
-
-template <typename Fn>
-Status SqliteStore::ForEachRow(Statement& s, Fn read) {
-  for (;;) {
-    StatusOr<bool> row = s.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-    read(s);
-  }
 }
 
 }  // namespace listbench

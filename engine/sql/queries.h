@@ -3,8 +3,8 @@
 // writes), as a normalized application runs it: each
 // filters by tenant, JOINs across tables and is prepared once. Parameters are
 // numbered; enums are bound as their integer values (model.h).
-#ifndef LISTBENCH_ENGINE_SQLITE_QUERIES_H_
-#define LISTBENCH_ENGINE_SQLITE_QUERIES_H_
+#ifndef LISTBENCH_ENGINE_SQL_QUERIES_H_
+#define LISTBENCH_ENGINE_SQL_QUERIES_H_
 
 #include <cstdint>
 
@@ -158,4 +158,4 @@ inline constexpr const char* kReplaceListingStateSql =
 
 }  // namespace listbench
 
-#endif  // LISTBENCH_ENGINE_SQLITE_QUERIES_H_
+#endif  // LISTBENCH_ENGINE_SQL_QUERIES_H_
