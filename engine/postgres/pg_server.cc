@@ -116,20 +116,26 @@ fs::path Normalize(const std::string& path) {
   return p;
 }
 
-// The last `lines` lines of `path` written after byte `from`, joined by
-// " | " into one line.
-std::string LogTail(const std::string& path, off_t from, int lines) {
+// What was written to `path` after byte `from`.
+std::string LogSince(const std::string& path, off_t from) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return "(no log)";
-  in.seekg(from);
+  if (!in || !in.seekg(std::max<off_t>(from, 0))) return "";
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The last `lines` non-empty lines of `text`, joined by " | " into one line.
+std::string Tail(const std::string& text, size_t lines) {
   std::vector<std::string> all;
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty()) all.push_back(line);
   }
-  if (all.empty()) return "(empty)";
+  if (all.empty()) return "(nothing)";
   std::string out;
-  const size_t first = all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0;
+  const size_t first = all.size() > lines ? all.size() - lines : 0;
   for (size_t i = first; i < all.size(); ++i) out += (i == first ? "" : " | ") + all[i];
   return out;
 }
@@ -388,7 +394,7 @@ Status InitPgCluster(const std::string& pgdata, const PgInitOptions& options) {
   std::error_code ec;
   fs::remove_all(path, ec);
   return Status::IOError("initdb of " + path.string() + " failed (" + DescribeWait(wstatus) +
-                         "); " + log.string() + " ends: " + LogTail(log, from, 4));
+                         "); " + log.string() + " ends: " + Tail(LogSince(log, from), 4));
 }
 
 Status ChownPgCluster(const std::string& pgdata) {
@@ -518,9 +524,10 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const std::string& pgdata_in
       ::close(*fd);
       return server;
     }
-    const std::string tail = LogTail(log.string(), from, 4);
+    const std::string since = LogSince(log.string(), from);
+    const std::string tail = Tail(since, 4);
     if (ready == Ready::kTimedOut) {
-      server->socket_dir_.clear();  // kept for the next attempt
+      server->socket_dir_.clear();  // removed below
       (void)server->Stop();
       last = Status::IOError("postgres on " + pgdata.string() + " was not ready in " +
                              std::to_string(kReadyTimeout.count()) + " s; " + log.string() +
@@ -531,7 +538,8 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const std::string& pgdata_in
     server->socket_dir_.clear();
     last = Status::IOError("postgres on " + pgdata.string() + " exited at start (" +
                            DescribeWait(wstatus) + "); " + log.string() + " ends: " + tail);
-    const bool port_taken = tail.find("Address already in use") != std::string::npos;
+    // Another process took the port between FreePort and the server's bind.
+    const bool port_taken = since.find("Address already in use") != std::string::npos;
     if (!port_taken) break;
   }
   ::close(*fd);
