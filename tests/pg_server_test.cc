@@ -156,6 +156,12 @@ bool ProcessGone(int pid) {
   return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
 }
 
+// What the starter process of TheServerStopsWhenItsStarterDies reports.
+struct Started {
+  int pid;
+  char socket_dir[64];
+};
+
 TEST_F(PgServerTest, TheServerStopsWhenItsStarterDies) {
   const std::string pgdata = NewCluster("a");
   int fds[2];
@@ -164,15 +170,20 @@ TEST_F(PgServerTest, TheServerStopsWhenItsStarterDies) {
   ASSERT_GE(starter, 0);
   if (starter == 0) {  // the starter: starts the server, reports its pid, waits to be killed
     StatusOr<std::unique_ptr<PgServer>> server = PgServer::Start(pgdata, SmallOptions());
-    const int pid = server.ok() ? (*server)->pid() : -1;
-    if (::write(fds[1], &pid, sizeof(pid)) != sizeof(pid)) ::_exit(1);
+    Started started{server.ok() ? (*server)->pid() : -1, {}};
+    if (server.ok()) {
+      (*server)->socket_dir().copy(started.socket_dir, sizeof(started.socket_dir) - 1);
+    }
+    if (::write(fds[1], &started, sizeof(started)) != sizeof(started)) ::_exit(1);
     for (;;) ::pause();
   }
   ::close(fds[1]);
-  int pid = -1;
-  const ssize_t got = ::read(fds[0], &pid, sizeof(pid));
+  Started from_starter{-1, {}};
+  const ssize_t got = ::read(fds[0], &from_starter, sizeof(from_starter));
   ::close(fds[0]);
-  const bool started = got == static_cast<ssize_t>(sizeof(pid)) && pid > 0 && !ProcessGone(pid);
+  const int pid = from_starter.pid;
+  const bool started =
+      got == static_cast<ssize_t>(sizeof(from_starter)) && pid > 0 && !ProcessGone(pid);
   ::kill(starter, SIGKILL);  // before any assertion: the starter never ends by itself
   int wstatus = 0;
   ASSERT_EQ(::waitpid(starter, &wstatus, 0), starter);
@@ -183,6 +194,12 @@ TEST_F(PgServerTest, TheServerStopsWhenItsStarterDies) {
   }
   EXPECT_TRUE(ProcessGone(pid));
   EXPECT_FALSE(fs::exists(pgdata + "/postmaster.pid"));  // a clean (fast) shutdown
+  // The starter died before removing its socket directory; the server
+  // removed its socket in it.
+  const std::string socket_dir = from_starter.socket_dir;
+  ASSERT_EQ(socket_dir.rfind("/tmp/lbpg-", 0), 0u) << socket_dir;
+  EXPECT_TRUE(fs::is_empty(socket_dir));
+  fs::remove_all(socket_dir);
 }
 
 TEST_F(PgServerTest, TwoServersAtOnceGetDifferentPorts) {
