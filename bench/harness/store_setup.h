@@ -49,7 +49,7 @@ struct LoadReuse {
 // Makes `data_dir` (creating the directory itself, not its parents) and
 // loads `spec` into EngineDir(data_dir, engine, options.sqlite_schema), or
 // reuses it when its manifest says it holds a complete load of the same
-// spec, generator and SQLite index profile.
+// spec, generator and index profile (SQLite and PostgreSQL).
 //
 // Before a reuse, the data files' fingerprint (FingerprintStoreFiles) is
 // compared with the one the manifest recorded; when it differs (or the
