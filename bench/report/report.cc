@@ -602,7 +602,7 @@ std::optional<Designs> DesignsOf(const CompareResult& result) {
   for (const auto& [name, er] : result.engines) {
     if (er.load.engine == Engine::kRocksDb) {
       d.single = &er;
-    } else {
+    } else if (er.load.engine == Engine::kSqlite) {
       (er.sqlite_schema == SqliteSchema::kLegacy ? d.legacy : d.tuned) = &er;
     }
   }
