@@ -24,8 +24,8 @@ struct LoadReport {
   bool reused = false;        // a matching complete load was already there
   bool verified = false;      // ... and the engine's full check of it ran and passed
   double seconds = 0;         // open + bulk load + Finish + close
-  DatasetCounts counts;       // entities generated (rows for SQLite)
-  uint64_t rows_written = 0;  // rows (SQLite) or items (RocksDB) written by the engine
+  DatasetCounts counts;       // entities generated (rows for SQLite and PostgreSQL)
+  uint64_t rows_written = 0;  // rows (SQLite, PostgreSQL) or items (RocksDB) written
   uint64_t disk_bytes = 0;
 };
 
