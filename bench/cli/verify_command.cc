@@ -5,8 +5,8 @@
 //
 // The JSON report's top-level comparison keys (ops, mismatch_details,
 // outcomes) are those of the first pair; mismatches and
-// invariant_violations count over every pair; "pairs" holds each pair's
-// full report.
+// invariant_violations (and their details) are those of every pair;
+// "pairs" holds each pair's full report.
 //
 // Work directory layout:
 //   DIR/base/<engine>/  the pristine loads, reused while their manifest matches
@@ -222,13 +222,14 @@ StatusOr<bool> RunDifferentialPair(Engine a, Engine b, std::span<const Op> trace
 }
 
 // Compares each engine after the first with the first. The first pair's
-// report is the top level of *out; mismatches and invariant violations are
-// counted over every pair; "pairs" holds each pair's report.
+// report is the top level of *out, but mismatches and invariant violations
+// (with their details) are those of every pair; "pairs" holds each pair's
+// report.
 StatusOr<bool> RunDifferentialCheck(std::span<const Op> trace, const VerifyFlags& f,
                                     nlohmann::json* out, std::optional<StoreFailure>* failure) {
   bool pass = true;
-  uint64_t mismatches = 0, violations = 0;
-  nlohmann::json pairs = nlohmann::json::array();
+  uint64_t mismatches = 0;
+  nlohmann::json pairs = nlohmann::json::array(), violations = nlohmann::json::array();
   const Engine ref = f.engines.front();
   for (size_t i = 1; i < f.engines.size(); ++i) {
     nlohmann::json pair;
@@ -236,7 +237,7 @@ StatusOr<bool> RunDifferentialCheck(std::span<const Op> trace, const VerifyFlags
     if (!ok.ok()) return ok.status();
     pass = pass && *ok;
     mismatches += pair["mismatches"].get<uint64_t>();
-    violations += pair["invariant_violations"].get<uint64_t>();
+    for (const nlohmann::json& v : pair["invariant_violation_details"]) violations.push_back(v);
     if (i == 1) out->update(pair);
     pair["engines"] = {EngineName(ref), EngineName(f.engines[i])};
     pairs.push_back(std::move(pair));
@@ -246,7 +247,8 @@ StatusOr<bool> RunDifferentialCheck(std::span<const Op> trace, const VerifyFlags
     }
   }
   (*out)["mismatches"] = mismatches;
-  (*out)["invariant_violations"] = violations;
+  (*out)["invariant_violations"] = violations.size();
+  (*out)["invariant_violation_details"] = std::move(violations);
   (*out)["pairs"] = std::move(pairs);
   return pass;
 }
