@@ -48,9 +48,10 @@ struct StoreOptions {
   // pessimistic transactions: one key lock (the engine retries the request a
   // bounded number of times before it returns IOError).
   int busy_timeout_ms = 5000;
-  // SQLite only: the index profile a new store is created with, and the one
-  // an existing store must hold (opening a store of the other profile is
-  // NotSupported). Ignored by RocksDB.
+  // The normalized design's index profile (SQLite and PostgreSQL): the one a
+  // new store is created with, and the one an existing store must hold
+  // (opening a store of the other profile is NotSupported). Ignored by
+  // RocksDB.
   SqliteSchema sqlite_schema = SqliteSchema::kTuned;
   // Fault injection (sim/fault_plan.h): when set, the engine's one I/O seam
   // consults it on every file call and reports what reached the disk. Not

@@ -10,8 +10,19 @@ constexpr uint64_t kCloneFixedBytes = 4 * kMiB;
 }  // namespace
 
 uint64_t LoadPeakBytesPerListing(Engine engine, SqliteSchema schema) {
-  if (engine == Engine::kRocksDb) return 1210;
-  return schema == SqliteSchema::kLegacy ? 1125 : 1290;
+  const uint64_t sqlite = schema == SqliteSchema::kLegacy ? 1125 : 1290;
+  switch (engine) {
+    case Engine::kSqlite:
+      return sqlite;
+    case Engine::kRocksDb:
+      return 1210;
+    case Engine::kPostgres:
+      // An estimate, not a measurement (to be replaced by one): the same
+      // tables as SQLite, with PostgreSQL's larger tuple headers, page fill
+      // and WAL (full-page images) before the load's checkpoint.
+      return 2 * sqlite;
+  }
+  return sqlite;
 }
 
 uint64_t EstimateLoadBytes(Engine engine, SqliteSchema schema, uint64_t listings) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/postgres/pg_store.h"
 #include "engine/rocks/rocks_store.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "util/posix_file.h"
@@ -26,9 +27,56 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 }
 
 // Whether `name` in a store directory of `engine` is one of its data files.
+// (PostgreSQL's data files are found apart, PgRelationFiles.)
 bool IsDataFile(Engine engine, const std::string& name) {
   if (engine == Engine::kRocksDb) return EndsWith(name, ".sst") || EndsWith(name, ".blob");
   return name == kSqliteFileName || name == std::string(kSqliteFileName) + "-wal";
+}
+
+int64_t MtimeNs(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+// The data files directly in `dir` (SQLite, RocksDB), unsorted.
+StatusOr<StoreFingerprint> TopLevelDataFiles(Engine engine, const std::string& dir) {
+  StoreFingerprint f;
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!IsDataFile(engine, name)) continue;
+    struct stat st;
+    if (::stat(it->path().c_str(), &st) != 0) {
+      return PosixError(it->path().string() + ": cannot stat", errno);
+    }
+    // An empty -wal holds no data; the read-only connection a clone reads
+    // through leaves one behind, touched by every clone.
+    if (engine == Engine::kSqlite && st.st_size == 0 && name != kSqliteFileName) continue;
+    f.push_back({name, static_cast<uint64_t>(st.st_size), MtimeNs(st)});
+  }
+  if (ec) return Status::IOError(dir + ": cannot list: " + ec.message());
+  return f;
+}
+
+// The regular files under dir/pgdata/base, recursively, named relative to
+// `dir`: a PostgreSQL store's relation files, unsorted.
+StatusOr<StoreFingerprint> PgRelationFiles(const std::string& dir) {
+  StoreFingerprint f;
+  const fs::path root(dir);
+  const fs::path base = root / kPgDataDirName / "base";
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(base, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0) {
+      return PosixError(it->path().string() + ": cannot stat", errno);
+    }
+    if (!S_ISREG(st.st_mode)) continue;
+    f.push_back({it->path().lexically_relative(root).string(), static_cast<uint64_t>(st.st_size),
+                 MtimeNs(st)});
+  }
+  if (ec) return Status::IOError(base.string() + ": cannot list: " + ec.message());
+  return f;
 }
 
 nlohmann::json FingerprintJson(const StoreFingerprint& f) {
@@ -110,22 +158,52 @@ class ManifestFields {
 
 }  // namespace
 
-std::string_view EngineName(Engine e) { return e == Engine::kSqlite ? "sqlite" : "rocksdb"; }
+std::string_view EngineName(Engine e) {
+  switch (e) {
+    case Engine::kSqlite:
+      return "sqlite";
+    case Engine::kRocksDb:
+      return "rocksdb";
+    case Engine::kPostgres:
+      return "postgres";
+  }
+  return "unknown";
+}
 
 std::optional<Engine> ParseEngine(std::string_view name) {
   if (name == "sqlite") return Engine::kSqlite;
   if (name == "rocksdb") return Engine::kRocksDb;
+  if (name == "postgres") return Engine::kPostgres;
   return std::nullopt;
 }
 
 std::optional<std::vector<Engine>> ParseEngineList(std::string_view name) {
   if (name == "both") return std::vector<Engine>{Engine::kSqlite, Engine::kRocksDb};
-  if (auto e = ParseEngine(name)) return std::vector<Engine>{*e};
-  return std::nullopt;
+  if (name == "all") {
+    return std::vector<Engine>{Engine::kSqlite, Engine::kRocksDb, Engine::kPostgres};
+  }
+  std::vector<Engine> engines;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = name.find(',', start);
+    const std::string_view part = name.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const std::optional<Engine> e = ParseEngine(part);
+    if (!e || std::find(engines.begin(), engines.end(), *e) != engines.end()) return std::nullopt;
+    engines.push_back(*e);
+    if (comma == std::string_view::npos) return engines;
+    start = comma + 1;
+  }
+}
+
+bool HasIndexProfiles(Engine engine) {
+  return engine == Engine::kSqlite || engine == Engine::kPostgres;
 }
 
 std::string DesignName(Engine engine, SqliteSchema schema) {
-  if (engine == Engine::kSqlite && schema == SqliteSchema::kLegacy) return "sqlite-legacy";
+  if (HasIndexProfiles(engine) && schema == SqliteSchema::kLegacy) {
+    return std::string(EngineName(engine)) + "-legacy";
+  }
   return std::string(EngineName(engine));
 }
 
@@ -159,8 +237,11 @@ StatusOr<Manifest> ParseManifestText(const std::string& text, const std::string&
   m.listings = f.Count("listings");
   m.seed = f.Count("seed");
   m.complete = f.Bool("complete", false);
-  if (m.engine == Engine::kSqlite) {
-    const auto schema = ParseSqliteSchema(f.String("sqlite_schema", "legacy"));
+  if (HasIndexProfiles(m.engine)) {
+    // A SQLite manifest from before the profiles is legacy; every PostgreSQL
+    // manifest records its profile.
+    const char* fallback = m.engine == Engine::kSqlite ? "legacy" : "";
+    const auto schema = ParseSqliteSchema(f.String("sqlite_schema", fallback));
     if (f.ok() && !schema) {
       return Status::Corruption(name + ": unknown sqlite_schema in manifest");
     }
@@ -193,7 +274,9 @@ std::string ManifestText(const Manifest& m) {
       {"complete", m.complete},
       {"listbench_version", m.listbench_version},
   };
-  if (m.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(m.sqlite_schema);
+  if (HasIndexProfiles(m.engine)) {
+    j["sqlite_schema"] = SqliteSchemaName(m.sqlite_schema);
+  }
   if (m.fingerprint) j["data_files"] = FingerprintJson(*m.fingerprint);
   return j.dump(2) + "\n";
 }
@@ -219,40 +302,50 @@ StatusOr<Manifest> CheckStoreDir(const std::string& dir, Engine engine) {
 
 StatusOr<std::unique_ptr<Store>> OpenStore(Engine engine, const std::string& dir,
                                            const StoreOptions& options) {
-  return engine == Engine::kSqlite ? OpenSqliteStore(dir, options) : OpenRocksStore(dir, options);
+  switch (engine) {
+    case Engine::kSqlite:
+      return OpenSqliteStore(dir, options);
+    case Engine::kRocksDb:
+      return OpenRocksStore(dir, options);
+    case Engine::kPostgres:
+      return OpenPgStore(dir, options);
+  }
+  return Status::InvalidArgument("unknown engine");
 }
 
 Status CloneStore(Engine engine, const std::string& src, const std::string& dst) {
   std::error_code ec;
   if (fs::exists(dst, ec)) return Status::InvalidArgument(dst + ": already exists");
-  return engine == Engine::kSqlite ? CloneSqliteStore(src, dst) : CloneRocksStore(src, dst);
+  switch (engine) {
+    case Engine::kSqlite:
+      return CloneSqliteStore(src, dst);
+    case Engine::kRocksDb:
+      return CloneRocksStore(src, dst);
+    case Engine::kPostgres:
+      return ClonePgStore(src, dst);
+  }
+  return Status::InvalidArgument("unknown engine");
 }
 
 StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir) {
-  StoreFingerprint f;
-  std::error_code ec;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!IsDataFile(engine, name)) continue;
-    struct stat st;
-    if (::stat(it->path().c_str(), &st) != 0) {
-      return PosixError(it->path().string() + ": cannot stat", errno);
-    }
-    // An empty -wal holds no data; the read-only connection a clone reads
-    // through leaves one behind, touched by every clone.
-    if (engine == Engine::kSqlite && st.st_size == 0 && name != kSqliteFileName) continue;
-    f.push_back({name, static_cast<uint64_t>(st.st_size),
-                 static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
-  }
-  if (ec) return Status::IOError(dir + ": cannot list: " + ec.message());
-  std::sort(f.begin(), f.end(),
+  StatusOr<StoreFingerprint> f =
+      engine == Engine::kPostgres ? PgRelationFiles(dir) : TopLevelDataFiles(engine, dir);
+  if (!f.ok()) return f.status();
+  std::sort(f->begin(), f->end(),
             [](const DataFileStamp& a, const DataFileStamp& b) { return a.name < b.name; });
   return f;
 }
 
 Status VerifyStoreFiles(Engine engine, const std::string& dir) {
-  return engine == Engine::kSqlite ? VerifySqliteStoreFiles(dir) : VerifyRocksStoreFiles(dir);
+  switch (engine) {
+    case Engine::kSqlite:
+      return VerifySqliteStoreFiles(dir);
+    case Engine::kRocksDb:
+      return VerifyRocksStoreFiles(dir);
+    case Engine::kPostgres:
+      return VerifyPgStoreFiles(dir);
+  }
+  return Status::InvalidArgument("unknown engine");
 }
 
 }  // namespace listbench

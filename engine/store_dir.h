@@ -1,6 +1,6 @@
 // Store directories: where each engine's files live, and the manifest that
 // says what a directory holds, so that listbench never opens (or damages) a
-// directory made by the other engine, by an incompatible format version, or
+// directory made by another engine, by an incompatible format version, or
 // by nothing of ours.
 //
 // Layout of a data directory given with --data-dir DIR:
@@ -8,8 +8,12 @@
 //                       the tuned index profile (SqliteSchema)
 //   DIR/sqlite-legacy/  the same with the legacy index profile
 //   DIR/rocksdb/        LISTBENCH.json + RocksDB files
+//   DIR/postgres/       LISTBENCH.json + pgdata/ (a PostgreSQL cluster), the
+//                       tuned index profile
+//   DIR/postgres-legacy/ the same with the legacy index profile
 // The manifest records engine, store format version, generator version,
-// dataset spec (listings, seed), the SQLite index profile, whether loading
+// dataset spec (listings, seed), the normalized design's index profile
+// (SQLite and PostgreSQL), whether loading
 // completed and, once it did, the fingerprint of the data files (name, size
 // and modification time of each), which is how a later reuse notices that
 // the files changed without reading them.
@@ -29,17 +33,23 @@
 
 namespace listbench {
 
-enum class Engine { kSqlite, kRocksDb };
-// Bumped when either engine's on-disk layout changes (2: single-table landlord
+enum class Engine { kSqlite, kRocksDb, kPostgres };
+// Bumped when an engine's on-disk layout changes (2: single-table landlord
 // uniqueness markers); a store of another version is refused, never read.
 inline constexpr int kStoreFormatVersion = 2;
 inline constexpr const char* kManifestFileName = "LISTBENCH.json";
 
-std::string_view EngineName(Engine e);  // "sqlite", "rocksdb"
-// Parses "sqlite" or "rocksdb".
+std::string_view EngineName(Engine e);  // "sqlite", "rocksdb", "postgres"
+// Parses "sqlite", "rocksdb" or "postgres".
 std::optional<Engine> ParseEngine(std::string_view name);
-// Parses "sqlite", "rocksdb" or "both" into the engines it names.
+// Parses "both" (sqlite, rocksdb), "all" (sqlite, rocksdb, postgres) or a
+// comma-separated list of engine names ("sqlite,postgres") into the engines
+// it names, in its order; nullopt for an unknown or empty name, or one named
+// twice.
 std::optional<std::vector<Engine>> ParseEngineList(std::string_view name);
+// What ParseEngineList accepts, in words, for flags' help and errors.
+inline constexpr const char* kEngineListChoices =
+    "sqlite, rocksdb, postgres, both (sqlite,rocksdb), all, or a comma-separated list of engines";
 
 // One file that holds a store's data, as the file system describes it.
 struct DataFileStamp {
@@ -57,8 +67,9 @@ struct Manifest {
   int generator_version = 0;
   uint64_t listings = 0;
   uint64_t seed = 0;
-  // SQLite only (kTuned for RocksDB). A manifest without it was written
-  // before the profiles existed, over the legacy indexes.
+  // The normalized design's index profile (SQLite and PostgreSQL; kTuned
+  // for RocksDB). A SQLite manifest without it was written before the
+  // profiles existed, over the legacy indexes.
   SqliteSchema sqlite_schema = SqliteSchema::kTuned;
   bool complete = false;  // loading finished and was made durable
   std::string listbench_version;
@@ -68,12 +79,17 @@ struct Manifest {
   bool operator==(const Manifest&) const = default;
 };
 
+// Whether `engine` is the normalized design, which has the two index
+// profiles (SqliteSchema): SQLite and PostgreSQL.
+bool HasIndexProfiles(Engine engine);
+
 // The name of a design's store directory and results: "rocksdb", "sqlite"
-// (the tuned normalized schema) or "sqlite-legacy". `schema` is ignored for
-// RocksDB.
+// (the tuned normalized schema), "sqlite-legacy", "postgres" (tuned) or
+// "postgres-legacy". `schema` is ignored for RocksDB.
 std::string DesignName(Engine engine, SqliteSchema schema);
-// The directory of `engine` (with SQLite's index profile `schema`) inside
-// data directory `data_dir`: data_dir/DesignName(engine, schema).
+// The directory of `engine` (with the normalized design's index profile
+// `schema`) inside data directory `data_dir`: data_dir/DesignName(engine,
+// schema).
 std::string EngineDir(const std::string& data_dir, Engine engine,
                       SqliteSchema schema = SqliteSchema::kTuned);
 
@@ -109,14 +125,16 @@ Status CloneStore(Engine engine, const std::string& src, const std::string& dst)
 // rewritten by every read-write open, which a clone does). SQLite: the
 // database file and its -wal when that is not empty (the read-only
 // connection a clone reads through leaves an empty -wal and -shm behind and
-// touches them). IOError if the directory
+// touches them). PostgreSQL: the regular files under pgdata/base/, the
+// relation files, recursively, named relative to `dir`
+// ("pgdata/base/16384/2619"). IOError if the directory
 // cannot be listed or a file cannot be stat'ed.
 StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir);
 
 // The engine's full check of the closed store in `dir`, reading every byte
 // of data: RocksDB's VerifyChecksum after a paranoid read-only open, SQLite's
-// PRAGMA integrity_check. OK, or Corruption/IOError naming the directory and
-// what failed. REQUIRES: no Store is open on `dir`.
+// PRAGMA integrity_check, PostgreSQL's VerifyPgStoreFiles. OK, or Corruption/IOError naming the
+// directory and what failed. REQUIRES: no Store is open on `dir`.
 Status VerifyStoreFiles(Engine engine, const std::string& dir);
 
 }  // namespace listbench

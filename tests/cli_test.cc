@@ -72,6 +72,28 @@ TEST_F(CliTest, UnknownCommandAndFlags) {
   EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
 }
 
+// --engines takes a name, both, all or a comma list; the drills cannot
+// fault PostgreSQL, and verify's comparison needs two engines.
+TEST_F(CliTest, RefusesBadEngineLists) {
+  const std::string workload =
+      std::string(" --workload ") + LISTBENCH_SOURCE_DIR + "/workloads/mixed.toml";
+  ExpectBadInput("compare --engines nosuch --work-dir " + Data() + workload, "--engines nosuch");
+  ExpectBadInput("compare --engines sqlite,sqlite --work-dir " + Data() + workload,
+                 "--engines sqlite,sqlite");
+  ExpectBadInput("compare --engines postgres --report --work-dir " + Data() + workload,
+                 "--report: needs sqlite and rocksdb");
+  ExpectBadInput("verify --engines sqlite,,rocksdb --work-dir " + Data(),
+                 "--engines sqlite,,rocksdb");
+  ExpectBadInput("verify --engines sqlite --work-dir " + Data(), "two engines or more");
+  ExpectBadInput("load --engine sqlite,nosuch --data-dir " + Data(), "--engine sqlite,nosuch");
+  for (const char* e : {"postgres", "all", "sqlite,postgres"}) {
+    ExpectBadInput(std::string("drill --scenario ") + LISTBENCH_SOURCE_DIR +
+                       "/sim/scenarios/crash-durable.toml --work-dir " + Data() + " --engine " + e,
+                   "postgres cannot be drilled");
+  }
+  EXPECT_FALSE(fs::exists(fs::path(Data()) / "sqlite"));
+}
+
 // Each index profile has its own pristine load, recorded in its manifest
 // and in the result.
 TEST_F(CliTest, EachSqliteSchemaLoadsItsOwnStore) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "bench/drivers/compare.h"
+#include "bench/report/summary.h"
 #include "tests/store_test_util.h"
 
 namespace listbench {
@@ -165,6 +167,45 @@ TEST(CompareRepeatTest, FigureSpreadsPairRepetitionsAndSkipMissingFigures) {
   EXPECT_DOUBLE_EQ(modelled_ratio.max, 3.0);
   // A profile nothing modelled has no figures.
   EXPECT_EQ(FigureSpread(a, kAllOps, ModelledMeanUs(1)).n, 0u);
+}
+
+// A comparison of three engines: the console table has a column group per
+// engine and the SQLite/RocksDB ratio; summary.json has a block per engine,
+// PostgreSQL's with its index profile, and the ratio of the pair.
+TEST(CompareRepeatTest, ThreeEnginesArePrintedAndSummarized) {
+  CompareSetup setup;
+  setup.spec = {.listings = 100, .seed = 1};
+  setup.engines = {Engine::kSqlite, Engine::kRocksDb, Engine::kPostgres};
+  setup.store_options.sqlite_schema = SqliteSchema::kLegacy;
+  CompareResult result;
+  const std::pair<Engine, uint64_t> engines[] = {
+      {Engine::kSqlite, 300}, {Engine::kRocksDb, 100}, {Engine::kPostgres, 900}};
+  for (const auto& [e, ns] : engines) {
+    EngineRun& er = result.engines[std::string(EngineName(e))];
+    er.load.engine = e;
+    er.sqlite_schema = SqliteSchema::kLegacy;
+    er.repeats = {RepeatOf({ns, ns}, {})};
+    er.repeats[0].run.ops[0] = er.repeats[0].run.all;
+    er.repeats[0].run.measured = 2;
+  }
+  const json j = SummaryJson("compare", setup, result);
+  for (const char* e : {"sqlite", "rocksdb", "postgres"}) {
+    EXPECT_TRUE(j.at("engines").contains(e)) << e;
+  }
+  EXPECT_EQ(j.at("engines").at("postgres").at("sqlite_schema"), "legacy");
+  EXPECT_FALSE(j.at("engines").at("rocksdb").contains("sqlite_schema"));
+  EXPECT_TRUE(j.at("config").contains("postgres"));
+  EXPECT_NEAR(j.at("mean_ratio").at("all").at("median").get<double>(), 3.0, 1e-9);
+
+  ::testing::internal::CaptureStdout();
+  PrintComparison(result);
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string header = out.substr(0, out.find('\n'));
+  for (const char* want : {"postgres", "rocksdb", "sqlite", "sqlite/rocksdb"}) {
+    EXPECT_NE(header.find(want), std::string::npos) << want << "\n" << out;
+  }
+  EXPECT_NE(out.find("postgres: 2 ops"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -407,6 +407,9 @@ std::vector<std::string> SeedManifests() {
   m.listings = 420000;
   m.seed = 18446744073709551615ull;
   out.push_back(ManifestText(m));
+  m.engine = Engine::kPostgres;
+  m.sqlite_schema = SqliteSchema::kLegacy;
+  out.push_back(ManifestText(m));
   return out;
 }
 

@@ -9,8 +9,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "bench/harness/store_setup.h"
 #include "engine/sqlite/sqlite_store.h"
@@ -351,6 +354,78 @@ TEST_F(StoreReuseCli, KilledLoadIsLoadedAgainOnlyForTheSameDataset) {
   ASSERT_TRUE(m.ok());
   EXPECT_TRUE(m->complete);
   EXPECT_TRUE(VerifyStoreFiles(Engine::kRocksDb, dir).ok());
+}
+
+// --engines and --engine: a name, "both", "all" or a comma list of names,
+// each once.
+TEST(StoreDir, ParseEngineList) {
+  using V = std::vector<Engine>;
+  EXPECT_EQ(ParseEngineList("both"), (V{Engine::kSqlite, Engine::kRocksDb}));
+  EXPECT_EQ(ParseEngineList("all"), (V{Engine::kSqlite, Engine::kRocksDb, Engine::kPostgres}));
+  EXPECT_EQ(ParseEngineList("postgres"), (V{Engine::kPostgres}));
+  EXPECT_EQ(ParseEngineList("sqlite,rocksdb,postgres"),
+            (V{Engine::kSqlite, Engine::kRocksDb, Engine::kPostgres}));
+  EXPECT_EQ(ParseEngineList("postgres,sqlite"), (V{Engine::kPostgres, Engine::kSqlite}));
+  for (const char* bad : {"", "nosuch", "sqlite,,rocksdb", "sqlite,", ",sqlite", "sqlite,sqlite",
+                          "both,postgres", "all,sqlite", "SQLite", "sqlite, rocksdb"}) {
+    EXPECT_EQ(ParseEngineList(bad), std::nullopt) << bad;
+  }
+  EXPECT_EQ(ParseEngine("postgres"), Engine::kPostgres);
+  EXPECT_EQ(EngineName(Engine::kPostgres), "postgres");
+}
+
+TEST(StoreDir, PostgresHasBothIndexProfiles) {
+  EXPECT_EQ(DesignName(Engine::kPostgres, SqliteSchema::kTuned), "postgres");
+  EXPECT_EQ(DesignName(Engine::kPostgres, SqliteSchema::kLegacy), "postgres-legacy");
+  EXPECT_EQ(DesignName(Engine::kSqlite, SqliteSchema::kLegacy), "sqlite-legacy");
+  EXPECT_EQ(DesignName(Engine::kRocksDb, SqliteSchema::kLegacy), "rocksdb");
+  EXPECT_EQ(EngineDir("/d", Engine::kPostgres), "/d/postgres");
+  EXPECT_EQ(EngineDir("/d", Engine::kPostgres, SqliteSchema::kLegacy), "/d/postgres-legacy");
+  EXPECT_TRUE(HasIndexProfiles(Engine::kPostgres));
+  EXPECT_FALSE(HasIndexProfiles(Engine::kRocksDb));
+}
+
+// A PostgreSQL manifest records its index profile; one without is not ours
+// (only SQLite manifests predate the profiles).
+TEST(StoreDir, PostgresManifestRecordsItsIndexProfile) {
+  Manifest m;
+  m.engine = Engine::kPostgres;
+  m.listings = 10;
+  m.sqlite_schema = SqliteSchema::kLegacy;
+  const std::string text = ManifestText(m);
+  EXPECT_NE(text.find("\"sqlite_schema\": \"legacy\""), std::string::npos) << text;
+  StatusOr<Manifest> back = ParseManifestText(text, "LISTBENCH.json");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, m);
+  nlohmann::json without = nlohmann::json::parse(text);
+  without.erase("sqlite_schema");
+  StatusOr<Manifest> old = ParseManifestText(without.dump(), "LISTBENCH.json");
+  EXPECT_EQ(old.status().code(), StatusCode::kCorruption) << without.dump();
+}
+
+// A PostgreSQL store's fingerprint is its relation files under
+// pgdata/base, named from the store directory; nothing else.
+TEST(StoreDir, PostgresFingerprintIsItsRelationFiles) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("postgres");
+  const fs::path base = fs::path(dir) / "pgdata" / "base";
+  fs::create_directories(base / "1");
+  fs::create_directories(base / "16384");
+  fs::create_directories(fs::path(dir) / "pgdata" / "pg_wal");
+  std::ofstream(base / "1" / "1259") << "pg_class";
+  std::ofstream(base / "16384" / "2619") << "stats";
+  std::ofstream(base / "16384" / "16390_fsm") << "f";
+  std::ofstream(fs::path(dir) / "pgdata" / "pg_wal" / "000000010000000000000001") << "wal";
+  std::ofstream(fs::path(dir) / "pgdata" / "postmaster.opts") << "opts";
+  std::ofstream(fs::path(dir) / kManifestFileName) << "{}";
+  StatusOr<StoreFingerprint> f = FingerprintStoreFiles(Engine::kPostgres, dir);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  std::vector<std::string> names;
+  for (const DataFileStamp& d : *f) names.push_back(d.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"pgdata/base/1/1259", "pgdata/base/16384/16390_fsm",
+                                             "pgdata/base/16384/2619"}));
+  EXPECT_EQ((*f)[2].bytes, 5u);
+  EXPECT_FALSE(FingerprintStoreFiles(Engine::kPostgres, tmp.Sub("none")).ok());
 }
 
 }  // namespace

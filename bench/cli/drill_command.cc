@@ -20,6 +20,19 @@
 namespace listbench {
 namespace {
 
+// What the engine's full check of a store's files is (VerifyStoreFiles).
+const char* StoreCheckName(Engine e) {
+  switch (e) {
+    case Engine::kSqlite:
+      return "integrity_check";
+    case Engine::kRocksDb:
+      return "paranoid open + VerifyChecksum";
+    case Engine::kPostgres:
+      return "page checksums + amcheck";
+  }
+  return "the engine's check";
+}
+
 namespace fs = std::filesystem;
 
 double Percentile(std::vector<double> v, double q) {
@@ -89,8 +102,7 @@ void PrintResult(const Scenario& sc, const DrillResult& r) {
       "  integrity failures {}, differential failures {}, wrong results {}, not "
       "recovered {}\n",
       r.integrity_failures, r.differential_failures, r.wrong_results, r.not_recovered);
-  fmt::print("  full store checks after the cycle ({}): {}, failed {}\n",
-             r.engine == Engine::kSqlite ? "integrity_check" : "paranoid open + VerifyChecksum",
+  fmt::print("  full store checks after the cycle ({}): {}, failed {}\n", StoreCheckName(r.engine),
              r.store_file_checks, r.store_file_check_failures);
   if (sc.kind == DrillKind::kCrash) {
     std::string by;
@@ -527,6 +539,23 @@ int RunScenario(const Scenario& sc, const DrillOptions& opts, const std::vector<
   return failed ? kExitCheckFailed : kExitOk;
 }
 
+// The engines of --engine: sqlite, rocksdb or both (or a list of them).
+// PostgreSQL is refused: its server does the I/O, so there is no seam in
+// this process to inject faults or crashes at.
+StatusOr<std::vector<Engine>> DrillEngines(const std::string& flag) {
+  std::optional<std::vector<Engine>> engines = ParseEngineList(flag);
+  if (!engines) {
+    return Status::InvalidArgument("--engine " + flag + ": expected sqlite, rocksdb or both");
+  }
+  if (std::find(engines->begin(), engines->end(), Engine::kPostgres) != engines->end()) {
+    return Status::InvalidArgument("--engine " + flag +
+                                   ": postgres cannot be drilled (its server does the I/O; "
+                                   "listbench has no fault seam in it); use sqlite, rocksdb "
+                                   "or both");
+  }
+  return *engines;
+}
+
 }  // namespace
 
 int DrillCommand(int argc, char** argv) {
@@ -549,12 +578,8 @@ int DrillCommand(int argc, char** argv) {
     return ReportError("drill", Status::InvalidArgument("--matrix runs its own scenarios; "
                                                         "drop --scenario"));
   }
-  std::optional<std::vector<Engine>> engines = ParseEngineList(r["engine"].as<std::string>());
-  if (!engines) {
-    return ReportError("drill",
-                       Status::InvalidArgument("--engine " + r["engine"].as<std::string>() +
-                                               ": expected sqlite, rocksdb or both"));
-  }
+  StatusOr<std::vector<Engine>> engines = DrillEngines(r["engine"].as<std::string>());
+  if (!engines.ok()) return ReportError("drill", engines.status());
   if (matrix) return MatrixCommand(r, *engines);
   StatusOr<Scenario> sc = ParseScenarioFile(r["scenario"].as<std::string>());
   if (!sc.ok()) return ReportError("drill", sc.status());
@@ -600,7 +625,9 @@ int DrillChildCommand(int argc, char** argv) {
     }
   }
   std::optional<Engine> e = ParseEngine(r["engine"].as<std::string>());
-  if (!e) return ReportError("drill-child", Status::InvalidArgument("--engine: unknown engine"));
+  if (!e || *e == Engine::kPostgres) {
+    return ReportError("drill-child", Status::InvalidArgument("--engine: unknown engine"));
+  }
   DrillChildArgs a;
   a.engine = *e;
   a.dir = r["dir"].as<std::string>();

@@ -37,7 +37,7 @@ nlohmann::json LoadJson(const LoadReport& r) {
 int LoadCommand(int argc, char** argv) {
   cxxopts::Options options("listbench load",
                            "Generate the seeded dataset and bulk-load it into each engine.");
-  options.add_options()("engine", "sqlite, rocksdb or both",
+  options.add_options()("engine", kEngineListChoices,
                         cxxopts::value<std::string>()->default_value("both"))(
       "data-dir", "data directory; each engine gets DIR/<engine>/",
       cxxopts::value<std::string>()->default_value("data"))(

@@ -4,6 +4,7 @@
 // the results are written, as one line naming the store, and exits 3.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -102,11 +103,45 @@ StatusOr<int> RepeatsFromFlags(const cxxopts::ParseResult& r, bool report) {
   return static_cast<int>(n);
 }
 
+// Fills the engines and the report's settings of `setup` from compare's
+// flags (--engines, --report, --slo-p99-ms, --step-seconds).
+Status ReadCompareFlags(const cxxopts::ParseResult& r, CompareSetup* setup) {
+  const std::string engines_flag = r["engines"].as<std::string>();
+  const std::optional<std::vector<Engine>> engines = ParseEngineList(engines_flag);
+  if (!engines) {
+    return Status::InvalidArgument("--engines " + engines_flag + ": must be " + kEngineListChoices);
+  }
+  setup->engines = *engines;
+  setup->experiments = r.count("report") > 0;
+  const auto has = [&](Engine e) {
+    return std::find(engines->begin(), engines->end(), e) != engines->end();
+  };
+  if (setup->experiments && !(has(Engine::kSqlite) && has(Engine::kRocksDb))) {
+    return Status::InvalidArgument("--report: needs sqlite and rocksdb among --engines " +
+                                   engines_flag);
+  }
+  setup->slo_p99_ms = r["slo-p99-ms"].as<double>();
+  setup->saturate_step_seconds = r["step-seconds"].as<double>();
+  for (const auto& [flag, v] : {std::pair{"--slo-p99-ms", setup->slo_p99_ms},
+                                std::pair{"--step-seconds", setup->saturate_step_seconds}}) {
+    if (!(v > 0) || !std::isfinite(v)) {
+      return Status::InvalidArgument(fmt::format("{} = {}: must be a positive number", flag, v));
+    }
+  }
+  setup->writes_workload = (fs::path(setup->workload.file).parent_path() / "writes.toml").string();
+  if (setup->experiments) {
+    std::error_code ec;
+    setup->listbench_binary = fs::read_symlink("/proc/self/exe", ec).string();
+    if (ec) return Status::IOError("cannot find the listbench executable");
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 int RunCommand(int argc, char** argv) {
   cxxopts::Options options("listbench run", "Run a workload against one engine.");
-  options.add_options()("engine", "sqlite or rocksdb", cxxopts::value<std::string>());
+  options.add_options()("engine", "sqlite, rocksdb or postgres", cxxopts::value<std::string>());
   AddRunFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -114,13 +149,14 @@ int RunCommand(int argc, char** argv) {
   if (help) return kExitOk;
   const cxxopts::ParseResult& r = *flags;
   if (!r.count("engine")) {
-    return ReportError("run", Status::InvalidArgument("--engine is required (sqlite or rocksdb)"));
+    return ReportError(
+        "run", Status::InvalidArgument("--engine is required (sqlite, rocksdb or postgres)"));
   }
   const std::string engine_flag = r["engine"].as<std::string>();
   const std::optional<Engine> engine = ParseEngine(engine_flag);
   if (!engine) {
-    return ReportError(
-        "run", Status::InvalidArgument("--engine " + engine_flag + ": must be sqlite or rocksdb"));
+    return ReportError("run", Status::InvalidArgument("--engine " + engine_flag +
+                                                      ": must be sqlite, rocksdb or postgres"));
   }
   std::string json_path;
   StatusOr<CompareSetup> setup = ReadRunFlags(r, &json_path);
@@ -140,9 +176,11 @@ int RunCommand(int argc, char** argv) {
 
 int CompareCommand(int argc, char** argv) {
   cxxopts::Options options("listbench compare",
-                           "Run one workload's identical trace against both engines.");
-  options.add_options()("out", "directory for summary.json, ops.csv and series.csv",
-                        cxxopts::value<std::string>()->default_value("compare-out"))(
+                           "Run one workload's identical trace against several engines.");
+  options.add_options()("engines", std::string("the engines to compare: ") + kEngineListChoices,
+                        cxxopts::value<std::string>()->default_value("both"))(
+      "out", "directory for summary.json, ops.csv and series.csv",
+      cxxopts::value<std::string>()->default_value("compare-out"))(
       "report",
       "also write report.md with plots (gnuplot) into the --out directory, after "
       "the onboarding and schema-change runs (whose writer reads writes.toml next to the "
@@ -169,31 +207,15 @@ int CompareCommand(int argc, char** argv) {
   StatusOr<int> repeats = RepeatsFromFlags(r, r.count("report") > 0);
   if (!repeats.ok()) return ReportError("compare", repeats.status());
   setup->repeats = *repeats;
+  Status s = ReadCompareFlags(r, &*setup);
+  if (!s.ok()) return ReportError("compare", s);
   const std::string out_dir = r["out"].as<std::string>();
-  Status s = CheckDataDir(out_dir);
+  s = CheckDataDir(out_dir);
   if (!s.ok()) return ReportError("compare", s);
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec)
     return ReportError("compare", Status::IOError(out_dir + ": cannot create: " + ec.message()));
-  setup->engines = {Engine::kSqlite, Engine::kRocksDb};
-  setup->experiments = r.count("report") > 0;
-  setup->slo_p99_ms = r["slo-p99-ms"].as<double>();
-  setup->saturate_step_seconds = r["step-seconds"].as<double>();
-  for (const auto& [flag, v] : {std::pair{"--slo-p99-ms", setup->slo_p99_ms},
-                                std::pair{"--step-seconds", setup->saturate_step_seconds}}) {
-    if (!(v > 0) || !std::isfinite(v)) {
-      return ReportError("compare", Status::InvalidArgument(fmt::format(
-                                        "{} = {}: must be a positive number", flag, v)));
-    }
-  }
-  setup->writes_workload = (fs::path(setup->workload.file).parent_path() / "writes.toml").string();
-  if (setup->experiments) {
-    setup->listbench_binary = fs::read_symlink("/proc/self/exe", ec).string();
-    if (ec) {
-      return ReportError("compare", Status::IOError("cannot find the listbench executable"));
-    }
-  }
 
   StatusOr<CompareResult> result = RunCompare(*setup);
   if (!result.ok()) return ReportError("compare", result.status());

@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 void AddSaturateFlags(cxxopts::Options& options) {
-  options.add_options()("engine", "sqlite, rocksdb or both",
+  options.add_options()("engine", kEngineListChoices,
                         cxxopts::value<std::string>()->default_value("both"))(
       "workload", "workload file: its mix and keys (its rate, threads and length do not apply)",
       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
@@ -60,7 +60,7 @@ StatusOr<SaturateSetup> ReadSaturateFlags(const cxxopts::ParseResult& r, std::st
   const std::string engine_flag = r["engine"].as<std::string>();
   const auto engines = ParseEngineList(engine_flag);
   if (!engines) {
-    return Status::InvalidArgument("--engine " + engine_flag + ": must be sqlite, rocksdb or both");
+    return Status::InvalidArgument("--engine " + engine_flag + ": must be " + kEngineListChoices);
   }
   s.engines = *engines;
   StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);

@@ -96,7 +96,7 @@ StatusOr<SweepConfig> ReadSweepFlags(const cxxopts::ParseResult& r, int argc, ch
   const std::string engine_flag = r["engine"].as<std::string>();
   const auto engines = ParseEngineList(engine_flag);
   if (!engines) {
-    return Status::InvalidArgument("--engine " + engine_flag + ": must be sqlite, rocksdb or both");
+    return Status::InvalidArgument("--engine " + engine_flag + ": must be " + kEngineListChoices);
   }
   c.engines = *engines;
   c.seed = r["seed"].as<uint64_t>();
@@ -157,7 +157,7 @@ int SweepCommand(int argc, char** argv) {
       "disk, peak RSS and latency grow with the number of listings.");
   options.add_options()("listings", "comma-separated scales, e.g. 25000,50000,100000",
                         cxxopts::value<std::string>())(
-      "engine", "sqlite, rocksdb or both", cxxopts::value<std::string>()->default_value("both"))(
+      "engine", kEngineListChoices, cxxopts::value<std::string>()->default_value("both"))(
       "workload", "workload file (see workloads/*.toml)",
       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
       "ops", "measured operations per run (overrides the workload's)", cxxopts::value<uint64_t>())(

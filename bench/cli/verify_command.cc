@@ -1,12 +1,19 @@
-// listbench verify: the differential check of the two storage designs, or,
-// with --threads N > 1, the interleaving check of each (N clients at once,
-// bench/harness/interleaving.h).
+// listbench verify: the differential check of the storage designs named by
+// --engines (each further engine compared op by op with the first, on fresh
+// clones of both), or, with --threads N > 1, the interleaving check of each
+// (N clients at once, bench/harness/interleaving.h).
+//
+// The JSON report's top-level comparison keys (ops, mismatch_details,
+// outcomes) are those of the first pair; mismatches and
+// invariant_violations (and their details) are those of every pair;
+// "pairs" holds each pair's full report.
 //
 // Work directory layout:
 //   DIR/base/<engine>/  the pristine loads, reused while their manifest matches
 //   DIR/run/<engine>/   clones of base that this run mutates (replaced each run)
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <span>
@@ -25,6 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct VerifyFlags {
+  std::vector<Engine> engines;  // --engines; the first is the reference
   DatasetSpec spec;
   uint64_t num_ops = 0;
   int threads = 1;
@@ -34,25 +42,21 @@ struct VerifyFlags {
   StoreOptions store_options;
 };
 
-struct RunStores {
-  std::unique_ptr<Store> sqlite, rocks;
-};
-
-StatusOr<RunStores> OpenRunStores(const std::string& work_dir, const StoreOptions& options) {
-  RunStores stores;
-  for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
-    StatusOr<std::unique_ptr<Store>> s = OpenRunClone(work_dir, e, options);
-    if (!s.ok()) return s.status();
-    (e == Engine::kSqlite ? stores.sqlite : stores.rocks) = std::move(*s);
+// "sqlite, rocksdb and postgres".
+std::string EngineNames(const std::vector<Engine>& engines) {
+  std::string out;
+  for (size_t i = 0; i < engines.size(); ++i) {
+    if (i > 0) out += i + 1 == engines.size() ? " and " : ", ";
+    out += EngineName(engines[i]);
   }
-  return stores;
+  return out;
 }
 
-void PrintOutcomes(const DiffReport& d) {
+void PrintOutcomes(const DiffReport& d, Engine a, Engine b) {
   fmt::print(
-      "{:<4} {:<22} {:>8}  outcomes (identical on both engines unless a mismatch "
+      "{:<4} {:<22} {:>8}  outcomes (identical on {} and {} unless a mismatch "
       "says otherwise)\n",
-      "op", "name", "count");
+      "op", "name", "count", EngineName(a), EngineName(b));
   for (int k = 0; k < kNumOpKinds; ++k) {
     uint64_t n = 0;
     std::string parts;
@@ -65,7 +69,8 @@ void PrintOutcomes(const DiffReport& d) {
   }
 }
 
-nlohmann::json ReportJson(const DiffReport& d) {
+// The report of the comparison of engine `a` (the reference) with `b`.
+nlohmann::json ReportJson(const DiffReport& d, Engine a, Engine b) {
   nlohmann::json j;
   j["ops"] = d.ops;
   j["mismatches"] = d.mismatches;
@@ -74,7 +79,7 @@ nlohmann::json ReportJson(const DiffReport& d) {
   j["mismatch_details"] = nlohmann::json::array();
   for (const Mismatch& m : d.first_mismatches) {
     j["mismatch_details"].push_back(
-        {{"index", m.index}, {"op", m.op}, {"sqlite", m.a}, {"rocksdb", m.b}});
+        {{"index", m.index}, {"op", m.op}, {EngineName(a), m.a}, {EngineName(b), m.b}});
   }
   for (int k = 0; k < kNumOpKinds; ++k) {
     j["outcomes"][std::string(OpKindName(static_cast<OpKind>(k)))] = d.outcomes[k];
@@ -122,14 +127,33 @@ nlohmann::json InterleavingJson(const InterleavingReport& r) {
   return j;
 }
 
+// Parses --engines: the differential check (one client) needs two.
+Status EnginesFromFlag(const std::string& flag, int threads, std::vector<Engine>* engines) {
+  const std::optional<std::vector<Engine>> parsed = ParseEngineList(flag);
+  if (!parsed) {
+    return Status::InvalidArgument("--engines " + flag + ": must be " + kEngineListChoices);
+  }
+  if (threads == 1 && parsed->size() < 2) {
+    return Status::InvalidArgument("--engines " + flag +
+                                   ": the comparison needs two engines or more (one engine: "
+                                   "--threads N > 1)");
+  }
+  *engines = *parsed;
+  return Status::OK();
+}
+
 StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   cxxopts::Options options("listbench verify",
-                           "Load both engines, run one seeded operation stream against both, "
-                           "compare the results op by op and check invariants; with --threads "
-                           "N > 1, run it with N clients at once on each engine and check the "
-                           "history instead.");
-  options.add_options()("ops", "operations in the stream (>= 1)",
-                        cxxopts::value<uint64_t>()->default_value("50000"))(
+                           "Load the engines, run one seeded operation stream against each, "
+                           "compare each engine's results op by op with the first's and check "
+                           "invariants; with --threads N > 1, run it with N clients at once on "
+                           "each engine and check the history instead.");
+  options.add_options()("engines",
+                        std::string("the engines to check, the first the reference of the "
+                                    "comparison: ") +
+                            kEngineListChoices,
+                        cxxopts::value<std::string>()->default_value("both"))(
+      "ops", "operations in the stream (>= 1)", cxxopts::value<uint64_t>()->default_value("50000"))(
       "threads", "client threads (1..256); above 1 the interleaving check",
       cxxopts::value<int>()->default_value("1"))(
       "work-dir", "work directory (base loads are reused across runs)",
@@ -152,6 +176,7 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
     return Status::InvalidArgument(
         fmt::format("--threads {}: must be between 1 and {}", f.threads, kMaxThreads));
   }
+  LB_RETURN_IF_ERROR(EnginesFromFlag(r["engines"].as<std::string>(), f.threads, &f.engines));
   f.json_path = r.count("json") ? r["json"].as<std::string>() : "";
   if (!f.json_path.empty()) LB_RETURN_IF_ERROR(CheckOutputPath("--json", f.json_path));
   f.work_dir = r["work-dir"].as<std::string>();
@@ -163,43 +188,85 @@ StatusOr<VerifyFlags> ParseVerifyFlags(int argc, char** argv, bool* help) {
   return f;
 }
 
-// The op-by-op comparison of the two engines (one client). Returns whether
-// it passed; a storage error of either engine ends it and goes to *failure.
-StatusOr<bool> RunDifferentialCheck(RunStores& stores, std::span<const Op> trace,
-                                    const VerifyFlags& f, nlohmann::json* out,
-                                    std::optional<StoreFailure>* failure) {
+// The op-by-op comparison of engine `b` with the reference `a` (one
+// client), each on a fresh clone of its load; `*pair` gets its report.
+// Returns whether it passed; a storage error of either engine ends it and
+// goes to *failure.
+StatusOr<bool> RunDifferentialPair(Engine a, Engine b, std::span<const Op> trace,
+                                   const VerifyFlags& f, nlohmann::json* pair,
+                                   std::optional<StoreFailure>* failure) {
+  StatusOr<std::unique_ptr<Store>> sa = OpenRunClone(f.work_dir, a, f.store_options);
+  if (!sa.ok()) return sa.status();
+  StatusOr<std::unique_ptr<Store>> sb = OpenRunClone(f.work_dir, b, f.store_options);
+  if (!sb.ok()) return sb.status();
   DiffReport diff;
-  RunDifferential(*stores.sqlite, *stores.rocks, trace, &diff, /*max_details=*/10,
-                  /*stop_on_storage_error=*/true);
+  RunDifferential(**sa, **sb, trace, &diff, /*max_details=*/10, /*stop_on_storage_error=*/true);
   if (diff.storage_error) {
-    *failure =
-        RunCloneFailure(f.work_dir, diff.storage_error_in_b ? Engine::kRocksDb : Engine::kSqlite,
-                        f.store_options.sqlite_schema, *diff.storage_error);
-    (*out)["storage_failure"] = (*failure)->ToString();
-    out->update(ReportJson(diff));
+    *failure = RunCloneFailure(f.work_dir, diff.storage_error_in_b ? b : a,
+                               f.store_options.sqlite_schema, *diff.storage_error);
+    *pair = ReportJson(diff, a, b);
     return false;
   }
-  LB_RETURN_IF_ERROR(CheckInvariantsOfBoth(*stores.sqlite, *stores.rocks, &diff));
-  PrintOutcomes(diff);
+  LB_RETURN_IF_ERROR(CheckInvariantsOfBoth(**sa, **sb, &diff));
+  if (f.engines.size() > 2) fmt::print("{} vs {}:\n", EngineName(a), EngineName(b));
+  PrintOutcomes(diff, a, b);
+  const std::string na(EngineName(a)), nb(EngineName(b));
+  const size_t w = std::max(na.size(), nb.size()) + 1;
   for (const Mismatch& m : diff.first_mismatches) {
-    fmt::print("MISMATCH at op {}: {}\n  sqlite:  {}\n  rocksdb: {}\n", m.index, m.op, m.a, m.b);
+    fmt::print("MISMATCH at op {}: {}\n  {:<{}} {}\n  {:<{}} {}\n", m.index, m.op, na + ":", w, m.a,
+               nb + ":", w, m.b);
   }
   for (const std::string& v : diff.invariant_violations) fmt::print("INVARIANT {}\n", v);
-  out->update(ReportJson(diff));
+  *pair = ReportJson(diff, a, b);
   return diff.mismatches == 0 && diff.invariant_violations.empty();
 }
 
-// The interleaving check of each engine with `threads` clients. The keys of
-// the single-client report stay (no op-by-op comparison: mismatches 0;
-// outcomes are SQLite's); "interleaving" holds each engine's checks.
-StatusOr<bool> RunInterleavingCheck(RunStores& stores, std::span<const Op> trace, int threads,
+// Compares each engine after the first with the first. The first pair's
+// report is the top level of *out, but mismatches and invariant violations
+// (with their details) are those of every pair; "pairs" holds each pair's
+// report.
+StatusOr<bool> RunDifferentialCheck(std::span<const Op> trace, const VerifyFlags& f,
+                                    nlohmann::json* out, std::optional<StoreFailure>* failure) {
+  bool pass = true;
+  uint64_t mismatches = 0;
+  nlohmann::json pairs = nlohmann::json::array(), violations = nlohmann::json::array();
+  const Engine ref = f.engines.front();
+  for (size_t i = 1; i < f.engines.size(); ++i) {
+    nlohmann::json pair;
+    StatusOr<bool> ok = RunDifferentialPair(ref, f.engines[i], trace, f, &pair, failure);
+    if (!ok.ok()) return ok.status();
+    pass = pass && *ok;
+    mismatches += pair["mismatches"].get<uint64_t>();
+    for (const nlohmann::json& v : pair["invariant_violation_details"]) violations.push_back(v);
+    if (i == 1) out->update(pair);
+    pair["engines"] = {EngineName(ref), EngineName(f.engines[i])};
+    pairs.push_back(std::move(pair));
+    if (*failure) {
+      (*out)["storage_failure"] = (*failure)->ToString();
+      break;
+    }
+  }
+  (*out)["mismatches"] = mismatches;
+  (*out)["invariant_violations"] = violations.size();
+  (*out)["invariant_violation_details"] = std::move(violations);
+  (*out)["pairs"] = std::move(pairs);
+  return pass;
+}
+
+// The interleaving check of each engine with `threads` clients, each on a
+// fresh clone of its load. The keys of the single-client report stay (no
+// op-by-op comparison: mismatches 0; outcomes are the first engine's);
+// "interleaving" holds each engine's checks.
+StatusOr<bool> RunInterleavingCheck(std::span<const Op> trace, const VerifyFlags& f,
                                     nlohmann::json* out) {
   bool pass = true;
   DiffReport summary;
   summary.ops = trace.size();
-  for (Store* s : {stores.sqlite.get(), stores.rocks.get()}) {
+  for (Engine e : f.engines) {
+    StatusOr<std::unique_ptr<Store>> s = OpenRunClone(f.work_dir, e, f.store_options);
+    if (!s.ok()) return s.status();
     InterleavingReport r;
-    LB_RETURN_IF_ERROR(VerifyInterleaved(*s, trace, threads, &r));
+    LB_RETURN_IF_ERROR(VerifyInterleaved(**s, trace, f.threads, &r));
     PrintInterleaving(r);
     pass = pass && r.total_violations() == 0;
     for (const InterleavingViolation& v : r.first_violations) {
@@ -207,10 +274,10 @@ StatusOr<bool> RunInterleavingCheck(RunStores& stores, std::span<const Op> trace
         summary.invariant_violations.push_back(r.engine + ": " + v.detail);
       }
     }
-    if (s == stores.sqlite.get()) summary.outcomes = r.outcomes;
+    if (e == f.engines.front()) summary.outcomes = r.outcomes;
     (*out)["interleaving"][r.engine] = InterleavingJson(r);
   }
-  out->update(ReportJson(summary));
+  out->update(ReportJson(summary, f.engines.front(), f.engines.back()));
   return pass;
 }
 
@@ -238,29 +305,29 @@ int VerifyCommand(int argc, char** argv) {
                         {"build", BuildInfoJson()},
                         {"storage_failure", nullptr}};
   const std::string base = (fs::path(f->work_dir) / "base").string();
-  for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
+  for (Engine e : f->engines) {
     StatusOr<LoadReport> rep =
         PrepareStore(e, base, f->spec, f->store_options, f->reuse, /*progress=*/true);
     if (!rep.ok()) return ReportError("verify", rep.status());
     out["load"][std::string(EngineName(e))] = {{"reused", rep->reused}, {"seconds", rep->seconds}};
   }
-  StatusOr<RunStores> stores = OpenRunStores(f->work_dir, f->store_options);
-  if (!stores.ok()) return ReportError("verify", stores.status());
 
   DatasetCatalog catalog;
   StatusOr<DatasetCounts> counts = GenerateDataset(f->spec, nullptr, &catalog);
   if (!counts.ok()) return ReportError("verify", counts.status());
   const std::vector<Op> trace = MakeVerifyTrace(catalog, {f->num_ops, f->spec.seed});
   if (f->threads == 1) {
-    std::fprintf(stderr, "running %zu operations against both engines\n", trace.size());
+    std::fprintf(stderr, "running %zu operations against %s\n", trace.size(),
+                 EngineNames(f->engines).c_str());
   } else {
-    std::fprintf(stderr, "running %zu operations against each engine with %d clients\n",
-                 trace.size(), f->threads);
+    std::fprintf(stderr, "running %zu operations against %s%s with %d clients\n", trace.size(),
+                 f->engines.size() > 1 ? "each of " : "", EngineNames(f->engines).c_str(),
+                 f->threads);
   }
 
   std::optional<StoreFailure> failure;
-  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(*stores, trace, *f, &out, &failure)
-                                        : RunInterleavingCheck(*stores, trace, f->threads, &out);
+  StatusOr<bool> pass = f->threads == 1 ? RunDifferentialCheck(trace, *f, &out, &failure)
+                                        : RunInterleavingCheck(trace, *f, &out);
   if (!pass.ok()) return ReportError("verify", pass.status());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,5 +1,5 @@
 // `listbench run` and `listbench compare`: replay one workload's trace
-// against one engine or against both, and, for `compare --report`, run the
+// against one engine or several, and, for `compare --report`, run the
 // report's experiments (bench/drivers/experiments.h) afterwards.
 //
 // The dataset's catalog and the trace are generated once, from the seed,
@@ -80,7 +80,7 @@ struct EngineRepeat {
 
 // One engine's part of the run.
 struct EngineRun {
-  SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // SQLite's index profile (SQLite only)
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // index profile (SQLite, PostgreSQL)
   LoadReport load;                                    // its pristine load (made or reused)
   uint64_t cache_bytes = 0;                           // the cache the runs had
   std::vector<EngineRepeat> repeats;  // one per repetition, in the order run; never empty
@@ -98,7 +98,7 @@ struct EngineRun {
 
 struct CompareResult {
   BuildInfo build;
-  // By engine name ("sqlite", "rocksdb"), and with experiments the SQLite
+  // By engine name ("sqlite", "rocksdb", "postgres"), and with experiments the SQLite
   // run with the other index profile (OtherSchemaRunName).
   std::map<std::string, EngineRun> engines;
   std::optional<ExperimentsResult> experiments;  // when setup.experiments

@@ -50,11 +50,11 @@ bool IsEmptyDir(const fs::path& p) {
 }
 
 // Whether `m` describes a load (complete or not) of `spec` with this
-// generator and SQLite index profile.
+// generator and index profile (SQLite and PostgreSQL).
 bool SameDataset(const Manifest& m, const DatasetSpec& spec, const StoreOptions& options) {
   return m.listings == spec.listings && m.seed == spec.seed &&
          m.generator_version == kGeneratorVersion &&
-         (m.engine != Engine::kSqlite || m.sqlite_schema == options.sqlite_schema);
+         (!HasIndexProfiles(m.engine) || m.sqlite_schema == options.sqlite_schema);
 }
 
 bool Matches(const Manifest& m, const DatasetSpec& spec, const StoreOptions& options) {
@@ -195,9 +195,8 @@ Status AnotherDataset(Engine engine, const std::string& dir, const Manifest& m) 
       dir + ": already holds " + (m.complete ? "" : "an incomplete load of ") +
       "another dataset (listings=" + std::to_string(m.listings) +
       " seed=" + std::to_string(m.seed) + " generator=" + std::to_string(m.generator_version) +
-      (engine == Engine::kSqlite
-           ? " sqlite_schema=" + std::string(SqliteSchemaName(m.sqlite_schema))
-           : std::string()) +
+      (HasIndexProfiles(engine) ? " sqlite_schema=" + std::string(SqliteSchemaName(m.sqlite_schema))
+                                : std::string()) +
       "); use --replace or another --data-dir");
 }
 

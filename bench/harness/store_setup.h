@@ -24,8 +24,8 @@ struct LoadReport {
   bool reused = false;        // a matching complete load was already there
   bool verified = false;      // ... and the engine's full check of it ran and passed
   double seconds = 0;         // open + bulk load + Finish + close
-  DatasetCounts counts;       // entities generated (rows for SQLite)
-  uint64_t rows_written = 0;  // rows (SQLite) or items (RocksDB) written by the engine
+  DatasetCounts counts;       // entities generated (rows for SQLite and PostgreSQL)
+  uint64_t rows_written = 0;  // rows (SQLite, PostgreSQL) or items (RocksDB) written
   uint64_t disk_bytes = 0;
 };
 
@@ -49,7 +49,7 @@ struct LoadReuse {
 // Makes `data_dir` (creating the directory itself, not its parents) and
 // loads `spec` into EngineDir(data_dir, engine, options.sqlite_schema), or
 // reuses it when its manifest says it holds a complete load of the same
-// spec, generator and SQLite index profile.
+// spec, generator and index profile (SQLite and PostgreSQL).
 //
 // Before a reuse, the data files' fingerprint (FingerprintStoreFiles) is
 // compared with the one the manifest recorded; when it differs (or the

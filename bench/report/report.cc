@@ -44,6 +44,12 @@ std::string EngineConfigRows(const CompareResult& result) {
         mib(b.cache_bytes), 1 << b.cache_shard_bits, 100 * b.high_pri_pool_ratio,
         mib(b.memtable_bytes), b.max_write_buffers, mib(b.write_buffer_bytes));
   }
+  if (const auto it = result.engines.find("postgres"); it != result.engines.end()) {
+    md += fmt::format(
+        "| PostgreSQL memory | `shared_buffers` of {:.1f} MiB, on a server of the store's own "
+        "cluster (`engine/postgres/pg_store.h`) |\n",
+        mib(it->second.cache_bytes));
+  }
   if (const auto it = result.engines.find("sqlite"); it != result.engines.end()) {
     const SqliteWalSettings& w = kSqliteWalSettings;
     md += fmt::format(
@@ -508,7 +514,9 @@ bool DrawPlots(const std::string& dir) {
 }
 
 // What each design did on its own threads during the measured run.
-std::string BackgroundRows(const RunResult& a, const RunResult& b) {
+// (PostgreSQL's server does its own in another process: pg's row is what
+// the store reported.)
+std::string BackgroundRows(const RunResult& a, const RunResult& b, const RunResult* pg) {
   std::string md =
       "**Background work during the measured run, which no request waited for** (counted by "
       "each engine as its jobs completed; their I/O is in neither design's per-request "
@@ -518,7 +526,9 @@ std::string BackgroundRows(const RunResult& a, const RunResult& b) {
   const auto ms = [](uint64_t ns) {
     return fmt::format("{:.1f} ms", static_cast<double>(ns) / 1e6);
   };
-  for (const auto& [name, r] : {std::pair{"SQLite", &a}, std::pair{"RocksDB", &b}}) {
+  std::vector<std::pair<const char*, const RunResult*>> rows = {{"SQLite", &a}, {"RocksDB", &b}};
+  if (pg != nullptr) rows.emplace_back("PostgreSQL", pg);
+  for (const auto& [name, r] : rows) {
     const BackgroundWork& w = r->background;
     md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", name, w.flushes,
                       ms(w.flush_ns), w.compactions, ms(w.compaction_ns), w.checkpoints,
@@ -531,9 +541,38 @@ std::string BackgroundRows(const RunResult& a, const RunResult& b) {
          "request than the machine's total work says.\n\n";
 }
 
+// Per pattern, each engine's mean, p50 and p99 (PostgreSQL's when `pg` ran)
+// and the SQLite/RocksDB ratio of the means.
+std::string LatencyTable(const EngineRun& sq, const EngineRun& rk, const EngineRun* pg) {
+  std::string md = "| op | pattern | SQLite mean µs | p50 | p99 | RocksDB mean µs | p50 | p99 |";
+  md += pg != nullptr ? " PostgreSQL mean µs | p50 | p99 |" : "";
+  md += " SQLite / RocksDB (mean) |\n|---|---|---:|---:|---:|---:|---:|---:|";
+  md += pg != nullptr ? "---:|---:|---:|" : "";
+  md += "---:|\n";
+  const auto us = [](double v) { return fmt::format("{:.1f}", v); };
+  const auto times = [](double v) { return fmt::format("{:.2f}x", v); };
+  const auto cells = [&](const EngineRun& er, int op) {
+    const TimingSpread t = TimingSpreadOf(er, op);
+    return fmt::format(" {} | {} | {} |", SpreadText(t.mean_us, us), SpreadText(t.p50_us, us),
+                       SpreadText(t.p99_us, us));
+  };
+  auto line = [&](const std::string& code, const std::string& name, int op) {
+    const Spread r = MeanRatioSpread(sq, rk, op);
+    md += fmt::format("| {} | {} |{}{}{} {} |\n", code, name, cells(sq, op), cells(rk, op),
+                      pg != nullptr ? cells(*pg, op) : "", r.n > 0 ? SpreadText(r, times) : "–");
+  };
+  for (int k = 0; k < kNumOpKinds; ++k) {
+    if (sq.run().ops[k].count() == 0) continue;
+    const auto kind = static_cast<OpKind>(k);
+    line(std::string(OpKindCode(kind)), std::string(OpKindName(kind)), k);
+  }
+  line("", "**workload mean**", kAllOps);
+  return md;
+}
+
 // The measured latency table, the ratio against the article's and the plots.
 std::string LatencySection(const CompareSetup& s, const EngineRun& sq, const EngineRun& rk,
-                           bool plotted) {
+                           const EngineRun* pg, bool plotted) {
   std::string md;
   md += fmt::format("## Query latency at {} records\n\n", s.spec.listings);
   if (sq.repeats.size() > 1) {
@@ -545,27 +584,8 @@ std::string LatencySection(const CompareSetup& s, const EngineRun& sq, const Eng
         "each engine's median repetition (by workload mean latency).\n\n",
         sq.repeats.size());
   }
-  md +=
-      "| op | pattern | SQLite mean µs | p50 | p99 | RocksDB mean µs | p50 | p99 | SQLite / "
-      "RocksDB (mean) |\n";
-  md += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  const auto us = [](double v) { return fmt::format("{:.1f}", v); };
+  md += LatencyTable(sq, rk, pg);
   const auto times = [](double v) { return fmt::format("{:.2f}x", v); };
-  auto line = [&](const std::string& code, const std::string& name, int op) {
-    const TimingSpread x = TimingSpreadOf(sq, op);
-    const TimingSpread y = TimingSpreadOf(rk, op);
-    const Spread r = MeanRatioSpread(sq, rk, op);
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", code, name,
-                      SpreadText(x.mean_us, us), SpreadText(x.p50_us, us), SpreadText(x.p99_us, us),
-                      SpreadText(y.mean_us, us), SpreadText(y.p50_us, us), SpreadText(y.p99_us, us),
-                      r.n > 0 ? SpreadText(r, times) : "–");
-  };
-  for (int k = 0; k < kNumOpKinds; ++k) {
-    if (sq.run().ops[k].count() == 0) continue;
-    const auto kind = static_cast<OpKind>(k);
-    line(std::string(OpKindCode(kind)), std::string(OpKindName(kind)), k);
-  }
-  line("", "**workload mean**", kAllOps);
   md += fmt::format(
       "\n**Measured ratio (workload mean): {}.** The article claims {:.0f} ms → {:.0f} ms "
       "at {} records, {:.1f}x. Its figures are end-to-end API latencies of a deployed service "
@@ -575,11 +595,12 @@ std::string LatencySection(const CompareSetup& s, const EngineRun& sq, const Eng
       "comparable part, and the modelled section below adds device and network time.\n\n",
       SpreadText(MeanRatioSpread(sq, rk, kAllOps), times), kArticleLegacyMs, kArticleSingleTableMs,
       kArticleRecords, kArticleLegacyMs / kArticleSingleTableMs);
-  md += BackgroundRows(sq.run(), rk.run());
+  md += BackgroundRows(sq.run(), rk.run(), pg != nullptr ? &pg->run() : nullptr);
   const auto ops = [](double v) { return fmt::format("{:.0f}", v); };
-  md +=
-      fmt::format("Throughput: SQLite {} ops/s, RocksDB {} ops/s (single thread, closed loop).\n\n",
-                  SpreadText(ThroughputSpread(sq), ops), SpreadText(ThroughputSpread(rk), ops));
+  md += fmt::format(
+      "Throughput: SQLite {} ops/s, RocksDB {} ops/s{} (single thread, closed loop).\n\n",
+      SpreadText(ThroughputSpread(sq), ops), SpreadText(ThroughputSpread(rk), ops),
+      pg != nullptr ? ", PostgreSQL " + SpreadText(ThroughputSpread(*pg), ops) + " ops/s" : "");
   if (plotted) {
     md += "![latency CDF](latency_cdf.png)\n\n![mean latency per pattern](latency_by_op.png)\n\n";
   } else {
@@ -602,7 +623,7 @@ std::optional<Designs> DesignsOf(const CompareResult& result) {
   for (const auto& [name, er] : result.engines) {
     if (er.load.engine == Engine::kRocksDb) {
       d.single = &er;
-    } else {
+    } else if (er.load.engine == Engine::kSqlite) {
       (er.sqlite_schema == SqliteSchema::kLegacy ? d.legacy : d.tuned) = &er;
     }
   }
@@ -745,7 +766,9 @@ Status WriteReport(const std::string& dir, const CompareSetup& setup, const Comp
       "(`../shared/seed/`) stand beside them for comparison.\n\n");
   md += EnvironmentSection(setup, result);
   md += DecompositionSection(result);
-  md += LatencySection(setup, sq->second, rk->second, plotted);
+  const auto pg = result.engines.find("postgres");
+  md += LatencySection(setup, sq->second, rk->second,
+                       pg != result.engines.end() ? &pg->second : nullptr, plotted);
   md += ModelledSection(setup, a, b);
   md += CostSection(setup, result, a, b);
   md += SchemaChangeSection(result);

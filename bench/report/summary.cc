@@ -209,6 +209,7 @@ nlohmann::json ConfigJson(const CompareSetup& s, const CompareResult& result) {
   for (const auto& [e, er] : result.engines) {
     if (e == "rocksdb") config["rocksdb"] = RocksConfigJson(er.cache_bytes);
     if (e == "sqlite") config["sqlite"] = SqliteConfigJson(er.cache_bytes);
+    if (e == "postgres") config["postgres"] = {{"shared_buffers", er.cache_bytes}};
   }
   return config;
 }
@@ -241,7 +242,7 @@ nlohmann::json EngineRunJson(const EngineRun& er) {
               {"seconds", er.load.seconds},
               {"disk_bytes", er.load.disk_bytes}}},
             {"cache_bytes", er.cache_bytes}};
-  if (er.load.engine == Engine::kSqlite) j["sqlite_schema"] = SqliteSchemaName(er.sqlite_schema);
+  if (HasIndexProfiles(er.load.engine)) j["sqlite_schema"] = SqliteSchemaName(er.sqlite_schema);
   j.update(RunResultJson(er.run()));
   if (er.disk_bytes_after()) j["disk_bytes_after"] = *er.disk_bytes_after();
   j["median_repeat"] = er.median_repeat;

@@ -21,7 +21,28 @@ double MiBOfBytes(double bytes) { return bytes / (1024.0 * 1024.0); }
 double MiBOfKib(double kib) { return kib / 1024.0; }
 
 std::string Title(Engine e) {
-  return e == Engine::kSqlite ? "SQLite normalized" : "RocksDB single-table";
+  switch (e) {
+    case Engine::kSqlite:
+      return "SQLite normalized";
+    case Engine::kRocksDb:
+      return "RocksDB single-table";
+    case Engine::kPostgres:
+      return "PostgreSQL normalized";
+  }
+  return std::string(EngineName(e));
+}
+
+// The engine's name in a plot's legend.
+std::string Label(Engine e) {
+  switch (e) {
+    case Engine::kSqlite:
+      return "SQLite";
+    case Engine::kRocksDb:
+      return "RocksDB";
+    case Engine::kPostgres:
+      return "PostgreSQL";
+  }
+  return std::string(EngineName(e));
 }
 
 // 300 -> "300", 25000 -> "25k", 1600000 -> "1.6M".
@@ -194,8 +215,15 @@ struct Series {
 };
 
 std::string EngineStyle(Engine e, bool points) {
-  if (points) return e == Engine::kSqlite ? "pt 7 ps 1.4" : "pt 5 ps 1.3";
-  return e == Engine::kSqlite ? "dt 1 lw 2" : "dt 2 lw 2";
+  switch (e) {
+    case Engine::kSqlite:
+      return points ? "pt 7 ps 1.4" : "dt 1 lw 2";
+    case Engine::kRocksDb:
+      return points ? "pt 5 ps 1.3" : "dt 2 lw 2";
+    case Engine::kPostgres:
+      return points ? "pt 9 ps 1.4" : "dt 3 lw 2";
+  }
+  return points ? "pt 1" : "dt 1";
 }
 
 std::string XTics(const SweepConfig& c) {
@@ -220,7 +248,7 @@ std::string PlotScript(const SweepConfig& c, const SweepResult& r, const std::st
       "set key outside right top vertical spacing 1.3\nset samples 400\nset xrange [{}:{}]\n"
       "set xlabel 'listings (log scale)'\nset ylabel '{}'\n"
       "set title \"{}\\npoints: measured; lines: fitted a*N^b; circles, solid: SQLite; "
-      "squares, dashed: RocksDB\"\n",
+      "squares, dashed: RocksDB; triangles, dotted: PostgreSQL\"\n",
       name, lo, hi, ylabel, title);
   gp += XTics(c);
   std::string plot;
@@ -252,8 +280,7 @@ std::string PlotScript(const SweepConfig& c, const SweepResult& r, const std::st
       const bool fitted = f != nullptr && f->fit.has_value();
       plot += fmt::format("{}${} using 1:{} with points {} lc rgb '{}' title '{} {}{}'",
                           plot.empty() ? "" : ", \\\n     ", engine, i + 2, EngineStyle(e, true),
-                          color, e == Engine::kSqlite ? "SQLite" : "RocksDB", m.label,
-                          fitted ? "  ∝ N^" + Exponent(f->fit->b) : "");
+                          color, Label(e), m.label, fitted ? "  ∝ N^" + Exponent(f->fit->b) : "");
       if (fitted) {
         plot +=
             fmt::format(", \\\n     {:.9g} * x**{:.9g} with lines {} lc rgb '{}' notitle",
