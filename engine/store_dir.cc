@@ -58,6 +58,17 @@ StatusOr<StoreFingerprint> TopLevelDataFiles(Engine engine, const std::string& d
   return f;
 }
 
+// Whether `path` under pgdata/base is one the server rewrites whatever the
+// data: the relation cache's init file (rewritten by every server start)
+// and temporary files.
+bool IsPgScratchFile(const fs::path& path) {
+  if (path.filename() == "pg_internal.init") return true;
+  for (const fs::path& part : path) {
+    if (part.string().rfind("pgsql_tmp", 0) == 0) return true;
+  }
+  return false;
+}
+
 // The regular files under dir/pgdata/base, recursively, named relative to
 // `dir`: a PostgreSQL store's relation files, unsorted.
 StatusOr<StoreFingerprint> PgRelationFiles(const std::string& dir) {
@@ -71,7 +82,7 @@ StatusOr<StoreFingerprint> PgRelationFiles(const std::string& dir) {
     if (::lstat(it->path().c_str(), &st) != 0) {
       return PosixError(it->path().string() + ": cannot stat", errno);
     }
-    if (!S_ISREG(st.st_mode)) continue;
+    if (!S_ISREG(st.st_mode) || IsPgScratchFile(it->path())) continue;
     f.push_back({it->path().lexically_relative(root).string(), static_cast<uint64_t>(st.st_size),
                  MtimeNs(st)});
   }

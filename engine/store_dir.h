@@ -127,7 +127,9 @@ Status CloneStore(Engine engine, const std::string& src, const std::string& dst)
 // connection a clone reads through leaves an empty -wal and -shm behind and
 // touches them). PostgreSQL: the regular files under pgdata/base/, the
 // relation files, recursively, named relative to `dir`
-// ("pgdata/base/16384/2619"). IOError if the directory
+// ("pgdata/base/16384/2619"), but the relation cache's pg_internal.init
+// (rewritten by every server start) and temporary files (pgsql_tmp*).
+// IOError if the directory
 // cannot be listed or a file cannot be stat'ed.
 StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir);
 

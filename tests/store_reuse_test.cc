@@ -415,6 +415,9 @@ TEST(StoreDir, PostgresFingerprintIsItsRelationFiles) {
   std::ofstream(base / "1" / "1259") << "pg_class";
   std::ofstream(base / "16384" / "2619") << "stats";
   std::ofstream(base / "16384" / "16390_fsm") << "f";
+  std::ofstream(base / "16384" / "pg_internal.init") << "relcache";
+  fs::create_directories(base / "pgsql_tmp");
+  std::ofstream(base / "pgsql_tmp" / "pgsql_tmp123.0") << "sort";
   std::ofstream(fs::path(dir) / "pgdata" / "pg_wal" / "000000010000000000000001") << "wal";
   std::ofstream(fs::path(dir) / "pgdata" / "postmaster.opts") << "opts";
   std::ofstream(fs::path(dir) / kManifestFileName) << "{}";

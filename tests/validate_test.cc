@@ -236,7 +236,7 @@ class ValidateTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (Engine e : {Engine::kSqlite, Engine::kRocksDb}) {
-      const std::string dir = tmp_.Sub(e == Engine::kSqlite ? "sqlite" : "rocksdb");
+      const std::string dir = tmp_.Sub(std::string(EngineName(e)));
       StoreOptions o;
       o.create_if_missing = true;
       auto s = testing::OpenNewStore(e, dir, o);

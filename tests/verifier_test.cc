@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/store_wrapper.h"
+#include "engine/postgres/pg_store.h"
 #include "engine/rocks/item_access.h"
 #include "engine/rocks/items.h"
 #include "engine/rocks/rocks_store.h"
@@ -70,7 +71,15 @@ std::unique_ptr<Store> Open(Engine e, const std::string& dir) {
 }
 
 Status Clone(Engine e, const std::string& src, const std::string& dst) {
-  return e == Engine::kSqlite ? CloneSqliteStore(src, dst) : CloneRocksStore(src, dst);
+  switch (e) {
+    case Engine::kSqlite:
+      return CloneSqliteStore(src, dst);
+    case Engine::kRocksDb:
+      return CloneRocksStore(src, dst);
+    case Engine::kPostgres:
+      return ClonePgStore(src, dst);
+  }
+  return Status::InvalidArgument("unknown engine");
 }
 
 // Every row of `kind`, read `page` at a time.

@@ -136,8 +136,12 @@ Status CheckBeforeReuse(Engine engine, const std::string& dir, Manifest m, bool 
                               OneLineProblem(s.message(), dir) + ")");
   }
   *verified = true;
-  if (m.fingerprint == now) return Status::OK();
-  m.fingerprint = std::move(now);
+  // The files as the check left them: PostgreSQL's check starts a server,
+  // which may write to the relation files it reads (hint bits).
+  StatusOr<StoreFingerprint> after = FingerprintStoreFiles(engine, dir);
+  if (!after.ok()) return after.status();
+  if (m.fingerprint == *after) return Status::OK();
+  m.fingerprint = std::move(*after);
   return WriteManifest(dir, m);
 }
 
