@@ -16,6 +16,7 @@ PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev
   libcxxopts-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   gnuplot-nox
+  postgresql-15 libpq-dev   # the server listbench starts itself, and its client library
   clang-format universal-ctags   # scripts/lint.sh
 )
 

@@ -1,6 +1,6 @@
 // The Store contract (core/store.h), checked with exact expected results on
 // every engine through one fixture, in the manner of LevelDB's db_test.cc
-// option loop: the same assertions run on SQLite and on RocksDB.
+// option loop: the same assertions run on SQLite, RocksDB and PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -577,7 +577,8 @@ TEST_P(StoreContractTest, CountersMoveWithWork) {
 INSTANTIATE_TEST_SUITE_P(Engines, StoreContractTest,
                          ::testing::Values(Design{Engine::kSqlite, SqliteSchema::kTuned},
                                            Design{Engine::kSqlite, SqliteSchema::kLegacy},
-                                           Design{Engine::kRocksDb, SqliteSchema::kTuned}),
+                                           Design{Engine::kRocksDb, SqliteSchema::kTuned},
+                                           Design{Engine::kPostgres, SqliteSchema::kTuned}),
                          [](const ::testing::TestParamInfo<Design>& p) {
                            std::string name = DesignName(p.param.engine, p.param.schema);
                            std::replace(name.begin(), name.end(), '-', '_');

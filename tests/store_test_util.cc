@@ -1,5 +1,6 @@
 #include "tests/store_test_util.h"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,9 @@ TempDir::TempDir() {
   std::string tmpl = (fs::temp_directory_path() / "listbench-test-XXXXXX").string();
   char* p = ::mkdtemp(tmpl.data());
   if (p == nullptr) std::abort();
+  // Searchable by others: a PostgreSQL store inside runs its server as the
+  // postgres user when the tests run as root.
+  ::chmod(p, 0755);
   path_ = p;
 }
 

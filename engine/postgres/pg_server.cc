@@ -380,7 +380,8 @@ Status InitPgCluster(const std::string& pgdata, const PgInitOptions& options) {
   if (!fd.ok()) return fd.status();
   const off_t from = ::lseek(*fd, 0, SEEK_END);
   ChildSpec spec{{*bin + "/initdb", "-D", path.string(), "-E", "UTF8", "--locale=C",
-                  std::string("--username=") + kDbUser, "--auth=trust", "--no-instructions"},
+                  std::string("--username=") + kDbUser, "--auth=trust", "--data-checksums",
+                  "--no-instructions"},
                  path.string(),
                  *fd,
                  *as};
@@ -415,6 +416,27 @@ Status ChownPgCluster(const std::string& pgdata) {
   }
   if (ec) return Status::IOError(root.string() + ": cannot list: " + ec.message());
   return Status::OK();
+}
+
+Status RunPgTool(const std::string& tool, const std::vector<std::string>& args,
+                 const std::string& log_path) {
+  StatusOr<std::string> bin = PgBinDir();
+  if (!bin.ok()) return bin.status();
+  StatusOr<RunAs> as = ServerUser();
+  if (!as.ok()) return as.status();
+  StatusOr<int> fd = OpenLog(log_path);
+  if (!fd.ok()) return fd.status();
+  const off_t from = ::lseek(*fd, 0, SEEK_END);
+  ChildSpec spec{{*bin + "/" + tool}, "/", *fd, *as};
+  spec.args.insert(spec.args.end(), args.begin(), args.end());
+  StatusOr<pid_t> pid = Spawn(spec);
+  ::close(*fd);
+  if (!pid.ok()) return pid.status();
+  int wstatus = 0;
+  WaitExit(*pid, Clock::duration(-1), &wstatus);
+  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return Status::OK();
+  return Status::IOError(tool + " failed (" + DescribeWait(wstatus) + "); " + log_path +
+                         " ends: " + Tail(LogSince(log_path, from), 4));
 }
 
 namespace {
@@ -574,7 +596,11 @@ Status PgServer::Stop() {
 
 Status PgServer::Kill() {
   if (pid_ < 0) return Status::OK();
+  // Stopped first, the postmaster forks no one while its children are
+  // listed; then every process dies at once, as on a machine that stops.
+  ::kill(pid_, SIGSTOP);
   const std::vector<Proc> children = ChildrenOf(pid_);
+  for (const Proc& p : children) ::kill(p.pid, SIGKILL);
   int wstatus = 0;
   SignalAndWait(pid_, SIGKILL, Clock::duration(-1), &wstatus);
   AwaitOrphans(children);

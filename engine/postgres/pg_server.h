@@ -45,7 +45,8 @@ struct PgInitOptions {
 
 // Creates a new cluster in `pgdata`: initdb -E UTF8 --locale=C (byte order
 // for text, as SQLite and RocksDB compare) --username=listbench
-// --auth=trust, no password. initdb's output goes to pgdata/../initdb.log.
+// --auth=trust --data-checksums (every page checked when read; pg_rewind
+// needs them or wal_log_hints), no password. initdb's output goes to pgdata/../initdb.log.
 // When this process runs as root, the cluster belongs to the `postgres`
 // system user and initdb runs as it.
 // REQUIRES: `pgdata` does not exist and its parent does.
@@ -61,6 +62,13 @@ Status InitPgCluster(const std::string& pgdata, const PgInitOptions& options = {
 // No-op when not root. IOError naming the first file it could not chown.
 Status ChownPgCluster(const std::string& pgdata);
 
+// Runs the PostgreSQL tool `tool` (pg_basebackup, pg_rewind, ...) of
+// PgBinDir() with `args`, as the server user when root, its output appended
+// to `log_path`, and waits for it. IOError with the log's last lines when it
+// fails.
+Status RunPgTool(const std::string& tool, const std::vector<std::string>& args,
+                 const std::string& log_path);
+
 // How a server runs.
 struct PgServerOptions {
   size_t shared_buffers_bytes = 64 << 20;
@@ -68,7 +76,7 @@ struct PgServerOptions {
   // commit returns before its WAL is flushed; fsync stays on, so a crash
   // loses recent commits but never corrupts the cluster).
   bool durable = true;
-  int max_connections = 64;
+  int max_connections = 100;  // initdb's default, which pg_rewind's recovery runs with
   // More settings, each passed as `-c name=value` after the ones above (so
   // they win).
   std::vector<std::pair<std::string, std::string>> extra_settings;
@@ -98,10 +106,11 @@ class PgServer {
   // the server had to be killed or exited with an error.
   Status Stop();
 
-  // An immediate crash, for failover tests: SIGKILL to the postmaster; its
-  // children exit as they notice it is gone (this waits for them, at most
-  // 10 s, then kills them too). The socket directory is removed. After
-  // Kill, Stop is a no-op and Start on the same cluster recovers it.
+  // An immediate crash, as of a machine that stops: the postmaster is
+  // stopped (SIGSTOP), then it and every one of its processes get SIGKILL,
+  // so no backend answers a client afterwards; this waits for them (at most
+  // 10 s each). The socket directory is removed. After Kill, Stop is a
+  // no-op and Start on the same cluster recovers it.
   Status Kill();
 
   // libpq connection strings for database `dbname`, over the Unix socket

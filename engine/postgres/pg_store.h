@@ -32,6 +32,7 @@
 #ifndef LISTBENCH_ENGINE_POSTGRES_PG_STORE_H_
 #define LISTBENCH_ENGINE_POSTGRES_PG_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,19 @@ inline constexpr const char* kPgDatabaseName = "listbench";
 // Opens (or, with create_if_missing, creates: initdb, then the schema) the
 // store in directory `dir`, which must exist, starting its server.
 StatusOr<std::unique_ptr<Store>> OpenPgStore(const std::string& dir, const StoreOptions& options);
+
+// Where the connections of a store on a server it did not start go: the
+// connection string of the current primary, asked again whenever a
+// connection is opened. Safe to call from any thread.
+using PgEndpoint = std::function<std::string()>;
+
+// Opens the existing store in database kPgDatabaseName of a server someone
+// else runs (a replicated primary): a connection the server dropped is
+// closed when its request ends, and the next request opens a new one at the
+// endpoint's current address -- how clients follow a failover. `where`
+// names the store in messages.
+StatusOr<std::unique_ptr<Store>> OpenPgStoreAt(PgEndpoint endpoint, const StoreOptions& options,
+                                               const std::string& where);
 
 // Copies the closed store in `src_dir` (its cluster, stopped) into
 // `dst_dir`, which must not exist. REQUIRES: no Store is open on src_dir.
