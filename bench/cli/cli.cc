@@ -31,6 +31,9 @@ constexpr const char* kUsage =
     "  drill    run a fault scenario (sim/scenarios/*.toml): crash drills (SIGKILL, power\n"
     "           loss) and error drills (I/O errors, disk full, latency); lost acknowledged\n"
     "           writes, integrity, recovery time\n"
+    "  failover kill the primary of a replicated PostgreSQL store under the workload:\n"
+    "           detection, promotion, RTO, RPO, client errors and the old primary's\n"
+    "           rejoin, per run; writes failover.json and plots\n"
     "  migrate  migrate SQLite to the single table with the workload live: dual write,\n"
     "           backfill, shadow reads, gated canary, cutover, finalize or rollback; kills\n"
     "           and I/O faults from a migration scenario; every answer checked\n"
@@ -71,6 +74,7 @@ int RunListbench(int argc, char** argv) {
   if (command == "schema-change") return SchemaChangeCommand(argc - 1, argv + 1);
   if (command == "sweep") return SweepCommand(argc - 1, argv + 1);
   if (command == "saturate") return SaturateCommand(argc - 1, argv + 1);
+  if (command == "failover") return FailoverCommand(argc - 1, argv + 1);
   if (command == "drill") return DrillCommand(argc - 1, argv + 1);
   if (command == "drill-child") return DrillChildCommand(argc - 1, argv + 1);
   if (command == "migrate") return MigrateCommand(argc - 1, argv + 1);

@@ -29,6 +29,7 @@ int SweepCommand(int argc, char** argv);
 int SaturateCommand(int argc, char** argv);
 int DrillCommand(int argc, char** argv);
 int DrillChildCommand(int argc, char** argv);  // internal: a crash drill's child
+int FailoverCommand(int argc, char** argv);
 int MigrateCommand(int argc, char** argv);
 int MigrateChildCommand(int argc, char** argv);  // internal: the migration process of migrate
 

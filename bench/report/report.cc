@@ -738,10 +738,13 @@ std::string OtherRowsSection(const CompareResult& result) {
       "| Schema-change downtime; multi-tenant isolation, tenant added while running | see the "
       "sections above |\n";
   md +=
-      "| Failover 45 min → 4 min 13 s | not a run of this report: `listbench drill` crashes "
-      "each engine (SIGKILL, simulated power loss) and measures reopen + first read and "
-      "what was lost; see results/drill/README.md. The article's figure is a managed "
-      "failover, which one machine cannot reproduce |\n";
+      "| Failover 45 min → 4 min 13 s | not a run of this report: `listbench failover` kills "
+      "the primary of a PostgreSQL primary and streaming replica under the workload and "
+      "measures detection, promotion, RTO, RPO (sync and async) and the old primary's "
+      "rejoin, per detector timeout, with a modelled managed (DNS) failover beside it; see "
+      "results/failover/README.md. `listbench drill` measures a crashed engine's reopen on "
+      "the same disk (results/drill/README.md). The article's figure is a managed failover "
+      "between machines, which one machine cannot reproduce |\n";
   md += MigrationRow(result);
   return md;
 }

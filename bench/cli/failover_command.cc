@@ -1,0 +1,160 @@
+// listbench failover: flags and validation; the failover itself is
+// bench/drivers/failover.h, the outputs bench/report/failover_report.h.
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "bench/cli/cli_util.h"
+#include "bench/cli/commands.h"
+#include "bench/drivers/failover.h"
+#include "bench/report/failover_report.h"
+
+namespace listbench {
+namespace {
+
+void AddFailoverFlags(cxxopts::Options& options) {
+  options.add_options()("engine", "postgres (rocksdb and sqlite have no replica yet)",
+                        cxxopts::value<std::string>()->default_value("postgres"))(
+      "replication", "sync (the standby applies a commit before it returns) or async",
+      cxxopts::value<std::string>()->default_value("sync"))(
+      "threads", "client threads (1..256)", cxxopts::value<int>()->default_value("4"))(
+      "heartbeat-ms", "the failure detector's probe interval, ms (> 0)",
+      cxxopts::value<double>()->default_value("100"))(
+      "timeout-ms",
+      "the detector's timeout, ms: no successful probe for this long and the primary is dead; "
+      "a comma list sweeps it",
+      cxxopts::value<std::string>()->default_value("1000"))(
+      "runs", "failovers per timeout, with trace seeds --trace-seed, +1, ... (1..1000)",
+      cxxopts::value<int>()->default_value("1"))("trace-seed",
+                                                 "seed of the first run's operation stream",
+                                                 cxxopts::value<uint64_t>()->default_value("1"))(
+      "before-s", "seconds of workload before the primary fails (> 0)",
+      cxxopts::value<double>()->default_value("2"))(
+      "after-s", "seconds of workload after the first write on the new primary (>= 0)",
+      cxxopts::value<double>()->default_value("1"))(
+      "no-rejoin", "do not bring the old primary back as a replica")(
+      "workload", "workload file: its mix and keys",
+      cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
+      "cache-mb", "shared_buffers of each server, MiB (>= 1)",
+      cxxopts::value<uint64_t>()->default_value("64"))(
+      "work-dir", "work directory (pristine loads are reused across runs)",
+      cxxopts::value<std::string>()->default_value("work"))(
+      "out", "directory for failover.json and the plots",
+      cxxopts::value<std::string>()->default_value("failover-out"));
+  AddDatasetFlags(options);
+  AddLoadReuseFlags(options);
+}
+
+StatusOr<std::vector<double>> ParseTimeouts(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !(v > 0) || v > 3600000) {
+      return Status::InvalidArgument("--timeout-ms " + text +
+                                     ": must be a comma list of milliseconds in (0, 3600000]");
+    }
+    out.push_back(v);
+  }
+  if (out.empty()) return Status::InvalidArgument("--timeout-ms: must not be empty");
+  return out;
+}
+
+Status ReadEngineAndMode(const cxxopts::ParseResult& r, FailoverOptions* o) {
+  const std::string engine = r["engine"].as<std::string>();
+  const std::optional<Engine> e = ParseEngine(engine);
+  if (!e)
+    return Status::InvalidArgument("--engine " + engine + ": must be postgres, rocksdb or sqlite");
+  o->engine = *e;
+  const std::string mode = r["replication"].as<std::string>();
+  if (mode != "sync" && mode != "async") {
+    return Status::InvalidArgument("--replication " + mode + ": must be sync or async");
+  }
+  o->replication = mode == "sync" ? PgReplication::kSync : PgReplication::kAsync;
+  return Status::OK();
+}
+
+Status ReadTimings(const cxxopts::ParseResult& r, FailoverOptions* o) {
+  o->threads = r["threads"].as<int>();
+  if (o->threads < 1 || o->threads > 256) {
+    return Status::InvalidArgument(fmt::format("--threads {}: must be 1..256", o->threads));
+  }
+  o->heartbeat_ms = r["heartbeat-ms"].as<double>();
+  if (!(o->heartbeat_ms > 0)) return Status::InvalidArgument("--heartbeat-ms: must be > 0");
+  o->before_s = r["before-s"].as<double>();
+  if (!(o->before_s > 0) || o->before_s > 3600) {
+    return Status::InvalidArgument("--before-s: must be in (0, 3600]");
+  }
+  o->after_s = r["after-s"].as<double>();
+  if (!(o->after_s >= 0) || o->after_s > 3600) {
+    return Status::InvalidArgument("--after-s: must be in [0, 3600]");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+int FailoverCommand(int argc, char** argv) {
+  cxxopts::Options options(
+      "listbench failover",
+      "Run the workload on a primary and a streaming replica, kill the primary, detect it, "
+      "promote the replica and redirect the clients: detection, promotion, RTO, RPO, errors "
+      "and the old primary's rejoin, measured.");
+  AddFailoverFlags(options);
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("failover", flags.status());
+  if (help) return kExitOk;
+  const cxxopts::ParseResult& r = *flags;
+  FailoverOptions o;
+  Status s = ReadEngineAndMode(r, &o);
+  if (s.ok()) s = ReadTimings(r, &o);
+  if (!s.ok()) return ReportError("failover", s);
+  StatusOr<std::vector<double>> timeouts = ParseTimeouts(r["timeout-ms"].as<std::string>());
+  if (!timeouts.ok()) return ReportError("failover", timeouts.status());
+  const int runs = r["runs"].as<int>();
+  if (runs < 1 || runs > 1000) {
+    return ReportError("failover",
+                       Status::InvalidArgument(fmt::format("--runs {}: must be 1..1000", runs)));
+  }
+  StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
+  if (!spec.ok()) return ReportError("failover", spec.status());
+  o.spec = *spec;
+  StatusOr<WorkloadSpec> w = ParseWorkloadFile(r["workload"].as<std::string>());
+  if (!w.ok()) return ReportError("failover", w.status());
+  o.workload = *w;
+  o.cache_mb = r["cache-mb"].as<uint64_t>();
+  if (o.cache_mb == 0)
+    return ReportError("failover", Status::InvalidArgument("--cache-mb 0: must be at least 1"));
+  o.trace_seed = r["trace-seed"].as<uint64_t>();
+  o.rejoin = r.count("no-rejoin") == 0;
+  o.work_dir = r["work-dir"].as<std::string>();
+  o.reuse = LoadReuseFromFlags(r);
+  const std::string out = r["out"].as<std::string>();
+  Status dirs = CheckDataDir(o.work_dir);
+  if (!dirs.ok())
+    return ReportError("failover", Status::InvalidArgument("--work-dir " + dirs.message()));
+  dirs = CheckDataDir(out);
+  if (!dirs.ok())
+    return ReportError("failover", Status::InvalidArgument("--out " + dirs.message()));
+  StatusOr<FailoverResult> result = RunFailover(o, *timeouts, runs);
+  if (!result.ok()) return ReportError("failover", result.status());
+  PrintFailoverTable(*result);
+  s = WriteFailoverOutputs(out, *result);
+  if (!s.ok()) return ReportError("failover", s);
+  fmt::print("wrote {}/failover.json and the plots\n", out);
+  uint64_t lost = 0;
+  for (const FailoverRun& run : result->runs) lost += run.lost.size();
+  // Synchronous replication promised every acknowledged write.
+  if (o.replication == PgReplication::kSync && lost > 0) {
+    std::fprintf(stderr,
+                 "listbench failover: %llu acknowledged writes lost under sync replication\n",
+                 static_cast<unsigned long long>(lost));
+    return kExitCheckFailed;
+  }
+  return kExitOk;
+}
+
+}  // namespace listbench

@@ -1,0 +1,307 @@
+#include "bench/drivers/failover.h"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "bench/harness/write_probe.h"
+#include "engine/postgres/pg_store.h"
+#include "workloads/op.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kBuckets = 36000;  // 100 ms each: an hour
+constexpr int kRetrySleepMs = 5;
+
+double MsBetween(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// The connection string clients use: the primary's until the failover
+// points them at the promoted replica.
+class Endpoint {
+ public:
+  explicit Endpoint(std::string s) : s_(std::move(s)) {}
+  std::string Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return s_;
+  }
+  void Set(std::string s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    s_ = std::move(s);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string s_;
+};
+
+struct Ack {
+  uint64_t op_index;
+  uint64_t version;
+  Clock::time_point at;
+};
+
+// What the clients share while they run.
+struct ClientState {
+  const WorkloadData* data = nullptr;
+  Store* store = nullptr;
+  Clock::time_point start;
+  std::atomic<uint64_t> next_op{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::atomic<uint64_t>> ok = std::vector<std::atomic<uint64_t>>(kBuckets);
+  std::vector<std::atomic<uint64_t>> errors = std::vector<std::atomic<uint64_t>>(kBuckets);
+  std::mutex mu;
+  std::vector<Ack> acks;                    // guarded by mu
+  std::vector<Clock::time_point> failures;  // guarded by mu: each failed request
+  Status fatal;                             // guarded by mu: an error that is not a failover's
+
+  size_t Bucket(Clock::time_point t) const {
+    return std::min<size_t>(static_cast<size_t>(MsBetween(start, t) / 100), kBuckets - 1);
+  }
+};
+
+// One client: takes the trace's next operation, runs it until it is
+// answered (a storage error -- the primary is gone -- is retried after a
+// short sleep, on whatever server the store's connections now reach).
+void Client(ClientState& st) {
+  while (!st.stop.load()) {
+    const uint64_t i = st.next_op.fetch_add(1);
+    if (i >= st.data->trace.size()) return;
+    const Op& op = st.data->trace[i];
+    for (;;) {
+      Status status;
+      const std::string outcome = ExecuteOp(*st.store, op, &status);
+      const Clock::time_point now = Clock::now();
+      if (!status.IsStorageError()) {
+        st.ok[st.Bucket(now)].fetch_add(1);
+        if (status.ok() && IsWrite(KindOf(op))) {
+          std::lock_guard<std::mutex> lock(st.mu);
+          st.acks.push_back({i, VersionOf(outcome), now});
+        }
+        break;
+      }
+      st.errors[st.Bucket(now)].fetch_add(1);
+      {
+        std::lock_guard<std::mutex> lock(st.mu);
+        st.failures.push_back(now);
+      }
+      if (st.stop.load()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(kRetrySleepMs));
+    }
+  }
+}
+
+// The failure detector: probes `conninfo` every heartbeat; returns when no
+// probe has succeeded for the timeout (the time it declared the primary
+// dead), or when `stop` is set.
+Clock::time_point Detect(const std::string& conninfo, double heartbeat_ms, double timeout_ms,
+                         const std::atomic<bool>& stop) {
+  const std::string probe = conninfo + " connect_timeout=1";
+  Clock::time_point last_ok = Clock::now();
+  while (!stop.load()) {
+    const Clock::time_point now = Clock::now();
+    if (PQping(probe.c_str()) == PQPING_OK) {
+      last_ok = Clock::now();  // when it answered
+    } else if (MsBetween(last_ok, Clock::now()) >= timeout_ms) {
+      return Clock::now();
+    }
+    std::this_thread::sleep_until(
+        now + std::chrono::microseconds(static_cast<int64_t>(heartbeat_ms * 1000)));
+  }
+  return Clock::now();
+}
+
+// Probes every acknowledged write on the new primary.
+Status CheckAcks(Store& store, const WorkloadData& d, const std::vector<Ack>& acks,
+                 Clock::time_point failure, FailoverRun* run) {
+  for (const Ack& a : acks) {
+    if (a.at < failure) ++run->writes_acknowledged_before_failure;
+    StatusOr<bool> present = Present(store, d, d.trace[a.op_index], a.version);
+    if (!present.ok()) return present.status();
+    if (*present) continue;
+    const double before = MsBetween(a.at, failure);
+    run->lost.push_back({a.op_index, std::string(OpKindName(KindOf(d.trace[a.op_index]))), before});
+    run->rpo_ms = std::max(run->rpo_ms, before);
+  }
+  run->writes_acknowledged = acks.size();
+  return Status::OK();
+}
+
+// Waits for the first write the new primary acknowledges (after the
+// clients were pointed at it: the old primary is dead by then and the
+// replica refused writes before), then o.after_s more; sets *first_write.
+Status AwaitFirstWrite(const FailoverOptions& o, ClientState& st, Clock::time_point failure,
+                       Clock::time_point promoted, Clock::time_point* first_write) {
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(st.mu);
+      for (const Ack& a : st.acks) {
+        if (a.at > promoted && (*first_write == Clock::time_point{} || a.at < *first_write)) {
+          *first_write = a.at;
+        }
+      }
+    }
+    if (*first_write != Clock::time_point{} &&
+        MsBetween(*first_write, Clock::now()) >= o.after_s * 1000) {
+      return Status::OK();
+    }
+    if (st.next_op.load() >= st.data->trace.size()) return Status::OK();
+    if (MsBetween(failure, Clock::now()) > 600000) {
+      return Status::IOError("failover: no write succeeded within 10 minutes of the failure");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+// The clients' and the detector's side of a run, on a started pair.
+Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const WorkloadData& data,
+                     FailoverRun* run) {
+  Endpoint endpoint(pair.primary().ConnInfo(kPgDatabaseName));
+  StoreOptions so;
+  so.durable = true;
+  so.cache_bytes = o.cache_mb << 20;
+  so.sqlite_schema = SqliteSchema::kTuned;
+  StatusOr<std::unique_ptr<Store>> store =
+      OpenPgStoreAt([&endpoint] { return endpoint.Get(); }, so, "the failover's primary");
+  if (!store.ok()) return store.status();
+  ClientState st;
+  st.data = &data;
+  st.store = store->get();
+  st.start = Clock::now();
+  std::vector<std::thread> clients;
+  for (int t = 0; t < o.threads; ++t) clients.emplace_back([&st] { Client(st); });
+  std::atomic<bool> stop_detector{false};
+  Clock::time_point declared;
+  std::thread detector([&] {
+    declared =
+        Detect(pair.primary().ConnInfo("postgres"), o.heartbeat_ms, o.timeout_ms, stop_detector);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.before_s * 1000)));
+  const Clock::time_point failure = Clock::now();
+  Status s = pair.KillPrimary();
+  if (!s.ok()) stop_detector = true;
+  detector.join();
+  Clock::time_point promoted = declared;
+  if (s.ok()) s = pair.Promote();
+  if (s.ok()) {
+    promoted = Clock::now();
+    endpoint.Set(pair.standby().ConnInfo(kPgDatabaseName));
+  }
+  Clock::time_point first_write{};
+  if (s.ok()) s = AwaitFirstWrite(o, st, failure, promoted, &first_write);
+  st.stop = true;
+  for (std::thread& c : clients) c.join();
+  LB_RETURN_IF_ERROR(s);
+  if (first_write == Clock::time_point{}) {
+    return Status::IOError(
+        "failover: the trace ran out before a write succeeded on the new primary");
+  }
+  run->failure_at_ms = MsBetween(st.start, failure);
+  run->detected_at_ms = MsBetween(st.start, declared);
+  run->promoted_at_ms = MsBetween(st.start, promoted);
+  run->first_write_at_ms = MsBetween(st.start, first_write);
+  run->detection_ms = MsBetween(failure, declared);
+  run->promotion_ms = MsBetween(declared, promoted);
+  run->rto_ms = MsBetween(failure, first_write);
+  for (Clock::time_point f : st.failures) {
+    ++run->errors;
+    if (f >= failure && f <= first_write) ++run->errors_in_window;
+  }
+  const size_t used = std::min(kBuckets, st.Bucket(Clock::now()) + 1);
+  for (size_t b = 0; b < used; ++b) {
+    run->ok_per_100ms.push_back(st.ok[b].load());
+    run->errors_per_100ms.push_back(st.errors[b].load());
+    run->requests_ok += st.ok[b].load();
+  }
+  return CheckAcks(**store, data, st.acks, failure, run);
+}
+
+}  // namespace
+
+StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& o, const LoadReport& load) {
+  const fs::path dir =
+      fs::path(o.work_dir) / "failover" / DesignName(o.engine, SqliteSchema::kTuned);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (ec) return Status::IOError(fmt::format("{}: cannot remove: {}", dir.string(), ec.message()));
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError(fmt::format("{}: cannot create: {}", dir.string(), ec.message()));
+  const std::string primary = (dir / "primary").string(), replica = (dir / "replica").string();
+  LB_RETURN_IF_ERROR(CloneStore(o.engine, load.dir, primary));
+  fs::create_directories(replica, ec);
+  if (ec) return Status::IOError(fmt::format("{}: cannot create: {}", replica, ec.message()));
+  // Enough operations for the run at any speed this machine reaches.
+  const uint64_t ops = 400000;
+  StatusOr<WorkloadData> data = MakeWorkloadData(o.spec, o.workload.file, ops, o.trace_seed);
+  if (!data.ok()) return data.status();
+  PgServerOptions so;
+  so.shared_buffers_bytes = o.cache_mb << 20;
+  so.durable = true;
+  StatusOr<std::unique_ptr<PgReplicatedPair>> pair =
+      PgReplicatedPair::Start((fs::path(primary) / kPgDataDirName).string(),
+                              (fs::path(replica) / kPgDataDirName).string(), o.replication, so);
+  if (!pair.ok()) return pair.status();
+  FailoverRun run;
+  run.timeout_ms = o.timeout_ms;
+  run.trace_seed = o.trace_seed;
+  LB_RETURN_IF_ERROR(DriveFailover(o, **pair, *data, &run));
+  if (o.rejoin) {
+    const Clock::time_point t = Clock::now();
+    LB_RETURN_IF_ERROR((*pair)->RejoinOldPrimary());
+    run.rejoin_ms = MsBetween(t, Clock::now());
+    run.rejoined = true;
+    StatusOr<bool> same = (*pair)->SameContent(kPgDatabaseName);
+    if (!same.ok()) return same.status();
+    run.rejoined_identical = *same;
+  }
+  return run;
+}
+
+StatusOr<FailoverResult> RunFailover(const FailoverOptions& o,
+                                     const std::vector<double>& timeouts_ms, int runs) {
+  if (o.engine != Engine::kPostgres) {
+    return Status::NotSupported(fmt::format(
+        "failover --engine {}: only postgres has a replica (streaming replication); the "
+        "embedded engines do not ship their logs to a replica yet",
+        EngineName(o.engine)));
+  }
+  FailoverResult result;
+  result.build = CurrentBuildInfo();
+  result.options = o;
+  StoreOptions so;
+  so.durable = true;
+  so.cache_bytes = o.cache_mb << 20;
+  StatusOr<LoadReport> load = PrepareStore(o.engine, (fs::path(o.work_dir) / "base").string(),
+                                           o.spec, so, o.reuse, /*progress=*/true);
+  if (!load.ok()) return load.status();
+  result.load = *load;
+  for (double timeout : timeouts_ms) {
+    for (int r = 0; r < runs; ++r) {
+      FailoverOptions one = o;
+      one.timeout_ms = timeout;
+      one.trace_seed = o.trace_seed + static_cast<uint64_t>(r);
+      StatusOr<FailoverRun> run = RunOneFailover(one, *load);
+      if (!run.ok()) return run.status();
+      std::fprintf(stderr,
+                   "failover (timeout %.0f ms) %d/%d: detection %.0f ms, promotion %.0f ms, "
+                   "RTO %.0f ms, %zu of %llu acknowledged writes lost\n",
+                   timeout, r + 1, runs, run->detection_ms, run->promotion_ms, run->rto_ms,
+                   run->lost.size(), static_cast<unsigned long long>(run->writes_acknowledged));
+      result.runs.push_back(std::move(*run));
+    }
+  }
+  return result;
+}
+
+}  // namespace listbench
