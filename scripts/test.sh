@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up (scripts/setup.sh) and runs the GoogleTest suite with
-# ctest. With --sanitize, the same suite built with ASan+UBSan. With --tsan,
+# ctest. With --sanitize, the same suite built with ASan+UBSan (but the
+# tests whose work is all in the uninstrumented PostgreSQL server). With --tsan,
 # the concurrency tests (tests/*_concurrency_test.cc) under ThreadSanitizer,
 # stopping at the first report.
 set -euo pipefail
@@ -13,4 +14,11 @@ if [ "${1:-}" = "--tsan" ]; then
   # tests/tsan.supp: reports from inside the uninstrumented Debian libraries.
   export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp"
 fi
-ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)"
+exclude=()
+if [ "${1:-}" = "--sanitize" ]; then
+  # The PostgreSQL server is not instrumented: the store contract and the
+  # failover runs on it belong to the Release pass; this pass keeps the
+  # PostgreSQL client's own tests (PgStoreTest, PgServerTest).
+  exclude=(-E 'StoreContractTest\..*/postgres|FailoverTest\.(Sync|Async)')
+fi
+ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)" "${exclude[@]}"

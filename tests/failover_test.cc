@@ -38,9 +38,9 @@ FailoverOptions SmallFailover(const testing::TempDir& tmp, PgReplication mode) {
 TEST(FailoverTest, SyncReplicationLosesNoAcknowledgedWrite) {
   if (!HavePostgres()) GTEST_SKIP() << "no PostgreSQL server binaries (scripts/setup.sh)";
   testing::TempDir tmp;
-  StatusOr<FailoverResult> r = RunFailover(SmallFailover(tmp, PgReplication::kSync), {300}, 2);
+  StatusOr<FailoverResult> r = RunFailover(SmallFailover(tmp, PgReplication::kSync), {300}, 1);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_EQ(r->runs.size(), 2u);
+  ASSERT_EQ(r->runs.size(), 1u);
   for (const FailoverRun& run : r->runs) {
     EXPECT_GT(run.writes_acknowledged_before_failure, 0u);
     EXPECT_GT(run.writes_acknowledged, run.writes_acknowledged_before_failure);
@@ -52,7 +52,6 @@ TEST(FailoverTest, SyncReplicationLosesNoAcknowledgedWrite) {
     EXPECT_LE(run.detected_at_ms, run.promoted_at_ms);
     EXPECT_LE(run.promoted_at_ms, run.first_write_at_ms);
   }
-  EXPECT_NE(r->runs[0].trace_seed, r->runs[1].trace_seed);
 }
 
 TEST(FailoverTest, AsyncReplicationLosesAtMostATailAndSaysWhich) {

@@ -1,9 +1,9 @@
 // What is particular to the PostgreSQL store beyond the shared contract
 // (tests/store_contract_test.cc runs that on it): the legacy index profile
 // answers as the tuned one, a store of the other profile or with a fault
-// plan is refused, COPY carries text that needs escaping, concurrent writes
-// keep the contract (serializable, retried), and the full file check finds a
-// damaged page.
+// plan is refused, COPY carries text that needs escaping, and the full file
+// check finds a damaged page. Concurrent writers:
+// tests/pg_concurrency_test.cc.
 #include "engine/postgres/pg_store.h"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "core/canonical.h"
 #include "engine/postgres/pg_server.h"
@@ -87,34 +86,6 @@ TEST_F(PgStoreTest, CopyCarriesTabsNewlinesAndBackslashes) {
   StatusOr<Entity> got = (*s)->GetEntity(EntityKind::kTenant, EntityKey(9));
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(std::get<Tenant>(*got), t);
-}
-
-TEST_F(PgStoreTest, ConcurrentWritersKeepTheContract) {
-  std::unique_ptr<Store> s = Loaded("conc", SqliteSchema::kTuned);
-  ASSERT_NE(s, nullptr);
-  const Application& a0 = testing::Tiny().applications.front();
-  // Eight clients submit eight distinct applications, then all eight the
-  // same one: each of the first succeeds; of the second exactly one does and
-  // the others are told it exists.
-  for (bool same : {false, true}) {
-    std::vector<Status> results(8);
-    std::vector<std::thread> clients;
-    for (int i = 0; i < 8; ++i) {
-      clients.emplace_back([&, i] {
-        Application a = a0;
-        a.id = (same ? 9000 : 8000 + i);
-        results[i] = s->SubmitApplication(a);
-      });
-    }
-    for (std::thread& t : clients) t.join();
-    int ok = 0, conflict = 0;
-    for (const Status& r : results) {
-      ok += r.ok();
-      conflict += r.code() == StatusCode::kConflict;
-    }
-    EXPECT_EQ(ok, same ? 1 : 8);
-    EXPECT_EQ(conflict, same ? 7 : 0);
-  }
 }
 
 TEST_F(PgStoreTest, FullCheckFindsADamagedPage) {

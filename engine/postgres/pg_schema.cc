@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "engine/sql/queries.h"
+
 namespace listbench {
 namespace {
 
@@ -87,27 +89,6 @@ ALTER TABLE applications ADD CONSTRAINT applications_applicant
 ALTER TABLE payments ADD CONSTRAINT payments_tenant FOREIGN KEY(tenant_id) REFERENCES tenants(id);
 ALTER TABLE payments ADD CONSTRAINT payments_application
   FOREIGN KEY(application_id) REFERENCES applications(id);
-)sql";
-
-// The SQLite store's profiles, index for index (engine/sqlite/schema.cc).
-constexpr const char* kLegacyIndexesSql = R"sql(
-CREATE INDEX listings_by_landlord ON listings(landlord_id);
-CREATE INDEX listings_search ON listings(tenant_id, city, status, price, id);
-CREATE INDEX applications_by_listing ON applications(listing_id, status);
-CREATE INDEX applications_by_applicant ON applications(applicant_id);
-CREATE INDEX payments_by_application ON payments(application_id);
-)sql";
-
-constexpr const char* kTunedIndexesSql = R"sql(
-CREATE INDEX listings_by_landlord_cover
-  ON listings(landlord_id, tenant_id, id, city, price, bedrooms, title, status);
-CREATE INDEX listings_search_cover
-  ON listings(tenant_id, city, status, price, id, bedrooms, title);
-CREATE INDEX applications_by_listing_cover
-  ON applications(listing_id, tenant_id, id, applicant_id, status, submitted, updated);
-CREATE INDEX applications_by_applicant_cover
-  ON applications(applicant_id, tenant_id, id, listing_id, status, submitted, updated);
-CREATE INDEX payments_by_application ON payments(application_id);
 )sql";
 
 constexpr const char* kDropSql = R"sql(

@@ -24,10 +24,11 @@ PgConnection::~PgConnection() {
 
 StatusOr<std::unique_ptr<PgConnection>> ConnectPg(const std::string& conninfo) {
   auto c = std::make_unique<PgConnection>();
-  c->conn = PQconnectdb(conninfo.c_str());
+  // Warnings and notices are not results: the server sends none (not even
+  // while the connection starts), and none is printed.
+  const std::string quiet = conninfo + " options='-c client_min_messages=error'";
+  c->conn = PQconnectdb(quiet.c_str());
   if (c->conn == nullptr) return Status::IOError("postgres: out of memory connecting");
-  // NOTICEs (an index dropped "if exists" that was not there) are not
-  // results: they are not printed.
   PQsetNoticeProcessor(
       c->conn, [](void*, const char*) {}, nullptr);
   if (PQstatus(c->conn) != CONNECTION_OK) {

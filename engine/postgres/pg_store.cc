@@ -220,23 +220,11 @@ Status PgStore::AddLandlord(const Landlord& l) {
   return InTransaction([&](Statements& s) { return AddLandlordTxn(s, l); });
 }
 
-// ---- Entity access (as the SQLite store: engine/sqlite/sqlite_entities.cc) --------
+// ---- Entity access (engine/sql/normalized_ops.h) ----------------------------
 
 StatusOr<Entity> PgStore::GetEntity(EntityKind kind, std::string_view key) {
-  uint64_t first = 0, second = 0;
-  if (!ParseEntityKey(kind, key, &first, &second)) {
-    return Status::InvalidArgument(fmt::format("get {}: malformed key {}", EntityKindName(kind),
-                                               EntityKeyToString(kind, key)));
-  }
-  auto not_found = [&] {
-    return Status::NotFound(
-        fmt::format("{} {}", EntityKindName(kind), EntityKeyToString(kind, key)));
-  };
-  if (kind == EntityKind::kTenant && first > std::numeric_limits<TenantId>::max()) {
-    return not_found();
-  }
-  return WithConnection([&](Connection& c) {
-    return GetEntityWith(c.stmts->get[static_cast<int>(kind)], kind, first, second, not_found);
+  return GetNormalizedEntity(kind, key, [&](auto fn) {
+    return WithConnection([&](Connection& c) { return fn(*c.stmts); });
   });
 }
 
@@ -245,40 +233,13 @@ Status PgStore::PutEntity(const Entity& e, bool* applied) {
 }
 
 Status PgStore::PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) {
-  std::vector<uint8_t> wrote(es.size(), 0);
-  Status st = InTransaction([&](Statements& s) -> Status {
-    std::fill(wrote.begin(), wrote.end(), 0);  // a retried transaction starts over
-    for (size_t i = 0; i < es.size(); ++i) {
-      bool w = false;
-      LB_RETURN_IF_ERROR(std::visit([&](const auto& v) { return PutEntityRow(s, v, &w); }, es[i]));
-      wrote[i] = w ? 1 : 0;
-    }
-    return Status::OK();
-  });
-  if (!st.ok()) std::fill(wrote.begin(), wrote.end(), 0);
-  *applied = std::move(wrote);
-  return st;
+  return PutNormalizedEntities(es, applied, [&](auto body) { return InTransaction(body); });
 }
 
 Status PgStore::ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                              std::vector<EntityRow>* out) {
-  out->clear();
-  int64_t first = std::numeric_limits<int64_t>::min(), second = -1;
-  if (!after.empty()) {
-    uint64_t a = 0, b = 0;
-    if (!ParseEntityKey(kind, after, &a, &b)) {
-      return Status::InvalidArgument(fmt::format(
-          "scan {}: malformed start key {}", EntityKindName(kind), EntityKeyToString(kind, after)));
-    }
-    if (a > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::OK();
-    first = Sql(a);
-    second = kind == EntityKind::kImage ? static_cast<int32_t>(static_cast<uint32_t>(b)) : Sql(b);
-  }
-  if (limit == 0) return Status::OK();
-  const int64_t n =
-      static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
-  return WithConnection([&](Connection& c) {
-    return ScanRowsWith(c.stmts->scan[static_cast<int>(kind)], kind, first, second, n, out);
+  return ScanNormalizedEntities(kind, after, limit, out, [&](auto fn) {
+    return WithConnection([&](Connection& c) { return fn(*c.stmts); });
   });
 }
 

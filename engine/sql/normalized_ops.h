@@ -19,10 +19,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/entity_scan.h"
@@ -629,6 +633,81 @@ Status PutEntityRow(St& s, const Payment& p, bool* applied) {
   LB_RETURN_IF_ERROR(s.insert_payment.Run());
   *applied = true;
   return Status::OK();
+}
+
+// ---- Entity access (Store::GetEntity, ScanEntities, PutEntities) ----
+// `with(fn)` runs fn(NormalizedStatements<S>&) on one connection of the
+// store and returns what fn returns; `in_transaction(body)` runs
+// body(NormalizedStatements<S>&) in the store's write transaction.
+
+// GetEntity: one point select by the entity key, of whichever tenant owns
+// the row (a payment's key must name its application's applicant).
+template <typename With>
+StatusOr<Entity> GetNormalizedEntity(EntityKind kind, std::string_view key, With with) {
+  uint64_t first = 0, second = 0;
+  if (!ParseEntityKey(kind, key, &first, &second)) {
+    return Status::InvalidArgument(fmt::format("get {}: malformed key {}", EntityKindName(kind),
+                                               EntityKeyToString(kind, key)));
+  }
+  auto not_found = [&] {
+    return Status::NotFound(
+        fmt::format("{} {}", EntityKindName(kind), EntityKeyToString(kind, key)));
+  };
+  // Tenant ids are 32-bit: a larger key names no tenant.
+  if (kind == EntityKind::kTenant && first > std::numeric_limits<TenantId>::max()) {
+    return not_found();
+  }
+  return with([&](auto& st) -> StatusOr<Entity> {
+    return GetEntityWith(st.get[static_cast<int>(kind)], kind, first, second, not_found);
+  });
+}
+
+// ScanEntities: a keyset page of at most `limit` rows after `after`.
+template <typename With>
+Status ScanNormalizedEntities(EntityKind kind, std::string_view after, size_t limit,
+                              std::vector<EntityRow>* out, With with) {
+  out->clear();
+  // The first key part as a signed 64-bit integer, and the second; a start
+  // before every row for "".
+  int64_t first = std::numeric_limits<int64_t>::min(), second = -1;
+  if (!after.empty()) {
+    uint64_t a = 0, b = 0;
+    if (!ParseEntityKey(kind, after, &a, &b)) {
+      return Status::InvalidArgument(fmt::format(
+          "scan {}: malformed start key {}", EntityKindName(kind), EntityKeyToString(kind, after)));
+    }
+    // Ids are stored as signed integers: nothing sorts after a larger one.
+    if (a > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::OK();
+    first = Sql(a);
+    second = kind == EntityKind::kImage ? static_cast<int32_t>(static_cast<uint32_t>(b)) : Sql(b);
+  }
+  if (limit == 0) return Status::OK();
+  const int64_t n =
+      static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
+  return with([&](auto& st) -> Status {
+    return ScanRowsWith(st.scan[static_cast<int>(kind)], kind, first, second, n, out);
+  });
+}
+
+// PutEntities: one write transaction putting each entity (PutEntityRow);
+// (*applied)[i] says whether entity i was written. Nothing is applied
+// unless the transaction committed (an IOError's outcome is unknown).
+template <typename InTransaction>
+Status PutNormalizedEntities(std::span<const Entity> es, std::vector<uint8_t>* applied,
+                             InTransaction in_transaction) {
+  std::vector<uint8_t> wrote(es.size(), 0);
+  Status st = in_transaction([&](auto& s) -> Status {
+    std::fill(wrote.begin(), wrote.end(), 0);  // a retried transaction starts over
+    for (size_t i = 0; i < es.size(); ++i) {
+      bool w = false;
+      LB_RETURN_IF_ERROR(std::visit([&](const auto& v) { return PutEntityRow(s, v, &w); }, es[i]));
+      wrote[i] = w ? 1 : 0;
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) std::fill(wrote.begin(), wrote.end(), 0);
+  *applied = std::move(wrote);
+  return st;
 }
 
 }  // namespace listbench

@@ -152,6 +152,41 @@ inline constexpr const char* kImageExistsSql =
 inline constexpr const char* kReplaceListingStateSql =
     "UPDATE listings SET price = ?2, status = ?3, updated = ?4, version = ?5 WHERE id = ?1";
 
+// ---- The secondary indexes of the two profiles (SqliteSchema) ----
+// The same statements create them on SQLite and on PostgreSQL.
+// kLegacy: one narrow index per lookup, as the schema was moved from MySQL.
+// R2 (listings of a landlord), R3 (search in id/price order), R5 and R2's
+// open-application count (applications of a listing, by status), R4
+// (applications and, through them, payments of an applicant). Each but R2's
+// count fetches a table row per index entry.
+inline constexpr const char* kLegacyIndexesSql = R"sql(
+CREATE INDEX listings_by_landlord ON listings(landlord_id);
+CREATE INDEX listings_search ON listings(tenant_id, city, status, price, id);
+CREATE INDEX applications_by_listing ON applications(listing_id, status);
+CREATE INDEX applications_by_applicant ON applications(applicant_id);
+CREATE INDEX payments_by_application ON payments(application_id);
+)sql";
+
+// kTuned: covering indexes. Each holds its query's equality columns, then
+// id (so rows come in the ORDER BY's order without a sort), then every
+// column the query selects, so EXPLAIN QUERY PLAN says USING COVERING INDEX
+// and no table row is fetched: R3 (search: + bedrooms, title), R2 (a
+// landlord's listings; their open applications counted in the R5 index),
+// R4 (an applicant's applications; the listing title still comes from its
+// row, and payments from theirs), R5 (a listing's applications). Payments
+// keep a narrow index: a covering one would copy the whole table.
+inline constexpr const char* kTunedIndexesSql = R"sql(
+CREATE INDEX listings_by_landlord_cover
+  ON listings(landlord_id, tenant_id, id, city, price, bedrooms, title, status);
+CREATE INDEX listings_search_cover
+  ON listings(tenant_id, city, status, price, id, bedrooms, title);
+CREATE INDEX applications_by_listing_cover
+  ON applications(listing_id, tenant_id, id, applicant_id, status, submitted, updated);
+CREATE INDEX applications_by_applicant_cover
+  ON applications(applicant_id, tenant_id, id, listing_id, status, submitted, updated);
+CREATE INDEX payments_by_application ON payments(application_id);
+)sql";
+
 #undef LISTING_COLS
 #undef APPLICATION_COLS
 #undef SUMMARY_COLS

@@ -28,8 +28,6 @@
 // foreign key vouches for its tenant.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <limits>
 #include <span>
 
 #include "engine/sql/normalized_ops.h"
@@ -38,21 +36,8 @@
 namespace listbench {
 
 StatusOr<Entity> SqliteStore::GetEntity(EntityKind kind, std::string_view key) {
-  uint64_t first = 0, second = 0;
-  if (!ParseEntityKey(kind, key, &first, &second)) {
-    return Status::InvalidArgument(fmt::format("get {}: malformed key {}", EntityKindName(kind),
-                                               EntityKeyToString(kind, key)));
-  }
-  auto not_found = [&] {
-    return Status::NotFound(
-        fmt::format("{} {}", EntityKindName(kind), EntityKeyToString(kind, key)));
-  };
-  // Tenant ids are 32-bit: a larger key names no tenant.
-  if (kind == EntityKind::kTenant && first > std::numeric_limits<TenantId>::max()) {
-    return not_found();
-  }
-  return WithConnection([&](Connection& c) {
-    return GetEntityWith(c.stmts->get[static_cast<int>(kind)], kind, first, second, not_found);
+  return GetNormalizedEntity(kind, key, [&](auto fn) {
+    return WithConnection([&](Connection& c) { return fn(*c.stmts); });
   });
 }
 
@@ -61,20 +46,7 @@ Status SqliteStore::PutEntity(const Entity& e, bool* applied) {
 }
 
 Status SqliteStore::PutEntities(std::span<const Entity> es, std::vector<uint8_t>* applied) {
-  std::vector<uint8_t> wrote(es.size(), 0);
-  Status st = InTransaction([&](Statements& s) -> Status {
-    std::fill(wrote.begin(), wrote.end(), 0);  // a retried transaction starts over
-    for (size_t i = 0; i < es.size(); ++i) {
-      bool w = false;
-      LB_RETURN_IF_ERROR(std::visit([&](const auto& v) { return PutEntityRow(s, v, &w); }, es[i]));
-      wrote[i] = w ? 1 : 0;
-    }
-    return Status::OK();
-  });
-  // Nothing applied unless committed (an IOError's outcome is unknown).
-  if (!st.ok()) std::fill(wrote.begin(), wrote.end(), 0);
-  *applied = std::move(wrote);
-  return st;
+  return PutNormalizedEntities(es, applied, [&](auto body) { return InTransaction(body); });
 }
 
 }  // namespace listbench

@@ -202,26 +202,8 @@ Status SqliteStore::CheckInvariants(std::vector<std::string>* violations) {
 
 Status SqliteStore::ScanEntities(EntityKind kind, std::string_view after, size_t limit,
                                  std::vector<EntityRow>* out) {
-  out->clear();
-  // The first key part as SQLite's signed integer, and the second; a start
-  // before every row for "".
-  int64_t first = std::numeric_limits<int64_t>::min(), second = -1;
-  if (!after.empty()) {
-    uint64_t a = 0, b = 0;
-    if (!ParseEntityKey(kind, after, &a, &b)) {
-      return Status::InvalidArgument(fmt::format(
-          "scan {}: malformed start key {}", EntityKindName(kind), EntityKeyToString(kind, after)));
-    }
-    // Ids are stored as signed integers: nothing sorts after a larger one.
-    if (a > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Status::OK();
-    first = Sql(a);
-    second = kind == EntityKind::kImage ? static_cast<int32_t>(static_cast<uint32_t>(b)) : Sql(b);
-  }
-  if (limit == 0) return Status::OK();
-  const int64_t n =
-      static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max()));
-  return WithConnection([&](Connection& c) {
-    return ScanRowsWith(c.stmts->scan[static_cast<int>(kind)], kind, first, second, n, out);
+  return ScanNormalizedEntities(kind, after, limit, out, [&](auto fn) {
+    return WithConnection([&](Connection& c) { return fn(*c.stmts); });
   });
 }
 
