@@ -188,8 +188,8 @@ Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const Wor
         Detect(pair.primary().ConnInfo("postgres"), o.heartbeat_ms, o.timeout_ms, stop_detector);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.before_s * 1000)));
-  const Clock::time_point failure = Clock::now();
-  Status s = pair.KillPrimary();
+  Clock::time_point failure = Clock::now();
+  Status s = pair.KillPrimary(&failure);
   if (!s.ok()) stop_detector = true;
   detector.join();
   Clock::time_point promoted = declared;

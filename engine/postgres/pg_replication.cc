@@ -117,9 +117,9 @@ PgReplicatedPair::~PgReplicatedPair() {
   if (primary_ != nullptr) (void)primary_->Stop();
 }
 
-Status PgReplicatedPair::KillPrimary() {
+Status PgReplicatedPair::KillPrimary(Clock::time_point* killed_at) {
   old_primary_pgdata_ = primary_->pgdata();
-  return primary_->Kill();
+  return primary_->Kill(killed_at);
 }
 
 Status PgReplicatedPair::Promote() {

@@ -19,6 +19,7 @@
 #ifndef LISTBENCH_ENGINE_POSTGRES_PG_REPLICATION_H_
 #define LISTBENCH_ENGINE_POSTGRES_PG_REPLICATION_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -45,9 +46,9 @@ class PgReplicatedPair {
   PgServer& standby() { return *standby_; }
 
   // A machine failure of the primary: SIGKILL to the postmaster and each of
-  // its processes at once (stopped first, so none is forked meanwhile);
-  // nothing is flushed or shut down.
-  Status KillPrimary();
+  // its processes at once (PgServer::Kill);
+  // nothing is flushed or shut down. *killed_at: when the signals began.
+  Status KillPrimary(std::chrono::steady_clock::time_point* killed_at);
   // Promotes the standby (SELECT pg_promote(true)) and returns once it
   // accepts writes.
   Status Promote();

@@ -594,13 +594,20 @@ Status PgServer::Stop() {
   return s;
 }
 
-Status PgServer::Kill() {
+Status PgServer::Kill(Clock::time_point* killed_at) {
   if (pid_ < 0) return Status::OK();
-  // Stopped first, the postmaster forks no one while its children are
-  // listed; then every process dies at once, as on a machine that stops.
+  // Listing the processes takes milliseconds, so it comes first, while they
+  // all still run; then, within microseconds, the postmaster is stopped
+  // (it forks no one more) and each of them gets SIGKILL, as on a machine
+  // that stops. One forked since the listing is found and killed after.
+  std::vector<Proc> children = ChildrenOf(pid_);
+  if (killed_at != nullptr) *killed_at = Clock::now();
   ::kill(pid_, SIGSTOP);
-  const std::vector<Proc> children = ChildrenOf(pid_);
   for (const Proc& p : children) ::kill(p.pid, SIGKILL);
+  for (const Proc& p : ChildrenOf(pid_)) {
+    ::kill(p.pid, SIGKILL);
+    children.push_back(p);
+  }
   int wstatus = 0;
   SignalAndWait(pid_, SIGKILL, Clock::duration(-1), &wstatus);
   AwaitOrphans(children);

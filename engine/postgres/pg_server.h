@@ -21,6 +21,7 @@
 #ifndef LISTBENCH_ENGINE_POSTGRES_PG_SERVER_H_
 #define LISTBENCH_ENGINE_POSTGRES_PG_SERVER_H_
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -107,11 +108,12 @@ class PgServer {
   Status Stop();
 
   // An immediate crash, as of a machine that stops: the postmaster is
-  // stopped (SIGSTOP), then it and every one of its processes get SIGKILL,
-  // so no backend answers a client afterwards; this waits for them (at most
-  // 10 s each). The socket directory is removed. After Kill, Stop is a
-  // no-op and Start on the same cluster recovers it.
-  Status Kill();
+  // stopped (SIGSTOP), then it and every one of its processes get SIGKILL
+  // within microseconds, so no backend answers a client afterwards; this
+  // waits for them (at most 10 s each). `killed_at`, when given, is set to
+  // the moment the signals began. The socket directory is removed. After
+  // Kill, Stop is a no-op and Start on the same cluster recovers it.
+  Status Kill(std::chrono::steady_clock::time_point* killed_at = nullptr);
 
   // libpq connection strings for database `dbname`, over the Unix socket
   // ("host=<socketdir> port=<port> user=listbench dbname=<dbname>") and
