@@ -200,7 +200,7 @@ TEST_P(DiskFullTest, RunWhoseWritesFillTheDiskExitsThree) {
   }
   // Room for the clone and 256 KiB more: the writes' log fills the rest.
   small.Fill(EstimateCloneBytes(GetParam(), store_bytes, /*same_filesystem=*/true) + (256 << 10));
-  const std::string run = RunWrites(work, 50000);
+  const std::string run = RunWrites(work, 10000);
   const testing::CliResult full = testing::RunListbench(run, scratch);
   EXPECT_EQ(full.exit_code, 3) << full.err;
   EXPECT_NE(full.err.find("store " + work + "/run/" + Name()), std::string::npos) << full.err;

@@ -75,13 +75,17 @@ TEST(FailoverTest, AsyncReplicationLosesAtMostATailAndSaysWhich) {
 
 TEST(FailoverTest, EmbeddedEnginesAndBadFlagsAreOneLineErrors) {
   testing::TempDir tmp;
+  const std::string dirs = " --work-dir " + tmp.Sub("work") + " --out " + tmp.Sub("out");
   for (const char* args :
        {"failover --engine rocksdb --listings 100", "failover --replication maybe",
         "failover --timeout-ms 10,,20", "failover --threads 0"}) {
-    testing::CliResult r = testing::RunListbench(args, tmp);
+    testing::CliResult r = testing::RunListbench(args + dirs, tmp);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;
   }
+  // Bad input leaves nothing behind.
+  EXPECT_FALSE(std::filesystem::exists(tmp.Sub("work")));
+  EXPECT_FALSE(std::filesystem::exists(tmp.Sub("out")));
 }
 
 }  // namespace

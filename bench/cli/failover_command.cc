@@ -68,6 +68,11 @@ Status ReadEngineAndMode(const cxxopts::ParseResult& r, FailoverOptions* o) {
   if (!e)
     return Status::InvalidArgument("--engine " + engine + ": must be postgres, rocksdb or sqlite");
   o->engine = *e;
+  if (o->engine != Engine::kPostgres) {
+    return Status::NotSupported("--engine " + engine +
+                                ": only postgres has a replica (streaming replication); the "
+                                "embedded engines do not ship their logs to a replica yet");
+  }
   const std::string mode = r["replication"].as<std::string>();
   if (mode != "sync" && mode != "async") {
     return Status::InvalidArgument("--replication " + mode + ": must be sync or async");

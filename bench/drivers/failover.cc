@@ -164,6 +164,32 @@ Status AwaitFirstWrite(const FailoverOptions& o, ClientState& st, Clock::time_po
   }
 }
 
+// When a run's events happened.
+struct Events {
+  Clock::time_point failure, declared, promoted, first_write;
+};
+
+// The run's times, its failed requests and its per-100 ms series.
+void RecordTimes(const ClientState& st, const Events& e, FailoverRun* run) {
+  run->failure_at_ms = MsBetween(st.start, e.failure);
+  run->detected_at_ms = MsBetween(st.start, e.declared);
+  run->promoted_at_ms = MsBetween(st.start, e.promoted);
+  run->first_write_at_ms = MsBetween(st.start, e.first_write);
+  run->detection_ms = MsBetween(e.failure, e.declared);
+  run->promotion_ms = MsBetween(e.declared, e.promoted);
+  run->rto_ms = MsBetween(e.failure, e.first_write);
+  for (Clock::time_point f : st.failures) {
+    ++run->errors;
+    if (f >= e.failure && f <= e.first_write) ++run->errors_in_window;
+  }
+  const size_t used = std::min(kBuckets, st.Bucket(Clock::now()) + 1);
+  for (size_t b = 0; b < used; ++b) {
+    run->ok_per_100ms.push_back(st.ok[b].load());
+    run->errors_per_100ms.push_back(st.errors[b].load());
+    run->requests_ok += st.ok[b].load();
+  }
+}
+
 // The clients' and the detector's side of a run, on a started pair.
 Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const WorkloadData& data,
                      FailoverRun* run) {
@@ -192,6 +218,15 @@ Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const Wor
   Status s = pair.KillPrimary(&failure);
   if (!s.ok()) stop_detector = true;
   detector.join();
+  if (s.ok() && declared < failure) {
+    // A probe of the healthy primary went unanswered for the timeout: a
+    // detector that fails over a live primary is a result of its own, not
+    // a failover's figures.
+    s = Status::IOError(fmt::format(
+        "failover: the detector declared the primary dead {:.0f} ms before it failed (no probe "
+        "answered within --timeout-ms {:.0f} on this loaded machine); raise the timeout",
+        MsBetween(declared, failure), o.timeout_ms));
+  }
   Clock::time_point promoted = declared;
   if (s.ok()) s = pair.Promote();
   if (s.ok()) {
@@ -207,23 +242,7 @@ Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const Wor
     return Status::IOError(
         "failover: the trace ran out before a write succeeded on the new primary");
   }
-  run->failure_at_ms = MsBetween(st.start, failure);
-  run->detected_at_ms = MsBetween(st.start, declared);
-  run->promoted_at_ms = MsBetween(st.start, promoted);
-  run->first_write_at_ms = MsBetween(st.start, first_write);
-  run->detection_ms = MsBetween(failure, declared);
-  run->promotion_ms = MsBetween(declared, promoted);
-  run->rto_ms = MsBetween(failure, first_write);
-  for (Clock::time_point f : st.failures) {
-    ++run->errors;
-    if (f >= failure && f <= first_write) ++run->errors_in_window;
-  }
-  const size_t used = std::min(kBuckets, st.Bucket(Clock::now()) + 1);
-  for (size_t b = 0; b < used; ++b) {
-    run->ok_per_100ms.push_back(st.ok[b].load());
-    run->errors_per_100ms.push_back(st.errors[b].load());
-    run->requests_ok += st.ok[b].load();
-  }
+  RecordTimes(st, {failure, declared, promoted, first_write}, run);
   return CheckAcks(**store, data, st.acks, failure, run);
 }
 

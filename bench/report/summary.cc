@@ -351,6 +351,20 @@ std::string ComparisonRow(const CompareResult& result, const std::string& code,
   return line;
 }
 
+// A server engine's measured round trips: statements (transaction control
+// included) per request, and the measured latency per round trip over the
+// local socket, the server's work included -- what the modelled network
+// profiles replace with their own rtt.
+std::string RoundTripLine(const EngineRun& er) {
+  const OpStats& all = er.run().all;
+  if (all.count() == 0 || all.work.queries == 0) return "";
+  const double per_request = static_cast<double>(all.work.queries) / all.count();
+  return fmt::format(
+      "{:.2f} round trips per request, {:.1f} us of measured latency per round trip over the "
+      "Unix socket (the server's work included)",
+      per_request, all.latency_ns.mean() / per_request / 1000);
+}
+
 // An engine's closing line: operations, seconds, throughput, clients, and
 // the lock wait and retries of its median repetition when there were any.
 std::string EngineLine(const std::string& e, const EngineRun& er) {
@@ -396,6 +410,10 @@ void PrintComparison(const CompareResult& result) {
   }
   fmt::print("{}\n", ComparisonRow(result, "", "all", kAllOps, w));
   for (const auto& [e, er] : result.engines) fmt::print("{}\n", EngineLine(e, er));
+  for (const auto& [e, er] : result.engines) {
+    const std::string rt = RoundTripLine(er);
+    if (er.load.engine == Engine::kPostgres && !rt.empty()) fmt::print("{}: {}\n", e, rt);
+  }
   fmt::print(
       "contract: requests refused by the store's contract (not found, conflict, invalid "
       "argument); storage: requests that failed with IOError or Corruption, which end the run\n");

@@ -23,10 +23,15 @@ PgServerOptions ServerOptions(const StoreOptions& o) {
   PgServerOptions s;
   s.shared_buffers_bytes = std::max<size_t>(o.cache_bytes, size_t{1} << 20);
   s.durable = o.durable;
+  // A request waits for a lock another holds at most busy_timeout_ms (then
+  // fails, having changed nothing), as on the other engines; PostgreSQL's
+  // 0 would mean forever, so "at once" is 1 ms.
+  const int lock_ms = std::max(o.busy_timeout_ms, 1);
   s.extra_settings = {{"jit", "off"},
                       {"random_page_cost", "1.1"},
                       {"full_page_writes", "on"},
-                      {"max_wal_size", "1GB"}};
+                      {"max_wal_size", "1GB"},
+                      {"lock_timeout", std::to_string(lock_ms)}};
   return s;
 }
 
