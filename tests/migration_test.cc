@@ -700,6 +700,11 @@ TEST(MigrateRun, BulkCopyKilledAtEveryCrashSiteInTurnAndResumed) {
   c.migration.degraded_steps = 10;
   c.crash_each_site = true;
   ASSERT_EQ(c.migration.backfill, BackfillMode::kBulk);
+  // The bulk copy runs as one Step while the request workers go on
+  // unpaced, so the requests it takes depend on the machine's load (about
+  // 30,000 here, more than 60,000 on a loaded 2-core machine): a trace long
+  // enough that the copy always finishes within it.
+  c.max_ops = 200000;
   StatusOr<MigrateResult> r = RunMigrate(c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ExpectClean(*r, "finalized");
