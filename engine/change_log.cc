@@ -29,9 +29,8 @@ StatusOr<std::unique_ptr<LogApplier>> OpenLogApplier(Engine engine, const std::s
     case Engine::kSqlite:
       return OpenSqliteLogApplier(dir, options, start_after);
     default:
-      return Status::NotSupported(
-          fmt::format("{}: {} replicates itself; it applies no change log", dir,
-                      EngineName(engine)));
+      return Status::NotSupported(fmt::format("{}: {} replicates itself; it applies no change log",
+                                              dir, EngineName(engine)));
   }
 }
 

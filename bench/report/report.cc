@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "bench/model/cost_model.h"
 #include "bench/model/storage_profile.h"
@@ -86,7 +87,8 @@ std::string EnvironmentSection(const CompareSetup& s, const CompareResult& resul
   return md + "\n";
 }
 
-std::string ModelledSection(const CompareSetup& s, const RunResult& a, const RunResult& b) {
+std::string ModelledSection(const CompareSetup& s, const RunResult& a, const RunResult& b,
+                            const EngineRun* pg) {
   const auto profiles = StorageProfiles();
   std::string md = "## Deployed latency (modelled)\n\n";
   md +=
@@ -108,6 +110,14 @@ std::string ModelledSection(const CompareSetup& s, const RunResult& a, const Run
   for (const StorageProfile& p : profiles) {
     md += fmt::format("| {} | {:.0f} | {:.0f} | {:.0f} | {:.0f} | {} |\n", p.name, p.read_us,
                       p.sync_us, p.write_us, p.rtt_us, p.source);
+  }
+  const std::optional<MeasuredRoundTrips> rt =
+      pg != nullptr ? MeasuredRoundTripsOf(*pg) : std::nullopt;
+  if (rt) {
+    md += fmt::format(
+        "| loopback, **measured** (PostgreSQL in this run) | – | – | – | {:.1f} | this machine: "
+        "{:.2f} round trips per request over the Unix socket, the server's work included |\n",
+        rt->us_each, rt->per_request);
   }
   md +=
       "\n| op | profile | SQLite mean µs | p99 | RocksDB mean µs | p99 | SQLite / RocksDB |\n"
@@ -772,7 +782,7 @@ Status WriteReport(const std::string& dir, const CompareSetup& setup, const Comp
   const auto pg = result.engines.find("postgres");
   md += LatencySection(setup, sq->second, rk->second,
                        pg != result.engines.end() ? &pg->second : nullptr, plotted);
-  md += ModelledSection(setup, a, b);
+  md += ModelledSection(setup, a, b, pg != result.engines.end() ? &pg->second : nullptr);
   md += CostSection(setup, result, a, b);
   md += SchemaChangeSection(result);
   md += UnderLoadSection(result);

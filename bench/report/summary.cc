@@ -324,6 +324,15 @@ nlohmann::json SummaryJson(const std::string& command, const CompareSetup& setup
   return out;
 }
 
+std::optional<MeasuredRoundTrips> MeasuredRoundTripsOf(const EngineRun& er) {
+  const OpStats& all = er.run().all;
+  if (all.count() == 0 || all.work.queries == 0) return std::nullopt;
+  MeasuredRoundTrips m;
+  m.per_request = static_cast<double>(all.work.queries) / all.count();
+  m.us_each = all.latency_ns.mean() / m.per_request / 1000;
+  return m;
+}
+
 namespace {
 
 std::string Fixed1(double v) { return fmt::format("{:.1f}", v); }
@@ -351,18 +360,13 @@ std::string ComparisonRow(const CompareResult& result, const std::string& code,
   return line;
 }
 
-// A server engine's measured round trips: statements (transaction control
-// included) per request, and the measured latency per round trip over the
-// local socket, the server's work included -- what the modelled network
-// profiles replace with their own rtt.
 std::string RoundTripLine(const EngineRun& er) {
-  const OpStats& all = er.run().all;
-  if (all.count() == 0 || all.work.queries == 0) return "";
-  const double per_request = static_cast<double>(all.work.queries) / all.count();
+  const std::optional<MeasuredRoundTrips> m = MeasuredRoundTripsOf(er);
+  if (!m) return "";
   return fmt::format(
       "{:.2f} round trips per request, {:.1f} us of measured latency per round trip over the "
       "Unix socket (the server's work included)",
-      per_request, all.latency_ns.mean() / per_request / 1000);
+      m->per_request, m->us_each);
 }
 
 // An engine's closing line: operations, seconds, throughput, clients, and

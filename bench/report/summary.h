@@ -67,6 +67,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "bench/drivers/compare.h"
@@ -75,6 +76,17 @@
 #include "workloads/workload_spec.h"
 
 namespace listbench {
+
+// A server engine's measured round trips in its median run: statements
+// (transaction control included) per request, and the measured latency per
+// round trip over the local socket, the server's work included -- what the
+// modelled network profiles replace with their own rtt. None when the run
+// sent no statement (an embedded engine).
+struct MeasuredRoundTrips {
+  double per_request = 0;
+  double us_each = 0;
+};
+std::optional<MeasuredRoundTrips> MeasuredRoundTripsOf(const EngineRun& er);
 
 nlohmann::json OpStatsJson(const OpStats& s);
 nlohmann::json RunResultJson(const RunResult& r);
