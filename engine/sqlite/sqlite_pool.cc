@@ -16,6 +16,10 @@ StatusOr<std::unique_ptr<SqliteStore::Connection>> SqliteStore::NewConnection(in
   LB_RETURN_IF_ERROR(OpenSqliteConnection(path_, flags, vfs_->name(), &c->db));
   LB_RETURN_IF_ERROR(c->busy.Install(c->db));
   LB_RETURN_IF_ERROR(ExecSql(c->db, SettingsSql().c_str()));
+  if (observer_ != nullptr) {
+    LB_RETURN_IF_ERROR(observer_->Attach(c->db));
+    c->observer = observer_;
+  }
   if (checkpointer_ != nullptr) LB_RETURN_IF_ERROR(checkpointer_->Watch(c->db));
   return c;
 }

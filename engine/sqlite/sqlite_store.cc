@@ -54,8 +54,8 @@ Status CheckExistingSqliteFile(const std::string& path, const char* vfs) {
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path,
-                         const StoreOptions& options)
-    : vfs_(std::move(vfs)), path_(std::move(path)), options_(options) {}
+                         const StoreOptions& options, SqliteCommitObserver* observer)
+    : vfs_(std::move(vfs)), path_(std::move(path)), options_(options), observer_(observer) {}
 
 // The checkpointer stops before the connections close (the last of them
 // checkpoints what is left and deletes the WAL).
@@ -66,6 +66,7 @@ SqliteStore::~SqliteStore() {
 
 SqliteStore::Connection::~Connection() {
   stmts.reset();  // finalize before closing
+  if (observer != nullptr) observer->Detach(db);
   sqlite3_close(db);
 }
 
@@ -150,6 +151,17 @@ Status SqliteStore::Prepare(Connection& c) {
   return s.rollback.Prepare(db, "ROLLBACK", w);
 }
 
+Status SqliteStore::Commit(Connection& c) {
+  Statement& commit = c.stmts->commit;
+  const auto run = [&commit] {
+    Status st = commit.Run();
+    commit.Reset();
+    return st;
+  };
+  if (observer_ == nullptr) return run();
+  return observer_->Commit(c.db, run);
+}
+
 void SqliteStore::Recover(Connection& c) {
   for (sqlite3_stmt* p = sqlite3_next_stmt(c.db, nullptr); p != nullptr;
        p = sqlite3_next_stmt(c.db, p)) {
@@ -222,6 +234,12 @@ StatusOr<uint64_t> SqliteStore::DiskBytes() {
 
 StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
                                                  const StoreOptions& options) {
+  return OpenObservedSqliteStore(dir, options, /*observer=*/nullptr);
+}
+
+StatusOr<std::unique_ptr<Store>> OpenObservedSqliteStore(const std::string& dir,
+                                                         const StoreOptions& options,
+                                                         SqliteCommitObserver* observer) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     if (!options.create_if_missing) return Status::NotFound(dir + ": no such directory");
@@ -235,7 +253,7 @@ StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   StatusOr<std::unique_ptr<CountingVfs>> vfs = CountingVfs::Create(options.faults);
   if (!vfs.ok()) return vfs.status();
   if (exists) LB_RETURN_IF_ERROR(CheckExistingSqliteFile(path, (*vfs)->name()));
-  auto store = std::make_unique<SqliteStore>(std::move(*vfs), path, options);
+  auto store = std::make_unique<SqliteStore>(std::move(*vfs), path, options, observer);
   LB_RETURN_IF_ERROR(store->Open(/*create=*/!exists));
   return std::unique_ptr<Store>(std::move(store));
 }

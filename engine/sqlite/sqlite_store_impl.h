@@ -23,11 +23,16 @@
 // (quiet store) use the first connection. WAL checkpoints run on the
 // Checkpointer's thread and connection (checkpointer.h), which every pool
 // connection wakes from its WAL hook instead of checkpointing in the request.
+// A store opened with a SqliteCommitObserver (the change log of
+// engine/sqlite/sqlite_change_log.h) tells it of each pool connection and
+// runs every write transaction's COMMIT through it; a normal store has none
+// and pays one null test per write.
 #ifndef LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
 #define LISTBENCH_ENGINE_SQLITE_SQLITE_STORE_IMPL_H_
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -56,10 +61,42 @@ Status OpenSqliteConnection(const std::string& path, int flags, const char* vfs,
 // Checks an existing database's format marks without ever writing to it.
 Status CheckExistingSqliteFile(const std::string& path, const char* vfs);
 
+// Watches a store's write transactions: every write a request makes
+// (W1-W5 and PutEntity/PutEntities) runs in InTransaction, whose COMMIT goes
+// through Commit. The other writers of the store's file (Clear, the bulk
+// loader, a schema change on its own connection) are not seen: a store that
+// needs every write seen refuses them (sqlite_change_log.cc). Called on the
+// thread of the request holding the connection, so calls for one connection
+// never overlap.
+class SqliteCommitObserver {
+ public:
+  virtual ~SqliteCommitObserver() = default;
+  // A pool connection was opened and set up, before its first request. An
+  // error fails the request that opened it.
+  virtual Status Attach(sqlite3* db) = 0;
+  // The connection is about to close.
+  virtual void Detach(sqlite3* db) = 0;
+  // Runs `commit`, the COMMIT of the write transaction open on `db` (held
+  // since its BEGIN IMMEDIATE, whose body succeeded), and returns its
+  // status, or an error without running it (the store then rolls back).
+  virtual Status Commit(sqlite3* db, const std::function<Status()>& commit) = 0;
+  // The write transaction on `db` failed and was rolled back (or never
+  // began): whatever was seen of it is dropped.
+  virtual void Discard(sqlite3* db) = 0;
+};
+
+// OpenSqliteStore with `observer` (not owned; outlives the store) told of
+// the store's connections and write transactions; null for none.
+StatusOr<std::unique_ptr<Store>> OpenObservedSqliteStore(const std::string& dir,
+                                                         const StoreOptions& options,
+                                                         SqliteCommitObserver* observer);
+
 class SqliteStore final : public Store {
  public:
   // `path` is the database file; the store opens it through `vfs`.
-  SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path, const StoreOptions& options);
+  // `observer` (not owned; null for none) must outlive the store.
+  SqliteStore(std::unique_ptr<CountingVfs> vfs, std::string path, const StoreOptions& options,
+              SqliteCommitObserver* observer = nullptr);
   ~SqliteStore() override;
 
   // Opens the pool's first connection, sets it up and, when `create`,
@@ -103,8 +140,9 @@ class SqliteStore final : public Store {
   // One connection of the pool with everything that belongs to it.
   struct Connection {
     explicit Connection(int busy_timeout_ms) : busy(busy_timeout_ms) {}
-    ~Connection();  // finalizes the statements, then closes
+    ~Connection();  // finalizes the statements, detaches the observer, closes
     sqlite3* db = nullptr;
+    SqliteCommitObserver* observer = nullptr;  // set once attached
     BusyWait busy;
     std::unique_ptr<Statements> stmts;
     int64_t cache_kib = 0;  // the page cache it is set to (PRAGMA cache_size)
@@ -158,11 +196,15 @@ class SqliteStore final : public Store {
   // itself rolls the whole transaction back on most I/O errors and on a
   // failed COMMIT; a statement that hits SQLITE_FULL may undo only itself.
   static void Recover(Connection& c);
+  // Runs the COMMIT of the write transaction open on `c`, through the
+  // observer when there is one.
+  Status Commit(Connection& c);
 
   std::unique_ptr<CountingVfs> vfs_;  // outlives the connections
   const std::string path_;
   const StoreOptions options_;
-  WorkCounters work_;  // shared by every connection's statements (atomic)
+  SqliteCommitObserver* const observer_;  // null: no observer
+  WorkCounters work_;                     // shared by every connection's statements (atomic)
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // guarded by pool_mu_
   std::vector<Connection*> free_;                         // guarded by pool_mu_
@@ -212,11 +254,11 @@ Status SqliteStore::InTransaction(Body body) {
     s.begin.Reset();
     ThreadTally().lock_wait_ns += c.busy.WaitedNs();
     if (st.ok()) st = body(s);
-    if (st.ok()) {
-      st = s.commit.Run();
-      s.commit.Reset();
+    if (st.ok()) st = Commit(c);
+    if (!st.ok()) {
+      Recover(c);
+      if (observer_ != nullptr) observer_->Discard(c.db);
     }
-    if (!st.ok()) Recover(c);
     return st;
   });
 }
