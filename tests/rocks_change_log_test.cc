@@ -340,6 +340,9 @@ TEST(RocksChangeLogTest, ApplyRefusesOldRecordsAndRecordsOfAnotherStore) {
   ChangeRecord torn = (*records)[2];
   torn.bytes.resize(5);
   EXPECT_EQ(applier.Apply(torn).code(), StatusCode::kCorruption);
+  torn = (*records)[2];
+  torn.bytes.resize(torn.bytes.size() - 3);  // the last put cut short
+  EXPECT_EQ(applier.Apply(torn).code(), StatusCode::kCorruption);
   EXPECT_EQ(applier.AppliedSequence(), (*records)[1].sequence);
   // The rest applies: nothing refused was written.
   for (size_t i = 2; i < records->size(); ++i) ASSERT_TRUE(applier.Apply((*records)[i]).ok());

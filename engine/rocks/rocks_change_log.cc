@@ -1,14 +1,19 @@
 #include "engine/rocks/rocks_change_log.h"
 
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
 #include <rocksdb/transaction_log.h>
-#include <rocksdb/utilities/transaction_db.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -232,7 +237,9 @@ class RocksLoggedStore : public LoggedStore {
   RocksLoggedStore(const std::string& dir, std::unique_ptr<Store> store)
       : store_(std::move(store)),
         wrapper_(store_.get(), &signal_),
-        log_(dir, store_.get(), &signal_) {}
+        log_(dir, store_.get(), &signal_) {
+    log_.LastSequence();  // what it answers should the DB be closed later
+  }
 
   Store& store() override { return wrapper_; }
   ChangeLog& log() override { return log_; }
@@ -243,6 +250,49 @@ class RocksLoggedStore : public LoggedStore {
   WriteSignal signal_;
   SignallingStore wrapper_;
   RocksChangeLog log_;
+};
+
+// Checks, without applying it, that a batch decodes whole (its count
+// included) and holds only what the store writes: puts, deletes and range
+// deletions of the default column family, as a plain commit writes them --
+// a transaction's batch may begin with a Noop marker, which writes nothing
+// and takes no sequence number; any other marker (two-phase commit) is
+// foreign. Markers answer OK (RocksDB asserts that they do) and are
+// reported by foreign_marker().
+class BatchCheck : public rocksdb::WriteBatch::Handler {
+ public:
+  bool foreign_marker() const { return foreign_marker_; }
+
+  rocksdb::Status MarkNoop(bool) override { return rocksdb::Status::OK(); }
+  rocksdb::Status MarkBeginPrepare(bool) override { return Foreign(); }
+  rocksdb::Status MarkEndPrepare(const rocksdb::Slice&) override { return Foreign(); }
+  rocksdb::Status MarkRollback(const rocksdb::Slice&) override { return Foreign(); }
+  rocksdb::Status MarkCommit(const rocksdb::Slice&) override { return Foreign(); }
+  rocksdb::Status MarkCommitWithTimestamp(const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return Foreign();
+  }
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return Default(cf);
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice&) override { return Default(cf); }
+  rocksdb::Status SingleDeleteCF(uint32_t cf, const rocksdb::Slice&) override {
+    return Default(cf);
+  }
+  rocksdb::Status DeleteRangeCF(uint32_t cf, const rocksdb::Slice&,
+                                const rocksdb::Slice&) override {
+    return Default(cf);
+  }
+
+ private:
+  rocksdb::Status Foreign() {
+    foreign_marker_ = true;
+    return rocksdb::Status::OK();
+  }
+  static rocksdb::Status Default(uint32_t cf) {
+    return cf == 0 ? rocksdb::Status::OK()
+                   : rocksdb::Status::Corruption("column family " + Str(cf));
+  }
+  bool foreign_marker_ = false;
 };
 
 // The replica: applies each record to its copy as one synced write batch.
@@ -286,6 +336,12 @@ Status RocksLogApplier::Apply(const ChangeRecord& r) {
   if (first != applied_ + 1) return Mismatch(r, "its batch begins at sequence " + Str(first));
   if (count == 0 || first + count - 1 != r.sequence) {
     return Mismatch(r, "its batch holds " + Str(count) + " sequences from " + Str(first));
+  }
+  BatchCheck check;
+  if (const rocksdb::Status s = batch.Iterate(&check); !s.ok() || check.foreign_marker()) {
+    return Status::Corruption(dir_ + ": record " + Str(r.sequence) +
+                              " is not a write batch of this store: " +
+                              (s.ok() ? "a two-phase commit marker" : s.ToString()));
   }
   return WithRocksDb(*store_, [&](rocks::TxnDb& db) {
     const uint64_t before = db.db()->GetLatestSequenceNumber();

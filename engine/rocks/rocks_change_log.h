@@ -13,9 +13,11 @@
 //
 // Records. Every write request commits one pessimistic transaction
 // (WRITE_COMMITTED, no two-phase commit), which RocksDB writes to the WAL
-// as one plain write batch -- or, when concurrent requests commit together,
-// the group's batches merged into one (group commit): then one record holds
-// several transactions, each whole, applied together. A record is the batch
+// as one plain write batch (its puts and deletes after a Noop marker the
+// transaction leaves, which takes no sequence number and changes nothing;
+// no prepare or commit marker) -- or, when concurrent requests commit
+// together, the group's batches merged into one (group commit): then one
+// record holds several transactions, each whole, applied together. A record is the batch
 // as the WAL holds it (WriteBatch::Data(), header included); its sequence
 // is the batch's last sequence number (first + Count() - 1), as RocksDB
 // numbers every key written. Batches that change nothing (Count() 0) are
