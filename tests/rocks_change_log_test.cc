@@ -172,7 +172,7 @@ Status WithPrimaryDb(LoggedStore& primary, const std::function<Status(rocks::Txn
 
 TEST(RocksChangeLogTest, ReplicaFedEveryRecordHoldsWhatThePrimaryHolds) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   const Content before = ContentOf(tmp.Sub("replica"));
   {
     auto primary = OpenRocksLoggedStore(tmp.Sub("primary"), StoreOptions());
@@ -197,7 +197,7 @@ TEST(RocksChangeLogTest, ReplicaFedEveryRecordHoldsWhatThePrimaryHolds) {
 
 TEST(RocksChangeLogTest, ShipsWhileWritersRunDurably) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   StoreOptions o;
   o.durable = true;
   {
@@ -254,7 +254,7 @@ TEST(RocksChangeLogTest, ShipsWhileWritersRunDurably) {
 
 TEST(RocksChangeLogTest, RecordsOutliveAMemtableFlush) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   auto primary = OpenRocksLoggedStore(tmp.Sub("primary"), StoreOptions());
   ASSERT_TRUE(primary.ok()) << primary.status().ToString();
   const uint64_t start = (*primary)->log().LastSequence();
@@ -283,7 +283,7 @@ TEST(RocksChangeLogTest, RecordsOutliveAMemtableFlush) {
 
 TEST(RocksChangeLogTest, ReadSinceWaitsForAWriteAndReturnsNoneWithout) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   auto primary = OpenRocksLoggedStore(tmp.Sub("primary"), StoreOptions());
   ASSERT_TRUE(primary.ok()) << primary.status().ToString();
   ChangeLog& log = (*primary)->log();
@@ -315,7 +315,7 @@ TEST(RocksChangeLogTest, ReadSinceWaitsForAWriteAndReturnsNoneWithout) {
 
 TEST(RocksChangeLogTest, ApplyRefusesOldRecordsAndRecordsOfAnotherStore) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   auto primary = OpenRocksLoggedStore(tmp.Sub("primary"), StoreOptions());
   ASSERT_TRUE(primary.ok()) << primary.status().ToString();
   const uint64_t start = (*primary)->log().LastSequence();
@@ -351,7 +351,7 @@ TEST(RocksChangeLogTest, ApplyRefusesOldRecordsAndRecordsOfAnotherStore) {
 
 TEST(RocksChangeLogTest, ACopyAtAnotherSequenceIsCorruption) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   {  // The replica takes a write of its own: no longer the primary's copy.
     auto s = OpenStore(Engine::kRocksDb, tmp.Sub("replica"), StoreOptions());
     ASSERT_TRUE(s.ok());
@@ -373,7 +373,7 @@ TEST(RocksChangeLogTest, ACopyAtAnotherSequenceIsCorruption) {
 
 TEST(RocksChangeLogTest, RecordsBeforeTheLogAreUnavailable) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   auto primary = OpenRocksLoggedStore(tmp.Sub("primary"), StoreOptions());
   ASSERT_TRUE(primary.ok()) << primary.status().ToString();
   ASSERT_TRUE((*primary)->store().AddListing(NewListing(100), ImagesOf(100)).ok());
@@ -384,7 +384,7 @@ TEST(RocksChangeLogTest, RecordsBeforeTheLogAreUnavailable) {
 
 TEST(RocksChangeLogTest, AStoreWithoutWalShipsNothing) {
   TempDir tmp;
-  MakePrimaryAndReplica(tmp);
+  ASSERT_NO_FATAL_FAILURE(MakePrimaryAndReplica(tmp));
   StoreOptions o;
   o.rocksdb_wal = false;
   EXPECT_EQ(OpenRocksLoggedStore(tmp.Sub("primary"), o).status().code(),
