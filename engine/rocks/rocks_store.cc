@@ -5,6 +5,7 @@
 #include <atomic>
 #include <charconv>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <system_error>
 #include <utility>
@@ -65,9 +66,10 @@ class ScanDecoder {
 
 class RocksStore : public Store, public rocks::ListingSchemaHooks {
  public:
-  RocksStore(std::string dir, const StoreOptions& options)
+  RocksStore(std::string dir, const StoreOptions& options, const RocksOpenFlags& flags)
       : dir_(std::move(dir)),
         options_(options),
+        flags_(flags),
         fs_(rocks::NewCountingFileSystem(&io_, options.faults)),
         env_(rocksdb::NewCompositeEnv(fs_)),
         resources_(rocks::MakeDbResources(RocksMemoryBudgetFor(options.cache_bytes), &background_,
@@ -152,6 +154,7 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
   WorkStats work_stats() const override { return table_->work(); }
   BackgroundWork background_work() const override { return background_.Snapshot(); }
   StatusOr<RocksCacheUsage> CacheUsage();
+  Status WithDb(const std::function<Status(rocks::TxnDb& db)>& fn) { return table_->WithDb(fn); }
 
   // rocks::ListingSchemaHooks (listing_schema.h).
   int listing_schema() const override { return listing_schema_.load(std::memory_order_acquire); }
@@ -199,6 +202,7 @@ class RocksStore : public Store, public rocks::ListingSchemaHooks {
 
   const std::string dir_;
   const StoreOptions options_;
+  const RocksOpenFlags flags_;
   IoCounters io_;  // outlives fs_, env_ and the DB (declared first)
   std::shared_ptr<rocksdb::FileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
@@ -243,8 +247,10 @@ Status RocksStore::Open(bool existing) {
   if (existing) LB_RETURN_IF_ERROR(CheckFormat());
   // Recovery from an I/O error may reopen the DB in place (table.h).
   auto open = [this](std::unique_ptr<rocks::TxnDb>* db) {
-    return rocks::TxnDb::Open(rocks::MakeDbOptions(env_.get(), resources_, dir_), dir_,
-                              options_.busy_timeout_ms, db);
+    rocksdb::Options opt = rocks::MakeDbOptions(env_.get(), resources_, dir_);
+    opt.WAL_ttl_seconds = flags_.wal_ttl_seconds;
+    opt.WAL_size_limit_MB = flags_.wal_size_limit_mb;
+    return rocks::TxnDb::Open(opt, dir_, options_.busy_timeout_ms, db);
   };
   std::unique_ptr<rocks::TxnDb> db;
   LB_RETURN_IF_ERROR(rocks::FromRocks(open(&db)));
@@ -638,13 +644,18 @@ bool IsRocksFile(const std::string& name) {
 
 StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
                                                 const StoreOptions& options) {
+  return OpenRocksStore(dir, options, RocksOpenFlags());
+}
+
+StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir, const StoreOptions& options,
+                                                const RocksOpenFlags& flags) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Status::NotFound(dir + ": no such directory");
   const bool existing = fs::exists(fs::path(dir) / "CURRENT", ec);
   if (!existing && !options.create_if_missing) {
     return Status::NotFound(dir + ": holds no RocksDB store");
   }
-  auto store = std::make_unique<RocksStore>(dir, options);
+  auto store = std::make_unique<RocksStore>(dir, options, flags);
   LB_RETURN_IF_ERROR(store->Open(existing));
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -653,6 +664,12 @@ StatusOr<RocksCacheUsage> RocksCacheUsageOf(Store& store) {
   auto* rocks = dynamic_cast<RocksStore*>(&store);
   if (rocks == nullptr) return Status::NotSupported("not a RocksDB store");
   return rocks->CacheUsage();
+}
+
+Status WithRocksDb(Store& store, const std::function<Status(rocks::TxnDb& db)>& fn) {
+  auto* rocks = dynamic_cast<RocksStore*>(&store);
+  if (rocks == nullptr) return Status::NotSupported("not a RocksDB store");
+  return rocks->WithDb(fn);
 }
 
 namespace {

@@ -23,6 +23,7 @@
 #define LISTBENCH_ENGINE_ROCKS_ROCKS_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,30 @@ namespace listbench {
 // live directly in directory `dir`, which must exist.
 StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir,
                                                 const StoreOptions& options);
+
+namespace rocks {
+class TxnDb;
+}  // namespace rocks
+
+// How a store opens beyond StoreOptions: for log shipping
+// (engine/rocks/rocks_change_log.h), which tails the WAL. Zero = as
+// OpenRocksStore.
+struct RocksOpenFlags {
+  // rocksdb::Options WAL_ttl_seconds and WAL_size_limit_MB: when either is
+  // set, a WAL file RocksDB no longer needs moves to dir/archive/ and stays
+  // there until older than the TTL or, oldest first, while the archive
+  // exceeds the size limit. A later open without them leaves the archive be.
+  uint64_t wal_ttl_seconds = 0;
+  uint64_t wal_size_limit_mb = 0;
+};
+StatusOr<std::unique_ptr<Store>> OpenRocksStore(const std::string& dir, const StoreOptions& options,
+                                                const RocksOpenFlags& flags);
+
+// Calls fn with the database of `store` (one OpenRocksStore opened) held
+// open for the call (engine/rocks/table.h Table::WithDb says how and what
+// it requires), for log shipping. NotSupported when `store` is not a
+// RocksDB store.
+Status WithRocksDb(Store& store, const std::function<Status(rocks::TxnDb& db)>& fn);
 
 // Copies the closed store in `src_dir` into `dst_dir` (which must not exist)
 // as a RocksDB checkpoint (hard links where possible).

@@ -126,6 +126,12 @@ Status Table::Use(std::shared_lock<std::shared_mutex>* use) {
   return Status::OK();
 }
 
+Status Table::WithDb(const std::function<Status(TxnDb& db)>& fn) {
+  std::shared_lock<std::shared_mutex> use;
+  LB_RETURN_IF_ERROR(Use(&use));
+  return fn(*db_);
+}
+
 Status Table::StartRead(Request* r, std::shared_lock<std::shared_mutex>* use,
                         rocksdb::ReadOptions* ro) {
   if (r == nullptr) return Use(use);

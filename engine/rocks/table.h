@@ -212,6 +212,14 @@ class Table {
   // reopens under the requests' feet), counts no work.
   Status PutFromAnyThread(std::string_view key, std::string_view value);
 
+  // Calls fn(db) with the DB held open as a read outside a request holds it
+  // (reopening a closed one first): a recovery neither closes nor reopens it
+  // during the call. For log shipping (rocks_change_log.h), which tails the
+  // WAL and applies batches without a request; counts no work. Returns fn's
+  // result, or the IOError of a DB that stays closed. REQUIRES: the calling
+  // thread has no RequestScope of this table open, and fn starts none.
+  Status WithDb(const std::function<Status(TxnDb& db)>& fn);
+
   WorkStats work() const { return work_.Snapshot(); }
   // Null only after a failed reopen (see ResumeAfterWriteError). For a
   // quiet store (opening, bulk loading): no lock is held.
