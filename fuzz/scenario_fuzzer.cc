@@ -1,4 +1,4 @@
-// libFuzzer target: scenario TOML (sim/scenario.h).
+// libFuzzer target: scenario TOML (sim/scenario.h, sim/net_scenario.h).
 #include "fuzz/fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -13,6 +13,8 @@
 #include "engine/store_dir.h"
 #include "migration/repair_queue.h"
 #include "migration/state_file.h"
+#include "sim/net_fault.h"
+#include "sim/net_scenario.h"
 #include "sim/scenario.h"
 #include "util/posix_file.h"
 #include "workloads/workload_spec.h"
@@ -304,7 +306,26 @@ std::string CheckWorkloadInput(const std::string& input) {
   return "";
 }
 
+namespace {
+
+// A failover network scenario (sim/net_scenario.h): what it accepts, the
+// network fault plan accepts too.
+std::string CheckNetScenarioInput(const std::string& input) {
+  StatusOr<NetScenario> s = ParseNetScenarioText(input, "fuzz.toml");
+  if (!s.ok()) return StatusProblem(s.status());
+  if (s->name.empty()) return "accepted an empty name";
+  for (const NetFaultRule& r : s->rules) {
+    Status valid = ValidateNetFaultRule(r);
+    if (!valid.ok()) return "accepted a rule the plan refuses: " + valid.message();
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string CheckScenarioInput(const std::string& input) {
+  const std::string net = CheckNetScenarioInput(input);
+  if (!net.empty()) return net;
   StatusOr<Scenario> s = ParseScenarioText(input, "fuzz.toml");
   if (!s.ok()) return StatusProblem(s.status());
   if (s->name.empty()) return "accepted an empty name";

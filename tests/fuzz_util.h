@@ -57,6 +57,8 @@ uint64_t FuzzEnvNumber(const char* name, uint64_t fallback);
 // The property checks: "" when `input` is handled as it must be, else what
 // went wrong. Each parser gets its input as text, never a file.
 std::string CheckWorkloadInput(const std::string& input);
+// Both kinds of sim/scenarios/ file: drills (sim/scenario.h) and failover
+// network scenarios (sim/net_scenario.h).
 std::string CheckScenarioInput(const std::string& input);
 // As `listbench check` reads it, compared both ways with `valid`, a summary.
 std::string CheckSummaryInput(const std::string& input, const nlohmann::json& valid);
