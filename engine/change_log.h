@@ -34,7 +34,11 @@
 
 namespace listbench {
 
-// One committed write transaction.
+// One entry of the log: one committed write transaction (SQLite), or one
+// WAL batch (RocksDB), which holds every transaction of a group commit --
+// concurrent commits that RocksDB wrote and synced together. Either way a
+// record applies whole, and a replica that applied a prefix of the log
+// holds a state the primary held.
 struct ChangeRecord {
   uint64_t sequence = 0;  // increasing along the log; never 0
   std::string bytes;      // the engine's change record

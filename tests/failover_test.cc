@@ -1,12 +1,15 @@
-// listbench failover on PostgreSQL, CI-sized: a replicated pair on a small
-// load, the primary killed under four clients, the replica promoted, the
-// clients redirected, the old primary rewound back in as a replica. The
-// oracle probes every acknowledged write on the new primary.
+// listbench failover on every engine, CI-sized: a replicated pair on a
+// small load (PostgreSQL streaming replication; RocksDB and SQLite node
+// processes shipping their change logs), the primary killed under four
+// clients, the replica promoted, the clients redirected, the old primary
+// back in as a replica. The oracle probes every acknowledged write on the
+// new primary.
 #include "bench/drivers/failover.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "engine/postgres/pg_server.h"
 #include "tests/store_test_util.h"
@@ -16,8 +19,10 @@ namespace {
 
 bool HavePostgres() { return PgBinDir().ok(); }
 
-FailoverOptions SmallFailover(const testing::TempDir& tmp, PgReplication mode) {
+FailoverOptions SmallFailover(const testing::TempDir& tmp, Engine engine, PgReplication mode) {
   FailoverOptions o;
+  o.engine = engine;
+  o.binary = LISTBENCH_BINARY;
   o.spec.listings = 500;
   o.spec.seed = 7;
   StatusOr<WorkloadSpec> w =
@@ -35,10 +40,19 @@ FailoverOptions SmallFailover(const testing::TempDir& tmp, PgReplication mode) {
   return o;
 }
 
-TEST(FailoverTest, SyncReplicationLosesNoAcknowledgedWrite) {
-  if (!HavePostgres()) GTEST_SKIP() << "no PostgreSQL server binaries (scripts/setup.sh)";
+class FailoverTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Engine::kPostgres && !HavePostgres()) {
+      GTEST_SKIP() << "no PostgreSQL server binaries (scripts/setup.sh)";
+    }
+  }
+};
+
+TEST_P(FailoverTest, SyncReplicationLosesNoAcknowledgedWrite) {
   testing::TempDir tmp;
-  StatusOr<FailoverResult> r = RunFailover(SmallFailover(tmp, PgReplication::kSync), {300}, 1);
+  StatusOr<FailoverResult> r =
+      RunFailover(SmallFailover(tmp, GetParam(), PgReplication::kSync), {300}, 1);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->runs.size(), 1u);
   for (const FailoverRun& run : r->runs) {
@@ -54,10 +68,10 @@ TEST(FailoverTest, SyncReplicationLosesNoAcknowledgedWrite) {
   }
 }
 
-TEST(FailoverTest, AsyncReplicationLosesAtMostATailAndSaysWhich) {
-  if (!HavePostgres()) GTEST_SKIP() << "no PostgreSQL server binaries (scripts/setup.sh)";
+TEST_P(FailoverTest, AsyncReplicationLosesAtMostATailAndSaysWhich) {
   testing::TempDir tmp;
-  StatusOr<FailoverResult> r = RunFailover(SmallFailover(tmp, PgReplication::kAsync), {300}, 1);
+  StatusOr<FailoverResult> r =
+      RunFailover(SmallFailover(tmp, GetParam(), PgReplication::kAsync), {300}, 1);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const FailoverRun& run = r->runs.at(0);
   EXPECT_GT(run.writes_acknowledged, 0u);
@@ -73,12 +87,85 @@ TEST(FailoverTest, AsyncReplicationLosesAtMostATailAndSaysWhich) {
   EXPECT_TRUE(run.rejoined_identical);
 }
 
-TEST(FailoverTest, EmbeddedEnginesAndBadFlagsAreOneLineErrors) {
+INSTANTIATE_TEST_SUITE_P(Engines, FailoverTest,
+                         ::testing::Values(Engine::kPostgres, Engine::kRocksDb, Engine::kSqlite),
+                         [](const ::testing::TestParamInfo<Engine>& i) {
+                           return std::string(EngineName(i.param));
+                         });
+
+// Network faults on the embedded engines' links (sim/net_scenario.h),
+// written as a scenario file in the test's directory.
+NetScenario WriteNetScenario(const testing::TempDir& tmp, const std::string& body) {
+  const std::string path = tmp.Sub("net.toml");
+  std::ofstream(path) << "name = \"t\"\n" << body;
+  StatusOr<NetScenario> n = ParseNetScenarioFile(path);
+  EXPECT_TRUE(n.ok()) << n.status().ToString();
+  return n.ok() ? *n : NetScenario{};
+}
+
+// A replica whose log stream is 40 ms late: asynchronous replication loses
+// the writes acknowledged in the last 40 ms before the kill, and the oracle
+// names them; synchronous replication over the same link loses none.
+TEST(FailoverNetTest, ASlowReplicationLinkLosesTheAsyncTailOnly) {
+  for (Engine e : {Engine::kRocksDb, Engine::kSqlite}) {
+    for (PgReplication mode : {PgReplication::kAsync, PgReplication::kSync}) {
+      testing::TempDir tmp;
+      FailoverOptions o = SmallFailover(tmp, e, mode);
+      o.net = WriteNetScenario(
+          tmp, "[[net]]\nkind = \"delay\"\nlink = \"replication\"\ndelay_ms = 40\n");
+      StatusOr<FailoverResult> r = RunFailover(o, {300}, 1);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      const FailoverRun& run = r->runs.at(0);
+      SCOPED_TRACE(std::string(EngineName(e)) +
+                   (mode == PgReplication::kSync ? " sync" : " async"));
+      if (mode == PgReplication::kSync) {
+        EXPECT_TRUE(run.lost.empty()) << run.lost.size() << " lost";
+      } else {
+        EXPECT_GT(run.lost.size(), 0u);
+        for (const LostWrite& w : run.lost) EXPECT_LT(w.acked_before_failure_ms, 200);
+      }
+      EXPECT_TRUE(run.rejoined_identical);
+    }
+  }
+}
+
+// Fencing: the primary is cut off from its clients, its detector and its
+// replica; the replica is promoted; the partition heals. With leases the
+// deposed primary refuses a stale client's write; without them it serves
+// it -- two primaries accepting writes.
+TEST(FailoverNetTest, AHealedPartitionLeavesOnePrimaryUnderLeases) {
+  for (Engine e : {Engine::kRocksDb, Engine::kSqlite}) {
+    for (bool leases : {true, false}) {
+      testing::TempDir tmp;
+      FailoverOptions o = SmallFailover(tmp, e, PgReplication::kAsync);
+      o.net = WriteNetScenario(tmp, "failure = \"partition\"\nheal_after_ms = 200\n");
+      o.leases = leases;
+      StatusOr<FailoverResult> r = RunFailover(o, {300}, 1);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      const FailoverRun& run = r->runs.at(0);
+      SCOPED_TRACE(std::string(EngineName(e)) + (leases ? " leases" : " no leases"));
+      EXPECT_GT(run.healed_at_ms, run.promoted_at_ms);
+      EXPECT_EQ(run.deposed_primary_accepted_write, !leases) << run.deposed_primary_answer;
+      if (leases) {
+        EXPECT_NE(run.deposed_primary_answer.find("fenced"), std::string::npos);
+        EXPECT_EQ(run.split_brain_writes, 0u);
+      }
+      EXPECT_TRUE(run.rejoined_identical);
+    }
+  }
+}
+
+TEST(FailoverFlagsTest, BadFlagsAreOneLineErrors) {
   testing::TempDir tmp;
   const std::string dirs = " --work-dir " + tmp.Sub("work") + " --out " + tmp.Sub("out");
-  for (const char* args :
-       {"failover --engine rocksdb --listings 100", "failover --replication maybe",
-        "failover --timeout-ms 10,,20", "failover --threads 0"}) {
+  const std::string partition =
+      std::string(LISTBENCH_SOURCE_DIR) + "/sim/scenarios/failover-partition.toml";
+  for (const std::string& args : std::vector<std::string>{
+           "failover --engine mysql --listings 100", "failover --replication maybe",
+           "failover --timeout-ms 10,,20", "failover --threads 0",
+           "failover --engine postgres --scenario " + partition,
+           "failover --engine sqlite --scenario /nonexistent.toml",
+           "failover --engine sqlite --client-timeout-ms -1"}) {
     testing::CliResult r = testing::RunListbench(args + dirs, tmp);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;

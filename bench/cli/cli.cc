@@ -31,7 +31,8 @@ constexpr const char* kUsage =
     "  drill    run a fault scenario (sim/scenarios/*.toml): crash drills (SIGKILL, power\n"
     "           loss) and error drills (I/O errors, disk full, latency); lost acknowledged\n"
     "           writes, integrity, recovery time\n"
-    "  failover kill the primary of a replicated PostgreSQL store under the workload:\n"
+    "  failover kill the primary of a replicated store (postgres streaming replication,\n"
+    "           rocksdb or sqlite log shipping) under the workload:\n"
     "           detection, promotion, RTO, RPO, client errors and the old primary's\n"
     "           rejoin, per run; writes failover.json and plots\n"
     "  migrate  migrate SQLite to the single table with the workload live: dual write,\n"
@@ -75,6 +76,7 @@ int RunListbench(int argc, char** argv) {
   if (command == "sweep") return SweepCommand(argc - 1, argv + 1);
   if (command == "saturate") return SaturateCommand(argc - 1, argv + 1);
   if (command == "failover") return FailoverCommand(argc - 1, argv + 1);
+  if (command == "failover-node") return FailoverNodeCommand(argc - 1, argv + 1);
   if (command == "drill") return DrillCommand(argc - 1, argv + 1);
   if (command == "drill-child") return DrillChildCommand(argc - 1, argv + 1);
   if (command == "migrate") return MigrateCommand(argc - 1, argv + 1);

@@ -1,6 +1,8 @@
 #include "bench/cli/cli_util.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <sstream>
 
 namespace listbench {
 
@@ -96,6 +98,25 @@ StatusOr<cxxopts::ParseResult> ParseFlags(cxxopts::Options& options, int argc, c
   } catch (const std::exception& e) {  // cxxopts reports through exceptions
     return Status::InvalidArgument(NameTheFlag(e.what(), argc, argv));
   }
+}
+
+StatusOr<std::vector<double>> ParseMsList(const std::string& flag, const std::string& text) {
+  std::vector<double> out;
+  if (text == "none") return out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !(v > 0) || v > 3600000) {
+      return Status::InvalidArgument(flag + " " + text +
+                                     ": must be a comma list of milliseconds in (0, 3600000], "
+                                     "or none");
+    }
+    out.push_back(v);
+  }
+  if (out.empty()) return Status::InvalidArgument(flag + ": must not be empty");
+  return out;
 }
 
 }  // namespace listbench

@@ -9,6 +9,7 @@
 
 #include <cxxopts.hpp>
 #include <string>
+#include <vector>
 
 #include "bench/harness/store_setup.h"
 #include "bench/report/result_files.h"
@@ -31,6 +32,10 @@ StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r);
 // --sqlite-schema alone (for commands that take it outside AddDatasetFlags);
 // InvalidArgument naming the flag for an unknown profile.
 StatusOr<SqliteSchema> SqliteSchemaFromFlags(const cxxopts::ParseResult& r);
+
+// A comma list of milliseconds, each in (0, 3600000], for `flag`; "none":
+// the empty list. InvalidArgument naming the flag otherwise.
+StatusOr<std::vector<double>> ParseMsList(const std::string& flag, const std::string& text);
 
 // Adds --verify-store and --replace (shared by every command that reuses a
 // pristine load in WORK/base), which there replaces another dataset without

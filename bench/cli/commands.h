@@ -30,6 +30,8 @@ int SaturateCommand(int argc, char** argv);
 int DrillCommand(int argc, char** argv);
 int DrillChildCommand(int argc, char** argv);  // internal: a crash drill's child
 int FailoverCommand(int argc, char** argv);
+// One copy of an embedded store in its own process, started by `failover`.
+int FailoverNodeCommand(int argc, char** argv);
 int MigrateCommand(int argc, char** argv);
 int MigrateChildCommand(int argc, char** argv);  // internal: the migration process of migrate
 

@@ -2,18 +2,21 @@
 // bench/drivers/failover.h, the outputs bench/report/failover_report.h.
 #include <fmt/format.h>
 
-#include <sstream>
+#include <filesystem>
 
 #include "bench/cli/cli_util.h"
 #include "bench/cli/commands.h"
 #include "bench/drivers/failover.h"
+#include "bench/drivers/failover_node.h"
 #include "bench/report/failover_report.h"
 
 namespace listbench {
 namespace {
 
 void AddFailoverFlags(cxxopts::Options& options) {
-  options.add_options()("engine", "postgres (rocksdb and sqlite have no replica yet)",
+  options.add_options()("engine",
+                        "postgres (streaming replication), rocksdb (WAL tailing) or sqlite "
+                        "(session changesets)",
                         cxxopts::value<std::string>()->default_value("postgres"))(
       "replication", "sync (the standby applies a commit before it returns) or async",
       cxxopts::value<std::string>()->default_value("sync"))(
@@ -33,9 +36,18 @@ void AddFailoverFlags(cxxopts::Options& options) {
       "after-s", "seconds of workload after the first write on the new primary (>= 0)",
       cxxopts::value<double>()->default_value("1"))(
       "no-rejoin", "do not bring the old primary back as a replica")(
+      "scenario",
+      "rocksdb, sqlite: a failover network scenario (sim/scenarios/failover-*.toml): delay, "
+      "drop and partition rules on the links, and whether the primary is killed or cut off",
+      cxxopts::value<std::string>())(
+      "no-leases",
+      "rocksdb, sqlite: no fencing -- the primary serves without the detector's lease")(
+      "client-timeout-ms",
+      "rocksdb, sqlite: a client abandons a request after this long and retries it (0: never)",
+      cxxopts::value<double>()->default_value("1000"))(
       "workload", "workload file: its mix and keys",
       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
-      "cache-mb", "shared_buffers of each server, MiB (>= 1)",
+      "cache-mb", "each copy's cache (shared_buffers, block or page cache), MiB (>= 1)",
       cxxopts::value<uint64_t>()->default_value("64"))(
       "work-dir", "work directory (pristine loads are reused across runs)",
       cxxopts::value<std::string>()->default_value("work"))(
@@ -45,34 +57,12 @@ void AddFailoverFlags(cxxopts::Options& options) {
   AddLoadReuseFlags(options);
 }
 
-StatusOr<std::vector<double>> ParseTimeouts(const std::string& text) {
-  std::vector<double> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || end != item.c_str() + item.size() || !(v > 0) || v > 3600000) {
-      return Status::InvalidArgument("--timeout-ms " + text +
-                                     ": must be a comma list of milliseconds in (0, 3600000]");
-    }
-    out.push_back(v);
-  }
-  if (out.empty()) return Status::InvalidArgument("--timeout-ms: must not be empty");
-  return out;
-}
-
 Status ReadEngineAndMode(const cxxopts::ParseResult& r, FailoverOptions* o) {
   const std::string engine = r["engine"].as<std::string>();
   const std::optional<Engine> e = ParseEngine(engine);
   if (!e)
     return Status::InvalidArgument("--engine " + engine + ": must be postgres, rocksdb or sqlite");
   o->engine = *e;
-  if (o->engine != Engine::kPostgres) {
-    return Status::NotSupported("--engine " + engine +
-                                ": only postgres has a replica (streaming replication); the "
-                                "embedded engines do not ship their logs to a replica yet");
-  }
   const std::string mode = r["replication"].as<std::string>();
   if (mode != "sync" && mode != "async") {
     return Status::InvalidArgument("--replication " + mode + ": must be sync or async");
@@ -104,7 +94,7 @@ Status ReadTimings(const cxxopts::ParseResult& r, FailoverOptions* o) {
 int FailoverCommand(int argc, char** argv) {
   cxxopts::Options options(
       "listbench failover",
-      "Run the workload on a primary and a streaming replica, kill the primary, detect it, "
+      "Run the workload on a primary and a replica, kill the primary, detect it, "
       "promote the replica and redirect the clients: detection, promotion, RTO, RPO, errors "
       "and the old primary's rejoin, measured.");
   AddFailoverFlags(options);
@@ -117,7 +107,11 @@ int FailoverCommand(int argc, char** argv) {
   Status s = ReadEngineAndMode(r, &o);
   if (s.ok()) s = ReadTimings(r, &o);
   if (!s.ok()) return ReportError("failover", s);
-  StatusOr<std::vector<double>> timeouts = ParseTimeouts(r["timeout-ms"].as<std::string>());
+  StatusOr<std::vector<double>> timeouts =
+      ParseMsList("--timeout-ms", r["timeout-ms"].as<std::string>());
+  if (timeouts.ok() && timeouts->empty()) {
+    timeouts = Status::InvalidArgument("--timeout-ms none: a failover needs a detector timeout");
+  }
   if (!timeouts.ok()) return ReportError("failover", timeouts.status());
   const int runs = r["runs"].as<int>();
   if (runs < 1 || runs > 1000) {
@@ -127,6 +121,9 @@ int FailoverCommand(int argc, char** argv) {
   StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
   if (!spec.ok()) return ReportError("failover", spec.status());
   o.spec = *spec;
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
+  if (!schema.ok()) return ReportError("failover", schema.status());
+  o.sqlite_schema = *schema;
   StatusOr<WorkloadSpec> w = ParseWorkloadFile(r["workload"].as<std::string>());
   if (!w.ok()) return ReportError("failover", w.status());
   o.workload = *w;
@@ -135,7 +132,27 @@ int FailoverCommand(int argc, char** argv) {
     return ReportError("failover", Status::InvalidArgument("--cache-mb 0: must be at least 1"));
   o.trace_seed = r["trace-seed"].as<uint64_t>();
   o.rejoin = r.count("no-rejoin") == 0;
+  o.leases = r.count("no-leases") == 0;
+  o.client_timeout_ms = r["client-timeout-ms"].as<double>();
+  if (!(o.client_timeout_ms >= 0) || o.client_timeout_ms > 3600000) {
+    return ReportError("failover",
+                       Status::InvalidArgument("--client-timeout-ms: must be in [0, 3600000]"));
+  }
+  if (r.count("scenario")) {
+    StatusOr<NetScenario> net = ParseNetScenarioFile(r["scenario"].as<std::string>());
+    if (!net.ok()) return ReportError("failover", net.status());
+    if (o.engine == Engine::kPostgres) {
+      return ReportError("failover",
+                         Status::NotSupported(
+                             "--scenario with --engine postgres: network faults need the proxies "
+                             "the embedded engines' links pass; PostgreSQL's connections do not"));
+    }
+    o.net = *net;
+  }
   o.work_dir = r["work-dir"].as<std::string>();
+  std::error_code ec;
+  o.binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) return ReportError("failover", Status::IOError("/proc/self/exe: " + ec.message()));
   o.reuse = LoadReuseFromFlags(r);
   const std::string out = r["out"].as<std::string>();
   Status dirs = CheckDataDir(o.work_dir);
@@ -160,6 +177,63 @@ int FailoverCommand(int argc, char** argv) {
     return kExitCheckFailed;
   }
   return kExitOk;
+}
+
+int FailoverNodeCommand(int argc, char** argv) {
+  cxxopts::Options options("listbench failover-node",
+                           "One copy of an embedded store for `listbench failover` (started by "
+                           "it, not by hand).");
+  options.add_options()("engine", "rocksdb or sqlite", cxxopts::value<std::string>())(
+      "dir", "store directory", cxxopts::value<std::string>())("socket", "where to listen",
+                                                               cxxopts::value<std::string>())(
+      "role", "primary or replica", cxxopts::value<std::string>())("replication", "sync or async",
+                                                                   cxxopts::value<std::string>())(
+      "upstream", "a replica's primary's socket", cxxopts::value<std::string>()->default_value(""))(
+      "start-after", "a replica's first record follows this sequence",
+      cxxopts::value<uint64_t>()->default_value("0"))("workload", "workload file",
+                                                      cxxopts::value<std::string>())(
+      "ops", "the trace's length", cxxopts::value<uint64_t>())("trace-seed", "the trace's seed",
+                                                               cxxopts::value<uint64_t>())(
+      "cache-mb", "cache, MiB", cxxopts::value<uint64_t>()->default_value("64"))(
+      "leases", "on: a primary serves only under the detector's lease (fencing); off",
+      cxxopts::value<std::string>()->default_value("on"));
+  AddDatasetFlags(options);
+  bool help = false;
+  StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
+  if (!flags.ok()) return ReportError("failover-node", flags.status());
+  if (help) return kExitOk;
+  const cxxopts::ParseResult& r = *flags;
+  for (const char* f :
+       {"engine", "dir", "socket", "role", "replication", "workload", "ops", "trace-seed"}) {
+    if (r.count(f) == 0) {
+      return ReportError("failover-node",
+                         Status::InvalidArgument(fmt::format("--{} is required", f)));
+    }
+  }
+  FailoverNodeConfig c;
+  const std::optional<Engine> e = ParseEngine(r["engine"].as<std::string>());
+  if (!e || *e == Engine::kPostgres) {
+    return ReportError("failover-node", Status::InvalidArgument("--engine: rocksdb or sqlite"));
+  }
+  c.engine = *e;
+  c.dir = r["dir"].as<std::string>();
+  c.socket = r["socket"].as<std::string>();
+  c.primary = r["role"].as<std::string>() == "primary";
+  c.sync = r["replication"].as<std::string>() == "sync";
+  c.upstream = r["upstream"].as<std::string>();
+  c.start_after = r["start-after"].as<uint64_t>();
+  StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
+  if (!spec.ok()) return ReportError("failover-node", spec.status());
+  c.spec = *spec;
+  c.workload_file = r["workload"].as<std::string>();
+  c.ops = r["ops"].as<uint64_t>();
+  c.trace_seed = r["trace-seed"].as<uint64_t>();
+  c.cache_mb = r["cache-mb"].as<uint64_t>();
+  c.leases = r["leases"].as<std::string>() != "off";
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
+  if (!schema.ok()) return ReportError("failover-node", schema.status());
+  c.sqlite_schema = *schema;
+  return RunFailoverNode(c);
 }
 
 }  // namespace listbench

@@ -128,6 +128,10 @@ Status ReadCompareFlags(const cxxopts::ParseResult& r, CompareSetup* setup) {
       return Status::InvalidArgument(fmt::format("{} = {}: must be a positive number", flag, v));
     }
   }
+  StatusOr<std::vector<double>> timeouts =
+      ParseMsList("--failover-timeouts-ms", r["failover-timeouts-ms"].as<std::string>());
+  if (!timeouts.ok()) return timeouts.status();
+  setup->failover_timeouts_ms = *timeouts;
   setup->writes_workload = (fs::path(setup->workload.file).parent_path() / "writes.toml").string();
   if (setup->experiments) {
     std::error_code ec;
@@ -190,6 +194,10 @@ int CompareCommand(int argc, char** argv) {
       cxxopts::value<double>()->default_value("5"))(
       "step-seconds", "with --report: length of one offered-rate step of those rows (> 0)",
       cxxopts::value<double>()->default_value("3"))(
+      "failover-timeouts-ms",
+      "with --report: the failovers' detector timeouts, a comma list of ms (each engine, sync "
+      "and async, one run per timeout), or none",
+      cxxopts::value<std::string>()->default_value("250,1000"))(
       "repeat",
       "timed replays of the trace per engine, 1..100, each on a fresh clone, the engines' "
       "order alternating; timings are reported as median [min-max] (default 1, with "

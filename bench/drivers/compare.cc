@@ -171,6 +171,31 @@ MigrateConfig ReportMigration(const CompareSetup& s) {
   return m;
 }
 
+// The report's failovers: each compared engine in both replication modes,
+// on its pristine load, with the compared workload and 4 clients.
+std::vector<FailoverOptions> ReportFailovers(const CompareSetup& s) {
+  std::vector<FailoverOptions> out;
+  if (s.failover_timeouts_ms.empty()) return out;
+  for (Engine e : s.engines) {
+    for (PgReplication mode : {PgReplication::kSync, PgReplication::kAsync}) {
+      FailoverOptions f;
+      f.spec = s.spec;
+      f.workload = s.workload;
+      f.work_dir = s.work_dir;
+      f.reuse = s.reuse;
+      f.cache_mb = s.cache_mb;
+      f.sqlite_schema = s.store_options.sqlite_schema;
+      f.engine = e;
+      f.replication = mode;
+      f.before_s = 1;
+      f.after_s = 0.5;
+      f.binary = s.listbench_binary;
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string OtherSchemaRunName(SqliteSchema compared) {
@@ -261,9 +286,20 @@ StatusOr<CompareResult> RunCompare(const CompareSetup& s) {
   ul.saturate.warmup = s.workload.warmup;
   ul.saturate.slo_p99_ms = s.slo_p99_ms;
   ul.saturate.step_seconds = s.saturate_step_seconds;
-  ExperimentSetup ex{s.work_dir,        s.spec,        s.store_options, std::move(*trace),
-                     s.writes_workload, std::move(ul), std::nullopt};
-  if (!s.listbench_binary.empty()) ex.migration = ReportMigration(s);
+  ExperimentSetup ex{s.work_dir,
+                     s.spec,
+                     s.store_options,
+                     std::move(*trace),
+                     s.writes_workload,
+                     std::move(ul),
+                     std::nullopt,
+                     {},
+                     {}};
+  if (!s.listbench_binary.empty()) {
+    ex.migration = ReportMigration(s);
+    ex.failovers = ReportFailovers(s);
+    ex.failover_timeouts_ms = s.failover_timeouts_ms;
+  }
   StatusOr<ExperimentsResult> experiments = RunReportExperiments(ex, catalog);
   if (!experiments.ok()) return experiments.status();
   result.experiments = std::move(*experiments);

@@ -67,6 +67,9 @@ struct CompareSetup {
   // kReportMigrationListings) listings of the same seed under the compared
   // workload with 2 request workers.
   std::string listbench_binary;
+  // The report's failovers (bench/drivers/failover.h): each compared
+  // engine, sync and async, once per detector timeout here (none: skipped).
+  std::vector<double> failover_timeouts_ms = {250, 1000};
 };
 
 inline constexpr uint64_t kReportMigrationListings = 20000;

@@ -48,6 +48,14 @@ StatusOr<ExperimentsResult> RunReportExperiments(const ExperimentSetup& setup,
     out.migration_config = setup.migration;
     out.migration = std::move(*m);
   }
+  for (const FailoverOptions& f : setup.failovers) {
+    std::fprintf(stderr, "failover of %s, %s replication\n",
+                 std::string(EngineName(f.engine)).c_str(),
+                 f.replication == PgReplication::kSync ? "sync" : "async");
+    StatusOr<FailoverResult> r = RunFailover(f, setup.failover_timeouts_ms, 1);
+    if (!r.ok()) return r.status();
+    out.failovers.push_back(std::move(*r));
+  }
   return out;
 }
 

@@ -2,8 +2,9 @@
 // by `listbench compare --report` after the workload runs: a tenant onboarded
 // while the workload runs, with a cross-tenant probe (bench/drivers/onboarding.h), and
 // a schema change under a write workload (bench/drivers/schema_change_bench.h),
-// the runs under load (bench/drivers/under_load.h), and a live migration at
-// a CI-sized scale (bench/drivers/migrate_run.h). Each
+// the runs under load (bench/drivers/under_load.h), a live migration at
+// a CI-sized scale (bench/drivers/migrate_run.h) and the failover of each
+// engine, both replication modes (bench/drivers/failover.h). Each
 // runs on a fresh clone of each engine's pristine load, so the workload
 // results are untouched by them.
 //
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/drivers/failover.h"
 #include "bench/drivers/migrate_run.h"
 #include "bench/drivers/onboarding.h"
 #include "bench/drivers/schema_change_bench.h"
@@ -42,6 +44,10 @@ struct ExperimentSetup {
   UnderLoadSpec under_load;
   // The live migration (its own stores under WORK/migrate); none: skipped.
   std::optional<MigrateConfig> migration;
+  // The failovers: one per engine and replication mode, each over these
+  // detector timeouts; empty: skipped.
+  std::vector<FailoverOptions> failovers;
+  std::vector<double> failover_timeouts_ms;
 };
 
 // What the experiments measured.
@@ -52,6 +58,7 @@ struct ExperimentsResult {
   UnderLoadResult under_load;
   std::optional<MigrateConfig> migration_config;  // when the migration ran
   std::optional<MigrateResult> migration;         // a failed check is a result, not an error
+  std::vector<FailoverResult> failovers;          // as ExperimentSetup::failovers
 };
 
 // Runs the experiments over `catalog` (the dataset of setup.spec, the one

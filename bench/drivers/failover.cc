@@ -1,7 +1,6 @@
 #include "bench/drivers/failover.h"
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,9 +8,10 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <vector>
 
+#include "bench/drivers/failover_target.h"
 #include "bench/harness/write_probe.h"
-#include "engine/postgres/pg_store.h"
 #include "workloads/op.h"
 
 namespace listbench {
@@ -27,35 +27,21 @@ double MsBetween(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-// The connection string clients use: the primary's until the failover
-// points them at the promoted replica.
-class Endpoint {
- public:
-  explicit Endpoint(std::string s) : s_(std::move(s)) {}
-  std::string Get() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return s_;
-  }
-  void Set(std::string s) {
-    std::lock_guard<std::mutex> lock(mu_);
-    s_ = std::move(s);
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::string s_;
-};
-
 struct Ack {
   uint64_t op_index;
   uint64_t version;
   Clock::time_point at;
+  Served served;
 };
+
+int64_t SteadyNs(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
 
 // What the clients share while they run.
 struct ClientState {
   const WorkloadData* data = nullptr;
-  Store* store = nullptr;
+  FailoverTarget* target = nullptr;
   Clock::time_point start;
   std::atomic<uint64_t> next_op{0};
   std::atomic<bool> stop{false};
@@ -74,20 +60,21 @@ struct ClientState {
 // One client: takes the trace's next operation, runs it until it is
 // answered (a storage error -- the primary is gone -- is retried after a
 // short sleep, on whatever server the store's connections now reach).
-void Client(ClientState& st) {
+void Client(ClientState& st, int client) {
   while (!st.stop.load()) {
     const uint64_t i = st.next_op.fetch_add(1);
     if (i >= st.data->trace.size()) return;
     const Op& op = st.data->trace[i];
     for (;;) {
       Status status;
-      const std::string outcome = ExecuteOp(*st.store, op, &status);
+      Served served;
+      const std::string outcome = st.target->Execute(client, i, &status, &served);
       const Clock::time_point now = Clock::now();
       if (!status.IsStorageError()) {
         st.ok[st.Bucket(now)].fetch_add(1);
         if (status.ok() && IsWrite(KindOf(op))) {
           std::lock_guard<std::mutex> lock(st.mu);
-          st.acks.push_back({i, VersionOf(outcome), now});
+          st.acks.push_back({i, VersionOf(outcome), now, served});
         }
         break;
       }
@@ -102,16 +89,15 @@ void Client(ClientState& st) {
   }
 }
 
-// The failure detector: probes `conninfo` every heartbeat; returns when no
-// probe has succeeded for the timeout (the time it declared the primary
+// The failure detector: probes the primary every heartbeat; returns when
+// no probe has succeeded for the timeout (the time it declared the primary
 // dead), or when `stop` is set.
-Clock::time_point Detect(const std::string& conninfo, double heartbeat_ms, double timeout_ms,
+Clock::time_point Detect(FailoverTarget& target, double heartbeat_ms, double timeout_ms,
                          const std::atomic<bool>& stop) {
-  const std::string probe = conninfo + " connect_timeout=1";
   Clock::time_point last_ok = Clock::now();
   while (!stop.load()) {
     const Clock::time_point now = Clock::now();
-    if (PQping(probe.c_str()) == PQPING_OK) {
+    if (target.PrimaryAnswers()) {
       last_ok = Clock::now();  // when it answered
     } else if (MsBetween(last_ok, Clock::now()) >= timeout_ms) {
       return Clock::now();
@@ -123,11 +109,14 @@ Clock::time_point Detect(const std::string& conninfo, double heartbeat_ms, doubl
 }
 
 // Probes every acknowledged write on the new primary.
-Status CheckAcks(Store& store, const WorkloadData& d, const std::vector<Ack>& acks,
-                 Clock::time_point failure, FailoverRun* run) {
+Status CheckAcks(FailoverTarget& target, const WorkloadData& d, const std::vector<Ack>& acks,
+                 Clock::time_point failure, Clock::time_point promoted, FailoverRun* run) {
   for (const Ack& a : acks) {
     if (a.at < failure) ++run->writes_acknowledged_before_failure;
-    StatusOr<bool> present = Present(store, d, d.trace[a.op_index], a.version);
+    if (a.served.by_first_primary && a.served.executed_ns > SteadyNs(promoted)) {
+      ++run->split_brain_writes;  // the deposed primary accepted it
+    }
+    StatusOr<bool> present = target.Present(a.op_index, a.version);
     if (!present.ok()) return present.status();
     if (*present) continue;
     const double before = MsBetween(a.at, failure);
@@ -139,29 +128,57 @@ Status CheckAcks(Store& store, const WorkloadData& d, const std::vector<Ack>& ac
 }
 
 // Waits for the first write the new primary acknowledges (after the
-// clients were pointed at it: the old primary is dead by then and the
-// replica refused writes before), then o.after_s more; sets *first_write.
-Status AwaitFirstWrite(const FailoverOptions& o, ClientState& st, Clock::time_point failure,
-                       Clock::time_point promoted, Clock::time_point* first_write) {
+// clients were pointed at it: the old primary is dead or cut off by then
+// and the replica refused writes before), then o.after_s more -- and after
+// a partition, until o.after_s after it healed (*healed); sets
+// *first_write.
+Status AwaitFirstWrite(const FailoverOptions& o, ClientState& st, FailoverTarget& target,
+                       Clock::time_point failure, Clock::time_point promoted,
+                       Clock::time_point* first_write, Clock::time_point* healed) {
+  const bool partition = o.net && o.net->failure == FailoverFailure::kPartition;
+  const Clock::time_point heal_at =
+      promoted + std::chrono::milliseconds(partition ? o.net->heal_after_ms : 0);
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(st.mu);
       for (const Ack& a : st.acks) {
-        if (a.at > promoted && (*first_write == Clock::time_point{} || a.at < *first_write)) {
+        if (a.at > promoted && !a.served.by_first_primary &&
+            (*first_write == Clock::time_point{} || a.at < *first_write)) {
           *first_write = a.at;
         }
       }
     }
-    if (*first_write != Clock::time_point{} &&
-        MsBetween(*first_write, Clock::now()) >= o.after_s * 1000) {
+    const Clock::time_point now = Clock::now();
+    if (partition && *healed == Clock::time_point{} && now >= heal_at) {
+      target.Heal();
+      *healed = Clock::now();
+    }
+    const Clock::time_point last = std::max(*first_write, *healed);
+    if (*first_write != Clock::time_point{} && (!partition || *healed != Clock::time_point{}) &&
+        MsBetween(last, now) >= o.after_s * 1000) {
       return Status::OK();
     }
     if (st.next_op.load() >= st.data->trace.size()) return Status::OK();
-    if (MsBetween(failure, Clock::now()) > 600000) {
+    if (MsBetween(failure, now) > 600000) {
       return Status::IOError("failover: no write succeeded within 10 minutes of the failure");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+}
+
+// Fencing's check: a stale client's write (the trace's next write) sent to
+// the first primary once the run is over.
+Status ProbeDeposedPrimary(FailoverTarget& target, const WorkloadData& d, uint64_t from,
+                           FailoverRun* run) {
+  for (uint64_t i = from; i < d.trace.size(); ++i) {
+    if (!IsWrite(KindOf(d.trace[i]))) continue;
+    const Status s = target.WriteToDeposedPrimary(i);
+    if (s.IsInvalidArgument() || s.code() == StatusCode::kNotSupported) return s;
+    run->deposed_primary_accepted_write = s.ok() || s.IsConflict() || s.IsNotFound();
+    run->deposed_primary_answer = s.ok() ? "ok" : s.ToString();
+    return Status::OK();
+  }
+  return Status::OK();
 }
 
 // When a run's events happened.
@@ -190,32 +207,22 @@ void RecordTimes(const ClientState& st, const Events& e, FailoverRun* run) {
   }
 }
 
-// The clients' and the detector's side of a run, on a started pair.
-Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const WorkloadData& data,
+// The clients' and the detector's side of a run, on a started target.
+Status DriveFailover(const FailoverOptions& o, FailoverTarget& target, const WorkloadData& data,
                      FailoverRun* run) {
-  Endpoint endpoint(pair.primary().ConnInfo(kPgDatabaseName));
-  StoreOptions so;
-  so.durable = true;
-  so.cache_bytes = o.cache_mb << 20;
-  so.sqlite_schema = SqliteSchema::kTuned;
-  StatusOr<std::unique_ptr<Store>> store =
-      OpenPgStoreAt([&endpoint] { return endpoint.Get(); }, so, "the failover's primary");
-  if (!store.ok()) return store.status();
   ClientState st;
   st.data = &data;
-  st.store = store->get();
+  st.target = &target;
   st.start = Clock::now();
   std::vector<std::thread> clients;
-  for (int t = 0; t < o.threads; ++t) clients.emplace_back([&st] { Client(st); });
+  for (int t = 0; t < o.threads; ++t) clients.emplace_back([&st, t] { Client(st, t); });
   std::atomic<bool> stop_detector{false};
   Clock::time_point declared;
-  std::thread detector([&] {
-    declared =
-        Detect(pair.primary().ConnInfo("postgres"), o.heartbeat_ms, o.timeout_ms, stop_detector);
-  });
+  std::thread detector(
+      [&] { declared = Detect(target, o.heartbeat_ms, o.timeout_ms, stop_detector); });
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(o.before_s * 1000)));
   Clock::time_point failure = Clock::now();
-  Status s = pair.KillPrimary(&failure);
+  Status s = target.FailPrimary(&failure);
   if (!s.ok()) stop_detector = true;
   detector.join();
   if (s.ok() && declared < failure) {
@@ -228,13 +235,10 @@ Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const Wor
         MsBetween(declared, failure), o.timeout_ms));
   }
   Clock::time_point promoted = declared;
-  if (s.ok()) s = pair.Promote();
-  if (s.ok()) {
-    promoted = Clock::now();
-    endpoint.Set(pair.standby().ConnInfo(kPgDatabaseName));
-  }
-  Clock::time_point first_write{};
-  if (s.ok()) s = AwaitFirstWrite(o, st, failure, promoted, &first_write);
+  if (s.ok()) s = target.Promote();
+  if (s.ok()) promoted = Clock::now();
+  Clock::time_point first_write{}, healed{};
+  if (s.ok()) s = AwaitFirstWrite(o, st, target, failure, promoted, &first_write, &healed);
   st.stop = true;
   for (std::thread& c : clients) c.join();
   LB_RETURN_IF_ERROR(s);
@@ -243,14 +247,15 @@ Status DriveFailover(const FailoverOptions& o, PgReplicatedPair& pair, const Wor
         "failover: the trace ran out before a write succeeded on the new primary");
   }
   RecordTimes(st, {failure, declared, promoted, first_write}, run);
-  return CheckAcks(**store, data, st.acks, failure, run);
+  if (healed != Clock::time_point{}) run->healed_at_ms = MsBetween(st.start, healed);
+  LB_RETURN_IF_ERROR(ProbeDeposedPrimary(target, data, st.next_op.load(), run));
+  return CheckAcks(target, data, st.acks, failure, promoted, run);
 }
 
 }  // namespace
 
 StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& o, const LoadReport& load) {
-  const fs::path dir =
-      fs::path(o.work_dir) / "failover" / DesignName(o.engine, SqliteSchema::kTuned);
+  const fs::path dir = fs::path(o.work_dir) / "failover" / DesignName(o.engine, o.sqlite_schema);
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (ec) return Status::IOError(fmt::format("{}: cannot remove: {}", dir.string(), ec.message()));
@@ -258,29 +263,49 @@ StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& o, const LoadReport&
   if (ec) return Status::IOError(fmt::format("{}: cannot create: {}", dir.string(), ec.message()));
   const std::string primary = (dir / "primary").string(), replica = (dir / "replica").string();
   LB_RETURN_IF_ERROR(CloneStore(o.engine, load.dir, primary));
-  fs::create_directories(replica, ec);
-  if (ec) return Status::IOError(fmt::format("{}: cannot create: {}", replica, ec.message()));
-  // Enough operations for the run at any speed this machine reaches.
-  const uint64_t ops = 400000;
+  if (o.engine == Engine::kPostgres) {
+    fs::create_directories(replica, ec);  // a base backup fills it
+    if (ec) return Status::IOError(fmt::format("{}: cannot create: {}", replica, ec.message()));
+  } else {
+    LB_RETURN_IF_ERROR(CloneStore(o.engine, load.dir, replica));  // both start from one copy
+  }
+  // Enough operations for the run at any speed this machine reaches (its
+  // clients answer well under 60,000 requests a second), failover included.
+  const double seconds = o.before_s + o.timeout_ms / 1000 + o.after_s + 5;
+  const uint64_t ops = std::max<uint64_t>(400000, static_cast<uint64_t>(seconds * 60000));
   StatusOr<WorkloadData> data = MakeWorkloadData(o.spec, o.workload.file, ops, o.trace_seed);
   if (!data.ok()) return data.status();
-  PgServerOptions so;
-  so.shared_buffers_bytes = o.cache_mb << 20;
-  so.durable = true;
-  StatusOr<std::unique_ptr<PgReplicatedPair>> pair =
-      PgReplicatedPair::Start((fs::path(primary) / kPgDataDirName).string(),
-                              (fs::path(replica) / kPgDataDirName).string(), o.replication, so);
-  if (!pair.ok()) return pair.status();
+  FailoverTargetOptions to;
+  to.engine = o.engine;
+  to.primary_dir = primary;
+  to.replica_dir = replica;
+  to.sync = o.replication == PgReplication::kSync;
+  to.cache_mb = o.cache_mb;
+  to.sqlite_schema = o.sqlite_schema;
+  to.clients = o.threads;
+  to.data = &*data;
+  to.binary = o.binary;
+  to.spec = o.spec;
+  to.workload_file = o.workload.file;
+  to.trace_seed = o.trace_seed;
+  to.log_dir = dir.string();
+  to.lease_ms = o.leases ? o.timeout_ms : 0;
+  to.detector_timeout_ms = o.timeout_ms;
+  to.client_timeout_ms = o.client_timeout_ms;
+  to.net = o.net;
+  StatusOr<std::unique_ptr<FailoverTarget>> target = StartFailoverTarget(to);
+  if (!target.ok()) return target.status();
   FailoverRun run;
   run.timeout_ms = o.timeout_ms;
   run.trace_seed = o.trace_seed;
-  LB_RETURN_IF_ERROR(DriveFailover(o, **pair, *data, &run));
+  LB_RETURN_IF_ERROR(DriveFailover(o, **target, *data, &run));
+  run.rejoin_method = (*target)->RejoinMethod();
   if (o.rejoin) {
     const Clock::time_point t = Clock::now();
-    LB_RETURN_IF_ERROR((*pair)->RejoinOldPrimary());
+    LB_RETURN_IF_ERROR((*target)->RejoinOldPrimary());
     run.rejoin_ms = MsBetween(t, Clock::now());
     run.rejoined = true;
-    StatusOr<bool> same = (*pair)->SameContent(kPgDatabaseName);
+    StatusOr<bool> same = (*target)->SameContent();
     if (!same.ok()) return same.status();
     run.rejoined_identical = *same;
   }
@@ -289,18 +314,13 @@ StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& o, const LoadReport&
 
 StatusOr<FailoverResult> RunFailover(const FailoverOptions& o,
                                      const std::vector<double>& timeouts_ms, int runs) {
-  if (o.engine != Engine::kPostgres) {
-    return Status::NotSupported(fmt::format(
-        "failover --engine {}: only postgres has a replica (streaming replication); the "
-        "embedded engines do not ship their logs to a replica yet",
-        EngineName(o.engine)));
-  }
   FailoverResult result;
   result.build = CurrentBuildInfo();
   result.options = o;
   StoreOptions so;
   so.durable = true;
   so.cache_bytes = o.cache_mb << 20;
+  so.sqlite_schema = o.sqlite_schema;
   StatusOr<LoadReport> load = PrepareStore(o.engine, (fs::path(o.work_dir) / "base").string(),
                                            o.spec, so, o.reuse, /*progress=*/true);
   if (!load.ok()) return load.status();

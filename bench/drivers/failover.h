@@ -18,17 +18,19 @@
 //              streaming from it, and whether both then hold the same rows.
 // Synchronous replication must lose nothing; asynchronous may lose a tail.
 //
-// Only PostgreSQL has a replica today (engine/postgres/pg_replication.h):
-// real streaming replication between two local servers. The embedded
-// engines are refused (NotSupported) until they ship their logs.
+// PostgreSQL replicates itself (real streaming replication between two
+// local servers); RocksDB and SQLite run as two node processes, the
+// primary shipping its change log to the replica (bench/drivers/
+// failover_target.h).
 //
 // Thread safety: RunFailover runs on the calling thread (which must outlive
-// the servers it starts: engine/postgres/pg_server.h) and uses
-// options.threads client threads and one detector thread.
+// the servers and node processes it starts) and uses options.threads client
+// threads and one detector thread.
 #ifndef LISTBENCH_BENCH_DRIVERS_FAILOVER_H_
 #define LISTBENCH_BENCH_DRIVERS_FAILOVER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,7 @@
 #include "core/status.h"
 #include "engine/postgres/pg_replication.h"
 #include "engine/store_dir.h"
+#include "sim/net_scenario.h"
 #include "workloads/dataset.h"
 #include "workloads/workload_spec.h"
 
@@ -48,6 +51,7 @@ struct FailoverOptions {
   std::string work_dir;
   LoadReuse reuse{ExistingLoad::kReplaceOther};
   uint64_t cache_mb = 64;
+  SqliteSchema sqlite_schema = SqliteSchema::kTuned;  // the normalized design's index profile
   Engine engine = Engine::kPostgres;
   PgReplication replication = PgReplication::kSync;
   int threads = 4;
@@ -57,6 +61,16 @@ struct FailoverOptions {
   double after_s = 1;         // ... and this long after the first write on the new primary
   uint64_t trace_seed = 1;
   bool rejoin = true;  // bring the old primary back as a replica, and time it
+  std::string binary;  // the listbench executable: runs the embedded engines' nodes
+  // Embedded engines: network faults on the links and how the primary fails
+  // (a kill, or a partition that heals: sim/net_scenario.h); none: a kill.
+  std::optional<NetScenario> net;
+  // Embedded engines: fencing by leases (bench/drivers/failover_node.h),
+  // each detector probe granting the primary timeout_ms.
+  bool leases = true;
+  // Embedded engines: a client abandons a request after this long and
+  // retries it (0: waits for its answer however long).
+  double client_timeout_ms = 1000;
 };
 
 // An acknowledged write the new primary does not hold.
@@ -82,6 +96,16 @@ struct FailoverRun {
   bool rejoined = false;
   double rejoin_ms = 0;
   bool rejoined_identical = false;  // both servers hold the same rows afterwards
+  std::string rejoin_method;        // how the old primary came back
+  // Acknowledged writes the first primary ran after the replica's promotion:
+  // two primaries accepting writes. Fencing keeps this 0.
+  uint64_t split_brain_writes = 0;
+  double healed_at_ms = 0;  // a partition's heal (0: none)
+  // A stale client's write sent to the first primary at the end of the run
+  // (after the heal): whether it was served there (any contract outcome),
+  // and the answer ("ok", or the error: unreachable, fenced).
+  bool deposed_primary_accepted_write = false;
+  std::string deposed_primary_answer;
   // Answered and failed requests per 100 ms from the start of the workload,
   // and when the events happened on that clock.
   std::vector<uint64_t> ok_per_100ms, errors_per_100ms;

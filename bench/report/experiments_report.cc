@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "bench/report/failover_report.h"
 #include "bench/report/result_files.h"
 #include "bench/report/saturate_report.h"
 #include "bench/report/summary.h"
@@ -243,6 +244,7 @@ nlohmann::json ExperimentsJson(const ExperimentsResult& r) {
   if (r.migration && r.migration_config) {
     out["migration"] = ReportMigrationJson(*r.migration_config, *r.migration);
   }
+  for (const FailoverResult& f : r.failovers) out["failovers"].push_back(FailoverJson(f));
   return out;
 }
 

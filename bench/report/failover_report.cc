@@ -56,6 +56,11 @@ nlohmann::json RunJson(const FailoverRun& run) {
           {"rejoined", run.rejoined},
           {"rejoin_ms", run.rejoin_ms},
           {"rejoined_identical", run.rejoined_identical},
+          {"rejoin_method", run.rejoin_method},
+          {"split_brain_writes", run.split_brain_writes},
+          {"deposed_primary_accepted_write", run.deposed_primary_accepted_write},
+          {"deposed_primary_answer", run.deposed_primary_answer},
+          {"healed_at_ms", run.healed_at_ms},
           {"failure_at_ms", run.failure_at_ms},
           {"detected_at_ms", run.detected_at_ms},
           {"promoted_at_ms", run.promoted_at_ms},
@@ -188,6 +193,27 @@ void PrintFailoverTable(const FailoverResult& r) {
         SpreadText(SpreadOver(runs, [](const FailoverRun& x) { return x.rto_ms; }), WholeMs), lost,
         acked);
   }
+  uint64_t split = 0, served = 0;
+  for (const FailoverRun& run : r.runs) {
+    split += run.split_brain_writes;
+    served += run.deposed_primary_accepted_write ? 1 : 0;
+  }
+  if (!r.runs.empty()) {
+    fmt::print(
+        "a stale client's write to the old primary after the run: served in {} of {} runs "
+        "(first answer: {})\n",
+        served, r.runs.size(), r.runs.front().deposed_primary_answer);
+  }
+  if (o.net) {
+    fmt::print(
+        "network scenario {} ({}): {} acknowledged writes the deposed primary ran after "
+        "the promotion{}\n",
+        o.net->name, FailoverFailureName(o.net->failure), split,
+        o.leases ? " (fenced by leases)" : " (no fencing)");
+  }
+  if (!r.runs.empty() && r.runs.front().rejoined) {
+    fmt::print("rejoin: {}\n", r.runs.front().rejoin_method);
+  }
   PrintModelled(r);
 }
 
@@ -206,7 +232,28 @@ nlohmann::json FailoverJson(const FailoverResult& r) {
           {"before_s", o.before_s},
           {"after_s", o.after_s},
           {"cache_mb", o.cache_mb},
-          {"failure", "SIGKILL of every process of the primary"},
+          {"failure", o.net && o.net->failure == FailoverFailure::kPartition
+                          ? "the primary cut off from clients, detector and replica (a partition "
+                            "that heals)"
+                          : "SIGKILL of every process of the primary"},
+          {"network_scenario", o.net ? nlohmann::json{{"file", o.net->file},
+                                                      {"name", o.net->name},
+                                                      {"seed", o.net->seed},
+                                                      {"heal_after_ms", o.net->heal_after_ms},
+                                                      {"rules", o.net->rules.size()}}
+                                     : nlohmann::json()},
+          {"fencing",
+           o.engine == Engine::kPostgres
+               ? "the old primary is killed (a kill is the failure)"
+               : (o.leases ? "leases granted by the detector's probes" : "none (--no-leases)")},
+          {"client_timeout_ms", o.client_timeout_ms},
+          {"replica", o.engine == Engine::kPostgres
+                          ? "PostgreSQL streaming replication (pg_basebackup standby)"
+                      : o.engine == Engine::kRocksDb
+                          ? "a node process applying the primary's WAL write batches "
+                            "(GetUpdatesSince) over a Unix socket"
+                          : "a node process applying the primary's session changesets "
+                            "over a Unix socket"},
           {"load", {{"dir", r.load.dir}, {"reused", r.load.reused}, {"seconds", r.load.seconds}}},
           {"runs", runs},
           {"modelled_managed_failover", ModelledJson(r)}};

@@ -38,6 +38,11 @@ StatusOr<std::unique_ptr<PgConnection>> ConnectPg(const std::string& conninfo) {
   return c;
 }
 
+bool PgAnswers(const std::string& conninfo, int timeout_s) {
+  const std::string probe = fmt::format("{} connect_timeout={}", conninfo, timeout_s);
+  return PQping(probe.c_str()) == PQPING_OK;
+}
+
 Status FromPg(PgConnection* c, const PGresult* res, std::string_view context) {
   const char* state = res == nullptr ? nullptr : PQresultErrorField(res, PG_DIAG_SQLSTATE);
   c->last_sqlstate = state == nullptr ? "" : state;

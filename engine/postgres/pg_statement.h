@@ -49,6 +49,10 @@ struct PgConnection {
 // Connects with `conninfo`; IOError with the server's one-line message.
 StatusOr<std::unique_ptr<PgConnection>> ConnectPg(const std::string& conninfo);
 
+// Whether a server answers at `conninfo` within `timeout_s` seconds (a
+// failure detector's probe: PQping, which needs no login).
+bool PgAnswers(const std::string& conninfo, int timeout_s = 1);
+
 // The Status of a failed result (or a null one), naming `context`; sets
 // c->last_sqlstate.
 Status FromPg(PgConnection* c, const PGresult* res, std::string_view context);

@@ -1,0 +1,482 @@
+#include "bench/drivers/failover_target.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bench/drivers/failover_node.h"
+#include "bench/harness/child_process.h"
+#include "engine/postgres/pg_statement.h"
+#include "engine/postgres/pg_store.h"
+#include "migration/verifier.h"
+#include "sim/link_proxy.h"
+#include "sim/net_fault.h"
+#include "workloads/op.h"
+
+namespace listbench {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// The connection string or socket clients use: the primary's until the
+// failover points them at the promoted replica.
+class Endpoint {
+ public:
+  explicit Endpoint(std::string s) : s_(std::move(s)) {}
+  std::string Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return s_;
+  }
+  void Set(std::string s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    s_ = std::move(s);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string s_;
+};
+
+StoreOptions DurableOptions(uint64_t cache_mb, SqliteSchema schema) {
+  StoreOptions so;
+  so.durable = true;
+  so.cache_bytes = cache_mb << 20;
+  so.sqlite_schema = schema;
+  return so;
+}
+
+// ---- PostgreSQL: streaming replication --------------------------------------
+
+class PgTarget : public FailoverTarget {
+ public:
+  PgTarget(std::unique_ptr<PgReplicatedPair> pair, const WorkloadData* data)
+      : pair_(std::move(pair)),
+        data_(data),
+        endpoint_(pair_->primary().ConnInfo(kPgDatabaseName)),
+        first_(pair_->primary().ConnInfo(kPgDatabaseName)),
+        probe_(pair_->primary().ConnInfo("postgres")) {}
+
+  Status Open(uint64_t cache_mb, SqliteSchema schema) {
+    schema_ = schema;
+    StatusOr<std::unique_ptr<Store>> s =
+        OpenPgStoreAt([this] { return endpoint_.Get(); }, DurableOptions(cache_mb, schema),
+                      "the failover's primary");
+    if (!s.ok()) return s.status();
+    store_ = std::move(*s);
+    return Status::OK();
+  }
+  std::string Execute(int, uint64_t op, Status* status, Served*) override {
+    return ExecuteOp(*store_, data_->trace[op], status);
+  }
+  bool PrimaryAnswers() override { return PgAnswers(probe_); }
+  Status FailPrimary(Clock::time_point* at) override { return pair_->KillPrimary(at); }
+  void Heal() override {}
+  Status WriteToDeposedPrimary(uint64_t op) override {
+    // Its processes were killed: nothing answers at its address.
+    StatusOr<std::unique_ptr<Store>> s =
+        OpenPgStoreAt([this] { return first_; }, DurableOptions(1, schema_), "the deposed primary");
+    if (!s.ok()) return s.status();
+    Status st;
+    ExecuteOp(**s, data_->trace[op], &st);
+    return st;
+  }
+  Status Promote() override {
+    LB_RETURN_IF_ERROR(pair_->Promote());
+    endpoint_.Set(pair_->standby().ConnInfo(kPgDatabaseName));
+    return Status::OK();
+  }
+  StatusOr<bool> Present(uint64_t op, uint64_t version) override {
+    return listbench::Present(*store_, *data_, data_->trace[op], version);
+  }
+  Status RejoinOldPrimary() override { return pair_->RejoinOldPrimary(); }
+  StatusOr<bool> SameContent() override { return pair_->SameContent(kPgDatabaseName); }
+  std::string RejoinMethod() const override {
+    return "pg_rewind to the new primary's history, then streaming from it";
+  }
+
+ private:
+  std::unique_ptr<PgReplicatedPair> pair_;
+  const WorkloadData* data_;
+  Endpoint endpoint_;
+  const std::string first_;  // the first primary's
+  SqliteSchema schema_ = SqliteSchema::kTuned;
+  const std::string probe_;
+  std::unique_ptr<Store> store_;
+};
+
+StatusOr<std::unique_ptr<FailoverTarget>> StartPgTarget(const FailoverTargetOptions& o) {
+  if (o.net) {
+    return Status::NotSupported(
+        "failover --engine postgres --scenario: network faults need the proxies the embedded "
+        "engines' links pass; PostgreSQL's connections do not pass them");
+  }
+  PgServerOptions so;
+  so.shared_buffers_bytes = o.cache_mb << 20;
+  so.durable = true;
+  StatusOr<std::unique_ptr<PgReplicatedPair>> pair =
+      PgReplicatedPair::Start((fs::path(o.primary_dir) / kPgDataDirName).string(),
+                              (fs::path(o.replica_dir) / kPgDataDirName).string(),
+                              o.sync ? PgReplication::kSync : PgReplication::kAsync, so);
+  if (!pair.ok()) return pair.status();
+  auto t = std::make_unique<PgTarget>(std::move(*pair), o.data);
+  LB_RETURN_IF_ERROR(t->Open(o.cache_mb, o.sqlite_schema));
+  return std::unique_ptr<FailoverTarget>(std::move(t));
+}
+
+// ---- The embedded engines: log shipping between node processes -------------
+
+// A node process and what it said when it started.
+struct NodeProcess {
+  int pid = -1;
+  std::string socket;
+  std::string dir;
+  uint64_t ready_sequence = 0;
+};
+
+void Reap(NodeProcess* n) {
+  if (n->pid <= 0) return;
+  int status = 0;
+  while (::waitpid(n->pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  n->pid = -1;
+}
+
+void KillAndReap(NodeProcess* n) {
+  if (n->pid > 0) ::kill(n->pid, SIGKILL);
+  Reap(n);
+}
+
+class NodeTarget : public FailoverTarget {
+ public:
+  explicit NodeTarget(const FailoverTargetOptions& o)
+      : o_(o), links_(static_cast<size_t>(o.clients)), link_endpoint_(links_.size()) {}
+  ~NodeTarget() override {
+    StopProxies();
+    KillAndReap(&primary_);
+    KillAndReap(&replica_);
+    std::error_code ec;
+    if (!socket_dir_.empty()) fs::remove_all(socket_dir_, ec);
+  }
+
+  Status Start();
+  std::string Execute(int client, uint64_t op, Status* status, Served* served) override;
+  bool PrimaryAnswers() override;
+  Status FailPrimary(Clock::time_point* at) override;
+  void Heal() override;
+  Status WriteToDeposedPrimary(uint64_t op) override;
+  Status Promote() override;
+  StatusOr<bool> Present(uint64_t op, uint64_t version) override;
+  Status RejoinOldPrimary() override;
+  StatusOr<bool> SameContent() override;
+  std::string RejoinMethod() const override {
+    return "rebuilt from a copy of the new primary (its unreplicated tail discarded), then "
+           "following its log";
+  }
+
+ private:
+  StatusOr<NodeProcess> Spawn(const std::string& dir, const std::string& name, bool primary,
+                              bool sync, const std::string& upstream, uint64_t start_after,
+                              bool leases);
+  Status AwaitReplica(const NodeProcess& primary, const NodeProcess& replica);
+  Status StopNode(NodeProcess* n);
+  uint64_t LeaseMs() const { return static_cast<uint64_t>(o_.lease_ms); }
+  // A proxy for `link` in front of `target` (with a network scenario), or
+  // the target itself: the path to connect to.
+  StatusOr<std::string> Route(const std::string& name, const std::string& link,
+                              const std::string& target);
+  void StopProxies();
+  void CutFirstPrimary(bool cut);
+
+  const FailoverTargetOptions o_;
+  std::string socket_dir_;
+  NodeProcess primary_, replica_;
+  std::unique_ptr<Endpoint> endpoint_;
+  std::vector<std::unique_ptr<NodeLink>> links_;  // a client's, each used by its thread
+  std::vector<std::string> link_endpoint_;        // the socket each link reaches
+  std::unique_ptr<NodeLink> detector_;            // the detector thread's
+  std::unique_ptr<NetFaultPlan> plan_;            // with a network scenario
+  std::map<std::string, std::unique_ptr<LinkProxy>> proxies_;  // by route name
+  std::string first_client_path_, first_detector_path_, replica_client_path_;
+  bool partitioned_ = false;
+};
+
+StatusOr<std::string> NodeTarget::Route(const std::string& name, const std::string& link,
+                                        const std::string& target) {
+  if (plan_ == nullptr) return target;
+  const std::string path = socket_dir_ + "/" + name;
+  StatusOr<std::unique_ptr<LinkProxy>> p = LinkProxy::Start(path, target, link, plan_.get());
+  if (!p.ok()) return p.status();
+  proxies_[name] = std::move(*p);
+  return path;
+}
+
+void NodeTarget::StopProxies() {
+  for (auto& [name, p] : proxies_) p->Stop();
+  proxies_.clear();
+}
+
+// The links that reach the first primary: its clients', its detector's and
+// its replica's.
+void NodeTarget::CutFirstPrimary(bool cut) {
+  for (const char* name : {"a.client", "a.detector", "b.upstream"}) {
+    auto it = proxies_.find(name);
+    if (it != proxies_.end()) it->second->SetPartitioned(cut);
+  }
+}
+
+StatusOr<NodeProcess> NodeTarget::Spawn(const std::string& dir, const std::string& name,
+                                        bool primary, bool sync, const std::string& upstream,
+                                        uint64_t start_after, bool leases) {
+  FailoverNodeConfig c;
+  c.engine = o_.engine;
+  c.dir = dir;
+  c.socket = socket_dir_ + "/" + name;
+  c.primary = primary;
+  c.sync = sync;
+  c.upstream = upstream;
+  c.start_after = start_after;
+  c.spec = o_.spec;
+  c.workload_file = o_.workload_file;
+  c.ops = o_.data->trace.size();
+  c.trace_seed = o_.trace_seed;
+  c.cache_mb = o_.cache_mb;
+  c.sqlite_schema = o_.sqlite_schema;
+  c.leases = leases;
+  std::vector<std::string> args = FailoverNodeArgs(c);
+  args.insert(args.begin(), o_.binary);
+  const std::string err = (fs::path(o_.log_dir) / (name + ".stderr")).string();
+  StatusOr<PipedChild> child = SpawnPiped(o_.binary, args, err);
+  if (!child.ok()) return child.status();
+  NodeProcess n;
+  n.pid = child->pid;
+  n.socket = c.socket;
+  n.dir = dir;
+  char line[128] = {0};
+  const bool got = std::fgets(line, sizeof(line), child->out) != nullptr;
+  std::fclose(child->out);
+  unsigned long long seq = 0;
+  if (!got || std::sscanf(line, "READY %llu", &seq) != 1) {
+    Reap(&n);
+    std::string text;
+    if (FILE* f = std::fopen(err.c_str(), "r")) {
+      char buf[512] = {0};
+      if (std::fgets(buf, sizeof(buf), f) != nullptr) text = buf;
+      std::fclose(f);
+    }
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return Status::IOError(fmt::format("failover: the {} node on {} did not start: {}", name, dir,
+                                       text.empty() ? "no message" : text));
+  }
+  n.ready_sequence = seq;
+  return n;
+}
+
+// Waits until `replica` streams from `primary` and has applied all it logged.
+Status NodeTarget::AwaitReplica(const NodeProcess& primary, const NodeProcess& replica) {
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(60);
+  while (Clock::now() < deadline) {
+    StatusOr<std::unique_ptr<NodeLink>> p = NodeLink::Connect(primary.socket);
+    StatusOr<std::unique_ptr<NodeLink>> r = NodeLink::Connect(replica.socket);
+    if (p.ok() && r.ok()) {
+      StatusOr<NodePing> pp = (*p)->Ping();
+      StatusOr<NodePing> rp = (*r)->Ping();
+      if (pp.ok() && rp.ok() && rp->connected && rp->sequence >= pp->sequence) {
+        return Status::OK();
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return Status::IOError(
+      fmt::format("failover: the replica on {} did not catch up within 60 s", replica.dir));
+}
+
+Status NodeTarget::Start() {
+  StatusOr<std::string> d = MakeSocketDir("lbfo-");
+  if (!d.ok()) return d.status();
+  socket_dir_ = *d;
+  if (o_.net) plan_ = std::make_unique<NetFaultPlan>(o_.net->seed, o_.net->rules);
+  const bool leases = o_.lease_ms > 0;
+  StatusOr<NodeProcess> p = Spawn(o_.primary_dir, "a", true, o_.sync, "", 0, leases);
+  if (!p.ok()) return p.status();
+  primary_ = *p;
+  StatusOr<std::string> client = Route("a.client", "client", primary_.socket);
+  StatusOr<std::string> detector = Route("a.detector", "detector", primary_.socket);
+  StatusOr<std::string> upstream = Route("b.upstream", "replication", primary_.socket);
+  for (const auto* r : {&client, &detector, &upstream}) {
+    if (!r->ok()) return r->status();
+  }
+  first_client_path_ = *client;
+  first_detector_path_ = *detector;
+  StatusOr<NodeProcess> r =
+      Spawn(o_.replica_dir, "b", false, o_.sync, *upstream, primary_.ready_sequence, leases);
+  if (!r.ok()) return r.status();
+  replica_ = *r;
+  StatusOr<std::string> rclient = Route("b.client", "client", replica_.socket);
+  if (!rclient.ok()) return rclient.status();
+  replica_client_path_ = *rclient;
+  LB_RETURN_IF_ERROR(AwaitReplica(primary_, replica_));
+  endpoint_ = std::make_unique<Endpoint>(first_client_path_);
+  if (plan_ != nullptr) plan_->Start();
+  // The primary's first lease, before any client asks it anything.
+  return PrimaryAnswers() ? Status::OK()
+                          : Status::IOError("failover: the primary does not answer its detector");
+}
+
+std::string NodeTarget::Execute(int client, uint64_t op, Status* status, Served* served) {
+  const size_t c = static_cast<size_t>(client);
+  const std::string want = endpoint_->Get();
+  if (links_[c] == nullptr || link_endpoint_[c] != want) {
+    StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(want);
+    if (l.ok() && o_.client_timeout_ms > 0) {
+      Status t =
+          (*l)->SetTimeout(std::chrono::milliseconds(static_cast<int64_t>(o_.client_timeout_ms)));
+      if (!t.ok()) l = t;
+    }
+    if (!l.ok()) {
+      *status = l.status();
+      links_[c].reset();
+      return "";
+    }
+    links_[c] = std::move(*l);
+    link_endpoint_[c] = want;
+  }
+  served->by_first_primary = link_endpoint_[c] == first_client_path_;
+  std::string out = links_[c]->Execute(op, status, &served->executed_ns);
+  if (status->IsStorageError()) links_[c].reset();  // a broken link is not reused
+  return out;
+}
+
+bool NodeTarget::PrimaryAnswers() {
+  if (detector_ == nullptr) {
+    StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(first_detector_path_);
+    if (!l.ok()) return false;
+    detector_ = std::move(*l);
+    // A probe unanswered for half the detector's timeout (at most a second)
+    // is unanswered: the detector then probes again.
+    const double wait_ms = std::clamp(o_.detector_timeout_ms / 2, 1.0, 1000.0);
+    if (!detector_->SetTimeout(std::chrono::milliseconds(static_cast<int64_t>(wait_ms))).ok()) {
+      return false;
+    }
+  }
+  StatusOr<NodePing> p = detector_->Ping(LeaseMs());
+  if (!p.ok()) detector_.reset();
+  return p.ok() && p->primary;
+}
+
+Status NodeTarget::FailPrimary(Clock::time_point* at) {
+  *at = Clock::now();
+  if (o_.net && o_.net->failure == FailoverFailure::kPartition) {
+    CutFirstPrimary(true);
+    partitioned_ = true;
+    return Status::OK();
+  }
+  if (::kill(primary_.pid, SIGKILL) != 0) {
+    return Status::IOError(fmt::format("failover: kill {}: {}", primary_.pid, errno));
+  }
+  Reap(&primary_);
+  return Status::OK();
+}
+
+void NodeTarget::Heal() {
+  if (!partitioned_) return;
+  CutFirstPrimary(false);
+  partitioned_ = false;
+}
+
+Status NodeTarget::WriteToDeposedPrimary(uint64_t op) {
+  StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(first_client_path_);
+  if (!l.ok()) return l.status();
+  LB_RETURN_IF_ERROR((*l)->SetTimeout(std::chrono::seconds(5)));
+  Status st;
+  int64_t at = 0;
+  (*l)->Execute(op, &st, &at);
+  return st;
+}
+
+Status NodeTarget::Promote() {
+  StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(replica_.socket);
+  if (!l.ok()) return l.status();
+  StatusOr<uint64_t> seq = (*l)->Promote();
+  if (!seq.ok()) return seq.status();
+  endpoint_->Set(replica_client_path_);
+  return Status::OK();
+}
+
+StatusOr<bool> NodeTarget::Present(uint64_t op, uint64_t version) {
+  StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(replica_.socket);
+  if (!l.ok()) return l.status();
+  return (*l)->Present(op, version);
+}
+
+// Asks a node to close its store and exit, and reaps it.
+Status NodeTarget::StopNode(NodeProcess* n) {
+  StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(n->socket);
+  if (!l.ok()) return l.status();
+  Status s = (*l)->Exit();
+  Reap(n);
+  return s;
+}
+
+Status NodeTarget::RejoinOldPrimary() {
+  // The promoted replica is the primary now; the old primary's directory
+  // (dead, possibly ahead by an unreplicated tail) is rebuilt from it.
+  for (std::unique_ptr<NodeLink>& l : links_) l.reset();
+  detector_.reset();
+  StopProxies();
+  KillAndReap(&primary_);  // deposed, if it was only cut off
+  LB_RETURN_IF_ERROR(StopNode(&replica_));
+  std::error_code ec;
+  fs::remove_all(primary_.dir, ec);
+  if (ec) return Status::IOError(fmt::format("{}: cannot remove: {}", primary_.dir, ec.message()));
+  LB_RETURN_IF_ERROR(CloneStore(o_.engine, replica_.dir, primary_.dir));
+  // No detector watches the pair after the run: no leases.
+  StatusOr<NodeProcess> np = Spawn(replica_.dir, "b", true, o_.sync, "", 0, false);
+  if (!np.ok()) return np.status();
+  StatusOr<NodeProcess> nr =
+      Spawn(primary_.dir, "a", false, o_.sync, np->socket, np->ready_sequence, false);
+  if (!nr.ok()) {
+    NodeProcess tmp = *np;
+    KillAndReap(&tmp);
+    return nr.status();
+  }
+  primary_ = *np;
+  replica_ = *nr;
+  endpoint_->Set(primary_.socket);
+  replica_client_path_ = primary_.socket;
+  return AwaitReplica(primary_, replica_);
+}
+
+StatusOr<bool> NodeTarget::SameContent() {
+  LB_RETURN_IF_ERROR(StopNode(&replica_));
+  LB_RETURN_IF_ERROR(StopNode(&primary_));
+  StoreOptions so = DurableOptions(o_.cache_mb, o_.sqlite_schema);
+  so.create_if_missing = false;
+  StatusOr<std::unique_ptr<Store>> a = OpenStore(o_.engine, primary_.dir, so);
+  if (!a.ok()) return a.status();
+  StatusOr<std::unique_ptr<Store>> b = OpenStore(o_.engine, replica_.dir, so);
+  if (!b.ok()) return b.status();
+  Verifier v(a->get(), b->get());
+  VerifierCheckpoint cp;
+  LB_RETURN_IF_ERROR(v.Run(&cp));
+  return cp.complete() && cp.report.differences() == 0;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<FailoverTarget>> StartFailoverTarget(const FailoverTargetOptions& o) {
+  if (o.engine == Engine::kPostgres) return StartPgTarget(o);
+  auto t = std::make_unique<NodeTarget>(o);
+  LB_RETURN_IF_ERROR(t->Start());
+  return std::unique_ptr<FailoverTarget>(std::move(t));
+}
+
+}  // namespace listbench
