@@ -89,6 +89,39 @@ Status ReadTimings(const cxxopts::ParseResult& r, FailoverOptions* o) {
   return Status::OK();
 }
 
+// The dataset, workload, cache, fencing and network-fault flags.
+Status ReadDataAndFaults(const cxxopts::ParseResult& r, FailoverOptions* o) {
+  StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
+  if (!spec.ok()) return spec.status();
+  o->spec = *spec;
+  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
+  if (!schema.ok()) return schema.status();
+  o->sqlite_schema = *schema;
+  StatusOr<WorkloadSpec> w = ParseWorkloadFile(r["workload"].as<std::string>());
+  if (!w.ok()) return w.status();
+  o->workload = *w;
+  o->cache_mb = r["cache-mb"].as<uint64_t>();
+  if (o->cache_mb == 0) return Status::InvalidArgument("--cache-mb 0: must be at least 1");
+  o->trace_seed = r["trace-seed"].as<uint64_t>();
+  o->rejoin = r.count("no-rejoin") == 0;
+  o->leases = r.count("no-leases") == 0;
+  o->client_timeout_ms = r["client-timeout-ms"].as<double>();
+  if (!(o->client_timeout_ms >= 0) || o->client_timeout_ms > 3600000) {
+    return Status::InvalidArgument("--client-timeout-ms: must be in [0, 3600000]");
+  }
+  if (r.count("scenario")) {
+    StatusOr<NetScenario> net = ParseNetScenarioFile(r["scenario"].as<std::string>());
+    if (!net.ok()) return net.status();
+    if (o->engine == Engine::kPostgres) {
+      return Status::NotSupported(
+          "--scenario with --engine postgres: network faults need the proxies the embedded "
+          "engines' links pass; PostgreSQL's connections do not");
+    }
+    o->net = *net;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 int FailoverCommand(int argc, char** argv) {
@@ -118,37 +151,8 @@ int FailoverCommand(int argc, char** argv) {
     return ReportError("failover",
                        Status::InvalidArgument(fmt::format("--runs {}: must be 1..1000", runs)));
   }
-  StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
-  if (!spec.ok()) return ReportError("failover", spec.status());
-  o.spec = *spec;
-  StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
-  if (!schema.ok()) return ReportError("failover", schema.status());
-  o.sqlite_schema = *schema;
-  StatusOr<WorkloadSpec> w = ParseWorkloadFile(r["workload"].as<std::string>());
-  if (!w.ok()) return ReportError("failover", w.status());
-  o.workload = *w;
-  o.cache_mb = r["cache-mb"].as<uint64_t>();
-  if (o.cache_mb == 0)
-    return ReportError("failover", Status::InvalidArgument("--cache-mb 0: must be at least 1"));
-  o.trace_seed = r["trace-seed"].as<uint64_t>();
-  o.rejoin = r.count("no-rejoin") == 0;
-  o.leases = r.count("no-leases") == 0;
-  o.client_timeout_ms = r["client-timeout-ms"].as<double>();
-  if (!(o.client_timeout_ms >= 0) || o.client_timeout_ms > 3600000) {
-    return ReportError("failover",
-                       Status::InvalidArgument("--client-timeout-ms: must be in [0, 3600000]"));
-  }
-  if (r.count("scenario")) {
-    StatusOr<NetScenario> net = ParseNetScenarioFile(r["scenario"].as<std::string>());
-    if (!net.ok()) return ReportError("failover", net.status());
-    if (o.engine == Engine::kPostgres) {
-      return ReportError("failover",
-                         Status::NotSupported(
-                             "--scenario with --engine postgres: network faults need the proxies "
-                             "the embedded engines' links pass; PostgreSQL's connections do not"));
-    }
-    o.net = *net;
-  }
+  s = ReadDataAndFaults(r, &o);
+  if (!s.ok()) return ReportError("failover", s);
   o.work_dir = r["work-dir"].as<std::string>();
   std::error_code ec;
   o.binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
