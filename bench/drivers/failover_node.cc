@@ -276,7 +276,7 @@ void Node::Ship(FramedSocket& s, uint64_t after) {
     gone = true;
   });
   while (!gone) {
-    StatusOr<std::vector<ChangeRecord>> recs = Status::OK();
+    StatusOr<std::vector<ChangeRecord>> recs = std::vector<ChangeRecord>{};
     {
       std::shared_lock<std::shared_mutex> lock(store_mu_);
       if (!primary_ || !logged_) break;

@@ -140,14 +140,29 @@ struct NodeProcess {
   std::string socket;
   std::string dir;
   uint64_t ready_sequence = 0;
+  std::string stderr_path;
 };
 
-void Reap(NodeProcess* n) {
-  if (n->pid <= 0) return;
+// Waits for the node to end; its wait status (0 when it was not running).
+int Reap(NodeProcess* n) {
+  if (n->pid <= 0) return 0;
   int status = 0;
   while (::waitpid(n->pid, &status, 0) < 0 && errno == EINTR) {
   }
   n->pid = -1;
+  return status;
+}
+
+// The first line a node wrote to its stderr file, if any.
+std::string FirstLineOf(const std::string& path) {
+  std::string text;
+  if (FILE* f = std::fopen(path.c_str(), "r")) {
+    char buf[512] = {0};
+    if (std::fgets(buf, sizeof(buf), f) != nullptr) text = buf;
+    std::fclose(f);
+  }
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
 }
 
 void KillAndReap(NodeProcess* n) {
@@ -266,17 +281,12 @@ StatusOr<NodeProcess> NodeTarget::Spawn(const std::string& dir, const std::strin
   unsigned long long seq = 0;
   if (!got || std::sscanf(line, "READY %llu", &seq) != 1) {
     Reap(&n);
-    std::string text;
-    if (FILE* f = std::fopen(err.c_str(), "r")) {
-      char buf[512] = {0};
-      if (std::fgets(buf, sizeof(buf), f) != nullptr) text = buf;
-      std::fclose(f);
-    }
-    while (!text.empty() && text.back() == '\n') text.pop_back();
+    const std::string text = FirstLineOf(err);
     return Status::IOError(fmt::format("failover: the {} node on {} did not start: {}", name, dir,
                                        text.empty() ? "no message" : text));
   }
   n.ready_sequence = seq;
+  n.stderr_path = err;
   return n;
 }
 
@@ -422,7 +432,12 @@ Status NodeTarget::StopNode(NodeProcess* n) {
   StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(n->socket);
   if (!l.ok()) return l.status();
   Status s = (*l)->Exit();
-  Reap(n);
+  const std::string dir = n->dir, err = n->stderr_path;
+  const int status = Reap(n);
+  if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    return Status::IOError(fmt::format("failover: the node on {} ended badly (wait status {}): {}",
+                                       dir, status, FirstLineOf(err)));
+  }
   return s;
 }
 
