@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/io_fault.h"
@@ -57,6 +58,11 @@ struct StoreOptions {
   // consults it on every file call and reports what reached the disk. Not
   // owned; must outlive the store. nullptr = no faults (the normal case).
   IoFaultInjector* faults = nullptr;
+  // PostgreSQL only: a server listbench did not start (a libpq URI or
+  // key=value parameters) to hold a new store, as a database of its own
+  // (engine/postgres/pg_external.h). Empty: a cluster of the store's own,
+  // started and stopped by listbench. A store that exists says where it is.
+  std::string pg_url;
 };
 
 }  // namespace listbench

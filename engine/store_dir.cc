@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/postgres/pg_external.h"
 #include "engine/postgres/pg_store.h"
 #include "engine/rocks/rocks_store.h"
 #include "engine/sqlite/sqlite_store.h"
@@ -338,9 +339,22 @@ Status CloneStore(Engine engine, const std::string& src, const std::string& dst)
   return Status::InvalidArgument("unknown engine");
 }
 
+// A store on an external server: its relations as the server reports them
+// (the file node in place of a modification time).
+StatusOr<StoreFingerprint> PgExternalFingerprint(const std::string& dir) {
+  auto rels = PgExternalRelations(dir);
+  if (!rels.ok()) return rels.status();
+  StoreFingerprint f;
+  for (const auto& [name, size_node] : *rels) {
+    f.push_back({name, size_node.first, static_cast<int64_t>(size_node.second)});
+  }
+  return f;
+}
+
 StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir) {
-  StatusOr<StoreFingerprint> f =
-      engine == Engine::kPostgres ? PgRelationFiles(dir) : TopLevelDataFiles(engine, dir);
+  StatusOr<StoreFingerprint> f = engine != Engine::kPostgres ? TopLevelDataFiles(engine, dir)
+                                 : IsExternalPgStore(dir)    ? PgExternalFingerprint(dir)
+                                                             : PgRelationFiles(dir);
   if (!f.ok()) return f.status();
   std::sort(f->begin(), f->end(),
             [](const DataFileStamp& a, const DataFileStamp& b) { return a.name < b.name; });
@@ -357,6 +371,17 @@ Status VerifyStoreFiles(Engine engine, const std::string& dir) {
       return VerifyPgStoreFiles(dir);
   }
   return Status::InvalidArgument("unknown engine");
+}
+
+Status ReleaseStoreDir(const std::string& dir) { return ReleasePgExternal(dir); }
+
+bool StoreOnRequestedServer(Engine engine, const std::string& dir, const StoreOptions& options) {
+  if (engine != Engine::kPostgres) return true;
+  if (!IsExternalPgStore(dir)) return options.pg_url.empty();
+  if (options.pg_url.empty()) return false;
+  StatusOr<PgExternal> e = ReadPgExternal(dir);
+  StatusOr<std::string> want = NormalizePgUrl(options.pg_url);
+  return e.ok() && want.ok() && e->server == *want;
 }
 
 }  // namespace listbench

@@ -128,7 +128,9 @@ Status CloneStore(Engine engine, const std::string& src, const std::string& dst)
 // touches them). PostgreSQL: the regular files under pgdata/base/, the
 // relation files, recursively, named relative to `dir`
 // ("pgdata/base/16384/2619"), but the relation cache's pg_internal.init
-// (rewritten by every server start) and temporary files (pgsql_tmp*).
+// (rewritten by every server start) and temporary files (pgsql_tmp*); a
+// store on a server listbench did not start (engine/postgres/pg_external.h):
+// each relation's name, size and file node, as the server reports them.
 // IOError if the directory
 // cannot be listed or a file cannot be stat'ed.
 StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::string& dir);
@@ -138,6 +140,17 @@ StatusOr<StoreFingerprint> FingerprintStoreFiles(Engine engine, const std::strin
 // PRAGMA integrity_check, PostgreSQL's VerifyPgStoreFiles. OK, or Corruption/IOError naming the
 // directory and what failed. REQUIRES: no Store is open on `dir`.
 Status VerifyStoreFiles(Engine engine, const std::string& dir);
+
+// What must happen before the store directory `dir` is deleted: a
+// PostgreSQL store on a server listbench did not start drops its database
+// there; nothing for the others (their data is in the directory).
+Status ReleaseStoreDir(const std::string& dir);
+
+// Whether the existing store in `dir` is where `options` would put a new
+// one: a PostgreSQL store on the --pg-url server (StoreOptions::pg_url),
+// or in a cluster of its own when there is none. Always true for the
+// embedded engines.
+bool StoreOnRequestedServer(Engine engine, const std::string& dir, const StoreOptions& options);
 
 }  // namespace listbench
 

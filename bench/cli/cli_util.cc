@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "engine/postgres/pg_external.h"
+
 namespace listbench {
 
 void AddDatasetFlags(cxxopts::Options& options) {
@@ -15,7 +17,12 @@ void AddDatasetFlags(cxxopts::Options& options) {
       "sqlite-schema",
       "the normalized design's indexes: tuned (covering indexes for R2-R5) or legacy (one narrow "
       "index per lookup)",
-      cxxopts::value<std::string>()->default_value("tuned"));
+      cxxopts::value<std::string>()->default_value("tuned"))(
+      "pg-url",
+      "postgres: a server listbench did not start (postgresql://user@host:port, or key=value "
+      "parameters) to hold the store as a database of its own; default: a cluster listbench "
+      "starts",
+      cxxopts::value<std::string>()->default_value(""));
 }
 
 StatusOr<DatasetSpec> DatasetSpecFromFlags(const cxxopts::ParseResult& r) {
@@ -40,6 +47,11 @@ StatusOr<StoreOptions> StoreOptionsFromFlags(const cxxopts::ParseResult& r) {
   StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
   if (!schema.ok()) return schema.status();
   o.sqlite_schema = *schema;
+  o.pg_url = r["pg-url"].as<std::string>();
+  if (!o.pg_url.empty()) {
+    StatusOr<std::string> url = NormalizePgUrl(o.pg_url);
+    if (!url.ok()) return url.status();
+  }
   return o;
 }
 

@@ -91,6 +91,10 @@ Status ReadTimings(const cxxopts::ParseResult& r, FailoverOptions* o) {
 
 // The dataset, workload, cache, fencing and network-fault flags.
 Status ReadDataAndFaults(const cxxopts::ParseResult& r, FailoverOptions* o) {
+  if (!r["pg-url"].as<std::string>().empty()) {
+    return Status::InvalidArgument(
+        "--pg-url: failover starts its own primary and replica; it takes no server");
+  }
   StatusOr<DatasetSpec> spec = DatasetSpecFromFlags(r);
   if (!spec.ok()) return spec.status();
   o->spec = *spec;

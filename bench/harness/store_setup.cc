@@ -224,7 +224,10 @@ StatusOr<bool> ReuseOrClear(Engine engine, const std::string& dir, const Dataset
                                    " store, not " + std::string(EngineName(engine)));
   }
   const std::string name(EngineName(engine));
-  if (Matches(*m, spec, options)) {
+  // A PostgreSQL store on another server than the one asked for holds
+  // another load, whatever its manifest says.
+  const bool here = StoreOnRequestedServer(engine, dir, options);
+  if (here && Matches(*m, spec, options)) {
     Status s = CheckBeforeReuse(engine, dir, *m, reuse.verify, progress, &report->verified);
     if (s.ok()) {
       report->engine = engine;
@@ -243,7 +246,7 @@ StatusOr<bool> ReuseOrClear(Engine engine, const std::string& dir, const Dataset
       return Status::Corruption(s.message() + "; rerun with --replace to load it again");
     }
     if (progress) std::fprintf(stderr, "%s; loading it again\n", s.message().c_str());
-  } else if (!m->complete && SameDataset(*m, spec, options)) {
+  } else if (here && !m->complete && SameDataset(*m, spec, options)) {
     if (progress) {
       std::fprintf(stderr, "%s: holds an unfinished load of the same dataset; loading it again\n",
                    dir.c_str());
@@ -297,6 +300,7 @@ Status RemoveStoreDir(const std::string& dir) {
   if (!IsEmptyDir(dir) && !fs::exists(fs::path(dir) / kManifestFileName, ec)) {
     return Status::InvalidArgument(dir + ": is not a listbench store; refusing to delete it");
   }
+  LB_RETURN_IF_ERROR(ReleaseStoreDir(dir));
   fs::remove_all(dir, ec);
   if (ec) return Status::IOError(dir + ": cannot delete: " + ec.message());
   return Status::OK();

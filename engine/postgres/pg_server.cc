@@ -24,6 +24,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/postgres/pg_statement.h"
 #include "util/posix_file.h"
 
 extern char** environ;
@@ -280,17 +281,6 @@ void AwaitOrphans(const std::vector<Proc>& procs) {
   while (any_alive() && Clock::now() < deadline + kOrphanTimeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-}
-
-// A libpq conninfo value, quoted when it must be.
-std::string ConnValue(const std::string& v) {
-  if (!v.empty() && v.find_first_of(" '\\\t\n") == std::string::npos) return v;
-  std::string out = "'";
-  for (char c : v) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 // A free TCP port of 127.0.0.1, as the kernel picks one for a bind to port 0.
@@ -618,13 +608,13 @@ Status PgServer::Kill(Clock::time_point* killed_at) {
 }
 
 std::string PgServer::ConnInfo(const std::string& dbname) const {
-  return "host=" + ConnValue(socket_dir_) + " port=" + std::to_string(port_) + " user=" + kDbUser +
-         " dbname=" + ConnValue(dbname);
+  return "host=" + PgConnValue(socket_dir_) + " port=" + std::to_string(port_) +
+         " user=" + kDbUser + " dbname=" + PgConnValue(dbname);
 }
 
 std::string PgServer::TcpConnInfo(const std::string& dbname) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " user=" + kDbUser +
-         " dbname=" + ConnValue(dbname);
+         " dbname=" + PgConnValue(dbname);
 }
 
 namespace {

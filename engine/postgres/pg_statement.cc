@@ -38,6 +38,16 @@ StatusOr<std::unique_ptr<PgConnection>> ConnectPg(const std::string& conninfo) {
   return c;
 }
 
+std::string PgConnValue(const std::string& v) {
+  if (!v.empty() && v.find_first_of(" '\\\t\n") == std::string::npos) return v;
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
 bool PgAnswers(const std::string& conninfo, int timeout_s) {
   const std::string probe = fmt::format("{} connect_timeout={}", conninfo, timeout_s);
   return PQping(probe.c_str()) == PQPING_OK;

@@ -49,6 +49,9 @@ struct PgConnection {
 // Connects with `conninfo`; IOError with the server's one-line message.
 StatusOr<std::unique_ptr<PgConnection>> ConnectPg(const std::string& conninfo);
 
+// A libpq connection-parameter value, quoted when it must be.
+std::string PgConnValue(const std::string& v);
+
 // Whether a server answers at `conninfo` within `timeout_s` seconds (a
 // failure detector's probe: PQping, which needs no login).
 bool PgAnswers(const std::string& conninfo, int timeout_s = 1);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "engine/postgres/pg_external.h"
 #include "engine/postgres/pg_schema.h"
 #include "engine/postgres/pg_store_impl.h"
 #include "engine/postgres/pg_template.h"
@@ -69,6 +70,7 @@ Status PgStore::Open(bool create) {
   StatusOr<std::unique_ptr<PgConnection>> setup = ConnectPg(endpoint_());
   if (!setup.ok()) return setup.status();
   PgConnection* pg = setup->get();
+  if (!session_sql_.empty()) LB_RETURN_IF_ERROR(ExecPg(pg, session_sql_));
   if (create) {
     LB_RETURN_IF_ERROR(CreatePgTables(pg, options_.sqlite_schema));
     LB_RETURN_IF_ERROR(CreatePgIndexes(pg, options_.sqlite_schema));
@@ -100,6 +102,7 @@ StatusOr<std::unique_ptr<PgStore::Connection>> PgStore::NewConnection() {
   StatusOr<std::unique_ptr<PgConnection>> pg = ConnectPg(endpoint_());
   if (!pg.ok()) return pg.status();
   c->pg = std::move(*pg);
+  if (!session_sql_.empty()) LB_RETURN_IF_ERROR(ExecPg(c->pg.get(), session_sql_));
   c->stmts = std::make_unique<Statements>();
   Statements& s = *c->stmts;
   PgConnection* const conn = c->pg.get();
@@ -280,7 +283,18 @@ Status PgStore::CheckInvariantsOn(PgConnection* pg, std::vector<std::string>* vi
   return Status::OK();
 }
 
-StatusOr<uint64_t> PgStore::DiskBytes() { return TreeBytes(PgDataPath(dir_)); }
+StatusOr<uint64_t> PgStore::DiskBytes() {
+  if (server_ != nullptr || !IsExternalPgStore(dir_)) return TreeBytes(PgDataPath(dir_));
+  // A database on a server listbench did not start: the server's count.
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  if (stats_conn_ == nullptr) return Status::IOError(dir_ + ": not open");
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(
+      PQexec(stats_conn_->conn, "SELECT pg_database_size(current_database())"), PQclear);
+  if (r == nullptr || PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
+    return FromPg(stats_conn_.get(), r.get(), dir_ + ": database size");
+  }
+  return std::strtoull(PQgetvalue(r.get(), 0, 0), nullptr, 10);
+}
 
 BackgroundWork PgStore::background_work() const {
   BackgroundWork w;
@@ -303,6 +317,35 @@ BackgroundWork PgStore::background_work() const {
 
 // ---- Opening, cloning, checking ---------------------------------------------------
 
+// A store that is a database on a server listbench did not start.
+StatusOr<std::unique_ptr<Store>> OpenExternalPgStore(const std::string& dir,
+                                                     const StoreOptions& options) {
+  const bool exists = IsExternalPgStore(dir);
+  if (!exists && !options.create_if_missing) {
+    return Status::NotFound(dir + ": no listbench PostgreSQL store");
+  }
+  if (!exists && fs::exists(PgDataPath(dir))) {
+    return Status::InvalidArgument(dir + ": holds a PostgreSQL cluster of its own, not a store " +
+                                   "on the --pg-url server");
+  }
+  StatusOr<PgExternal> e = exists ? ReadPgExternal(dir) : CreatePgExternal(dir, options.pg_url);
+  if (!e.ok()) return e.status();
+  if (exists && !options.pg_url.empty()) {
+    StatusOr<std::string> want = NormalizePgUrl(options.pg_url);
+    if (!want.ok()) return want.status();
+    if (*want != e->server) {
+      return Status::InvalidArgument(dir + ": a store on another server than --pg-url's");
+    }
+  }
+  const std::string conninfo = e->ConnInfo();
+  auto store = std::make_unique<PgStore>(
+      nullptr, [conninfo] { return conninfo; }, dir, options);
+  store->SetSessionSql(options.durable ? "SET synchronous_commit = on"
+                                       : "SET synchronous_commit = off");
+  LB_RETURN_IF_ERROR(store->Open(/*create=*/!exists));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
 StatusOr<std::unique_ptr<Store>> OpenPgStore(const std::string& dir, const StoreOptions& options) {
   if (options.faults != nullptr) {
     return Status::InvalidArgument(
@@ -313,6 +356,7 @@ StatusOr<std::unique_ptr<Store>> OpenPgStore(const std::string& dir, const Store
     if (!options.create_if_missing) return Status::NotFound(dir + ": no such directory");
     return Status::InvalidArgument(dir + ": not an existing directory");
   }
+  if (!options.pg_url.empty() || IsExternalPgStore(dir)) return OpenExternalPgStore(dir, options);
   const std::string pgdata = PgDataPath(dir);
   const bool exists = fs::exists(fs::path(pgdata) / "PG_VERSION", ec);
   if (!exists) {
@@ -344,6 +388,7 @@ StatusOr<std::unique_ptr<Store>> OpenPgStoreAt(PgEndpoint endpoint, const StoreO
 }
 
 Status ClonePgStore(const std::string& src_dir, const std::string& dst_dir) {
+  if (IsExternalPgStore(src_dir)) return ClonePgExternal(src_dir, dst_dir);
   std::error_code ec;
   if (!fs::exists(fs::path(PgDataPath(src_dir)) / "PG_VERSION", ec)) {
     return Status::NotFound(src_dir + ": no listbench PostgreSQL store");

@@ -44,6 +44,8 @@ class PgStore final : public Store {
   // database and its schema, else checks it is ours and of the asked index
   // profile. REQUIRES: called once, before any other method.
   Status Open(bool create);
+  // SQL every connection runs once it is open (before Open).
+  void SetSessionSql(std::string sql) { session_sql_ = std::move(sql); }
 
   std::string_view Name() const override { return "postgres"; }
   std::unique_ptr<BulkLoader> NewBulkLoader() override;
@@ -105,6 +107,7 @@ class PgStore final : public Store {
 
   std::unique_ptr<PgServer> server_;
   const PgEndpoint endpoint_;
+  std::string session_sql_;  // run on every new connection (an external server's settings)
   const std::string dir_;
   const StoreOptions options_;
   WorkCounters work_;
