@@ -165,7 +165,8 @@ TEST(FailoverFlagsTest, BadFlagsAreOneLineErrors) {
            "failover --timeout-ms 10,,20", "failover --threads 0",
            "failover --engine postgres --scenario " + partition,
            "failover --engine sqlite --scenario /nonexistent.toml",
-           "failover --engine sqlite --client-timeout-ms -1"}) {
+           "failover --engine sqlite --client-timeout-ms -1",
+           "failover --engine postgres --pg-url host=127.0.0.1"}) {
     testing::CliResult r = testing::RunListbench(args + dirs, tmp);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;

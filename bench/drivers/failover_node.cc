@@ -169,15 +169,14 @@ std::string Node::Answer(std::string_view req) {
   if (kind == 'X' && GetU64(&req, &op)) return Execute(op);
   if (kind == 'M') return Promote();
   if (kind == 'P') {
-    int64_t sent_ns = 0;
-    uint64_t lease_ms = 0;
-    if (GetU64(&req, reinterpret_cast<uint64_t*>(&sent_ns)) && GetU64(&req, &lease_ms) &&
-        lease_ms > 0) {
-      // The lease runs from when the detector sent the ping, so that it has
-      // ended before the detector can declare this primary dead.
-      const int64_t until = sent_ns + static_cast<int64_t>(lease_ms) * 1000000;
+    uint64_t until = 0;
+    if (GetU64(&req, &until) && until > 0) {
+      // The lease the detector grants ends no later than it could declare
+      // this primary dead: a probe held up in the network grants nothing
+      // beyond that when it arrives late.
+      const int64_t u = static_cast<int64_t>(until);
       int64_t cur = lease_until_ns_.load();
-      while (cur < until && !lease_until_ns_.compare_exchange_weak(cur, until)) {
+      while (cur < u && !lease_until_ns_.compare_exchange_weak(cur, u)) {
       }
     }
     std::string out = "p";
@@ -432,10 +431,9 @@ std::string NodeLink::Execute(uint64_t op, Status* status, int64_t* executed_ns)
   return std::string(in);
 }
 
-StatusOr<NodePing> NodeLink::Ping(uint64_t lease_ms) {
+StatusOr<NodePing> NodeLink::Ping(int64_t lease_until_ns) {
   std::string req = "P";
-  PutU64(&req, static_cast<uint64_t>(NowNs()));
-  PutU64(&req, lease_ms);
+  PutU64(&req, static_cast<uint64_t>(lease_until_ns));
   StatusOr<std::string> a = Call(req, 'p');
   if (!a.ok()) return a.status();
   std::string_view in(*a);

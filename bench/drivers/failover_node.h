@@ -8,7 +8,7 @@
 // (util/unix_socket.h).
 //
 //   X op            run trace operation `op` -> R code message executed-at outcome
-//   P sent lease    ping, granting a primary a lease of `lease` ms from `sent`
+//   P until         ping, granting a primary a lease until `until` (0: none)
 //                   -> p role last-sequence connected
 //   Q op version    is write `op` present (bench/harness/write_probe.h) -> q 0|1
 //   M               promote (a replica) -> m last-sequence
@@ -18,13 +18,14 @@
 //   any error       -> e message
 //
 // Fencing: a primary with leases on serves requests only while it holds a
-// lease that the detector's pings renew (each from the instant the ping was
-// sent, on the machine's one monotonic clock); a lease no longer than the
-// detector's timeout has ended before the detector declares the primary
-// dead, so a deposed primary -- partitioned, not dead -- acknowledges
-// nothing once its replica can have been promoted, even after the partition
-// heals. A write that ran while its lease ended is not acknowledged. The
-// promoted replica holds an endless lease: no second failover follows.
+// lease that the detector's pings renew. Each ping grants a lease until
+// the detector's last answered probe plus its timeout (on the machine's one
+// monotonic clock) -- the earliest instant the detector can declare the
+// primary dead -- so a deposed primary (partitioned, not dead) acknowledges
+// nothing once its replica can have been promoted, even when the partition
+// heals and probes it held up arrive late. A write that ran while its lease
+// ended is not acknowledged. The promoted replica holds an endless lease:
+// no second failover follows.
 //
 // Synchronous replication: a primary acknowledges a write only once the
 // replica has applied (durably) every record up to the write's; it waits
@@ -96,8 +97,9 @@ class NodeLink {
   // *executed_ns: when the node ran it (steady clock; 0 if it did not). A
   // failure of the link is *status IOError.
   std::string Execute(uint64_t op, Status* status, int64_t* executed_ns);
-  // `lease_ms` > 0 grants the primary a lease of that long from now.
-  StatusOr<NodePing> Ping(uint64_t lease_ms = 0);
+  // `lease_until_ns` > 0 grants the primary a lease until then (steady
+  // clock nanoseconds).
+  StatusOr<NodePing> Ping(int64_t lease_until_ns = 0);
   StatusOr<bool> Present(uint64_t op, uint64_t version);
   StatusOr<uint64_t> Promote();
   Status Exit();

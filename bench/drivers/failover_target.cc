@@ -46,6 +46,11 @@ class Endpoint {
   std::string s_;
 };
 
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
 StoreOptions DurableOptions(uint64_t cache_mb, SqliteSchema schema) {
   StoreOptions so;
   so.durable = true;
@@ -203,7 +208,6 @@ class NodeTarget : public FailoverTarget {
                               bool leases);
   Status AwaitReplica(const NodeProcess& primary, const NodeProcess& replica);
   Status StopNode(NodeProcess* n);
-  uint64_t LeaseMs() const { return static_cast<uint64_t>(o_.lease_ms); }
   // A proxy for `link` in front of `target` (with a network scenario), or
   // the target itself: the path to connect to.
   StatusOr<std::string> Route(const std::string& name, const std::string& link,
@@ -218,6 +222,7 @@ class NodeTarget : public FailoverTarget {
   std::vector<std::unique_ptr<NodeLink>> links_;  // a client's, each used by its thread
   std::vector<std::string> link_endpoint_;        // the socket each link reaches
   std::unique_ptr<NodeLink> detector_;            // the detector thread's
+  int64_t last_answered_ns_ = 0;                  // the detector's last answered probe
   std::unique_ptr<NetFaultPlan> plan_;            // with a network scenario
   std::map<std::string, std::unique_ptr<LinkProxy>> proxies_;  // by route name
   std::string first_client_path_, first_detector_path_, replica_client_path_;
@@ -377,9 +382,17 @@ bool NodeTarget::PrimaryAnswers() {
       return false;
     }
   }
-  StatusOr<NodePing> p = detector_->Ping(LeaseMs());
-  if (!p.ok()) detector_.reset();
-  return p.ok() && p->primary;
+  // The lease ends when the detector could first declare the primary dead:
+  // its last answered probe plus the timeout.
+  const int64_t from = last_answered_ns_ > 0 ? last_answered_ns_ : SteadyNowNs();
+  const int64_t until = o_.lease_ms > 0 ? from + static_cast<int64_t>(o_.lease_ms * 1e6) : 0;
+  StatusOr<NodePing> p = detector_->Ping(until);
+  if (!p.ok()) {
+    detector_.reset();
+    return false;
+  }
+  if (p->primary) last_answered_ns_ = SteadyNowNs();
+  return p->primary;
 }
 
 Status NodeTarget::FailPrimary(Clock::time_point* at) {

@@ -90,8 +90,8 @@ struct FailoverTargetOptions {
   uint64_t trace_seed = 1;
   std::string log_dir;  // the nodes' stderr files
   // Fencing of the embedded engines' primary (bench/drivers/failover_node.h):
-  // each detector probe grants it a lease this long (the detector's timeout;
-  // 0: no leases, the primary serves until it dies).
+  // each detector probe grants it a lease until the last answered probe plus
+  // this (the detector's timeout; 0: no leases, it serves until it dies).
   double lease_ms = 0;
   double detector_timeout_ms = 1000;  // the detector's (a probe waits half of it, at most 1 s)
   // Each client request waits at most this long for its answer (0: forever),
