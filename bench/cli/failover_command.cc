@@ -37,13 +37,15 @@ void AddFailoverFlags(cxxopts::Options& options) {
       cxxopts::value<double>()->default_value("1"))(
       "no-rejoin", "do not bring the old primary back as a replica")(
       "scenario",
-      "rocksdb, sqlite: a failover network scenario (sim/scenarios/failover-*.toml): delay, "
-      "drop and partition rules on the links, and whether the primary is killed or cut off",
+      "a failover network scenario (sim/scenarios/failover-*.toml): delay, drop and partition "
+      "rules on the links, and whether the primary is killed or cut off",
       cxxopts::value<std::string>())(
       "no-leases",
-      "rocksdb, sqlite: no fencing -- the primary serves without the detector's lease")(
+      "no fencing: the embedded engines' primary serves without the detector's lease, and a "
+      "partitioned PostgreSQL primary is not killed before the promotion")(
       "client-timeout-ms",
-      "rocksdb, sqlite: a client abandons a request after this long and retries it (0: never)",
+      "a client abandons a request after this long and retries it (0: never; postgres: the "
+      "server's statement_timeout)",
       cxxopts::value<double>()->default_value("1000"))(
       "workload", "workload file: its mix and keys",
       cxxopts::value<std::string>()->default_value("workloads/mixed.toml"))(
@@ -116,11 +118,6 @@ Status ReadDataAndFaults(const cxxopts::ParseResult& r, FailoverOptions* o) {
   if (r.count("scenario")) {
     StatusOr<NetScenario> net = ParseNetScenarioFile(r["scenario"].as<std::string>());
     if (!net.ok()) return net.status();
-    if (o->engine == Engine::kPostgres) {
-      return Status::NotSupported(
-          "--scenario with --engine postgres: network faults need the proxies the embedded "
-          "engines' links pass; PostgreSQL's connections do not");
-    }
     o->net = *net;
   }
   return Status::OK();

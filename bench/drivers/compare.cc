@@ -188,7 +188,7 @@ std::vector<FailoverOptions> ReportFailovers(const CompareSetup& s) {
       f.engine = e;
       f.replication = mode;
       f.before_s = 1;
-      f.after_s = 0.5;
+      f.after_s = 0.3;
       f.binary = s.listbench_binary;
       out.push_back(f);
     }

@@ -290,6 +290,7 @@ StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& o, const LoadReport&
   to.trace_seed = o.trace_seed;
   to.log_dir = dir.string();
   to.lease_ms = o.leases ? o.timeout_ms : 0;
+  to.fence = o.leases;
   to.detector_timeout_ms = o.timeout_ms;
   to.client_timeout_ms = o.client_timeout_ms;
   to.net = o.net;

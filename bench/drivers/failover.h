@@ -1,7 +1,8 @@
 // `listbench failover`: what a failover costs, measured. A primary and a
-// streaming replica of the same store serve N clients running the
-// workload's trace; the primary fails (SIGKILL of every one of its
-// processes: a machine that stops); a failure detector that heartbeats the
+// replica of the same store serve N clients running the workload's trace;
+// the primary fails (SIGKILL of every one of its processes: a machine that
+// stops; or, under a network scenario, a partition that cuts it off and
+// later heals); a failure detector that heartbeats the
 // primary declares it dead after its timeout; the replica is promoted; the
 // clients' connections go to the new primary and their failed requests are
 // retried there. Measured per run:
@@ -14,8 +15,11 @@
 //              the oldest of them was acknowledged;
 //   errors     requests that failed between the failure and the clients'
 //              first success on the new primary (each retry counts);
-//   rejoin     the old primary rewound to the new primary's history and
-//              streaming from it, and whether both then hold the same rows.
+//   rejoin     the old primary rewound to (or rebuilt from) the new
+//              primary's history and following it, and whether both then
+//              hold the same rows;
+//   fencing    whether the old primary serves a stale client's write once
+//              the run is over (after a partition healed: it must not).
 // Synchronous replication must lose nothing; asynchronous may lose a tail.
 //
 // PostgreSQL replicates itself (real streaming replication between two
@@ -62,14 +66,16 @@ struct FailoverOptions {
   uint64_t trace_seed = 1;
   bool rejoin = true;  // bring the old primary back as a replica, and time it
   std::string binary;  // the listbench executable: runs the embedded engines' nodes
-  // Embedded engines: network faults on the links and how the primary fails
-  // (a kill, or a partition that heals: sim/net_scenario.h); none: a kill.
+  // Network faults on the links and how the primary fails (a kill, or a
+  // partition that heals: sim/net_scenario.h); none: a kill.
   std::optional<NetScenario> net;
-  // Embedded engines: fencing by leases (bench/drivers/failover_node.h),
-  // each detector probe granting the primary timeout_ms.
+  // Fencing of a deposed primary: the embedded engines' by leases
+  // (bench/drivers/failover_node.h), each detector probe renewing the
+  // primary's for timeout_ms; PostgreSQL's partitioned primary by STONITH
+  // (killed before the promotion). false: none.
   bool leases = true;
-  // Embedded engines: a client abandons a request after this long and
-  // retries it (0: waits for its answer however long).
+  // A client abandons a request after this long and retries it (0: waits
+  // for its answer however long; PostgreSQL: the server's statement_timeout).
   double client_timeout_ms = 1000;
 };
 

@@ -61,79 +61,185 @@ StoreOptions DurableOptions(uint64_t cache_mb, SqliteSchema schema) {
 
 // ---- PostgreSQL: streaming replication --------------------------------------
 
+// Under a network scenario every link to a server passes a proxy of its own
+// directory, listening where libpq looks for the server's socket
+// (DIR/.s.PGSQL.<port>). Fencing a partitioned primary is STONITH: the
+// failover manager kills it before it promotes the replica.
 class PgTarget : public FailoverTarget {
  public:
-  PgTarget(std::unique_ptr<PgReplicatedPair> pair, const WorkloadData* data)
-      : pair_(std::move(pair)),
-        data_(data),
-        endpoint_(pair_->primary().ConnInfo(kPgDatabaseName)),
-        first_(pair_->primary().ConnInfo(kPgDatabaseName)),
-        probe_(pair_->primary().ConnInfo("postgres")) {}
+  explicit PgTarget(const FailoverTargetOptions& o) : o_(o) {}
+  ~PgTarget() override {
+    store_.reset();
+    for (auto& [name, p] : proxies_) p->Stop();
+    proxies_.clear();
+    std::error_code ec;
+    if (!proxy_dir_.empty()) fs::remove_all(proxy_dir_, ec);
+  }
 
-  Status Open(uint64_t cache_mb, SqliteSchema schema) {
-    schema_ = schema;
-    StatusOr<std::unique_ptr<Store>> s =
-        OpenPgStoreAt([this] { return endpoint_.Get(); }, DurableOptions(cache_mb, schema),
-                      "the failover's primary");
-    if (!s.ok()) return s.status();
-    store_ = std::move(*s);
-    return Status::OK();
-  }
+  Status Start();
   std::string Execute(int, uint64_t op, Status* status, Served*) override {
-    return ExecuteOp(*store_, data_->trace[op], status);
+    return ExecuteOp(*store_, o_.data->trace[op], status);
   }
-  bool PrimaryAnswers() override { return PgAnswers(probe_); }
-  Status FailPrimary(Clock::time_point* at) override { return pair_->KillPrimary(at); }
-  void Heal() override {}
-  Status WriteToDeposedPrimary(uint64_t op) override {
-    // Its processes were killed: nothing answers at its address.
-    StatusOr<std::unique_ptr<Store>> s =
-        OpenPgStoreAt([this] { return first_; }, DurableOptions(1, schema_), "the deposed primary");
-    if (!s.ok()) return s.status();
-    Status st;
-    ExecuteOp(**s, data_->trace[op], &st);
-    return st;
+  // A probe unanswered for half the detector's timeout (at most a second)
+  // is unanswered, as the embedded engines' probes are.
+  bool PrimaryAnswers() override {
+    return PgAnswers(probe_, static_cast<int>(std::clamp(o_.detector_timeout_ms / 2, 1.0, 1000.0)));
   }
-  Status Promote() override {
-    LB_RETURN_IF_ERROR(pair_->Promote());
-    endpoint_.Set(pair_->standby().ConnInfo(kPgDatabaseName));
-    return Status::OK();
-  }
+  Status FailPrimary(Clock::time_point* at) override;
+  void Heal() override { Cut(false); }
+  Status WriteToDeposedPrimary(uint64_t op) override;
+  Status Promote() override;
   StatusOr<bool> Present(uint64_t op, uint64_t version) override {
-    return listbench::Present(*store_, *data_, data_->trace[op], version);
+    return listbench::Present(*store_, *o_.data, o_.data->trace[op], version);
   }
-  Status RejoinOldPrimary() override { return pair_->RejoinOldPrimary(); }
+  Status RejoinOldPrimary() override;
   StatusOr<bool> SameContent() override { return pair_->SameContent(kPgDatabaseName); }
   std::string RejoinMethod() const override {
     return "pg_rewind to the new primary's history, then streaming from it";
   }
 
  private:
+  StatusOr<std::string> Route(const std::string& name, const std::string& link,
+                              const PgServer& server, const std::string& dbname);
+  void Cut(bool cut);
+  bool Partition() const { return o_.net && o_.net->failure == FailoverFailure::kPartition; }
+  // Requests on a partitioned server's connections end at the server's
+  // statement_timeout once the partition heals; none without a timeout.
+  std::string SessionSql() const {
+    return o_.client_timeout_ms > 0 ? fmt::format("SET statement_timeout = {}",
+                                                  static_cast<int64_t>(o_.client_timeout_ms))
+                                    : "";
+  }
+
+  const FailoverTargetOptions o_;
+  std::unique_ptr<NetFaultPlan> plan_;
+  std::string proxy_dir_;
+  std::map<std::string, std::unique_ptr<LinkProxy>> proxies_;
   std::unique_ptr<PgReplicatedPair> pair_;
-  const WorkloadData* data_;
-  Endpoint endpoint_;
-  const std::string first_;  // the first primary's
-  SqliteSchema schema_ = SqliteSchema::kTuned;
-  const std::string probe_;
+  std::unique_ptr<Endpoint> endpoint_;
+  std::string first_, probe_, replica_client_;  // connection strings, through proxies if any
   std::unique_ptr<Store> store_;
 };
 
-StatusOr<std::unique_ptr<FailoverTarget>> StartPgTarget(const FailoverTargetOptions& o) {
-  if (o.net) {
-    return Status::NotSupported(
-        "failover --engine postgres --scenario: network faults need the proxies the embedded "
-        "engines' links pass; PostgreSQL's connections do not pass them");
+StatusOr<std::string> PgTarget::Route(const std::string& name, const std::string& link,
+                                      const PgServer& server, const std::string& dbname) {
+  const std::string direct = server.ConnInfo(dbname);
+  if (plan_ == nullptr) return direct;
+  const std::string dir = proxy_dir_ + "/" + name;
+  const std::string socket = ".s.PGSQL." + std::to_string(server.port());
+  std::error_code ec;
+  fs::create_directory(dir, ec);
+  // The standby runs as the server's user: it must reach the proxy.
+  fs::permissions(dir, fs::perms::all & ~fs::perms::group_write & ~fs::perms::others_write,
+                  fs::perm_options::replace, ec);
+  StatusOr<std::unique_ptr<LinkProxy>> p =
+      LinkProxy::Start(dir + "/" + socket, server.socket_dir() + "/" + socket, link, plan_.get());
+  if (!p.ok()) return p.status();
+  fs::permissions(dir + "/" + socket, fs::perms::all, fs::perm_options::replace, ec);
+  proxies_[name] = std::move(*p);
+  const std::string host = "host=" + PgConnValue(server.socket_dir());
+  const size_t at = direct.find(host);
+  if (at == std::string::npos) return Status::IOError("failover: unexpected " + direct);
+  return direct.substr(0, at) + "host=" + PgConnValue(dir) + direct.substr(at + host.size());
+}
+
+void PgTarget::Cut(bool cut) {
+  if (!Partition()) return;
+  for (const char* name : {"a.client", "a.detector", "a.replication"}) {
+    auto it = proxies_.find(name);
+    if (it != proxies_.end()) it->second->SetPartitioned(cut);
+  }
+}
+
+Status PgTarget::Start() {
+  if (o_.net) {
+    plan_ = std::make_unique<NetFaultPlan>(o_.net->seed, o_.net->rules);
+    StatusOr<std::string> d = MakeSocketDir("lbpx-");
+    if (!d.ok()) return d.status();
+    proxy_dir_ = *d;
+    std::error_code ec;
+    fs::permissions(proxy_dir_,
+                    fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::replace, ec);
   }
   PgServerOptions so;
-  so.shared_buffers_bytes = o.cache_mb << 20;
+  so.shared_buffers_bytes = o_.cache_mb << 20;
   so.durable = true;
+  PgReplicatedPair::Route route;
+  if (plan_ != nullptr) {
+    route = [this](const PgServer& p) {
+      return Route("a.replication", "replication", p, "postgres");
+    };
+  }
   StatusOr<std::unique_ptr<PgReplicatedPair>> pair =
-      PgReplicatedPair::Start((fs::path(o.primary_dir) / kPgDataDirName).string(),
-                              (fs::path(o.replica_dir) / kPgDataDirName).string(),
-                              o.sync ? PgReplication::kSync : PgReplication::kAsync, so);
+      PgReplicatedPair::Start((fs::path(o_.primary_dir) / kPgDataDirName).string(),
+                              (fs::path(o_.replica_dir) / kPgDataDirName).string(),
+                              o_.sync ? PgReplication::kSync : PgReplication::kAsync, so, route);
   if (!pair.ok()) return pair.status();
-  auto t = std::make_unique<PgTarget>(std::move(*pair), o.data);
-  LB_RETURN_IF_ERROR(t->Open(o.cache_mb, o.sqlite_schema));
+  pair_ = std::move(*pair);
+  StatusOr<std::string> first = Route("a.client", "client", pair_->primary(), kPgDatabaseName);
+  StatusOr<std::string> probe = Route("a.detector", "detector", pair_->primary(), "postgres");
+  StatusOr<std::string> rc = Route("b.client", "client", pair_->standby(), kPgDatabaseName);
+  for (const auto* r : {&first, &probe, &rc}) {
+    if (!r->ok()) return r->status();
+  }
+  first_ = *first;
+  probe_ = *probe;
+  replica_client_ = *rc;
+  endpoint_ = std::make_unique<Endpoint>(first_);
+  StatusOr<std::unique_ptr<Store>> s = OpenPgStoreAt([this] { return endpoint_->Get(); },
+                                                     DurableOptions(o_.cache_mb, o_.sqlite_schema),
+                                                     "the failover's primary", SessionSql());
+  if (!s.ok()) return s.status();
+  store_ = std::move(*s);
+  if (plan_ != nullptr) plan_->Start();
+  return Status::OK();
+}
+
+Status PgTarget::FailPrimary(Clock::time_point* at) {
+  if (!Partition()) return pair_->KillPrimary(at);
+  *at = Clock::now();
+  Cut(true);
+  return Status::OK();
+}
+
+Status PgTarget::Promote() {
+  if (Partition() && o_.fence) {
+    // STONITH: the partitioned primary is powered off (its processes
+    // killed, out of band of the cut links) before its replica takes over.
+    Clock::time_point t;
+    LB_RETURN_IF_ERROR(pair_->KillPrimary(&t));
+  }
+  LB_RETURN_IF_ERROR(pair_->Promote());
+  endpoint_->Set(replica_client_);
+  return Status::OK();
+}
+
+Status PgTarget::WriteToDeposedPrimary(uint64_t op) {
+  // Killed (a kill, or fenced): nothing answers at its address.
+  StatusOr<std::unique_ptr<Store>> s =
+      OpenPgStoreAt([this] { return first_; }, DurableOptions(1, o_.sqlite_schema),
+                    "the deposed primary", "SET statement_timeout = 5000");
+  if (!s.ok()) return s.status();
+  Status st;
+  ExecuteOp(**s, o_.data->trace[op], &st);
+  return st;
+}
+
+Status PgTarget::RejoinOldPrimary() {
+  store_.reset();
+  for (auto& [name, p] : proxies_) p->Stop();
+  proxies_.clear();
+  if (!pair_->primary_killed()) {
+    Clock::time_point t;  // deposed but alive (no fencing): stopped for pg_rewind
+    LB_RETURN_IF_ERROR(pair_->KillPrimary(&t));
+  }
+  return pair_->RejoinOldPrimary();
+}
+
+StatusOr<std::unique_ptr<FailoverTarget>> StartPgTarget(const FailoverTargetOptions& o) {
+  auto t = std::make_unique<PgTarget>(o);
+  LB_RETURN_IF_ERROR(t->Start());
   return std::unique_ptr<FailoverTarget>(std::move(t));
 }
 

@@ -5,11 +5,17 @@
 //
 //   postgres        real streaming replication between two local servers
 //                   (engine/postgres/pg_replication.h); clients connect
-//                   through libpq.
+//                   through libpq; a partitioned primary is fenced by
+//                   STONITH (killed before the promotion).
 //   rocksdb, sqlite two `listbench failover-node` processes
 //                   (bench/drivers/failover_node.h): the primary ships its
 //                   change log (engine/change_log.h) to the replica over a
-//                   Unix socket; clients send requests over Unix sockets.
+//                   Unix socket; clients send requests over Unix sockets;
+//                   a partitioned primary is fenced by leases.
+//
+// Under a network scenario every client, detector and replication link
+// passes a proxy (sim/link_proxy.h) that applies its faults, and a
+// partition cuts the first primary's.
 //
 // Thread safety: Execute may be called from many client threads at once
 // (each `client` index from one thread), and PrimaryAnswers from a detector
@@ -93,12 +99,16 @@ struct FailoverTargetOptions {
   // each detector probe grants it a lease until the last answered probe plus
   // this (the detector's timeout; 0: no leases, it serves until it dies).
   double lease_ms = 0;
+  // Fencing of a partitioned PostgreSQL primary: killed before the
+  // promotion (STONITH); false: left running.
+  bool fence = true;
   double detector_timeout_ms = 1000;  // the detector's (a probe waits half of it, at most 1 s)
   // Each client request waits at most this long for its answer (0: forever),
-  // then fails and is retried (embedded engines).
+  // then fails and is retried (PostgreSQL: the server's statement_timeout,
+  // which a partitioned server applies once the partition heals).
   double client_timeout_ms = 0;
-  // Network faults on the links (embedded engines): every client, detector
-  // and replication link then passes a proxy (sim/link_proxy.h).
+  // Network faults on the links: every client, detector and replication
+  // link then passes a proxy (sim/link_proxy.h).
   std::optional<NetScenario> net;
 };
 

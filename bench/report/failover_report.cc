@@ -161,6 +161,12 @@ void PrintModelled(const FailoverResult& r) {
              kRdsMultiAzFailoverMaxS);
 }
 
+std::string FencingText(const FailoverOptions& o) {
+  if (!o.leases) return "none (--no-leases)";
+  if (o.engine != Engine::kPostgres) return "leases renewed by the detector's probes";
+  return "a partitioned primary is killed before the promotion (STONITH)";
+}
+
 }  // namespace
 
 void PrintFailoverTable(const FailoverResult& r) {
@@ -209,7 +215,7 @@ void PrintFailoverTable(const FailoverResult& r) {
         "network scenario {} ({}): {} acknowledged writes the deposed primary ran after "
         "the promotion{}\n",
         o.net->name, FailoverFailureName(o.net->failure), split,
-        o.leases ? " (fenced by leases)" : " (no fencing)");
+        " (fencing: " + FencingText(o) + ")");
   }
   if (!r.runs.empty() && r.runs.front().rejoined) {
     fmt::print("rejoin: {}\n", r.runs.front().rejoin_method);
@@ -242,10 +248,7 @@ nlohmann::json FailoverJson(const FailoverResult& r) {
                                                       {"heal_after_ms", o.net->heal_after_ms},
                                                       {"rules", o.net->rules.size()}}
                                      : nlohmann::json()},
-          {"fencing",
-           o.engine == Engine::kPostgres
-               ? "the old primary is killed (a kill is the failure)"
-               : (o.leases ? "leases granted by the detector's probes" : "none (--no-leases)")},
+          {"fencing", FencingText(o)},
           {"client_timeout_ms", o.client_timeout_ms},
           {"replica", o.engine == Engine::kPostgres
                           ? "PostgreSQL streaming replication (pg_basebackup standby)"

@@ -83,7 +83,7 @@ std::string StreamingSql(PgReplication mode) {
 
 StatusOr<std::unique_ptr<PgReplicatedPair>> PgReplicatedPair::Start(
     const std::string& primary_pgdata, const std::string& standby_pgdata, PgReplication mode,
-    const PgServerOptions& options) {
+    const PgServerOptions& options, const Route& route) {
   std::unique_ptr<PgReplicatedPair> pair(new PgReplicatedPair(mode, options));
   StatusOr<std::unique_ptr<PgServer>> primary =
       PgServer::Start(primary_pgdata, PairOptions(options, mode, true));
@@ -99,10 +99,13 @@ StatusOr<std::unique_ptr<PgReplicatedPair>> PgReplicatedPair::Start(
     LB_RETURN_IF_ERROR(ExecPg(c->get(), "ALTER SYSTEM SET wal_keep_size = '1GB'"));
   }
   LB_RETURN_IF_ERROR(MakeEmptyClusterDir(standby_pgdata));
-  LB_RETURN_IF_ERROR(RunPgTool("pg_basebackup",
-                               {"-d", pair->primary_->ConnInfo("postgres"), "-D", standby_pgdata,
-                                "-X", "stream", "-R", "-c", "fast"},
-                               LogBeside(standby_pgdata, "pg_basebackup.log")));
+  StatusOr<std::string> upstream =
+      route ? route(*pair->primary_) : StatusOr<std::string>(pair->primary_->ConnInfo("postgres"));
+  if (!upstream.ok()) return upstream.status();
+  // -R writes this connection string as the standby's primary_conninfo.
+  LB_RETURN_IF_ERROR(RunPgTool(
+      "pg_basebackup", {"-d", *upstream, "-D", standby_pgdata, "-X", "stream", "-R", "-c", "fast"},
+      LogBeside(standby_pgdata, "pg_basebackup.log")));
   StatusOr<std::unique_ptr<PgServer>> standby =
       PgServer::Start(standby_pgdata, PairOptions(options, mode, false));
   if (!standby.ok()) return standby.status();

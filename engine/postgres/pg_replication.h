@@ -20,6 +20,7 @@
 #define LISTBENCH_ENGINE_POSTGRES_PG_REPLICATION_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,10 +37,15 @@ class PgReplicatedPair {
   // replication settings, takes a base backup into `standby_pgdata` (which
   // must not exist) and starts it as a streaming standby; in synchronous
   // mode, returns once the standby is the synchronous one.
+  // `route`, when set, gives the connection string the standby reaches the
+  // started primary with (a proxy in front of its socket, for network
+  // faults on the replication link); by default its own ConnInfo.
+  using Route = std::function<StatusOr<std::string>(const PgServer& primary)>;
   static StatusOr<std::unique_ptr<PgReplicatedPair>> Start(const std::string& primary_pgdata,
                                                            const std::string& standby_pgdata,
                                                            PgReplication mode,
-                                                           const PgServerOptions& options);
+                                                           const PgServerOptions& options,
+                                                           const Route& route = {});
   ~PgReplicatedPair();  // stops whatever still runs
 
   PgServer& primary() { return *primary_; }
@@ -49,6 +55,8 @@ class PgReplicatedPair {
   // its processes at once (PgServer::Kill);
   // nothing is flushed or shut down. *killed_at: when the signals began.
   Status KillPrimary(std::chrono::steady_clock::time_point* killed_at);
+  // Whether the primary was killed (KillPrimary) and not yet replaced.
+  bool primary_killed() const { return !old_primary_pgdata_.empty(); }
   // Promotes the standby (SELECT pg_promote(true)) and returns once it
   // accepts writes.
   Status Promote();

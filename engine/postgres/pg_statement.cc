@@ -1,7 +1,9 @@
 #include "engine/postgres/pg_statement.h"
 
 #include <fmt/format.h>
+#include <poll.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 
@@ -48,9 +50,23 @@ std::string PgConnValue(const std::string& v) {
   return out + "'";
 }
 
-bool PgAnswers(const std::string& conninfo, int timeout_s) {
-  const std::string probe = fmt::format("{} connect_timeout={}", conninfo, timeout_s);
-  return PQping(probe.c_str()) == PQPING_OK;
+bool PgAnswers(const std::string& conninfo, int timeout_ms) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectStart(conninfo.c_str()), PQfinish);
+  if (c == nullptr || PQstatus(c.get()) == CONNECTION_BAD) return false;
+  PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+  while (st != PGRES_POLLING_OK) {
+    if (st == PGRES_POLLING_FAILED) return false;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{PQsocket(c.get()), static_cast<short>(st == PGRES_POLLING_READING ? POLLIN : POLLOUT),
+             0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    st = PQconnectPoll(c.get());
+  }
+  return true;
 }
 
 Status FromPg(PgConnection* c, const PGresult* res, std::string_view context) {

@@ -52,9 +52,10 @@ StatusOr<std::unique_ptr<PgConnection>> ConnectPg(const std::string& conninfo);
 // A libpq connection-parameter value, quoted when it must be.
 std::string PgConnValue(const std::string& v);
 
-// Whether a server answers at `conninfo` within `timeout_s` seconds (a
-// failure detector's probe: PQping, which needs no login).
-bool PgAnswers(const std::string& conninfo, int timeout_s = 1);
+// Whether a connection to `conninfo` is established within `timeout_ms` (a
+// failure detector's probe; libpq's own connect_timeout counts whole
+// seconds, at least 2).
+bool PgAnswers(const std::string& conninfo, int timeout_ms = 1000);
 
 // The Status of a failed result (or a null one), naming `context`; sets
 // c->last_sqlstate.

@@ -377,12 +377,14 @@ StatusOr<std::unique_ptr<Store>> OpenPgStore(const std::string& dir, const Store
 }
 
 StatusOr<std::unique_ptr<Store>> OpenPgStoreAt(PgEndpoint endpoint, const StoreOptions& options,
-                                               const std::string& where) {
+                                               const std::string& where,
+                                               const std::string& session_sql) {
   if (options.faults != nullptr) {
     return Status::InvalidArgument(
         "postgres: no fault injection (the server does its own I/O, outside listbench's seams)");
   }
   auto store = std::make_unique<PgStore>(nullptr, std::move(endpoint), where, options);
+  store->SetSessionSql(session_sql);
   LB_RETURN_IF_ERROR(store->Open(/*create=*/false));
   return std::unique_ptr<Store>(std::move(store));
 }

@@ -60,9 +60,11 @@ using PgEndpoint = std::function<std::string()>;
 // else runs (a replicated primary): a connection the server dropped is
 // closed when its request ends, and the next request opens a new one at the
 // endpoint's current address -- how clients follow a failover. `where`
-// names the store in messages.
+// names the store in messages; `session_sql` (if any) runs on every new
+// connection (e.g. a statement_timeout).
 StatusOr<std::unique_ptr<Store>> OpenPgStoreAt(PgEndpoint endpoint, const StoreOptions& options,
-                                               const std::string& where);
+                                               const std::string& where,
+                                               const std::string& session_sql = "");
 
 // Copies the closed store in `src_dir` (its cluster, stopped) into
 // `dst_dir`, which must not exist. REQUIRES: no Store is open on src_dir.
