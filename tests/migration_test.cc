@@ -704,7 +704,7 @@ TEST(MigrateRun, BulkCopyKilledAtEveryCrashSiteInTurnAndResumed) {
   // unpaced, so the requests it takes depend on the machine's load (about
   // 30,000 here, more than 60,000 on a loaded 2-core machine): a trace long
   // enough that the copy always finishes within it.
-  c.max_ops = 200000;
+  c.max_ops = 150000;
   StatusOr<MigrateResult> r = RunMigrate(c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ExpectClean(*r, "finalized");
