@@ -11,13 +11,15 @@
 #include <string>
 #include <thread>
 
+#include "util/socket_dir.h"
+
 namespace listbench {
 namespace {
 
 class UnixSocketTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    StatusOr<std::string> d = MakeSocketDir("lbus-");
+    StatusOr<std::string> d = MakeSocketDir("test");
     ASSERT_TRUE(d.ok()) << d.status().ToString();
     dir_ = *d;
     path_ = dir_ + "/s";

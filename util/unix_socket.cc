@@ -8,9 +8,7 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "util/posix_file.h"
 
@@ -138,13 +136,5 @@ StatusOr<std::unique_ptr<FramedSocket>> UnixListener::Accept() {
 }
 
 void UnixListener::Shutdown() { ::shutdown(fd_, SHUT_RDWR); }
-
-StatusOr<std::string> MakeSocketDir(const std::string& prefix) {
-  std::string t = "/tmp/" + prefix + "XXXXXX";
-  std::vector<char> buf(t.begin(), t.end());
-  buf.push_back('\0');
-  if (::mkdtemp(buf.data()) == nullptr) return PosixError(t + ": mkdtemp", errno);
-  return std::string(buf.data());
-}
 
 }  // namespace listbench

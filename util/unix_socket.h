@@ -2,6 +2,8 @@
 // failover experiment's processes (clients, a primary, a replica). A frame
 // is a 4-byte little-endian length and that many bytes.
 //
+// The directories the sockets live in come from util/socket_dir.h.
+//
 // Thread safety: a FramedSocket may be used by one sender thread and one
 // receiver thread at once (a full-duplex link); Shutdown may be called from
 // any thread to wake both. Listening sockets are accepted from one thread.
@@ -63,10 +65,6 @@ class UnixListener {
   const int fd_;
   const std::string path_;
 };
-
-// A fresh private directory for sockets, short enough for sun_path
-// ("/tmp/<prefix>XXXXXX"), created 0700.
-StatusOr<std::string> MakeSocketDir(const std::string& prefix);
 
 }  // namespace listbench
 

@@ -19,6 +19,7 @@
 #include "migration/verifier.h"
 #include "sim/link_proxy.h"
 #include "sim/net_fault.h"
+#include "util/socket_dir.h"
 #include "workloads/op.h"
 
 namespace listbench {
@@ -154,7 +155,7 @@ void PgTarget::Cut(bool cut) {
 Status PgTarget::Start() {
   if (o_.net) {
     plan_ = std::make_unique<NetFaultPlan>(o_.net->seed, o_.net->rules);
-    StatusOr<std::string> d = MakeSocketDir("lbpx-");
+    StatusOr<std::string> d = MakeSocketDir("proxy");
     if (!d.ok()) return d.status();
     proxy_dir_ = *d;
     std::error_code ec;
@@ -421,7 +422,7 @@ Status NodeTarget::AwaitReplica(const NodeProcess& primary, const NodeProcess& r
 }
 
 Status NodeTarget::Start() {
-  StatusOr<std::string> d = MakeSocketDir("lbfo-");
+  StatusOr<std::string> d = MakeSocketDir("failover");
   if (!d.ok()) return d.status();
   socket_dir_ = *d;
   if (o_.net) plan_ = std::make_unique<NetFaultPlan>(o_.net->seed, o_.net->rules);

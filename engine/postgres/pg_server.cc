@@ -26,6 +26,7 @@
 
 #include "engine/postgres/pg_statement.h"
 #include "util/posix_file.h"
+#include "util/socket_dir.h"
 
 extern char** environ;
 
@@ -466,18 +467,17 @@ Ready AwaitReady(pid_t pid, const std::string& conninfo, int* wstatus) {
 }
 
 // Makes the fresh socket directory under /tmp (short: socket paths are
-// limited to 107 bytes), owned by the server user.
-StatusOr<std::string> MakeSocketDir(const RunAs& as) {
-  std::string tmpl = "/tmp/lbpg-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    return PosixError("/tmp: cannot make a socket directory for postgres", errno);
-  }
-  if (as.switch_user && ::chown(tmpl.c_str(), as.uid, as.gid) != 0) {
+// limited to 107 bytes), owned by the server user. One left by a starter
+// that died is removed by the next start.
+StatusOr<std::string> MakeServerSocketDir(const RunAs& as) {
+  StatusOr<std::string> dir = MakeSocketDir("pg");
+  if (!dir.ok()) return dir.status();
+  if (as.switch_user && ::chown(dir->c_str(), as.uid, as.gid) != 0) {
     const int err = errno;
-    ::rmdir(tmpl.c_str());
-    return PosixError(tmpl + ": cannot chown to the postgres user", err);
+    ::rmdir(dir->c_str());
+    return PosixError(*dir + ": cannot chown to the postgres user", err);
   }
-  return tmpl;
+  return dir;
 }
 
 void RemoveDir(const std::string& dir) {
@@ -506,7 +506,7 @@ StatusOr<std::unique_ptr<PgServer>> PgServer::Start(const std::string& pgdata_in
   if (!as.ok()) return as.status();
   const fs::path pgdata = Normalize(pgdata_in);
   LB_RETURN_IF_ERROR(CheckCluster(pgdata, *as));
-  StatusOr<std::string> socket_dir = MakeSocketDir(*as);
+  StatusOr<std::string> socket_dir = MakeServerSocketDir(*as);
   if (!socket_dir.ok()) return socket_dir.status();
   const fs::path log = pgdata.parent_path() / "postgres.log";
   StatusOr<int> fd = OpenLog(log);
