@@ -240,6 +240,10 @@ Status DriveFailover(const FailoverOptions& o, FailoverTarget& target, const Wor
   Clock::time_point first_write{}, healed{};
   if (s.ok()) s = AwaitFirstWrite(o, st, target, failure, promoted, &first_write, &healed);
   st.stop = true;
+  // A run that ended early (an error, the trace used up) may leave the
+  // partition up, and a client's request held in it unanswered: heal it so
+  // that every client returns.
+  if (healed == Clock::time_point{}) target.Heal();
   for (std::thread& c : clients) c.join();
   LB_RETURN_IF_ERROR(s);
   if (first_write == Clock::time_point{}) {

@@ -57,7 +57,7 @@ class FailoverTarget {
   // process of the primary at once, or cuts every link that reaches it;
   // *at: when the signals began or the links were cut.
   virtual Status FailPrimary(std::chrono::steady_clock::time_point* at) = 0;
-  // Heals a partition (nothing after a kill).
+  // Heals a partition (nothing after a kill, or once healed).
   virtual void Heal() = 0;
   // A stale client's write to the first primary after the promotion (and
   // the heal): runs trace operation `op`, a write, there. OK when the
