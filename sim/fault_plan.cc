@@ -364,6 +364,11 @@ void FaultPlan::Deleted(const std::string& path) {
   files_.erase(path);
 }
 
+void FaultPlan::CrashNow() {
+  std::lock_guard<std::mutex> l(mu_);
+  crashed_ = true;
+}
+
 StatusOr<PowerLossReport> FaultPlan::SimulatePowerLoss() {
   std::lock_guard<std::mutex> l(mu_);
   PowerLossReport rep;

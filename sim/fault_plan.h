@@ -138,6 +138,10 @@ class FaultPlan final : public IoFaultInjector {
   uint64_t calls() const;
   bool crashed() const;
 
+  // The power goes off now: every later seam call fails as after a crash
+  // rule fired (a call already past the seam still completes).
+  void CrashNow();
+
   // Rolls every tracked file back to what survives power loss, then forgets
   // the tracking, leaves the crashed state and keeps the rules as they are.
   // REQUIRES: nothing has the files open for writing.

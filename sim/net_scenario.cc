@@ -75,16 +75,20 @@ class NetReader {
     return Status::OK();
   }
 
-  // failure = "kill" | "partition".
+  // failure = "kill" | "power_loss" | "partition".
   Status Failure(const toml::node& n, const std::string& k, FailoverFailure* out) {
     std::string v;
     LB_RETURN_IF_ERROR(String(n, k, &v));
     if (v == "kill") {
       *out = FailoverFailure::kKill;
+    } else if (v == "power_loss") {
+      *out = FailoverFailure::kPowerLoss;
     } else if (v == "partition") {
       *out = FailoverFailure::kPartition;
     } else {
-      return TomlProblem(file_, &n, "failure must be \"kill\" or \"partition\", not \"" + v + "\"");
+      return TomlProblem(
+          file_, &n,
+          "failure must be \"kill\", \"power_loss\" or \"partition\", not \"" + v + "\"");
     }
     return Status::OK();
   }
@@ -167,6 +171,8 @@ std::string_view FailoverFailureName(FailoverFailure f) {
   switch (f) {
     case FailoverFailure::kKill:
       return "kill";
+    case FailoverFailure::kPowerLoss:
+      return "power_loss";
     case FailoverFailure::kPartition:
       return "partition";
   }

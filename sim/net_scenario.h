@@ -12,9 +12,13 @@
 //   name = "failover-partition"      # required
 //   description = "..."
 //   seed = 1                         # the NetFaultPlan's seed
-//   failure = "kill" | "partition"   # how the primary fails: SIGKILL, or
-//                                    # isolated from clients, detector and
-//                                    # replica (default kill)
+//   failure = "kill" | "power_loss" | "partition"
+//                                    # how the primary fails: SIGKILL; a
+//                                    # simulated power loss (its writes not
+//                                    # yet synced are lost, then it stops;
+//                                    # the embedded engines); or isolated
+//                                    # from clients, detector and replica
+//                                    # (default kill)
 //   heal_after_ms = 2000             # partition only: the partition heals
 //                                    # this long after the replica's promotion
 //   [[net]]                          # any number
@@ -40,8 +44,9 @@
 
 namespace listbench {
 
-enum class FailoverFailure : uint8_t { kKill, kPartition };
-std::string_view FailoverFailureName(FailoverFailure f);  // "kill", "partition"
+enum class FailoverFailure : uint8_t { kKill, kPowerLoss, kPartition };
+// "kill", "power_loss", "partition"
+std::string_view FailoverFailureName(FailoverFailure f);
 
 struct NetScenario {
   std::string file;  // where it was read from

@@ -117,26 +117,37 @@ NetScenario WriteNetScenario(const testing::TempDir& tmp, const std::string& bod
 // the writes acknowledged in the last 40 ms before the kill, and the oracle
 // names them; synchronous replication over the same link loses none. (The
 // embedded engines; PostgreSQL's links pass the same proxies in the
-// partition test below.)
+// partition test below.) A tail is lost only when writes were being
+// acknowledged just before the kill, which a stalled fsync on a loaded
+// machine can prevent: an asynchronous run is tried up to three times
+// (trace seeds 1..3) for one that loses a tail.
 TEST(FailoverNetTest, ASlowReplicationLinkLosesTheAsyncTailOnly) {
   for (Engine e : {Engine::kRocksDb, Engine::kSqlite}) {
     for (PgReplication mode : {PgReplication::kAsync, PgReplication::kSync}) {
-      testing::TempDir tmp;
-      FailoverOptions o = SmallFailover(tmp, e, mode);
-      o.net = WriteNetScenario(
-          tmp, "[[net]]\nkind = \"delay\"\nlink = \"replication\"\ndelay_ms = 40\n");
-      StatusOr<FailoverResult> r = RunFailover(o, {o.timeout_ms}, 1);
-      ASSERT_TRUE(r.ok()) << r.status().ToString();
-      const FailoverRun& run = r->runs.at(0);
       SCOPED_TRACE(std::string(EngineName(e)) +
                    (mode == PgReplication::kSync ? " sync" : " async"));
-      if (mode == PgReplication::kSync) {
-        EXPECT_TRUE(run.lost.empty()) << run.lost.size() << " lost";
-      } else {
-        EXPECT_GT(run.lost.size(), 0u);
-        for (const LostWrite& w : run.lost) EXPECT_LT(w.acked_before_failure_ms, 200);
+      const uint64_t tries = mode == PgReplication::kAsync ? 3 : 1;
+      size_t lost = 0;
+      for (uint64_t seed = 1; seed <= tries && (seed == 1 || lost == 0); ++seed) {
+        testing::TempDir tmp;
+        FailoverOptions o = SmallFailover(tmp, e, mode);
+        o.trace_seed = seed;
+        o.net = WriteNetScenario(
+            tmp, "[[net]]\nkind = \"delay\"\nlink = \"replication\"\ndelay_ms = 40\n");
+        StatusOr<FailoverResult> r = RunFailover(o, {o.timeout_ms}, 1);
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        const FailoverRun& run = r->runs.at(0);
+        lost = run.lost.size();
+        if (mode == PgReplication::kAsync) {
+          for (const LostWrite& w : run.lost) EXPECT_LT(w.acked_before_failure_ms, 200);
+        }
+        EXPECT_TRUE(run.rejoined_identical);
       }
-      EXPECT_TRUE(run.rejoined_identical);
+      if (mode == PgReplication::kSync) {
+        EXPECT_EQ(lost, 0u);
+      } else {
+        EXPECT_GT(lost, 0u) << "no asynchronous run of three lost a tail";
+      }
     }
   }
 }
@@ -170,6 +181,26 @@ TEST(FailoverNetTest, AHealedPartitionLeavesOnePrimaryUnderLeases) {
   }
 }
 
+// A power loss: the primary's unsynced writes are dropped from its files
+// before it stops. Synchronous replication still loses no acknowledged
+// write (each was synced on the primary and applied on the replica before
+// its acknowledgement), and the run says what the primary's disk lost.
+TEST(FailoverNetTest, APowerLossUnderSyncReplicationLosesNoAcknowledgedWrite) {
+  for (Engine e : {Engine::kRocksDb, Engine::kSqlite}) {
+    testing::TempDir tmp;
+    FailoverOptions o = SmallFailover(tmp, e, PgReplication::kSync);
+    o.net = WriteNetScenario(tmp, "failure = \"power_loss\"\n");
+    StatusOr<FailoverResult> r = RunFailover(o, {o.timeout_ms}, 1);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    const FailoverRun& run = r->runs.at(0);
+    SCOPED_TRACE(EngineName(e));
+    EXPECT_GT(run.writes_acknowledged_before_failure, 0u);
+    EXPECT_TRUE(run.lost.empty()) << run.lost.size() << " lost";
+    EXPECT_EQ(run.failure_detail.rfind("power loss: ", 0), 0u) << run.failure_detail;
+    EXPECT_TRUE(run.rejoined_identical);
+  }
+}
+
 TEST(FailoverFlagsTest, BadFlagsAreOneLineErrors) {
   testing::TempDir tmp;
   const std::string dirs = " --work-dir " + tmp.Sub("work") + " --out " + tmp.Sub("out");
@@ -178,7 +209,9 @@ TEST(FailoverFlagsTest, BadFlagsAreOneLineErrors) {
            "failover --timeout-ms 10,,20", "failover --threads 0",
            "failover --engine sqlite --scenario /nonexistent.toml",
            "failover --engine sqlite --client-timeout-ms -1",
-           "failover --engine postgres --pg-url host=127.0.0.1"}) {
+           "failover --engine postgres --pg-url host=127.0.0.1",
+           "failover --engine postgres --scenario " + std::string(LISTBENCH_SOURCE_DIR) +
+               "/sim/scenarios/failover-power-loss.toml"}) {
     testing::CliResult r = testing::RunListbench(args + dirs, tmp);
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;

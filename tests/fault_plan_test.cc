@@ -194,6 +194,31 @@ TEST(FaultPlanTest, PowerLossKeepsExactlyWhatWasSynced) {
   EXPECT_GE(rep->regions_restored, 1u);
 }
 
+// A power cut at an instant of the caller's choosing (a failover's primary):
+// no rule, every later call fails, and the unsynced append is dropped.
+TEST(FaultPlanTest, CrashNowCutsThePowerWithoutARule) {
+  testing::TempDir dir;
+  const std::string wal = dir.Sub("000005.log");
+  WriteAll(wal, "synced");
+  FaultPlan plan(1);
+  ASSERT_EQ(plan.Before(IoOp::kWrite, wal, 6, 8), IoVerdict::kProceed);
+  {
+    std::ofstream f(wal, std::ios::app | std::ios::binary);
+    f << "unsynced";
+  }
+  EXPECT_FALSE(plan.crashed());
+  plan.CrashNow();
+  EXPECT_TRUE(plan.crashed());
+  EXPECT_EQ(plan.Before(IoOp::kSync, wal, 0, 0), IoVerdict::kCrashed);
+  EXPECT_EQ(plan.Before(IoOp::kRead, wal, 0, 1), IoVerdict::kCrashed);
+  StatusOr<PowerLossReport> rep = plan.SimulatePowerLoss();
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(ReadAll(wal), "synced");
+  EXPECT_EQ(rep->bytes_dropped, 8u);
+  EXPECT_EQ(rep->files_truncated, 1u);
+  EXPECT_TRUE(plan.Log().empty());  // no rule fired
+}
+
 TEST(FaultPlanTest, UnsyncedRenameOverCurrentIsUndone) {
   testing::TempDir dir;
   const std::string current = dir.Sub("CURRENT"), tmp = dir.Sub("000012.dbtmp");

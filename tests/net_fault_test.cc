@@ -505,7 +505,7 @@ TEST(NetScenarioTest, BadFilesAreOneLineErrorsNamingTheFile) {
   EXPECT_NE(err("name = \"a\"\n[[net]]\nkind = \"drop\"\n").find("a drop needs one_in >= 1"),
             std::string::npos);
   EXPECT_EQ(err("name = \"a\"\nfailure = \"melt\"\n"),
-            ":2: failure must be \"kill\" or \"partition\", not \"melt\"");
+            ":2: failure must be \"kill\", \"power_loss\" or \"partition\", not \"melt\"");
   EXPECT_EQ(err("name = \"a\"\nheal_after_ms = 5\n"),
             ":2: heal_after_ms belongs to failure = \"partition\"");
   EXPECT_EQ(err("name = \"a\"\nseed = -1\n"),

@@ -38,7 +38,7 @@ void AddFailoverFlags(cxxopts::Options& options) {
       "no-rejoin", "do not bring the old primary back as a replica")(
       "scenario",
       "a failover network scenario (sim/scenarios/failover-*.toml): delay, drop and partition "
-      "rules on the links, and whether the primary is killed or cut off",
+      "rules on the links, and whether the primary is killed, powered off or cut off",
       cxxopts::value<std::string>())(
       "no-leases",
       "no fencing: the embedded engines' primary serves without the detector's lease, and a "
@@ -120,7 +120,7 @@ Status ReadDataAndFaults(const cxxopts::ParseResult& r, FailoverOptions* o) {
     if (!net.ok()) return net.status();
     o->net = *net;
   }
-  return Status::OK();
+  return CheckFailoverFailure(*o);
 }
 
 }  // namespace
@@ -201,7 +201,9 @@ int FailoverNodeCommand(int argc, char** argv) {
                                                                cxxopts::value<uint64_t>())(
       "cache-mb", "cache, MiB", cxxopts::value<uint64_t>()->default_value("64"))(
       "leases", "on: a primary serves only under the detector's lease (fencing); off",
-      cxxopts::value<std::string>()->default_value("on"));
+      cxxopts::value<std::string>()->default_value("on"))(
+      "power-loss", "on: a primary's writes are tracked until synced, for a power loss ('K')",
+      cxxopts::value<std::string>()->default_value("off"));
   AddDatasetFlags(options);
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
@@ -235,6 +237,7 @@ int FailoverNodeCommand(int argc, char** argv) {
   c.trace_seed = r["trace-seed"].as<uint64_t>();
   c.cache_mb = r["cache-mb"].as<uint64_t>();
   c.leases = r["leases"].as<std::string>() != "off";
+  c.power_loss = r["power-loss"].as<std::string>() == "on";
   StatusOr<SqliteSchema> schema = SqliteSchemaFromFlags(r);
   if (!schema.ok()) return ReportError("failover-node", schema.status());
   c.sqlite_schema = *schema;

@@ -224,6 +224,7 @@ Status DriveFailover(const FailoverOptions& o, FailoverTarget& target, const Wor
   Clock::time_point failure = Clock::now();
   Status s = target.FailPrimary(&failure);
   if (!s.ok()) stop_detector = true;
+  run->failure_detail = target.FailureDetail();
   detector.join();
   if (s.ok() && declared < failure) {
     // A probe of the healthy primary went unanswered for the timeout: a
@@ -317,8 +318,19 @@ StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& o, const LoadReport&
   return run;
 }
 
+Status CheckFailoverFailure(const FailoverOptions& o) {
+  if (o.engine == Engine::kPostgres && o.net && o.net->failure == FailoverFailure::kPowerLoss) {
+    return Status::InvalidArgument(
+        o.net->file +
+        ": failure = \"power_loss\" needs rocksdb or sqlite (a PostgreSQL server's writes pass "
+        "no fault seam of listbench's; use kill or partition)");
+  }
+  return Status::OK();
+}
+
 StatusOr<FailoverResult> RunFailover(const FailoverOptions& o,
                                      const std::vector<double>& timeouts_ms, int runs) {
+  LB_RETURN_IF_ERROR(CheckFailoverFailure(o));
   FailoverResult result;
   result.build = CurrentBuildInfo();
   result.options = o;

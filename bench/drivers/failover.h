@@ -107,6 +107,9 @@ struct FailoverRun {
   // two primaries accepting writes. Fencing keeps this 0.
   uint64_t split_brain_writes = 0;
   double healed_at_ms = 0;  // a partition's heal (0: none)
+  // A power loss's account of what the primary's disk dropped ("" for a
+  // kill or a partition).
+  std::string failure_detail;
   // A stale client's write sent to the first primary at the end of the run
   // (after the heal): whether it was served there (any contract outcome),
   // and the answer ("ok", or the error: unreachable, fenced).
@@ -128,6 +131,11 @@ struct FailoverResult {
 // One failover on a fresh copy of the pristine load (WORK/base/<design>,
 // loaded or reused as by `run`) in WORK/failover/<design>/{primary,replica}.
 StatusOr<FailoverRun> RunOneFailover(const FailoverOptions& options, const LoadReport& load);
+
+// InvalidArgument when the failure cannot happen to the engine: a power
+// loss needs an engine whose writes pass listbench's fault seam (rocksdb,
+// sqlite), not a PostgreSQL server.
+Status CheckFailoverFailure(const FailoverOptions& options);
 
 // Loads or reuses the pristine store, then, for each detector timeout of
 // `timeouts_ms` (options.timeout_ms is ignored), `runs` failovers with trace

@@ -16,6 +16,7 @@
 
 #include "bench/harness/write_probe.h"
 #include "engine/change_log.h"
+#include "sim/fault_plan.h"
 #include "workloads/op.h"
 
 namespace listbench {
@@ -42,8 +43,9 @@ std::string ErrorFrame(const Status& s) {
   return "e" + std::string(1, static_cast<char>(s.code())) + s.message();
 }
 
-StoreOptions NodeStoreOptions(const FailoverNodeConfig& c) {
+StoreOptions NodeStoreOptions(const FailoverNodeConfig& c, FaultPlan* plan = nullptr) {
   StoreOptions o;
+  o.faults = plan;
   o.durable = true;
   o.cache_bytes = c.cache_mb << 20;
   o.create_if_missing = false;
@@ -64,12 +66,19 @@ class Node {
   std::string Answer(std::string_view req);  // one request's answer frame
   std::string Execute(uint64_t op);
   std::string Promote();
+  [[noreturn]] void PowerOff();
+  // After a power loss nothing leaves the node: a thread about to send
+  // waits here for the process to end.
+  void HaltIfPoweredOff() const {
+    while (powered_off_.load()) ::pause();
+  }
   void Ship(FramedSocket& s, uint64_t after);
   void Follow();  // a replica's stream from its primary
   void StopFollowing();
 
   const FailoverNodeConfig c_;
   WorkloadData data_;
+  std::unique_ptr<FaultPlan> plan_;  // power_loss only; outlives the store
   std::unique_ptr<UnixListener> listener_;
   std::shared_mutex store_mu_;  // shared: a request; exclusive: promotion, exit
   std::unique_ptr<LoggedStore> logged_;
@@ -86,6 +95,7 @@ class Node {
   FramedSocket* upstream_ = nullptr;  // guarded by up_mu_
   std::thread follower_;
   std::atomic<bool> exiting_{false};
+  std::atomic<bool> powered_off_{false};
   // Fencing: a primary serves requests only until this instant (steady
   // clock nanoseconds, one clock for every process of the machine), renewed
   // by the detector's pings; a promoted replica's lease has no end.
@@ -105,8 +115,9 @@ Status Node::Open() {
   if (!d.ok()) return d.status();
   data_ = std::move(*d);
   if (c_.primary) {
+    if (c_.power_loss) plan_ = std::make_unique<FaultPlan>(c_.trace_seed);
     StatusOr<std::unique_ptr<LoggedStore>> s =
-        OpenLoggedStore(c_.engine, c_.dir, NodeStoreOptions(c_));
+        OpenLoggedStore(c_.engine, c_.dir, NodeStoreOptions(c_, plan_.get()));
     if (!s.ok()) return s.status();
     logged_ = std::move(*s);
     acked_ = logged_->log().LastSequence();
@@ -157,7 +168,9 @@ void Node::Connection(std::unique_ptr<FramedSocket> s) {
       std::fflush(stdout);
       ::_exit(0);
     }
-    if (!s->Send(Answer(req)).ok()) return;
+    const std::string answer = Answer(req);
+    HaltIfPoweredOff();
+    if (!s->Send(answer).ok()) return;
   }
 }
 
@@ -168,6 +181,11 @@ std::string Node::Answer(std::string_view req) {
   uint64_t op = 0, version = 0;
   if (kind == 'X' && GetU64(&req, &op)) return Execute(op);
   if (kind == 'M') return Promote();
+  if (kind == 'K') {
+    if (plan_ == nullptr)
+      return ErrorFrame(Status::InvalidArgument("not started for a power loss"));
+    PowerOff();
+  }
   if (kind == 'P') {
     uint64_t until = 0;
     if (GetU64(&req, &until) && until > 0) {
@@ -287,6 +305,7 @@ void Node::Ship(FramedSocket& s, uint64_t after) {
       std::string f = "L";
       PutU64(&f, r.sequence);
       f += r.bytes;
+      HaltIfPoweredOff();
       if (!(sent = s.Send(f).ok())) break;
       after = r.sequence;
     }
@@ -347,6 +366,32 @@ void Node::StopFollowing() {
 
 }  // namespace
 
+// The power goes off: no seam call succeeds from now on; once the calls
+// already past the seam have landed, the files fall back to what was synced,
+// and the process ends without a word to its peers or a destructor run.
+void Node::PowerOff() {
+  powered_off_ = true;
+  plan_->CrashNow();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  StatusOr<PowerLossReport> r = plan_->SimulatePowerLoss();
+  if (!r.ok()) {
+    std::fprintf(stderr, "listbench failover-node: power loss: %s\n",
+                 r.status().ToString().c_str());
+    std::fflush(stderr);
+    ::_exit(4);
+  }
+  std::fprintf(stderr,
+               "power loss: %llu unsynced bytes dropped, %llu files truncated, %llu regions "
+               "restored, %llu new files deleted, %llu renames undone\n",
+               static_cast<unsigned long long>(r->bytes_dropped),
+               static_cast<unsigned long long>(r->files_truncated),
+               static_cast<unsigned long long>(r->regions_restored),
+               static_cast<unsigned long long>(r->files_deleted),
+               static_cast<unsigned long long>(r->files_restored));
+  std::fflush(stderr);
+  ::_exit(kNodePowerLossExit);
+}
+
 std::vector<std::string> FailoverNodeArgs(const FailoverNodeConfig& c) {
   return {"failover-node",
           "--engine=" + std::string(EngineName(c.engine)),
@@ -363,6 +408,7 @@ std::vector<std::string> FailoverNodeArgs(const FailoverNodeConfig& c) {
           fmt::format("--trace-seed={}", c.trace_seed),
           fmt::format("--cache-mb={}", c.cache_mb),
           std::string("--leases=") + (c.leases ? "on" : "off"),
+          std::string("--power-loss=") + (c.power_loss ? "on" : "off"),
           "--sqlite-schema=" + std::string(SqliteSchemaName(c.sqlite_schema))};
 }
 
@@ -467,6 +513,16 @@ StatusOr<uint64_t> NodeLink::Promote() {
 Status NodeLink::Exit() {
   StatusOr<std::string> a = Call("Z", 'z');
   return a.status();
+}
+
+Status NodeLink::PowerOff() {
+  LB_RETURN_IF_ERROR(s_->Send("K"));
+  std::string answer;
+  const Status s = s_->Receive(&answer);
+  if (s.ok() && !answer.empty() && answer[0] == 'e') {
+    return Status::IOError("the node refused the power loss: " + answer.substr(2));
+  }
+  return Status::OK();  // the link dropped: the power is off
 }
 
 }  // namespace listbench

@@ -13,6 +13,10 @@
 //   Q op version    is write `op` present (bench/harness/write_probe.h) -> q 0|1
 //   M               promote (a replica) -> m last-sequence
 //   Z               close the store and exit 0 -> z
+//   K               power off (a primary started with power_loss): no write
+//                   reaches the disk from now on, the files fall back to
+//                   what was synced, and the node exits 3 without an answer,
+//                   its stderr's last line saying what was lost
 //   S after         (a replica's stream) the records after `after`:
 //                   L sequence bytes ..., answered by A applied-sequence
 //   any error       -> e message
@@ -69,7 +73,13 @@ struct FailoverNodeConfig {
   uint64_t cache_mb = 64;
   SqliteSchema sqlite_schema = SqliteSchema::kTuned;
   bool leases = true;  // a primary serves only under a detector's lease (false: always)
+  // A primary's store writes through a fault plan (sim/fault_plan.h) that
+  // tracks what is not yet synced, so that 'K' can simulate a power loss.
+  bool power_loss = false;
 };
+
+// A node's exit status after 'K'.
+inline constexpr int kNodePowerLossExit = 3;
 
 // The arguments of `listbench failover-node` for `c` (after argv[0]).
 std::vector<std::string> FailoverNodeArgs(const FailoverNodeConfig& c);
@@ -103,6 +113,8 @@ class NodeLink {
   StatusOr<bool> Present(uint64_t op, uint64_t version);
   StatusOr<uint64_t> Promote();
   Status Exit();
+  // Sends 'K' and waits for the node to drop the link.
+  Status PowerOff();
   // Calls that wait longer than `t` for an answer fail with IOError.
   Status SetTimeout(std::chrono::milliseconds t) { return s_->SetReceiveTimeout(t); }
 

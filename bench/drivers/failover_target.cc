@@ -277,6 +277,28 @@ std::string FirstLineOf(const std::string& path) {
   return text;
 }
 
+// The last line a node wrote to its stderr file, if any.
+std::string LastLineOf(const std::string& path) {
+  std::string last;
+  if (FILE* f = std::fopen(path.c_str(), "r")) {
+    char buf[512] = {0};
+    while (std::fgets(buf, sizeof(buf), f) != nullptr) {
+      if (buf[0] != '\n') last = buf;
+    }
+    std::fclose(f);
+  }
+  while (!last.empty() && last.back() == '\n') last.pop_back();
+  return last;
+}
+
+// "exit 3", "killed by signal 9 (Killed)" for a wait status.
+std::string DescribeWaitStatus(int status) {
+  ChildResult r;
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.term_signal = WTERMSIG(status);
+  return r.Describe();
+}
+
 void KillAndReap(NodeProcess* n) {
   if (n->pid > 0) ::kill(n->pid, SIGKILL);
   Reap(n);
@@ -298,6 +320,7 @@ class NodeTarget : public FailoverTarget {
   std::string Execute(int client, uint64_t op, Status* status, Served* served) override;
   bool PrimaryAnswers() override;
   Status FailPrimary(Clock::time_point* at) override;
+  std::string FailureDetail() const override { return failure_detail_; }
   void Heal() override;
   Status WriteToDeposedPrimary(uint64_t op) override;
   Status Promote() override;
@@ -321,6 +344,7 @@ class NodeTarget : public FailoverTarget {
                               const std::string& target);
   void StopProxies();
   void CutFirstPrimary(bool cut);
+  Status PowerOffPrimary(Clock::time_point* at);
 
   const FailoverTargetOptions o_;
   std::string socket_dir_;
@@ -334,6 +358,7 @@ class NodeTarget : public FailoverTarget {
   std::map<std::string, std::unique_ptr<LinkProxy>> proxies_;  // by route name
   std::string first_client_path_, first_detector_path_, replica_client_path_;
   bool partitioned_ = false;
+  std::string failure_detail_;  // what the primary said of its power loss
 };
 
 StatusOr<std::string> NodeTarget::Route(const std::string& name, const std::string& link,
@@ -378,6 +403,7 @@ StatusOr<NodeProcess> NodeTarget::Spawn(const std::string& dir, const std::strin
   c.cache_mb = o_.cache_mb;
   c.sqlite_schema = o_.sqlite_schema;
   c.leases = leases;
+  c.power_loss = primary && o_.net && o_.net->failure == FailoverFailure::kPowerLoss;
   std::vector<std::string> args = FailoverNodeArgs(c);
   args.insert(args.begin(), o_.binary);
   const std::string err = (fs::path(o_.log_dir) / (name + ".stderr")).string();
@@ -509,10 +535,30 @@ Status NodeTarget::FailPrimary(Clock::time_point* at) {
     partitioned_ = true;
     return Status::OK();
   }
+  if (o_.net && o_.net->failure == FailoverFailure::kPowerLoss) return PowerOffPrimary(at);
   if (::kill(primary_.pid, SIGKILL) != 0) {
     return Status::IOError(fmt::format("failover: kill {}: {}", primary_.pid, errno));
   }
   Reap(&primary_);
+  return Status::OK();
+}
+
+// The primary's power goes off ('K', over its own socket: no proxy in the
+// way); it exits once its files hold only what it synced.
+Status NodeTarget::PowerOffPrimary(Clock::time_point* at) {
+  StatusOr<std::unique_ptr<NodeLink>> l = NodeLink::Connect(primary_.socket);
+  if (!l.ok()) return l.status();
+  LB_RETURN_IF_ERROR((*l)->SetTimeout(std::chrono::seconds(60)));
+  *at = Clock::now();
+  LB_RETURN_IF_ERROR((*l)->PowerOff());
+  const int status = Reap(&primary_);
+  const std::string said = LastLineOf(primary_.stderr_path);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != kNodePowerLossExit) {
+    return Status::IOError(fmt::format("failover: the primary's power loss failed ({}): {}",
+                                       DescribeWaitStatus(status),
+                                       said.empty() ? "no message" : said));
+  }
+  failure_detail_ = said;
   return Status::OK();
 }
 

@@ -57,6 +57,9 @@ class FailoverTarget {
   // process of the primary at once, or cuts every link that reaches it;
   // *at: when the signals began or the links were cut.
   virtual Status FailPrimary(std::chrono::steady_clock::time_point* at) = 0;
+  // What the failure left to say, after FailPrimary: a power loss's account
+  // of the unsynced data it dropped; "" for a kill or a partition.
+  virtual std::string FailureDetail() const { return ""; }
   // Heals a partition (nothing after a kill, or once healed).
   virtual void Heal() = 0;
   // A stale client's write to the first primary after the promotion (and

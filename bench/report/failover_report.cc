@@ -61,6 +61,7 @@ nlohmann::json RunJson(const FailoverRun& run) {
           {"deposed_primary_accepted_write", run.deposed_primary_accepted_write},
           {"deposed_primary_answer", run.deposed_primary_answer},
           {"healed_at_ms", run.healed_at_ms},
+          {"failure_detail", run.failure_detail},
           {"failure_at_ms", run.failure_at_ms},
           {"detected_at_ms", run.detected_at_ms},
           {"promoted_at_ms", run.promoted_at_ms},
@@ -161,6 +162,20 @@ void PrintModelled(const FailoverResult& r) {
              kRdsMultiAzFailoverMaxS);
 }
 
+// How the primary failed, in words.
+std::string FailureText(const FailoverOptions& o) {
+  switch (o.net ? o.net->failure : FailoverFailure::kKill) {
+    case FailoverFailure::kPartition:
+      return "the primary cut off from clients, detector and replica (a partition that heals)";
+    case FailoverFailure::kPowerLoss:
+      return "a simulated power loss of the primary: its writes not yet synced dropped from its "
+             "files, then its process ended";
+    case FailoverFailure::kKill:
+      break;
+  }
+  return "SIGKILL of every process of the primary";
+}
+
 std::string FencingText(const FailoverOptions& o) {
   if (!o.leases) return "none (--no-leases)";
   if (o.engine != Engine::kPostgres) return "leases renewed by the detector's probes";
@@ -217,6 +232,9 @@ void PrintFailoverTable(const FailoverResult& r) {
         o.net->name, FailoverFailureName(o.net->failure), split,
         " (fencing: " + FencingText(o) + ")");
   }
+  if (!r.runs.empty() && !r.runs.front().failure_detail.empty()) {
+    fmt::print("the first run's primary: {}\n", r.runs.front().failure_detail);
+  }
   if (!r.runs.empty() && r.runs.front().rejoined) {
     fmt::print("rejoin: {}\n", r.runs.front().rejoin_method);
   }
@@ -238,10 +256,7 @@ nlohmann::json FailoverJson(const FailoverResult& r) {
           {"before_s", o.before_s},
           {"after_s", o.after_s},
           {"cache_mb", o.cache_mb},
-          {"failure", o.net && o.net->failure == FailoverFailure::kPartition
-                          ? "the primary cut off from clients, detector and replica (a partition "
-                            "that heals)"
-                          : "SIGKILL of every process of the primary"},
+          {"failure", FailureText(o)},
           {"network_scenario", o.net ? nlohmann::json{{"file", o.net->file},
                                                       {"name", o.net->name},
                                                       {"seed", o.net->seed},
