@@ -55,9 +55,12 @@ Status SyncParentDir(const std::string& path) {
 }
 
 Status WriteFileAtomically(const std::string& path, const std::string& contents,
-                           const std::function<void()>& before_rename) {
+                           const std::function<void()>& before_rename, mode_t mode) {
   const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // Created afresh (a temp file left by an earlier run would keep its own
+  // permissions through O_TRUNC).
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return PosixError("create " + tmp, errno);
   Status s = WriteAll(fd, contents, tmp);
   if (s.ok()) s = SyncFd(fd, tmp);

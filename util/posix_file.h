@@ -7,6 +7,8 @@
 #ifndef LISTBENCH_UTIL_POSIX_FILE_H_
 #define LISTBENCH_UTIL_POSIX_FILE_H_
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,9 +34,10 @@ Status SyncParentDir(const std::string& path);
 // Replaces `path` with `contents` so that a crash leaves either the old or
 // the new file: writes "<path>.tmp", fsyncs it, calls `before_rename` (a
 // crash test's hook; may be empty), renames it over `path` and fsyncs the
-// directory. On error the temp file is removed.
+// directory. On error the temp file is removed. The file is created with
+// `mode` (less the umask), so 0600 keeps it private from the start.
 Status WriteFileAtomically(const std::string& path, const std::string& contents,
-                           const std::function<void()>& before_rename = {});
+                           const std::function<void()>& before_rename = {}, mode_t mode = 0644);
 
 // Reads the whole file into *out. NotFound when it does not exist.
 Status ReadWholeFile(const std::string& path, std::string* out);

@@ -27,9 +27,7 @@ std::string FilePath(const std::string& dir) {
 Status WriteExternal(const std::string& dir, const PgExternal& e) {
   // The server's parameters may carry a password: the file is the owner's.
   const std::string path = FilePath(dir);
-  LB_RETURN_IF_ERROR(WriteFileAtomically(path, e.database + "\n" + e.server + "\n"));
-  if (::chmod(path.c_str(), 0600) != 0) return PosixError(path + ": chmod", errno);
-  return Status::OK();
+  return WriteFileAtomically(path, e.database + "\n" + e.server + "\n", {}, 0600);
 }
 
 // A database name no other store on the server has (16 random hex digits).
