@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -391,10 +392,14 @@ StatusOr<PowerLossReport> FaultPlan::SimulatePowerLoss() {
         fs::remove(path, ec);
       }
       ++rep.files_restored;
+      rep.files.push_back(BaseName(path));
       continue;
     }
     if (f.is_new) {
-      if (fs::remove(path, ec)) ++rep.files_deleted;
+      if (fs::remove(path, ec)) {
+        ++rep.files_deleted;
+        rep.files.push_back(BaseName(path));
+      }
       continue;
     }
     bool exists = false;
@@ -404,6 +409,7 @@ StatusOr<PowerLossReport> FaultPlan::SimulatePowerLoss() {
       LB_RETURN_IF_ERROR(WriteRange(path, it->first, it->second));
       ++rep.regions_restored;
     }
+    if (!f.undo.empty() || size != f.synced_size) rep.files.push_back(BaseName(path));
     if (size != f.synced_size) {
       if (size > f.synced_size) rep.bytes_dropped += size - f.synced_size;
       fs::resize_file(path, f.synced_size, ec);
@@ -413,6 +419,7 @@ StatusOr<PowerLossReport> FaultPlan::SimulatePowerLoss() {
   }
   files_.clear();
   crashed_ = false;
+  std::sort(rep.files.begin(), rep.files.end());
   return rep;
 }
 

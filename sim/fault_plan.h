@@ -112,6 +112,8 @@ struct PowerLossReport {
   uint64_t regions_restored = 0;  // pre-images written back
   uint64_t files_deleted = 0;     // created since their directory's last sync
   uint64_t files_restored = 0;    // replaced by an unsynced rename
+  // The names (without their directory) of the files it changed, sorted.
+  std::vector<std::string> files;
 };
 
 class FaultPlan final : public IoFaultInjector {

@@ -216,6 +216,7 @@ TEST(FaultPlanTest, CrashNowCutsThePowerWithoutARule) {
   EXPECT_EQ(ReadAll(wal), "synced");
   EXPECT_EQ(rep->bytes_dropped, 8u);
   EXPECT_EQ(rep->files_truncated, 1u);
+  EXPECT_EQ(rep->files, std::vector<std::string>{"000005.log"});
   EXPECT_TRUE(plan.Log().empty());  // no rule fired
 }
 

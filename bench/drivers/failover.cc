@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/drivers/failover_node.h"
 #include "bench/drivers/failover_target.h"
 #include "bench/harness/write_probe.h"
 #include "workloads/op.h"
@@ -33,10 +34,6 @@ struct Ack {
   Clock::time_point at;
   Served served;
 };
-
-int64_t SteadyNs(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
 
 // What the clients share while they run.
 struct ClientState {

@@ -102,12 +102,6 @@ class Node {
   std::atomic<int64_t> lease_until_ns_{0};
 };
 
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 Node::~Node() { StopFollowing(); }
 
 Status Node::Open() {
@@ -225,13 +219,13 @@ std::string Node::Execute(uint64_t op) {
       status = Status::InvalidArgument(fmt::format("operation {} is past the trace", op));
     } else if (!primary_) {
       status = Status::IOError("a replica: not the primary");
-    } else if (NowNs() > lease_until_ns_.load()) {
+    } else if (SteadyNowNs() > lease_until_ns_.load()) {
       status = Status::IOError("fenced: this primary's lease has expired");
     } else {
       outcome = ExecuteOp(logged_->store(), data_.trace[op], &status);
       seq = logged_->log().LastSequence();
-      executed_ns = NowNs();
-      if (NowNs() > lease_until_ns_.load()) {
+      executed_ns = SteadyNowNs();
+      if (SteadyNowNs() > lease_until_ns_.load()) {
         // Deposed while it ran: not acknowledged (a write it made stays in
         // this copy, which rejoins only as a rebuilt replica).
         status = Status::IOError("fenced: this primary's lease expired during the request");
@@ -380,14 +374,17 @@ void Node::PowerOff() {
     std::fflush(stderr);
     ::_exit(4);
   }
+  std::string files;
+  for (const std::string& f : r->files) files += (files.empty() ? "" : ", ") + f;
   std::fprintf(stderr,
                "power loss: %llu unsynced bytes dropped, %llu files truncated, %llu regions "
-               "restored, %llu new files deleted, %llu renames undone\n",
+               "restored, %llu new files deleted, %llu renames undone (files: %s)\n",
                static_cast<unsigned long long>(r->bytes_dropped),
                static_cast<unsigned long long>(r->files_truncated),
                static_cast<unsigned long long>(r->regions_restored),
                static_cast<unsigned long long>(r->files_deleted),
-               static_cast<unsigned long long>(r->files_restored));
+               static_cast<unsigned long long>(r->files_restored),
+               files.empty() ? "none" : files.c_str());
   std::fflush(stderr);
   ::_exit(kNodePowerLossExit);
 }

@@ -78,6 +78,13 @@ struct FailoverNodeConfig {
   bool power_loss = false;
 };
 
+// The one clock of the leases and of when a node ran a request: the steady
+// clock, in nanoseconds, shared by every process of the machine.
+inline int64_t SteadyNs(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+inline int64_t SteadyNowNs() { return SteadyNs(std::chrono::steady_clock::now()); }
+
 // A node's exit status after 'K'.
 inline constexpr int kNodePowerLossExit = 3;
 

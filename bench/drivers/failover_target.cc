@@ -47,11 +47,6 @@ class Endpoint {
   std::string s_;
 };
 
-int64_t SteadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
-
 StoreOptions DurableOptions(uint64_t cache_mb, SqliteSchema schema) {
   StoreOptions so;
   so.durable = true;
@@ -265,30 +260,21 @@ int Reap(NodeProcess* n) {
   return status;
 }
 
-// The first line a node wrote to its stderr file, if any.
-std::string FirstLineOf(const std::string& path) {
-  std::string text;
-  if (FILE* f = std::fopen(path.c_str(), "r")) {
-    char buf[512] = {0};
-    if (std::fgets(buf, sizeof(buf), f) != nullptr) text = buf;
-    std::fclose(f);
-  }
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  return text;
-}
-
-// The last line a node wrote to its stderr file, if any.
-std::string LastLineOf(const std::string& path) {
-  std::string last;
+// The first (or the last) non-empty line a node wrote to its stderr file;
+// "" when there is none.
+std::string StderrLineOf(const std::string& path, bool last) {
+  std::string line;
   if (FILE* f = std::fopen(path.c_str(), "r")) {
     char buf[512] = {0};
     while (std::fgets(buf, sizeof(buf), f) != nullptr) {
-      if (buf[0] != '\n') last = buf;
+      if (buf[0] == '\n') continue;
+      line = buf;
+      if (!last) break;
     }
     std::fclose(f);
   }
-  while (!last.empty() && last.back() == '\n') last.pop_back();
-  return last;
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
 }
 
 // "exit 3", "killed by signal 9 (Killed)" for a wait status.
@@ -419,7 +405,7 @@ StatusOr<NodeProcess> NodeTarget::Spawn(const std::string& dir, const std::strin
   unsigned long long seq = 0;
   if (!got || std::sscanf(line, "READY %llu", &seq) != 1) {
     Reap(&n);
-    const std::string text = FirstLineOf(err);
+    const std::string text = StderrLineOf(err, false);
     return Status::IOError(fmt::format("failover: the {} node on {} did not start: {}", name, dir,
                                        text.empty() ? "no message" : text));
   }
@@ -552,7 +538,7 @@ Status NodeTarget::PowerOffPrimary(Clock::time_point* at) {
   *at = Clock::now();
   LB_RETURN_IF_ERROR((*l)->PowerOff());
   const int status = Reap(&primary_);
-  const std::string said = LastLineOf(primary_.stderr_path);
+  const std::string said = StderrLineOf(primary_.stderr_path, true);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != kNodePowerLossExit) {
     return Status::IOError(fmt::format("failover: the primary's power loss failed ({}): {}",
                                        DescribeWaitStatus(status),
@@ -602,7 +588,7 @@ Status NodeTarget::StopNode(NodeProcess* n) {
   const int status = Reap(n);
   if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
     return Status::IOError(fmt::format("failover: the node on {} ended badly (wait status {}): {}",
-                                       dir, status, FirstLineOf(err)));
+                                       dir, status, StderrLineOf(err, false)));
   }
   return s;
 }
