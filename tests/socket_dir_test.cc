@@ -63,8 +63,10 @@ TEST(SocketDirTest, NamedForItsMakerAndPrivate) {
 
 // The maker: makes two directories, one holding a listening socket, the
 // other a file and a subdirectory with a file; reports their paths through
-// `out`; waits to be killed.
+// `out`; waits to be killed. It runs with stdin closed, so that its
+// watcher's pipe may take descriptor 0.
 [[noreturn]] void Maker(int out) {
+  ::close(STDIN_FILENO);
   StatusOr<std::string> a = MakeSocketDir("test");
   StatusOr<std::string> b = MakeSocketDir("test");
   if (!a.ok() || !b.ok()) ::_exit(1);

@@ -110,7 +110,9 @@ struct Names {
   ::setsid();  // out of the maker's session: a Ctrl-C there is not for us
   // A copy of the maker's sockets or pipes here would hide its death from
   // their peers.
-  if (::close_range(0, read_fd - 1, 0) != 0 || ::close_range(read_fd + 1, ~0U, 0) != 0) {
+  // (read_fd may be 0 when this process runs with stdin closed.)
+  if ((read_fd > 0 && ::close_range(0, read_fd - 1, 0) != 0) ||
+      ::close_range(read_fd + 1, ~0U, 0) != 0) {
     for (unsigned fd = 0; fd < max_fd; ++fd) {
       if (static_cast<int>(fd) != read_fd) ::close(static_cast<int>(fd));
     }

@@ -176,8 +176,9 @@ std::string Node::Answer(std::string_view req) {
   if (kind == 'X' && GetU64(&req, &op)) return Execute(op);
   if (kind == 'M') return Promote();
   if (kind == 'K') {
-    if (plan_ == nullptr)
+    if (plan_ == nullptr) {
       return ErrorFrame(Status::InvalidArgument("not started for a power loss"));
+    }
     PowerOff();
   }
   if (kind == 'P') {
