@@ -260,6 +260,21 @@ int Reap(NodeProcess* n) {
   return status;
 }
 
+// Waits up to `limit` for the node to end: true with *status then; false
+// (still running) otherwise.
+bool ReapWithin(NodeProcess* n, std::chrono::milliseconds limit, int* status) {
+  const Clock::time_point deadline = Clock::now() + limit;
+  for (;;) {
+    const pid_t got = ::waitpid(n->pid, status, WNOHANG);
+    if (got == n->pid || (got < 0 && errno != EINTR)) {
+      n->pid = -1;
+      return true;
+    }
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 // The first (or the last) non-empty line a node wrote to its stderr file;
 // "" when there is none.
 std::string StderrLineOf(const std::string& path, bool last) {
@@ -537,7 +552,11 @@ Status NodeTarget::PowerOffPrimary(Clock::time_point* at) {
   LB_RETURN_IF_ERROR((*l)->SetTimeout(std::chrono::seconds(60)));
   *at = Clock::now();
   LB_RETURN_IF_ERROR((*l)->PowerOff());
-  const int status = Reap(&primary_);
+  int status = 0;
+  if (!ReapWithin(&primary_, std::chrono::seconds(30), &status)) {
+    KillAndReap(&primary_);
+    return Status::IOError("failover: the primary did not end within 30 s of its power loss");
+  }
   const std::string said = StderrLineOf(primary_.stderr_path, true);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != kNodePowerLossExit) {
     return Status::IOError(fmt::format("failover: the primary's power loss failed ({}): {}",
