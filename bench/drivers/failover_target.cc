@@ -19,6 +19,7 @@
 #include "migration/verifier.h"
 #include "sim/link_proxy.h"
 #include "sim/net_fault.h"
+#include "util/child_wait.h"
 #include "util/socket_dir.h"
 #include "workloads/op.h"
 
@@ -254,8 +255,7 @@ struct NodeProcess {
 int Reap(NodeProcess* n) {
   if (n->pid <= 0) return 0;
   int status = 0;
-  while (::waitpid(n->pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  WaitChildExit(n->pid, Clock::duration(-1), &status);
   n->pid = -1;
   return status;
 }
@@ -263,16 +263,9 @@ int Reap(NodeProcess* n) {
 // Waits up to `limit` for the node to end: true with *status then; false
 // (still running) otherwise.
 bool ReapWithin(NodeProcess* n, std::chrono::milliseconds limit, int* status) {
-  const Clock::time_point deadline = Clock::now() + limit;
-  for (;;) {
-    const pid_t got = ::waitpid(n->pid, status, WNOHANG);
-    if (got == n->pid || (got < 0 && errno != EINTR)) {
-      n->pid = -1;
-      return true;
-    }
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  if (!WaitChildExit(n->pid, limit, status)) return false;
+  n->pid = -1;
+  return true;
 }
 
 // The first (or the last) non-empty line a node wrote to its stderr file;

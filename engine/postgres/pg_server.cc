@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "engine/postgres/pg_statement.h"
+#include "util/child_wait.h"
 #include "util/posix_file.h"
 #include "util/socket_dir.h"
 
@@ -200,28 +201,10 @@ StatusOr<pid_t> Spawn(const ChildSpec& spec) {
   return pid;
 }
 
-// Waits for `pid` to exit, at most `timeout` (forever when negative); true
-// and *wstatus when it did.
-bool WaitExit(pid_t pid, Clock::duration timeout, int* wstatus) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    const pid_t got = ::waitpid(pid, wstatus, timeout < Clock::duration::zero() ? 0 : WNOHANG);
-    if (got == pid) return true;
-    if (got < 0 && errno != EINTR) {
-      *wstatus = 0;
-      return true;  // not our child any more (ECHILD): nothing to wait for
-    }
-    if (got == 0) {
-      if (Clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-}
-
 // Sends `sig` to `pid` and waits for it to exit, at most `timeout`.
 bool SignalAndWait(pid_t pid, int sig, Clock::duration timeout, int* wstatus) {
   ::kill(pid, sig);
-  return WaitExit(pid, timeout, wstatus);
+  return WaitChildExit(pid, timeout, wstatus);
 }
 
 // A process by pid and start time (field 22 of /proc/<pid>/stat), so that a
@@ -381,7 +364,7 @@ Status InitPgCluster(const std::string& pgdata, const PgInitOptions& options) {
   ::close(*fd);
   if (!pid.ok()) return pid.status();
   int wstatus = 0;
-  WaitExit(*pid, Clock::duration(-1), &wstatus);
+  WaitChildExit(*pid, Clock::duration(-1), &wstatus);
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return Status::OK();
   std::error_code ec;
   fs::remove_all(path, ec);
@@ -424,7 +407,7 @@ Status RunPgTool(const std::string& tool, const std::vector<std::string>& args,
   ::close(*fd);
   if (!pid.ok()) return pid.status();
   int wstatus = 0;
-  WaitExit(*pid, Clock::duration(-1), &wstatus);
+  WaitChildExit(*pid, Clock::duration(-1), &wstatus);
   if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return Status::OK();
   return Status::IOError(tool + " failed (" + DescribeWait(wstatus) + "); " + log_path +
                          " ends: " + Tail(LogSince(log_path, from), 4));
@@ -459,7 +442,7 @@ enum class Ready { kYes, kExited, kTimedOut };
 Ready AwaitReady(pid_t pid, const std::string& conninfo, int* wstatus) {
   const auto deadline = Clock::now() + kReadyTimeout;
   for (;;) {
-    if (WaitExit(pid, Clock::duration::zero(), wstatus)) return Ready::kExited;
+    if (WaitChildExit(pid, Clock::duration::zero(), wstatus)) return Ready::kExited;
     if (::PQping(conninfo.c_str()) == PQPING_OK) return Ready::kYes;
     if (Clock::now() >= deadline) return Ready::kTimedOut;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
