@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -322,6 +324,121 @@ TEST(CheckTest, AShortRepetitionListIsAnErrorNamingIt) {
       << f.status().ToString();
 }
 
+// A summary of 6 patterns with 5 repetitions each: pattern i's p50s are
+// kSqliteP50 and kRocksP50 times (1 + i / 10), times sqlite_f[i] and
+// rocks_f[i] (a machine's speed and a change's effect).
+json SixPatterns(const std::vector<double>& sqlite_f, const std::vector<double>& rocks_f) {
+  json s = Summary(10, 0, 30, 10);
+  s["repeat"] = kSqliteP50.size();
+  for (const auto& [engine, base, f] :
+       {std::tuple{"sqlite", kSqliteP50, sqlite_f}, std::tuple{"rocksdb", kRocksP50, rocks_f}}) {
+    const json op = s["engines"][engine]["ops"]["search"];
+    s["engines"][engine]["ops"] = json::object();
+    json reps = json::array();
+    for (size_t r = 0; r < base.size(); ++r)
+      reps.push_back({{"repeat", r}, {"ops", json::object()}});
+    for (size_t i = 0; i < f.size(); ++i) {
+      const std::string name = "p" + std::to_string(i);
+      s["engines"][engine]["ops"][name] = op;
+      for (size_t r = 0; r < base.size(); ++r) {
+        reps[r]["ops"][name] = {{"p50_us", base[r] * (1 + i / 10.0) * f[i]}};
+      }
+    }
+    s["engines"][engine]["repeats"] = reps;
+  }
+  return s;
+}
+
+CheckResult CheckedAcrossMachines(const json& b, const json& c, CheckTolerances tol = {}) {
+  tol.across_machines = true;
+  StatusOr<CheckResult> f = CheckSummaries(b, c, tol);
+  EXPECT_TRUE(f.ok()) << f.status().ToString();
+  return f.ok() ? *f : CheckResult{};
+}
+
+const std::vector<double> kSame(6, 1.0);
+
+TEST(CheckTest, AcrossMachinesAWholeMachineSlowerPasses) {
+  const json base = SixPatterns(kSame, kSame);
+  const json slower = SixPatterns(std::vector<double>(6, 1.5), std::vector<double>(6, 1.5));
+  // Judged on the same machine, every pattern of both engines regressed.
+  EXPECT_EQ(Regressions(base, slower), 12u);
+  CheckResult r = CheckedAcrossMachines(base, slower);
+  EXPECT_EQ(r.timing, TimingMethod::kUTest);
+  ASSERT_TRUE(r.drift.has_value());
+  EXPECT_NEAR(*r.drift, 1.5, 1e-9);
+  EXPECT_TRUE(r.findings.empty());
+  // Without across_machines there is no drift.
+  EXPECT_FALSE(Checked(base, slower).drift.has_value());
+}
+
+TEST(CheckTest, AcrossMachinesAPatternSlowerThanTheMachineFails) {
+  const json base = SixPatterns(kSame, kSame);
+  std::vector<double> rocks(6, 1.5);
+  rocks[3] = 1.5 * 1.3;  // RocksDB's p3: 30% beyond the machine's 1.5x
+  CheckResult r = CheckedAcrossMachines(base, SixPatterns(std::vector<double>(6, 1.5), rocks));
+  EXPECT_NEAR(*r.drift, 1.5, 1e-9);  // the median of 11 moves of 1.5x and one of 1.95x
+  ASSERT_EQ(r.findings.size(), 1u);
+  const CheckFinding& f = r.findings[0];
+  EXPECT_EQ(f.engine, "rocksdb");
+  EXPECT_EQ(f.op, "p3");
+  EXPECT_EQ(f.metric, "p50_us");
+  EXPECT_TRUE(f.regression);
+  EXPECT_NEAR(f.baseline, 10 * 1.3, 1e-9);            // the baseline's own median
+  EXPECT_NEAR(f.current, 10 * 1.3 * 1.95, 1e-9);      // ... and the current one
+  EXPECT_NEAR(f.limit, 10 * 1.3 * 1.5 * 1.05, 1e-9);  // baseline x drift x (1 + 5%)
+  EXPECT_NEAR(*f.p_value, 2.0 / 252, 1e-12);
+  // The ratio of p3 moved 1.3x: under the 50% ratio tolerance across
+  // machines, where on one machine the 5% minimum change would fail it.
+  std::vector<double> one_machine(6, 1.0);
+  one_machine[3] = 1.3;
+  EXPECT_EQ(Regressions(base, SixPatterns(kSame, one_machine)), 2u);
+}
+
+TEST(CheckTest, AcrossMachinesTheRatioMovesByItsTolerance) {
+  const json base = SixPatterns(kSame, kSame);
+  // p1: SQLite 1.4x slower and RocksDB 1.4x faster than the machine; each
+  // under a 50% minimum change, the ratio moved 1.96x.
+  std::vector<double> sqlite(6, 1.2), rocks(6, 1.2);
+  sqlite[1] *= 1.4;
+  rocks[1] /= 1.4;
+  CheckTolerances tol;
+  tol.min_change = 0.5;
+  CheckResult r = CheckedAcrossMachines(base, SixPatterns(sqlite, rocks), tol);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].engine, "sqlite/rocksdb");
+  EXPECT_EQ(r.findings[0].op, "p1");
+  EXPECT_TRUE(r.findings[0].regression);
+  EXPECT_NEAR(r.findings[0].current / r.findings[0].baseline, 1.96, 1e-9);
+  // With a 2x ratio tolerance it holds.
+  tol.ratio = 1.0;
+  EXPECT_TRUE(CheckedAcrossMachines(base, SixPatterns(sqlite, rocks), tol).findings.empty());
+}
+
+TEST(CheckTest, AcrossMachinesADriftPastItsLimitFails) {
+  const json base = SixPatterns(kSame, kSame);
+  CheckResult slow = CheckedAcrossMachines(
+      base, SixPatterns(std::vector<double>(6, 3.5), std::vector<double>(6, 3.5)));
+  ASSERT_EQ(slow.findings.size(), 1u);
+  EXPECT_EQ(slow.findings[0].metric, "drift");
+  EXPECT_EQ(slow.findings[0].engine, "all");
+  EXPECT_NEAR(slow.findings[0].current, 3.5, 1e-9);
+  EXPECT_NEAR(slow.findings[0].limit, 3.0, 1e-9);  // 1 + max_drift
+  EXPECT_TRUE(slow.findings[0].regression);
+  // A machine 4x faster is reported, not failed.
+  CheckResult fast = CheckedAcrossMachines(
+      base, SixPatterns(std::vector<double>(6, 0.25), std::vector<double>(6, 0.25)));
+  ASSERT_EQ(fast.findings.size(), 1u);
+  EXPECT_EQ(fast.findings[0].metric, "drift");
+  EXPECT_FALSE(fast.findings[0].regression);
+  // Within a wider limit, the same slow machine passes.
+  CheckTolerances wide;
+  wide.max_drift = 3.0;
+  EXPECT_TRUE(CheckedAcrossMachines(
+                  base, SixPatterns(std::vector<double>(6, 3.5), std::vector<double>(6, 3.5)), wide)
+                  .findings.empty());
+}
+
 // The timings of every engine's repetitions in a summary written by
 // compare, scaled by `f` (all repetitions, or only repetition `only`).
 void ScaleRepeats(json* summary, double f, int only = -1) {
@@ -372,6 +489,21 @@ TEST(CheckTest, RepeatedCompareIsCheckedByTheUTest) {
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
   EXPECT_NE(bad.out.find("REGRESSED"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("p50_us"), std::string::npos) << bad.out;
+
+  // The same 2x, across machines: the machine's drift, within its limit.
+  testing::CliResult across = testing::RunListbench(
+      "check --across-machines --baseline " + base + " --current " + tmp.Sub("slow.json"), tmp);
+  EXPECT_EQ(across.exit_code, 0) << across.out;
+  EXPECT_NE(across.out.find("across machines: every pattern's median p50 moved by a median 2.00x"),
+            std::string::npos)
+      << across.out;
+  testing::CliResult drift = testing::RunListbench(
+      "check --across-machines --max-drift 0.5 "
+      "--baseline " +
+          base + " --current " + tmp.Sub("slow.json"),
+      tmp);
+  EXPECT_EQ(drift.exit_code, 1) << drift.out;
+  EXPECT_NE(drift.out.find("drift"), std::string::npos) << drift.out;
 
   json one = j;
   ScaleRepeats(&one, 2, /*only=*/2);

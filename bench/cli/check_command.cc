@@ -30,6 +30,16 @@ StatusOr<nlohmann::json> ReadSummary(const std::string& flag, const std::string&
 
 // Which rule decided the timing, and with what limits.
 std::string TimingLine(const CheckResult& c, const CheckTolerances& tol) {
+  if (c.timing == TimingMethod::kUTest && c.drift) {
+    return fmt::format(
+        "check: timing decided by the Mann-Whitney U test over each repetition's p50 ({} "
+        "baseline, {} current repetitions), across machines: every pattern's median p50 moved "
+        "by a median {:.2f}x (this machine's drift, which may be {:.2f}x-{:.2f}x); a regression "
+        "when p < {} and a pattern's median is over {:.2f}x the baseline's times that drift, or "
+        "the sqlite/rocksdb ratio moved over {:.2f}x either way",
+        c.baseline_repeats, c.current_repeats, *c.drift, 1 / (1 + tol.max_drift), 1 + tol.max_drift,
+        tol.alpha, 1 + tol.min_change, 1 + tol.ratio);
+  }
   if (c.timing == TimingMethod::kUTest) {
     return fmt::format(
         "check: timing decided by the Mann-Whitney U test over each repetition's p50 ({} "
@@ -94,7 +104,13 @@ int CheckCommand(int argc, char** argv) {
       "min-change",
       "with the U test: the least move of the median p50 (or of the sqlite/rocksdb ratio) "
       "that fails",
-      cxxopts::value<double>()->default_value(fmt::format("{}", d.min_change)));
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.min_change)))(
+      "across-machines",
+      "the baseline was measured on another machine: with the U test, each pattern is judged "
+      "against the baseline times this machine's drift (the median move of every pattern), "
+      "and the sqlite/rocksdb ratio by --ratio-tolerance")(
+      "max-drift", "with --across-machines: the machine's drift may be up to 1 + this, either way",
+      cxxopts::value<double>()->default_value(fmt::format("{}", d.max_drift)));
   bool help = false;
   StatusOr<cxxopts::ParseResult> flags = ParseFlags(options, argc, argv, &help);
   if (!flags.ok()) return ReportError("check", flags.status());
@@ -112,7 +128,9 @@ int CheckCommand(int argc, char** argv) {
   tol.time = r["time-tolerance"].as<double>();
   tol.alpha = r["alpha"].as<double>();
   tol.min_change = r["min-change"].as<double>();
-  for (double t : {tol.work, tol.io, tol.ratio, tol.time, tol.min_change}) {
+  tol.across_machines = r.count("across-machines") > 0;
+  tol.max_drift = r["max-drift"].as<double>();
+  for (double t : {tol.work, tol.io, tol.ratio, tol.time, tol.min_change, tol.max_drift}) {
     if (!(t >= 0)) return ReportError("check", Status::InvalidArgument("tolerances must be >= 0"));
   }
   if (!(tol.alpha > 0 && tol.alpha < 1)) {

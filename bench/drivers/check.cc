@@ -196,37 +196,86 @@ std::vector<double> RepeatP50s(const json& engine, const std::string& op, int n,
   return v;
 }
 
+// How one U test judges: the least move that fails, a factor the
+// baseline's figures are scaled by first (the machine's drift), and whether
+// a move down fails too.
+struct UTestRule {
+  double min_change = 0;
+  double scale = 1;
+  bool either_way = false;
+};
+
 // The U test between two sets of repetitions of one figure: a finding when
-// p < alpha and the median moved by more than min_change (up, or with
-// `either_way` down too, is a regression).
+// p < alpha and the median moved by more than the rule's least move from
+// the scaled baseline (up, or with `either_way` down too, is a
+// regression). The finding shows the baseline's median unscaled and the
+// limit scaled.
 void UTestFinding(const std::string& engine, const std::string& op, const char* metric,
-                  const std::vector<double>& b, const std::vector<double>& c,
-                  const CheckTolerances& tol, bool either_way, std::vector<CheckFinding>* out) {
+                  std::vector<double> b, const std::vector<double>& c, const UTestRule& rule,
+                  double alpha, std::vector<CheckFinding>* out) {
+  const double raw = SpreadOf(b).median;
+  for (double& v : b) v *= rule.scale;
   const double x = SpreadOf(b).median, y = SpreadOf(c).median;
   if (!(x > 0) || !(y > 0)) return;
   const UTestResult u = MannWhitneyU(b, c);
-  if (!(u.p < tol.alpha)) return;
-  const bool slower = y > x * (1 + tol.min_change);
-  const bool faster = y * (1 + tol.min_change) < x;
+  if (!(u.p < alpha)) return;
+  const bool slower = y > x * (1 + rule.min_change);
+  const bool faster = y * (1 + rule.min_change) < x;
   if (!slower && !faster) return;
-  const double limit = slower ? x * (1 + tol.min_change) : x / (1 + tol.min_change);
-  out->push_back({engine, op, metric, x, y, limit, slower || either_way, u.p});
+  const double limit = slower ? x * (1 + rule.min_change) : x / (1 + rule.min_change);
+  out->push_back({engine, op, metric, raw, y, limit, slower || rule.either_way, u.p});
 }
 
-// Timing by the U test: every engine's ops, then the SQLite/RocksDB ratio
-// of each repetition's p50s.
-void CheckTimingByUTest(const json& be, const json& ce, const CheckResult& r,
-                        const CheckTolerances& tol, std::vector<CheckFinding>* out) {
+// Across machines: the median, over every engine and pattern of the
+// baseline, of the current median p50 over the baseline's.
+double MachineDrift(const json& be, const json& ce, const CheckResult& r) {
+  std::vector<double> moves;
+  for (const auto& [engine, bj] : be.items()) {
+    for (const auto& [op, unused] : bj["ops"].items()) {
+      (void)unused;
+      const double x =
+          SpreadOf(RepeatP50s(bj, op, r.baseline_repeats, "baseline engines." + engine)).median;
+      const double y =
+          SpreadOf(RepeatP50s(ce[engine], op, r.current_repeats, "current engines." + engine))
+              .median;
+      if (x > 0 && y > 0) moves.push_back(y / x);
+    }
+  }
+  return moves.empty() ? 1.0 : SpreadOf(moves).median;
+}
+
+// The drift as a finding when it is past max_drift either way (a faster
+// machine is reported, not failed).
+void DriftFinding(double drift, const CheckTolerances& tol, std::vector<CheckFinding>* out) {
+  const double limit = 1 + tol.max_drift;
+  if (drift > limit) out->push_back({"all", "all", "drift", 1.0, drift, limit, true, {}});
+  if (drift * limit < 1) out->push_back({"all", "all", "drift", 1.0, drift, 1 / limit, false, {}});
+}
+
+// Timing by the U test: every engine's ops (across machines, against the
+// baseline times the machine's drift), then the SQLite/RocksDB ratio of
+// each repetition's p50s.
+void CheckTimingByUTest(const json& be, const json& ce, const CheckTolerances& tol,
+                        CheckResult* r) {
+  std::vector<CheckFinding>* out = &r->findings;
+  UTestRule op_rule{tol.min_change, 1.0, /*either_way=*/false};
+  if (tol.across_machines) {
+    r->drift = MachineDrift(be, ce, *r);
+    op_rule.scale = *r->drift;
+    DriftFinding(*r->drift, tol, out);
+  }
   for (const auto& [engine, bj] : be.items()) {
     for (const auto& [op, unused] : bj["ops"].items()) {
       (void)unused;
       UTestFinding(engine, op, "p50_us",
-                   RepeatP50s(bj, op, r.baseline_repeats, "baseline engines." + engine),
-                   RepeatP50s(ce[engine], op, r.current_repeats, "current engines." + engine), tol,
-                   /*either_way=*/false, out);
+                   RepeatP50s(bj, op, r->baseline_repeats, "baseline engines." + engine),
+                   RepeatP50s(ce[engine], op, r->current_repeats, "current engines." + engine),
+                   op_rule, tol.alpha, out);
     }
   }
   if (!BothEngines(be) || !BothEngines(ce)) return;
+  const UTestRule ratio_rule{tol.across_machines ? tol.ratio : tol.min_change, 1.0,
+                             /*either_way=*/true};
   // Per repetition, SQLite's p50 over RocksDB's, for the ops both served.
   const auto ratios = [](const json& engines, const std::string& op, int n, const char* side) {
     const std::string where = std::string(side) + " engines.";
@@ -239,8 +288,8 @@ void CheckTimingByUTest(const json& be, const json& ce, const CheckResult& r,
   for (const auto& [op, unused] : be["sqlite"]["ops"].items()) {
     (void)unused;
     if (!be["rocksdb"]["ops"].contains(op)) continue;
-    UTestFinding("sqlite/rocksdb", op, "p50_ratio", ratios(be, op, r.baseline_repeats, "baseline"),
-                 ratios(ce, op, r.current_repeats, "current"), tol, /*either_way=*/true, out);
+    UTestFinding("sqlite/rocksdb", op, "p50_ratio", ratios(be, op, r->baseline_repeats, "baseline"),
+                 ratios(ce, op, r->current_repeats, "current"), ratio_rule, tol.alpha, out);
   }
 }
 
@@ -288,7 +337,7 @@ StatusOr<CheckResult> Check(const json& baseline, const json& current, const Che
     }
   }
   if (result.timing == TimingMethod::kUTest) {
-    CheckTimingByUTest(be, ce, result, tol, &out);
+    CheckTimingByUTest(be, ce, tol, &result);
   } else if (BothEngines(be) && BothEngines(ce)) {
     CheckRatioByTolerance(be, ce, tol, &out);
   }

@@ -25,6 +25,22 @@
 //     Each repetition's p50 rather than its mean: at CI scale a pattern has
 //     ~100 samples a repetition, and one background flush or compaction
 //     stall of a few ms moves a mean several times over.
+//     Across machines (`across_machines`: a committed reference measured
+//     on another machine, as CI checks against): a whole machine runs
+//     faster or slower, every pattern of both engines much alike (a CI
+//     machine ran the reference's patterns a median 1.37x slower, each
+//     within 0.82x-1.22x of that). The drift is
+//     the median, over every engine and pattern, of the current median p50
+//     over the baseline's; each pattern's U test is then against the
+//     baseline's repetitions times the drift, so a pattern fails when it
+//     moved more than min_change beyond the rest of the machine. The drift
+//     itself fails beyond max_drift. The engines' relative speed also
+//     differs between machines (on that one, a write's SQLite/RocksDB
+//     ratio moved 1.58x), so the ratio's least move is then
+//     `ratio` rather than min_change. What this cannot see: a change that
+//     slows most patterns of both engines alike looks like a slower
+//     machine until it passes max_drift (counted work still shows a change
+//     in work).
 //   - Otherwise (a summary with fewer repetitions, such as one written
 //     before repetitions existed), the tolerances: each engine's median
 //     repetition is compared loosely in absolute terms (timing drifts
@@ -68,6 +84,9 @@ struct CheckTolerances {
   // Timing by the U test: a regression needs both.
   double alpha = 0.05;       // p below this ...
   double min_change = 0.05;  // ... and the median moved by more than 5%
+  // Across machines: the U test's patterns relative to the machine's drift.
+  bool across_machines = false;
+  double max_drift = 2.0;  // the drift may be up to 3x either way
 };
 
 struct CheckFinding {
@@ -88,6 +107,10 @@ struct CheckResult {
   TimingMethod timing = TimingMethod::kTolerance;
   int baseline_repeats = 1, current_repeats = 1;  // a summary without "repeat" ran 1
   std::vector<CheckFinding> findings;             // every metric that moved past its limit
+  // Across machines with the U test: the machine's drift (current over
+  // baseline, the median over every engine and pattern); it is also a
+  // finding (engine and op "all", metric "drift") beyond max_drift.
+  std::optional<double> drift;
   // One per engine of the current run with storage errors: the engine, the
   // count and the first error's text. Non-empty: the check fails and
   // `findings` is empty (nothing was compared).
