@@ -30,22 +30,22 @@ StatusOr<nlohmann::json> ReadSummary(const std::string& flag, const std::string&
 
 // Which rule decided the timing, and with what limits.
 std::string TimingLine(const CheckResult& c, const CheckTolerances& tol) {
-  if (c.timing == TimingMethod::kUTest && c.drift) {
-    return fmt::format(
-        "check: timing decided by the Mann-Whitney U test over each repetition's p50 ({} "
-        "baseline, {} current repetitions), across machines: every pattern's median p50 moved "
-        "by a median {:.2f}x (this machine's drift, which may be {:.2f}x-{:.2f}x); a regression "
-        "when p < {} and a pattern's median is over {:.2f}x the baseline's times that drift, or "
-        "the sqlite/rocksdb ratio moved over {:.2f}x either way",
-        c.baseline_repeats, c.current_repeats, *c.drift, 1 / (1 + tol.max_drift), 1 + tol.max_drift,
-        tol.alpha, 1 + tol.min_change, 1 + tol.ratio);
-  }
   if (c.timing == TimingMethod::kUTest) {
-    return fmt::format(
+    const std::string test = fmt::format(
         "check: timing decided by the Mann-Whitney U test over each repetition's p50 ({} "
-        "baseline, {} current repetitions): a regression when p < {} and the median moved "
-        "more than {:.0f}%",
-        c.baseline_repeats, c.current_repeats, tol.alpha, 100 * tol.min_change);
+        "baseline, {} current repetitions)",
+        c.baseline_repeats, c.current_repeats);
+    if (!c.drift) {
+      return fmt::format("{}: a regression when p < {} and the median moved more than {:.0f}%",
+                         test, tol.alpha, 100 * tol.min_change);
+    }
+    return fmt::format(
+        "{}, across machines: every pattern's median p50 moved by a median {:.2f}x (this "
+        "machine's drift, which may be {:.2f}x-{:.2f}x); a regression when p < {} and a "
+        "pattern's median is over {:.2f}x the baseline's times that drift, or the "
+        "sqlite/rocksdb ratio moved over {:.2f}x either way",
+        test, *c.drift, 1 / (1 + tol.max_drift), 1 + tol.max_drift, tol.alpha, 1 + tol.min_change,
+        1 + tol.ratio);
   }
   return fmt::format(
       "check: timing decided by the tolerances ({} baseline, {} current repetition(s); the U "

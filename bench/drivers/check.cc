@@ -215,7 +215,7 @@ void UTestFinding(const std::string& engine, const std::string& op, const char* 
                   double alpha, std::vector<CheckFinding>* out) {
   const double raw = SpreadOf(b).median;
   for (double& v : b) v *= rule.scale;
-  const double x = SpreadOf(b).median, y = SpreadOf(c).median;
+  const double x = raw * rule.scale, y = SpreadOf(c).median;
   if (!(x > 0) || !(y > 0)) return;
   const UTestResult u = MannWhitneyU(b, c);
   if (!(u.p < alpha)) return;
@@ -226,20 +226,34 @@ void UTestFinding(const std::string& engine, const std::string& op, const char* 
   out->push_back({engine, op, metric, raw, y, limit, slower || rule.either_way, u.p});
 }
 
-// Across machines: the median, over every engine and pattern of the
-// baseline, of the current median p50 over the baseline's.
-double MachineDrift(const json& be, const json& ce, const CheckResult& r) {
-  std::vector<double> moves;
+// One engine's pattern: the p50 of each of its repetitions in the baseline
+// and in the current summary.
+struct PatternP50s {
+  std::string engine, op;
+  std::vector<double> baseline, current;
+};
+
+// Every engine's patterns of the baseline, with their repetitions' p50s.
+std::vector<PatternP50s> AllPatternP50s(const json& be, const json& ce, const CheckResult& r) {
+  std::vector<PatternP50s> out;
   for (const auto& [engine, bj] : be.items()) {
     for (const auto& [op, unused] : bj["ops"].items()) {
       (void)unused;
-      const double x =
-          SpreadOf(RepeatP50s(bj, op, r.baseline_repeats, "baseline engines." + engine)).median;
-      const double y =
-          SpreadOf(RepeatP50s(ce[engine], op, r.current_repeats, "current engines." + engine))
-              .median;
-      if (x > 0 && y > 0) moves.push_back(y / x);
+      out.push_back({engine, op,
+                     RepeatP50s(bj, op, r.baseline_repeats, "baseline engines." + engine),
+                     RepeatP50s(ce[engine], op, r.current_repeats, "current engines." + engine)});
     }
+  }
+  return out;
+}
+
+// Across machines: the median, over every pattern, of the current median
+// p50 over the baseline's.
+double MachineDrift(const std::vector<PatternP50s>& patterns) {
+  std::vector<double> moves;
+  for (const PatternP50s& p : patterns) {
+    const double x = SpreadOf(p.baseline).median, y = SpreadOf(p.current).median;
+    if (x > 0 && y > 0) moves.push_back(y / x);
   }
   return moves.empty() ? 1.0 : SpreadOf(moves).median;
 }
@@ -258,20 +272,15 @@ void DriftFinding(double drift, const CheckTolerances& tol, std::vector<CheckFin
 void CheckTimingByUTest(const json& be, const json& ce, const CheckTolerances& tol,
                         CheckResult* r) {
   std::vector<CheckFinding>* out = &r->findings;
+  const std::vector<PatternP50s> patterns = AllPatternP50s(be, ce, *r);
   UTestRule op_rule{tol.min_change, 1.0, /*either_way=*/false};
   if (tol.across_machines) {
-    r->drift = MachineDrift(be, ce, *r);
+    r->drift = MachineDrift(patterns);
     op_rule.scale = *r->drift;
     DriftFinding(*r->drift, tol, out);
   }
-  for (const auto& [engine, bj] : be.items()) {
-    for (const auto& [op, unused] : bj["ops"].items()) {
-      (void)unused;
-      UTestFinding(engine, op, "p50_us",
-                   RepeatP50s(bj, op, r->baseline_repeats, "baseline engines." + engine),
-                   RepeatP50s(ce[engine], op, r->current_repeats, "current engines." + engine),
-                   op_rule, tol.alpha, out);
-    }
+  for (const PatternP50s& p : patterns) {
+    UTestFinding(p.engine, p.op, "p50_us", p.baseline, p.current, op_rule, tol.alpha, out);
   }
   if (!BothEngines(be) || !BothEngines(ce)) return;
   const UTestRule ratio_rule{tol.across_machines ? tol.ratio : tol.min_change, 1.0,
